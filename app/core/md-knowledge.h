@@ -1,0 +1,67 @@
+/* md-knowledge.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "md-rejection.h"
+
+G_BEGIN_DECLS
+
+/* How a block gets lifted. */
+typedef enum
+{
+  MD_CHANNEL_NONE,        /* fix the cause and wait */
+  MD_CHANNEL_EMAIL,       /* a mail to an address */
+  MD_CHANNEL_PORTAL,      /* a self-service portal (sender.office.com, Spamhaus lookup) */
+  MD_CHANNEL_FORM,        /* a web form (Outlook.com sender support, Gmail, Yahoo) */
+  MD_CHANNEL_RECIPIENT,   /* only the recipient's admin can act */
+} MdChannelKind;
+
+/* One explanation, already translated into the UI language except where a
+ * field is text for the receiver (addresses, URLs, language codes). */
+typedef struct
+{
+  char          *id;             /* stable: "microsoft-5.7.511" */
+  char          *title;
+  char          *meaning;
+  char          *cause;
+  GStrv          remedy;
+  MdChannelKind  channel_kind;
+  char          *channel_id;     /* the draft template: "microsoft-delist-mail", … or NULL */
+  char          *channel_address;
+  char          *channel_url;
+  char          *channel_language; /* "en", "de": the language the receiver reads */
+  char          *response_time;
+  GStrv          pitfalls;
+  char          *source;         /* where the facts come from (not translated) */
+} MdExplanation;
+
+#define MD_TYPE_EXPLANATION (md_explanation_get_type ())
+
+GType          md_explanation_get_type     (void) G_GNUC_CONST;
+MdExplanation *md_explanation_copy         (const MdExplanation *explanation);
+void           md_explanation_free         (MdExplanation       *explanation);
+const char    *md_channel_kind_to_string   (MdChannelKind        kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdExplanation, md_explanation_free)
+
+#define MD_TYPE_KNOWLEDGE (md_knowledge_get_type ())
+G_DECLARE_FINAL_TYPE (MdKnowledge, md_knowledge, MD, KNOWLEDGE, GObject)
+
+/* The knowledge base from resources/data/knowledge.xml (a shared instance). */
+MdKnowledge   *md_knowledge_get_default    (void);
+MdKnowledge   *md_knowledge_new_from_bytes (GBytes             *xml,
+                                            GError            **error);
+guint          md_knowledge_get_n_entries  (MdKnowledge        *self);
+/* Never NULL: falls back to the generic entry for the code's class. A contact
+ * named in the rejection text wins over the knowledge base's address. */
+MdExplanation *md_knowledge_explain        (MdKnowledge        *self,
+                                            const MdRejection  *rejection);
+
+G_END_DECLS

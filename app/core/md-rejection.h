@@ -1,0 +1,72 @@
+/* md-rejection.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MD_SMTP_STAGE_UNKNOWN,
+  MD_SMTP_STAGE_CONNECT,
+  MD_SMTP_STAGE_HELO,
+  MD_SMTP_STAGE_MAIL_FROM,
+  MD_SMTP_STAGE_RCPT_TO,
+  MD_SMTP_STAGE_DATA,
+  MD_SMTP_STAGE_END_OF_DATA,
+} MdSmtpStage;
+
+typedef enum
+{
+  MD_CONTACT_EMAIL,
+  MD_CONTACT_URL,
+} MdContactKind;
+
+typedef struct
+{
+  MdContactKind  kind;
+  char          *value;
+} MdContact;
+
+/* One rejection as the receiver stated it. Every string is UTF-8 or NULL
+ * when the input did not say. */
+typedef struct
+{
+  char        *recipient;
+  char        *provider;        /* "microsoft", "google", "yahoo", "t-online", "gmx", "web.de",
+                                 * "ionos", "apple", "comcast", "orange", … or NULL (unknown) */
+  char        *service;         /* microsoft: "exchange-online" or "outlook-com"; else NULL */
+  char        *remote_host;     /* the rejecting server */
+  char        *remote_ip;
+  guint        smtp_code;       /* 0 when unknown */
+  char        *enhanced_status; /* "5.7.511" */
+  MdSmtpStage  stage;
+  gboolean     temporary;       /* 4xx / x.y.z with class 4 */
+  char        *blocked_ip;      /* the sending IP the receiver names */
+  GStrv        references;      /* "AS(1410)", "S3150", "(BL)", server ids … */
+  GPtrArray   *contacts;        /* of MdContact* */
+  char        *text;            /* the rejection text, unwrapped */
+} MdRejection;
+
+#define MD_TYPE_REJECTION (md_rejection_get_type ())
+
+GType        md_rejection_get_type        (void) G_GNUC_CONST;
+MdRejection *md_rejection_new             (void);
+MdRejection *md_rejection_copy            (const MdRejection *rejection);
+void         md_rejection_free            (MdRejection       *rejection);
+void         md_rejection_add_contact     (MdRejection       *rejection,
+                                           MdContactKind      kind,
+                                           const char        *value);
+const char  *md_rejection_first_contact   (const MdRejection *rejection,
+                                           MdContactKind      kind);
+const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdRejection, md_rejection_free)
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* md-util.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+#include <gmime/gmime.h>
+
+#include "md-util.h"
+
+/* Called once by every program that uses the engine (the app, the CLI, the
+ * tests): translations of the engine's strings and GMime's global state. */
+void
+md_core_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* Collapses runs of white space into one space and trims both ends, the way
+ * xgettext normalizes the translatable text of our XML data files, so that
+ * the msgid looked up at run time is the one in the catalog. */
+char *
+md_normalize_space (const char *text)
+{
+  GString *out;
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return NULL;
+
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          space = TRUE;
+          continue;
+        }
+      if (space && out->len > 0)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* A data file of the engine, from the GResource compiled into it. */
+GBytes *
+md_load_data_resource (const char  *name,
+                       GError     **error)
+{
+  g_autofree char *path = g_strconcat (RESOURCE_PATH, "/data/", name, NULL);
+
+  return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
