@@ -33,7 +33,13 @@ typedef struct
   char          *cause;
   GStrv          remedy;
   MdChannelKind  channel_kind;
-  char          *channel_id;     /* the draft template: "microsoft-delist-mail", … or NULL */
+  /* The draft template for this channel, one of: "microsoft-delist-mail",
+   * "microsoft-delist-portal", "outlook-sender-form", "t-online-mail",
+   * "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form"; NULL when there is
+   * nothing to send (fix and wait, or the recipient's admin must act). The
+   * follow-up draft "microsoft-follow-up" is chosen by the user, never by the
+   * knowledge base. */
+  char          *channel_id;
   char          *channel_address;
   char          *channel_url;
   char          *channel_language; /* "en", "de": the language the receiver reads */
