@@ -11,10 +11,12 @@
 #include <gio/gio.h>
 #include <gmime/gmime.h>
 
+#include "md-core-resources.h"
 #include "md-util.h"
 
 /* Called once by every program that uses the engine (the app, the CLI, the
- * tests): translations of the engine's strings and GMime's global state. */
+ * tests), after it has bound the text domain: the engine's data files and
+ * GMime's global state. */
 void
 md_core_init (void)
 {
@@ -22,9 +24,10 @@ md_core_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       g_mime_init ();
+      /* Registered by hand: a constructor in a static library is dropped by
+       * the linker when nothing references its object file. */
+      md_core_register_resource ();
       g_once_init_leave (&initialized, 1);
     }
 }

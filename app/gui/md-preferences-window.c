@@ -1,0 +1,195 @@
+/* md-preferences-window.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "md-preferences-window.h"
+
+struct _MdPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Owned */
+  GSettings            *settings;
+
+  /* Template widgets */
+  AdwEntryRow          *sender_name_row;
+  AdwEntryRow          *sender_organisation_row;
+  AdwEntryRow          *sender_email_row;
+  AdwEntryRow          *sender_website_row;
+  AdwEntryRow          *sender_description_row;
+  AdwEntryRow          *sender_volume_row;
+  AdwComboRow          *resolver_mode_row;
+  AdwEntryRow          *resolver_servers_row;
+  AdwEntryRow          *dkim_selectors_row;
+};
+
+G_DEFINE_FINAL_TYPE (MdPreferencesWindow, md_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* Order of the rows in the resolver combo; the enum nicks in the schema. */
+static const char * const resolver_modes[] = { "system", "custom" };
+
+static gboolean
+resolver_mode_get_mapping (GValue   *value,
+                           GVariant *variant,
+                           gpointer  user_data)
+{
+  const char *mode = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (resolver_modes); i++)
+    {
+      if (g_str_equal (mode, resolver_modes[i]))
+        {
+          g_value_set_uint (value, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static GVariant *
+resolver_mode_set_mapping (const GValue       *value,
+                           const GVariantType *expected_type,
+                           gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (resolver_modes))
+    return NULL;
+
+  return g_variant_new_string (resolver_modes[selected]);
+}
+
+/* String lists are edited as one comma-separated line. */
+static gboolean
+strv_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_autofree const char **strv = g_variant_get_strv (variant, NULL);
+  g_autofree char *joined = g_strjoinv (", ", (char **) strv);
+
+  g_value_set_string (value, joined);
+
+  return TRUE;
+}
+
+static GVariant *
+strv_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  const char *text = g_value_get_string (value);
+  g_auto(GStrv) parts = g_strsplit_set (text ? text : "", ", \t", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  strv = g_strv_builder_end (builder);
+
+  return g_variant_new_strv ((const char * const *) strv, -1);
+}
+
+static gboolean
+custom_mode_to_sensitive (GBinding     *binding,
+                          const GValue *from_value,
+                          GValue       *to_value,
+                          gpointer      user_data)
+{
+  g_value_set_boolean (to_value, g_value_get_uint (from_value) == 1);
+
+  return TRUE;
+}
+
+static void
+md_preferences_window_dispose (GObject *object)
+{
+  MdPreferencesWindow *self = MD_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (md_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+md_preferences_window_class_init (MdPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = md_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/md-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_name_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_organisation_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_email_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_website_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_description_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_volume_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
+}
+
+static void
+md_preferences_window_init (MdPreferencesWindow *self)
+{
+  static const struct { const char *key; gsize offset; } text_rows[] = {
+    { "sender-name", G_STRUCT_OFFSET (MdPreferencesWindow, sender_name_row) },
+    { "sender-organisation", G_STRUCT_OFFSET (MdPreferencesWindow, sender_organisation_row) },
+    { "sender-email", G_STRUCT_OFFSET (MdPreferencesWindow, sender_email_row) },
+    { "sender-website", G_STRUCT_OFFSET (MdPreferencesWindow, sender_website_row) },
+    { "sender-description", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_row) },
+    { "sender-daily-volume", G_STRUCT_OFFSET (MdPreferencesWindow, sender_volume_row) },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (BASE_ID);
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_rows); i++)
+    {
+      GObject *row = G_STRUCT_MEMBER (GObject *, self, text_rows[i].offset);
+      g_settings_bind (self->settings, text_rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
+    }
+
+  g_settings_bind_with_mapping (self->settings, "resolver-mode",
+                                self->resolver_mode_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                resolver_mode_get_mapping, resolver_mode_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "resolver-servers",
+                                self->resolver_servers_row, "text",
+                                G_SETTINGS_BIND_DEFAULT,
+                                strv_get_mapping, strv_set_mapping, NULL, NULL);
+  g_object_bind_property_full (self->resolver_mode_row, "selected",
+                               self->resolver_servers_row, "sensitive",
+                               G_BINDING_SYNC_CREATE,
+                               custom_mode_to_sensitive, NULL, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "dkim-selectors",
+                                self->dkim_selectors_row, "text",
+                                G_SETTINGS_BIND_DEFAULT,
+                                strv_get_mapping, strv_set_mapping, NULL, NULL);
+}
+
+MdPreferencesWindow *
+md_preferences_window_new (MdApplication *application)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (application), NULL);
+
+  return g_object_new (MD_TYPE_PREFERENCES_WINDOW,
+                       "application", application,
+                       NULL);
+}
