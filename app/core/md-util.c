@@ -32,6 +32,17 @@ md_core_init (void)
     }
 }
 
+/* Where the catalogs are: the installed ones, or those of a build tree when
+ * MAILDOCTOR_LOCALEDIR says so (the tests run the programs uninstalled, in
+ * German too). */
+const char *
+md_core_get_localedir (void)
+{
+  const char *dir = g_getenv ("MAILDOCTOR_LOCALEDIR");
+
+  return (dir != NULL && dir[0] != '\0') ? dir : LOCALEDIR;
+}
+
 /* Collapses runs of white space into one space and trims both ends, the way
  * xgettext normalizes the translatable text of our XML data files, so that
  * the msgid looked up at run time is the one in the catalog. */

@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-void   md_core_init          (void);
+void        md_core_init          (void);
+const char *md_core_get_localedir (void);
 char  *md_normalize_space    (const char *text);
 GBytes *md_load_data_resource (const char *name,
                                GError    **error);

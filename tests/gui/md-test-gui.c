@@ -17,14 +17,11 @@ gboolean
 md_test_gui_init (int    *argc,
                   char ***argv)
 {
-  g_autofree char *localedir = NULL;
-
   setlocale (LC_ALL, "");
   g_test_init (argc, argv, NULL);
 
-  /* The catalogs the build just compiled, not the installed ones. */
-  localedir = g_build_filename (g_getenv ("MD_BUILD_ROOT"), "po", NULL);
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  /* The catalogs the build just compiled (MAILDOCTOR_LOCALEDIR). */
+  bindtextdomain (GETTEXT_PACKAGE, md_core_get_localedir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   md_core_init ();
