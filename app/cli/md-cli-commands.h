@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 /* Each sub-command lives in md-cli-NAME.c: declare it here and add one line
  * to MD_CLI_COMMANDS (name, function, translatable one-line summary). */
 
+int md_cli_check (int argc, char **argv);
+
 #define MD_CLI_COMMANDS \
+  { "check", md_cli_check, N_("Check a sending server: blocklists, reverse DNS, HELO, recipient MX") }, \
   { NULL, NULL, NULL },
 
 G_END_DECLS

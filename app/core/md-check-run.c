@@ -1,0 +1,1092 @@
+/* md-check-run.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "md-blocklists.h"
+#include "md-check-private.h"
+#include "md-check-run.h"
+
+/* The check families, in the order the list shows them. */
+static const MdCheckProvider *providers[] = {
+  &md_check_provider_resolver,
+  &md_check_provider_rdns,
+  &md_check_provider_helo,
+  &md_check_provider_mx,
+  &md_check_provider_dnsbl,
+};
+
+struct _MdCheckContext
+{
+  MdCheckRun       *run;        /* unowned: the run owns its contexts */
+  MdCheck          *check;
+  MdCheckStartFunc  start;
+  gpointer          data;
+  GDestroyNotify    destroy;
+  gint64            started_at;
+  gboolean          finished;
+};
+
+/* One distinct DNS question of the run and the checks waiting for it. */
+typedef struct
+{
+  char        *name;
+  MdDnsType    type;
+  MdDnsAnswer *answer;        /* NULL until it came */
+  GPtrArray   *waiters;       /* of Waiter* */
+} Question;
+
+typedef struct
+{
+  MdCheckContext    *context;
+  MdCheckAnswerFunc  func;
+  gpointer           user_data;
+} Waiter;
+
+/* What travels through md_dns_source_query_async(). The run may be gone
+ * when the callback comes: the cancellable, which the run cancels on
+ * dispose and when it ends, says whether it may be touched. */
+typedef struct
+{
+  MdCheckRun   *run;
+  Question     *question;
+  GCancellable *cancellable;
+} Inflight;
+
+struct _MdCheckRun
+{
+  GObject          parent_instance;
+
+  /* Owned */
+  MdDnsSource     *source;
+  MdCheckSubject  *subject;
+  GPtrArray       *checks;      /* of MdCheck*, the model */
+  GPtrArray       *contexts;    /* of MdCheckContext*, same order */
+  GHashTable      *questions;   /* "TYPE name" → Question* */
+  GQueue           waiting;     /* Question* not yet sent (bound reached) */
+  GQueue           deliveries;  /* Question* whose late waiters get the cached answer */
+  GCancellable    *cancellable; /* ours: cancels queries in flight */
+  GCancellable    *user_cancellable;
+  GTask           *task;
+  char            *resolver;
+  char            *public_resolver;
+
+  gulong           cancelled_id;
+  guint            deadline_id;
+  guint            delivery_id;
+  guint            max_in_flight;
+  guint            deadline_ms;
+  guint            in_flight;
+  guint            peak_in_flight;
+  guint            n_queries;
+  guint            n_finished;
+  gint64           started_at;
+  gint64           finished_at;
+  gboolean         started;
+  gboolean         finished;
+};
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_QUARK (md-check-run-error-quark, md_check_run_error)
+G_DEFINE_BOXED_TYPE (MdCheckSubject, md_check_subject, md_check_subject_copy, md_check_subject_free)
+G_DEFINE_FINAL_TYPE_WITH_CODE (MdCheckRun, md_check_run, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* Subject */
+
+/* Validates and normalizes what the user typed. @helo is kept as typed
+ * (lower-cased): judging a bad HELO is the helo check's job. */
+MdCheckSubject *
+md_check_subject_new (const char  *ip,
+                      const char  *domain,
+                      const char  *helo,
+                      const char  *recipient_domain,
+                      GError     **error)
+{
+  g_autoptr(MdCheckSubject) subject = g_new0 (MdCheckSubject, 1);
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (ip != NULL, NULL);
+
+  stripped = g_strstrip (g_strdup (ip));
+  address = g_inet_address_new_from_string (stripped);
+  if (address == NULL)
+    {
+      g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
+                   _("“%s” is not an IP address"), ip);
+      return NULL;
+    }
+  /* An IPv4-mapped IPv6 address (::ffff:192.0.2.1, as some MTAs log it) is
+   * the IPv4 sender: that is what blocklists and PTR records know. */
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    {
+      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+      const guint8 *bytes = g_inet_address_to_bytes (address);
+
+      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
+        {
+          GInetAddress *ipv4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+
+          g_object_unref (address);
+          address = ipv4;
+        }
+    }
+  subject->ip = g_inet_address_to_string (address);
+
+  if (domain != NULL)
+    {
+      subject->domain = md_blocklist_normalize_domain (domain);
+      if (subject->domain == NULL)
+        {
+          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
+                       _("“%s” is not a domain name"), domain);
+          return NULL;
+        }
+    }
+
+  if (recipient_domain != NULL)
+    {
+      subject->recipient_domain = md_blocklist_normalize_domain (recipient_domain);
+      if (subject->recipient_domain == NULL)
+        {
+          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
+                       _("“%s” is not a domain name"), recipient_domain);
+          return NULL;
+        }
+    }
+
+  if (helo != NULL)
+    {
+      g_autofree char *copy = g_strstrip (g_strdup (helo));
+
+      subject->helo = g_ascii_strdown (copy, -1);
+      if (subject->helo[0] == '\0' || strpbrk (subject->helo, " \t\r\n") != NULL)
+        {
+          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
+                       _("“%s” is not a HELO name"), helo);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&subject);
+}
+
+MdCheckSubject *
+md_check_subject_copy (const MdCheckSubject *subject)
+{
+  MdCheckSubject *copy;
+
+  g_return_val_if_fail (subject != NULL, NULL);
+
+  copy = g_new0 (MdCheckSubject, 1);
+  copy->ip = g_strdup (subject->ip);
+  copy->domain = g_strdup (subject->domain);
+  copy->helo = g_strdup (subject->helo);
+  copy->recipient_domain = g_strdup (subject->recipient_domain);
+
+  return copy;
+}
+
+void
+md_check_subject_free (MdCheckSubject *subject)
+{
+  if (subject == NULL)
+    return;
+
+  g_free (subject->ip);
+  g_free (subject->domain);
+  g_free (subject->helo);
+  g_free (subject->recipient_domain);
+  g_free (subject);
+}
+
+GInetAddress *
+md_check_subject_get_address (const MdCheckSubject *subject)
+{
+  g_return_val_if_fail (subject != NULL, NULL);
+
+  return g_inet_address_new_from_string (subject->ip);
+}
+
+/* Questions */
+
+static void
+question_free (Question *question)
+{
+  g_free (question->name);
+  g_clear_pointer (&question->answer, md_dns_answer_free);
+  g_ptr_array_unref (question->waiters);
+  g_free (question);
+}
+
+static void
+context_free (MdCheckContext *context)
+{
+  if (context->destroy != NULL)
+    g_clear_pointer (&context->data, context->destroy);
+  g_clear_object (&context->check);
+  g_free (context);
+}
+
+static void send_question (MdCheckRun *self,
+                           Question   *question);
+
+static void
+pump (MdCheckRun *self)
+{
+  while (!self->finished && self->in_flight < self->max_in_flight &&
+         !g_queue_is_empty (&self->waiting))
+    send_question (self, g_queue_pop_head (&self->waiting));
+}
+
+/* Hands the answer to everyone waiting for it. A callback may finish the
+ * run (and its owner may then drop it): the caller holds a reference. */
+static void
+deliver (MdCheckRun *self,
+         Question   *question)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  g_assert (question->answer != NULL);
+
+  waiters = g_steal_pointer (&question->waiters);
+  question->waiters = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (self->finished)
+        break;
+      if (!waiter->context->finished)
+        waiter->func (waiter->context, question->answer, waiter->user_data);
+    }
+}
+
+static void
+query_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Inflight *inflight = user_data;
+  g_autoptr(MdDnsAnswer) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCheckRun) self = NULL;
+  Question *question;
+
+  answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), result, &error);
+
+  if (g_cancellable_is_cancelled (inflight->cancellable))
+    {
+      g_object_unref (inflight->cancellable);
+      g_free (inflight);
+      return;
+    }
+
+  self = g_object_ref (inflight->run);
+  question = inflight->question;
+  g_object_unref (inflight->cancellable);
+  g_free (inflight);
+
+  self->in_flight--;
+
+  if (answer == NULL)
+    {
+      /* The interface promises an answer for everything but cancellation;
+       * should a source break that, the question failed — it did not pass. */
+      answer = md_dns_answer_new (question->name, question->type, MD_DNS_STATUS_ERROR);
+      answer->message = g_strdup (error ? error->message : _("the lookup failed"));
+    }
+
+  question->answer = g_steal_pointer (&answer);
+  deliver (self, question);
+  pump (self);
+}
+
+static void
+send_question (MdCheckRun *self,
+               Question   *question)
+{
+  Inflight *inflight = g_new0 (Inflight, 1);
+
+  inflight->run = self;
+  inflight->question = question;
+  inflight->cancellable = g_object_ref (self->cancellable);
+
+  self->in_flight++;
+  self->n_queries++;
+  self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
+
+  g_debug ("check run: asking %s %s (%u in flight)",
+           md_dns_type_to_string (question->type), question->name, self->in_flight);
+
+  md_dns_source_query_async (self->source, question->name, question->type,
+                             self->cancellable, query_cb, inflight);
+}
+
+static gboolean
+deliveries_cb (gpointer user_data)
+{
+  g_autoptr(MdCheckRun) self = g_object_ref (user_data);
+  Question *question;
+
+  self->delivery_id = 0;
+  while (!self->finished && (question = g_queue_pop_head (&self->deliveries)) != NULL)
+    deliver (self, question);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Completion */
+
+static void
+run_complete (MdCheckRun *self,
+              GError     *error,
+              const char *reason)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->finished)
+    return;
+
+  self->finished = TRUE;
+  self->finished_at = g_get_monotonic_time ();
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
+  g_clear_handle_id (&self->delivery_id, g_source_remove);
+  g_queue_clear (&self->deliveries);
+  g_queue_clear (&self->waiting);
+  if (self->user_cancellable != NULL && self->cancelled_id != 0)
+    g_signal_handler_disconnect (self->user_cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+
+  /* Questions still in flight come back cancelled and are dropped. */
+  g_cancellable_cancel (self->cancellable);
+
+  for (guint i = 0; i < self->contexts->len; i++)
+    {
+      MdCheckContext *context = g_ptr_array_index (self->contexts, i);
+
+      if (!context->finished)
+        {
+          JsonObject *details = md_check_get_details (context->check);
+
+          json_object_set_string_member (details, "reason", reason);
+          md_check_context_finish (context, MD_CHECK_STATUS_ERROR, reason, NULL);
+        }
+    }
+
+  g_debug ("check run: finished after %u ms, %u queries, peak %u in flight",
+           md_check_run_get_duration_ms (self), self->n_queries, self->peak_in_flight);
+
+  g_signal_emit (self, signals[FINISHED], 0);
+
+  task = g_steal_pointer (&self->task);
+  if (task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  MdCheckRun *self = user_data;
+  g_autofree char *reason = NULL;
+
+  self->deadline_id = 0;
+  /* Translators: %u is a number of milliseconds */
+  reason = g_strdup_printf (_("Could not decide: no answer before the deadline (%u ms)."),
+                            self->deadline_ms);
+  run_complete (self, NULL, reason);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+user_cancelled_cb (GCancellable *cancellable,
+                   MdCheckRun   *self)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 _("The check was cancelled"));
+
+  run_complete (self, error, _("Could not decide: the check was cancelled."));
+}
+
+/* GListModel */
+
+static GType
+md_check_run_get_item_type (GListModel *model)
+{
+  return MD_TYPE_CHECK;
+}
+
+static guint
+md_check_run_get_n_items (GListModel *model)
+{
+  return MD_CHECK_RUN (model)->checks->len;
+}
+
+static gpointer
+md_check_run_get_item (GListModel *model,
+                       guint       position)
+{
+  MdCheckRun *self = MD_CHECK_RUN (model);
+
+  if (position >= self->checks->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->checks, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = md_check_run_get_item_type;
+  iface->get_n_items = md_check_run_get_n_items;
+  iface->get_item = md_check_run_get_item;
+}
+
+/* GObject */
+
+static void
+md_check_run_dispose (GObject *object)
+{
+  MdCheckRun *self = (MdCheckRun *) object;
+
+  /* A task holds a reference until the run ends, so a run is only disposed
+   * once it finished or never started; anything still in flight is
+   * cancelled here and its callback leaves us alone. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
+  g_clear_handle_id (&self->delivery_id, g_source_remove);
+  if (self->user_cancellable != NULL && self->cancelled_id != 0)
+    g_signal_handler_disconnect (self->user_cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->user_cancellable);
+  g_queue_clear (&self->waiting);
+  g_queue_clear (&self->deliveries);
+  g_clear_pointer (&self->questions, g_hash_table_unref);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (md_check_run_parent_class)->dispose (object);
+}
+
+static void
+md_check_run_finalize (GObject *object)
+{
+  MdCheckRun *self = (MdCheckRun *) object;
+
+  g_ptr_array_unref (self->contexts);
+  g_ptr_array_unref (self->checks);
+  g_clear_pointer (&self->subject, md_check_subject_free);
+  g_clear_object (&self->cancellable);
+  g_free (self->resolver);
+  g_free (self->public_resolver);
+
+  G_OBJECT_CLASS (md_check_run_parent_class)->finalize (object);
+}
+
+static void
+md_check_run_class_init (MdCheckRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = md_check_run_dispose;
+  object_class->finalize = md_check_run_finalize;
+
+  /**
+   * MdCheckRun::finished:
+   *
+   * Every check has its final status (after the last answer, the deadline
+   * or cancellation).
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+md_check_run_init (MdCheckRun *self)
+{
+  self->checks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->contexts = g_ptr_array_new_with_free_func ((GDestroyNotify) context_free);
+  self->questions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) question_free);
+  self->cancellable = g_cancellable_new ();
+  self->max_in_flight = MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT;
+  self->deadline_ms = MD_CHECK_RUN_DEFAULT_DEADLINE_MS;
+  g_queue_init (&self->waiting);
+  g_queue_init (&self->deliveries);
+}
+
+/* Provider interface (md-check-private.h) */
+
+MdCheckContext *
+md_check_run_add_check (MdCheckRun       *run,
+                        MdCheck          *check,
+                        MdCheckStartFunc  start,
+                        gpointer          data,
+                        GDestroyNotify    destroy)
+{
+  MdCheckContext *context;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
+  g_return_val_if_fail (MD_IS_CHECK (check), NULL);
+  g_return_val_if_fail (start != NULL, NULL);
+  g_return_val_if_fail (md_check_run_lookup (run, md_check_get_id (check)) == NULL, NULL);
+
+  context = g_new0 (MdCheckContext, 1);
+  context->run = run;
+  context->check = g_object_ref (check);
+  context->start = start;
+  context->data = data;
+  context->destroy = destroy;
+
+  g_ptr_array_add (run->contexts, context);
+  g_ptr_array_add (run->checks, g_object_ref (check));
+
+  return context;
+}
+
+const char *
+md_check_run_get_public_resolver (MdCheckRun *run)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
+
+  return run->public_resolver;
+}
+
+MdCheck *
+md_check_context_get_check (MdCheckContext *context)
+{
+  return context->check;
+}
+
+MdCheckRun *
+md_check_context_get_run (MdCheckContext *context)
+{
+  return context->run;
+}
+
+const MdCheckSubject *
+md_check_context_get_subject (MdCheckContext *context)
+{
+  return context->run->subject;
+}
+
+gpointer
+md_check_context_get_data (MdCheckContext *context)
+{
+  return context->data;
+}
+
+GCancellable *
+md_check_context_get_cancellable (MdCheckContext *context)
+{
+  return context->run->cancellable;
+}
+
+gboolean
+md_check_context_is_finished (MdCheckContext *context)
+{
+  return context->finished;
+}
+
+void
+md_check_context_query (MdCheckContext    *context,
+                        const char        *name,
+                        MdDnsType          type,
+                        MdCheckAnswerFunc  func,
+                        gpointer           user_data)
+{
+  MdCheckRun *self = context->run;
+  g_autofree char *lower = NULL;
+  g_autofree char *key = NULL;
+  Question *question;
+  Waiter *waiter;
+
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (func != NULL);
+
+  if (context->finished || self->finished)
+    return;
+
+  lower = g_ascii_strdown (name, -1);
+  key = g_strdup_printf ("%u %s", type, lower);
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->context = context;
+  waiter->func = func;
+  waiter->user_data = user_data;
+
+  question = g_hash_table_lookup (self->questions, key);
+  if (question != NULL)
+    {
+      g_ptr_array_add (question->waiters, waiter);
+      /* Answered already: deliver from the main loop, never from inside the
+       * caller's own call. */
+      if (question->answer != NULL)
+        {
+          if (g_queue_find (&self->deliveries, question) == NULL)
+            g_queue_push_tail (&self->deliveries, question);
+          if (self->delivery_id == 0)
+            self->delivery_id = g_idle_add (deliveries_cb, self);
+        }
+      return;
+    }
+
+  question = g_new0 (Question, 1);
+  question->name = g_steal_pointer (&lower);
+  question->type = type;
+  question->waiters = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (question->waiters, waiter);
+  g_hash_table_insert (self->questions, g_steal_pointer (&key), question);
+
+  if (self->in_flight < self->max_in_flight && self->started)
+    send_question (self, question);
+  else
+    g_queue_push_tail (&self->waiting, question);
+}
+
+void
+md_check_context_finish (MdCheckContext *context,
+                         MdCheckStatus   status,
+                         const char     *summary,
+                         const char     *remedy)
+{
+  MdCheckRun *self = context->run;
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_if_fail (status != MD_CHECK_STATUS_RUNNING);
+
+  if (context->finished)
+    return;
+
+  context->finished = TRUE;
+  self->n_finished++;
+
+  /* Everything but the status first: whoever watches notify::status sees
+   * a complete result. */
+  md_check_set_summary (context->check, summary);
+  md_check_set_remedy (context->check, remedy);
+  md_check_set_duration_ms (context->check, (now - context->started_at) / 1000);
+  md_check_set_status (context->check, status);
+
+  if (self->n_finished == self->contexts->len && self->started)
+    run_complete (self, NULL, NULL);
+}
+
+/* Why a lookup failed, for a summary: "no answer in time (timeout): …". */
+char *
+md_check_describe_failure (const MdDnsAnswer *answer)
+{
+  if (answer->message != NULL && answer->message[0] != '\0')
+    return g_strdup_printf ("%s: %s", md_dns_status_describe (answer->status), answer->message);
+
+  return g_strdup (md_dns_status_describe (answer->status));
+}
+
+/* The A/AAAA addresses of an answer, as strings. */
+JsonArray *
+md_check_json_addresses (const MdDnsAnswer *answer)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->address != NULL)
+        {
+          g_autofree char *text = g_inet_address_to_string (record->address);
+          json_array_add_string_element (array, text);
+        }
+    }
+
+  return array;
+}
+
+JsonArray *
+md_check_json_string_array (GPtrArray *strings)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (strings, i));
+
+  return array;
+}
+
+/* The public-resolver warning: once per run, as a check of its own, so the
+ * window, the CLI and --json all show it. */
+
+static void
+resolver_start (MdCheckContext *context)
+{
+  const char *name = md_check_context_get_data (context);
+  g_autofree char *summary = NULL;
+
+  /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
+  summary = g_strdup_printf (_("Your resolver is %s, a public resolver: most blocklists refuse "
+                               "to answer it, and some answer “not listed” for everything."),
+                             name);
+  md_check_context_finish (context, MD_CHECK_STATUS_WARNING, summary,
+                           _("Check with a resolver you run yourself (for example a local "
+                             "Unbound): maildoctor-cli check --resolver 127.0.0.1 …"));
+}
+
+static void
+resolver_populate (MdCheckRun *run)
+{
+  g_autoptr(MdCheck) check = NULL;
+  JsonObject *details;
+
+  if (run->public_resolver == NULL)
+    return;
+
+  check = md_check_new ("resolver", "resolver", _("DNS resolver"));
+  md_check_set_group (check, "resolver");
+  md_check_set_weight (check, 60);
+  details = md_check_get_details (check);
+  json_object_set_string_member (details, "resolver", run->resolver);
+  json_object_set_string_member (details, "public_resolver", run->public_resolver);
+
+  md_check_run_add_check (run, check, resolver_start, g_strdup (run->public_resolver), g_free);
+}
+
+const MdCheckProvider md_check_provider_resolver = {
+  "resolver",
+  resolver_populate,
+};
+
+/* Public API */
+
+MdCheckRun *
+md_check_run_new (MdDnsSource          *source,
+                  const MdCheckSubject *subject)
+{
+  MdCheckRun *self;
+
+  g_return_val_if_fail (MD_IS_DNS_SOURCE (source), NULL);
+  g_return_val_if_fail (subject != NULL && subject->ip != NULL, NULL);
+
+  self = g_object_new (MD_TYPE_CHECK_RUN, NULL);
+  self->source = g_object_ref (source);
+  self->subject = md_check_subject_copy (subject);
+
+  return self;
+}
+
+const MdCheckSubject *
+md_check_run_get_subject (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->subject;
+}
+
+MdDnsSource *
+md_check_run_get_source (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->source;
+}
+
+guint
+md_check_run_get_max_in_flight (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  return self->max_in_flight;
+}
+
+void
+md_check_run_set_max_in_flight (MdCheckRun *self,
+                                guint       max_in_flight)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (max_in_flight > 0);
+
+  self->max_in_flight = max_in_flight;
+}
+
+guint
+md_check_run_get_deadline_ms (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  return self->deadline_ms;
+}
+
+/* The whole run's deadline: whatever has no answer by then is "error". */
+void
+md_check_run_set_deadline_ms (MdCheckRun *self,
+                              guint       deadline_ms)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (deadline_ms > 0);
+  g_return_if_fail (!self->started);
+
+  self->deadline_ms = deadline_ms;
+}
+
+/* Which resolver answers (for the report) and, when it is a well-known
+ * public resolver, its name: the run then warns once that blocklists
+ * refuse it. Call before starting. */
+void
+md_check_run_set_resolver (MdCheckRun *self,
+                           const char *description,
+                           const char *public_resolver)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (!self->started);
+
+  g_free (self->resolver);
+  self->resolver = g_strdup (description);
+  g_free (self->public_resolver);
+  self->public_resolver = g_strdup (public_resolver);
+}
+
+const char *
+md_check_run_get_resolver (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->resolver;
+}
+
+void
+md_check_run_start_async (MdCheckRun          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  guint n_before;
+
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_check_run_start_async);
+  /* The run reports cancellation itself, once every check is marked. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (self->started)
+    {
+      g_task_return_new_error (task, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_ALREADY_STARTED,
+                               "A check run can only be started once");
+      return;
+    }
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "%s", _("The check was cancelled"));
+      return;
+    }
+
+  self->task = g_steal_pointer (&task);
+  self->started_at = g_get_monotonic_time ();
+
+  n_before = self->checks->len;
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    providers[i]->populate (self);
+  g_list_model_items_changed (G_LIST_MODEL (self), n_before, 0, self->checks->len - n_before);
+
+  if (cancellable != NULL)
+    {
+      self->user_cancellable = g_object_ref (cancellable);
+      self->cancelled_id = g_signal_connect (cancellable, "cancelled",
+                                             G_CALLBACK (user_cancelled_cb), self);
+    }
+  self->deadline_id = g_timeout_add (self->deadline_ms, deadline_cb, self);
+
+  self->started = TRUE;
+  for (guint i = 0; i < self->contexts->len && !self->finished; i++)
+    {
+      MdCheckContext *context = g_ptr_array_index (self->contexts, i);
+
+      context->started_at = g_get_monotonic_time ();
+      context->start (context);
+    }
+
+  if (!self->finished)
+    pump (self);
+  if (!self->finished && self->n_finished == self->contexts->len)
+    run_complete (self, NULL, NULL);
+}
+
+gboolean
+md_check_run_start_finish (MdCheckRun    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+md_check_run_is_finished (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
+
+  return self->finished;
+}
+
+MdCheck *
+md_check_run_lookup (MdCheckRun *self,
+                     const char *id)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < self->checks->len; i++)
+    {
+      MdCheck *check = g_ptr_array_index (self->checks, i);
+
+      if (g_str_equal (md_check_get_id (check), id))
+        return check;
+    }
+
+  return NULL;
+}
+
+guint
+md_check_run_count (MdCheckRun    *self,
+                    MdCheckStatus  status)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  for (guint i = 0; i < self->checks->len; i++)
+    if (md_check_get_status (g_ptr_array_index (self->checks, i)) == status)
+      n++;
+
+  return n;
+}
+
+/* Distinct DNS questions sent (each is asked once per run). */
+guint
+md_check_run_get_n_queries (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  return self->n_queries;
+}
+
+guint
+md_check_run_get_peak_in_flight (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  return self->peak_in_flight;
+}
+
+guint
+md_check_run_get_duration_ms (MdCheckRun *self)
+{
+  gint64 end;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), 0);
+
+  if (!self->started)
+    return 0;
+  end = self->finished ? self->finished_at : g_get_monotonic_time ();
+
+  return (end - self->started_at) / 1000;
+}
+
+/* The report the CLI prints with --json (README, "check --json"). */
+JsonNode *
+md_check_run_to_json (MdCheckRun *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const MdCheckSubject *subject;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  subject = self->subject;
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "subject");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ip");
+  json_builder_add_string_value (builder, subject->ip);
+  if (subject->domain != NULL)
+    {
+      json_builder_set_member_name (builder, "domain");
+      json_builder_add_string_value (builder, subject->domain);
+    }
+  if (subject->helo != NULL)
+    {
+      json_builder_set_member_name (builder, "helo");
+      json_builder_add_string_value (builder, subject->helo);
+    }
+  if (subject->recipient_domain != NULL)
+    {
+      json_builder_set_member_name (builder, "recipient_domain");
+      json_builder_add_string_value (builder, subject->recipient_domain);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "resolver");
+  if (self->resolver != NULL)
+    json_builder_add_string_value (builder, self->resolver);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "public_resolver");
+  if (self->public_resolver != NULL)
+    json_builder_add_string_value (builder, self->public_resolver);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "checks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->checks->len; i++)
+    json_builder_add_value (builder, md_check_to_json (g_ptr_array_index (self->checks, i)));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "counts");
+  json_builder_begin_object (builder);
+  for (MdCheckStatus s = MD_CHECK_STATUS_OK; s < MD_CHECK_N_STATUSES; s++)
+    {
+      json_builder_set_member_name (builder, md_check_status_to_string (s));
+      json_builder_add_int_value (builder, md_check_run_count (self, s));
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "duration_ms");
+  json_builder_add_int_value (builder, md_check_run_get_duration_ms (self));
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,516 @@
+/* md-check.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "md-check.h"
+
+struct _MdCheck
+{
+  GObject        parent_instance;
+
+  /* Owned */
+  char          *id;
+  char          *kind;
+  char          *title;
+  char          *summary;
+  char          *remedy;
+  char          *group;
+  JsonObject    *details;
+
+  MdCheckStatus  status;
+  guint          duration_ms;
+  int            weight;
+};
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_KIND,
+  PROP_STATUS,
+  PROP_TITLE,
+  PROP_SUMMARY,
+  PROP_DETAILS,
+  PROP_REMEDY,
+  PROP_DURATION_MS,
+  PROP_GROUP,
+  PROP_WEIGHT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_ENUM_TYPE (MdCheckStatus, md_check_status,
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_OK, "ok"),
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_WARNING, "warning"),
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_PROBLEM, "problem"),
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_INFO, "info"),
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_ERROR, "error"),
+  G_DEFINE_ENUM_VALUE (MD_CHECK_STATUS_RUNNING, "running"))
+
+G_DEFINE_FINAL_TYPE (MdCheck, md_check, G_TYPE_OBJECT)
+
+static const char *status_names[] = { "ok", "warning", "problem", "info", "error", "running" };
+
+/* GLib 2.74 has no g_set_str(). */
+static gboolean
+set_str (char       **target,
+         const char  *value)
+{
+  if (g_strcmp0 (*target, value) == 0)
+    return FALSE;
+
+  g_free (*target);
+  *target = g_strdup (value);
+
+  return TRUE;
+}
+
+static void
+md_check_finalize (GObject *object)
+{
+  MdCheck *self = (MdCheck *) object;
+
+  g_free (self->id);
+  g_free (self->kind);
+  g_free (self->title);
+  g_free (self->summary);
+  g_free (self->remedy);
+  g_free (self->group);
+  g_clear_pointer (&self->details, json_object_unref);
+
+  G_OBJECT_CLASS (md_check_parent_class)->finalize (object);
+}
+
+static void
+md_check_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  MdCheck *self = MD_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_KIND:
+      g_value_set_string (value, self->kind);
+      break;
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, self->summary);
+      break;
+    case PROP_DETAILS:
+      g_value_set_boxed (value, self->details);
+      break;
+    case PROP_REMEDY:
+      g_value_set_string (value, self->remedy);
+      break;
+    case PROP_DURATION_MS:
+      g_value_set_uint (value, self->duration_ms);
+      break;
+    case PROP_GROUP:
+      g_value_set_string (value, self->group);
+      break;
+    case PROP_WEIGHT:
+      g_value_set_int (value, self->weight);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+md_check_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  MdCheck *self = MD_CHECK (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      self->id = g_value_dup_string (value);
+      break;
+    case PROP_KIND:
+      self->kind = g_value_dup_string (value);
+      break;
+    case PROP_STATUS:
+      md_check_set_status (self, g_value_get_enum (value));
+      break;
+    case PROP_TITLE:
+      md_check_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_SUMMARY:
+      md_check_set_summary (self, g_value_get_string (value));
+      break;
+    case PROP_DETAILS:
+      md_check_set_details (self, g_value_get_boxed (value));
+      break;
+    case PROP_REMEDY:
+      md_check_set_remedy (self, g_value_get_string (value));
+      break;
+    case PROP_DURATION_MS:
+      md_check_set_duration_ms (self, g_value_get_uint (value));
+      break;
+    case PROP_GROUP:
+      md_check_set_group (self, g_value_get_string (value));
+      break;
+    case PROP_WEIGHT:
+      md_check_set_weight (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+md_check_class_init (MdCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = md_check_finalize;
+  object_class->get_property = md_check_get_property;
+  object_class->set_property = md_check_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND] =
+    g_param_spec_string ("kind", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL, MD_TYPE_CHECK_STATUS, MD_CHECK_STATUS_RUNNING,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DETAILS] =
+    g_param_spec_boxed ("details", NULL, NULL, JSON_TYPE_OBJECT,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REMEDY] =
+    g_param_spec_string ("remedy", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION_MS] =
+    g_param_spec_uint ("duration-ms", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP] =
+    g_param_spec_string ("group", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WEIGHT] =
+    g_param_spec_int ("weight", NULL, NULL, G_MININT, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+md_check_init (MdCheck *self)
+{
+  self->status = MD_CHECK_STATUS_RUNNING;
+  self->details = json_object_new ();
+}
+
+MdCheck *
+md_check_new (const char *id,
+              const char *kind,
+              const char *title)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  return g_object_new (MD_TYPE_CHECK, "id", id, "kind", kind, "title", title, NULL);
+}
+
+const char *
+md_check_status_to_string (MdCheckStatus status)
+{
+  g_return_val_if_fail (status < MD_CHECK_N_STATUSES, "error");
+
+  return status_names[status];
+}
+
+gboolean
+md_check_status_from_string (const char    *text,
+                             MdCheckStatus *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
+    {
+      if (g_strcmp0 (text, status_names[i]) == 0)
+        {
+          if (status != NULL)
+            *status = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+const char *
+md_check_get_id (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->id;
+}
+
+const char *
+md_check_get_kind (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->kind;
+}
+
+MdCheckStatus
+md_check_get_status (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), MD_CHECK_STATUS_ERROR);
+
+  return self->status;
+}
+
+void
+md_check_set_status (MdCheck       *self,
+                     MdCheckStatus  status)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+  g_return_if_fail (status < MD_CHECK_N_STATUSES);
+
+  if (self->status == status)
+    return;
+
+  self->status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+const char *
+md_check_get_title (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->title;
+}
+
+void
+md_check_set_title (MdCheck    *self,
+                    const char *title)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (set_str (&self->title, title))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+md_check_get_summary (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->summary;
+}
+
+void
+md_check_set_summary (MdCheck    *self,
+                      const char *summary)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (set_str (&self->summary, summary))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+const char *
+md_check_get_remedy (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->remedy;
+}
+
+void
+md_check_set_remedy (MdCheck    *self,
+                     const char *remedy)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (set_str (&self->remedy, remedy))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEDY]);
+}
+
+/* Never NULL: an empty object until the check fills it. */
+JsonObject *
+md_check_get_details (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->details;
+}
+
+void
+md_check_set_details (MdCheck    *self,
+                      JsonObject *details)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (details == self->details)
+    return;
+
+  g_clear_pointer (&self->details, json_object_unref);
+  self->details = details ? json_object_ref (details) : json_object_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS]);
+}
+
+guint
+md_check_get_duration_ms (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), 0);
+
+  return self->duration_ms;
+}
+
+void
+md_check_set_duration_ms (MdCheck *self,
+                          guint    duration_ms)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (self->duration_ms == duration_ms)
+    return;
+
+  self->duration_ms = duration_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION_MS]);
+}
+
+const char *
+md_check_get_group (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  return self->group;
+}
+
+void
+md_check_set_group (MdCheck    *self,
+                    const char *group)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (set_str (&self->group, group))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+}
+
+int
+md_check_get_weight (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), 0);
+
+  return self->weight;
+}
+
+void
+md_check_set_weight (MdCheck *self,
+                     int      weight)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  if (self->weight == weight)
+    return;
+
+  self->weight = weight;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WEIGHT]);
+}
+
+gboolean
+md_check_is_done (MdCheck *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), FALSE);
+
+  return self->status != MD_CHECK_STATUS_RUNNING;
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *value)
+{
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The check as the CLI's --json prints it (README, "check --json"). */
+JsonNode *
+md_check_to_json (MdCheck *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *details;
+
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, self->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, self->kind);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, md_check_status_to_string (self->status));
+  json_builder_set_member_name (builder, "title");
+  add_string_or_null (builder, self->title);
+  json_builder_set_member_name (builder, "summary");
+  add_string_or_null (builder, self->summary);
+  json_builder_set_member_name (builder, "remedy");
+  add_string_or_null (builder, self->remedy);
+  json_builder_set_member_name (builder, "details");
+  details = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (details, self->details);
+  json_builder_add_value (builder, details);
+  json_builder_set_member_name (builder, "duration_ms");
+  json_builder_add_int_value (builder, self->duration_ms);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Problems first, then warnings and errors, then the rest; within a status,
+ * the checks that matter more to the big receivers first. */
+int
+md_check_compare (MdCheck *a,
+                  MdCheck *b)
+{
+  static const int rank[] = {
+    [MD_CHECK_STATUS_PROBLEM] = 0,
+    [MD_CHECK_STATUS_WARNING] = 1,
+    [MD_CHECK_STATUS_ERROR] = 2,
+    [MD_CHECK_STATUS_RUNNING] = 3,
+    [MD_CHECK_STATUS_INFO] = 4,
+    [MD_CHECK_STATUS_OK] = 5,
+  };
+
+  g_return_val_if_fail (MD_IS_CHECK (a) && MD_IS_CHECK (b), 0);
+
+  if (rank[a->status] != rank[b->status])
+    return rank[a->status] - rank[b->status];
+  if (a->weight != b->weight)
+    return b->weight - a->weight;
+
+  return g_strcmp0 (a->id, b->id);
+}

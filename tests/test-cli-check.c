@@ -1,0 +1,294 @@
+/* test-cli-check.c — `maildoctor-cli check` end to end, against Knot DNS
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "md-test-knot.h"
+#include "md-test-util.h"
+#include "md-util.h"
+
+static MdTestKnot *knot;
+static GError *knot_error;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+static CliResult *
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  CliResult *result = g_new0 (CliResult, 1);
+  va_list args;
+
+  g_assert_nonnull (g_getenv ("MD_CLI"));
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
+  g_ptr_array_add (argv, (gpointer) "check");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result->status = g_subprocess_get_exit_status (process);
+
+  return result;
+}
+
+#define SKIP_WITHOUT_KNOT() \
+  G_STMT_START { if (knot == NULL) { g_test_skip (knot_error->message); return; } } G_STMT_END
+
+static JsonObject *
+find_check (JsonObject *report,
+            const char *id)
+{
+  JsonArray *checks = json_object_get_array_member (report, "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_str_equal (json_object_get_string_member (check, "id"), id))
+        return check;
+    }
+
+  g_error ("no check %s", id);
+  return NULL;
+}
+
+static void
+test_json (void)
+{
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *report, *zen, *details, *counts;
+  JsonArray *codes, *meanings;
+
+  SKIP_WITHOUT_KNOT ();
+
+  result = run_cli ("--ip", "192.0.2.9", "--helo", "mail.sender.example.net",
+                    "--recipient-domain", "outlook.recipients.test",
+                    "--resolver", md_test_knot_get_address (knot), "--json", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->err, ==, "");
+
+  json_parser_load_from_data (parser, result->out, -1, &error);
+  g_assert_no_error (error);
+  report = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "subject"),
+                                                  "ip"), ==, "192.0.2.9");
+  g_assert_cmpstr (json_object_get_string_member (report, "resolver"), ==,
+                   md_test_knot_get_address (knot));
+
+  zen = find_check (report, "dnsbl/zen.spamhaus.org");
+  g_assert_cmpstr (json_object_get_string_member (zen, "kind"), ==, "dnsbl");
+  g_assert_cmpstr (json_object_get_string_member (zen, "status"), ==, "problem");
+  g_assert_cmpstr (json_object_get_string_member (zen, "title"), ==, "Blocklist Spamhaus ZEN");
+  details = json_object_get_object_member (zen, "details");
+  g_assert_cmpstr (json_object_get_string_member (details, "zone"), ==, "zen.spamhaus.org");
+  codes = json_object_get_array_member (details, "codes");
+  meanings = json_object_get_array_member (details, "meanings");
+  g_assert_cmpuint (json_array_get_length (codes), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (codes, 0), ==, "127.0.0.2");
+  g_assert_cmpstr (json_array_get_string_element (codes, 1), ==, "127.0.0.9");
+  g_assert_cmpstr (json_array_get_string_element (meanings, 1), ==,
+                   "DROP: a hijacked or criminal network (Do not Route Or Peer)");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (details, "txt")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (details, "reason")));
+  g_assert_true (json_object_has_member (zen, "duration_ms"));
+
+  g_assert_cmpstr (json_object_get_string_member (find_check (report, "rdns"), "status"), ==,
+                   "problem");
+  g_assert_cmpstr (json_object_get_string_member (find_check (report, "helo"), "status"), ==,
+                   "problem");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (find_check (report, "mx"), "details"),
+                     "receiver"), ==, "outlook-com");
+  g_assert_cmpstr (json_object_get_string_member (find_check (report, "dnsbl/psbl.surriel.com"),
+                                                  "status"), ==, "error");
+
+  counts = json_object_get_object_member (report, "counts");
+  /* zen, rdns, helo */
+  g_assert_cmpint (json_object_get_int_member (counts, "problem"), ==, 3);
+  /* psbl and uceprotect-3 (self-test), barracuda (SERVFAIL) */
+  g_assert_cmpint (json_object_get_int_member (counts, "error"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (counts, "info"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (counts, "ok"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (counts, "running"), ==, 0);
+}
+
+static void
+test_human (void)
+{
+  g_autoptr(CliResult) result = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *first = NULL;
+
+  SKIP_WITHOUT_KNOT ();
+
+  result = run_cli ("--ip", "203.0.113.7", "--helo", "smtp.sender.example.net",
+                    "--resolver", md_test_knot_get_address (knot), NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->err, ==, "");
+
+  first = g_strdup_printf ("Checking 203.0.113.7 (resolver: %s)", md_test_knot_get_address (knot));
+  lines = g_strsplit (result->out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, first);
+  g_assert_nonnull (strstr (result->out,
+                            "\n✗ problem  Blocklist Spamhaus ZEN: Listed: CSS: low-reputation IP "
+                            "sending spam (Spamhaus CSS).\n"
+                            "           → Find and stop the cause (a compromised account, an open "
+                            "relay, infected machines), then request removal at "
+                            "https://check.spamhaus.org/.\n"
+                            "           List says: "
+                            "https://check.spamhaus.org/query/ip/203.0.113.7\n"));
+  g_assert_nonnull (strstr (result->out, "\n✓ ok       Reverse DNS: smtp.sender.example.net, "
+                                         "forward-confirmed.\n"));
+  g_assert_nonnull (strstr (result->out, "\n? error    Blocklist PSBL (Passive Spam Block List): "
+                                         "Could not decide: this list does not answer correctly "
+                                         "right now (its test entry 127.0.0.2 is not listed).\n"));
+  g_assert_nonnull (strstr (result->out, "\n2 problems, 3 could not be decided, 21 passed "
+                                         "(26 checks in "));
+  /* no check is printed twice, none is missing */
+  g_assert_cmpuint (g_strv_length (lines), ==, 2 + 26 + 2 * 2 + 1 + 1 + 1 + 1);
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr(MdTestSilentServer) silent = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *report, *counts;
+  gint64 start;
+
+  silent = md_test_silent_server_new (&error);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  result = run_cli ("--ip", "192.0.2.2", "--resolver", md_test_silent_server_get_address (silent),
+                    "--timeout", "300", "--json", NULL);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
+  g_assert_cmpint (result->status, ==, 0);
+
+  json_parser_load_from_data (parser, result->out, -1, &error);
+  g_assert_no_error (error);
+  report = json_node_get_object (json_parser_get_root (parser));
+  counts = json_object_get_object_member (report, "counts");
+  g_assert_cmpint (json_object_get_int_member (counts, "ok"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (counts, "error"), ==, 25);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (find_check (report, "dnsbl/zen.spamhaus.org"),
+                                                    "details"), "reason"), ==, "timeout");
+}
+
+static void
+test_usage_errors (void)
+{
+  static const struct {
+    const char *args[4];
+    const char *message;
+  } cases[] = {
+    { { "--ip", "300.1.2.3" }, "maildoctor-cli: “300.1.2.3” is not an IP address\n" },
+    { { "--ip", "mail.example.com" },
+      "maildoctor-cli: “mail.example.com” is not an IP address\n" },
+    { { "--domain", "example.com" }, "maildoctor-cli: --ip is required: the sending server’s IP "
+                                     "address\n" },
+    { { "--ip", "192.0.2.1", "--bogus" }, "maildoctor-cli: Unknown option --bogus\n" },
+    { { "--ip", "192.0.2.1", "--resolver", "not a server" }, NULL },
+    { { "--ip", "192.0.2.1", "--resolver", "127.0.0.1:99999" }, NULL },
+    { { "--ip", "192.0.2.1", "--timeout", "-5" },
+      "maildoctor-cli: --timeout must be a positive number of milliseconds, not -5\n" },
+    { { "--ip", "192.0.2.1", "--recipient-domain", "a..b" },
+      "maildoctor-cli: “a..b” is not a domain name\n" },
+    { { "--ip", "192.0.2.1", "extra" }, "maildoctor-cli: unexpected argument “extra”\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CliResult) result = run_cli (cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                                             cases[i].args[3], NULL);
+
+      g_test_message ("%s %s %s: %s", cases[i].args[0], cases[i].args[1],
+                      cases[i].args[2] ? cases[i].args[2] : "", result->err);
+      g_assert_cmpint (result->status, ==, 2);
+      g_assert_cmpstr (result->out, ==, "");
+      /* exactly one line */
+      g_assert_true (g_str_has_prefix (result->err, "maildoctor-cli: "));
+      g_assert_true (g_str_has_suffix (result->err, "\n"));
+      g_assert_true (strchr (result->err, '\n') == result->err + strlen (result->err) - 1);
+      if (cases[i].message != NULL)
+        g_assert_cmpstr (result->err, ==, cases[i].message);
+      else
+        g_assert_true (g_str_has_prefix (result->err, "maildoctor-cli: invalid --resolver "));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(GStrv) all = NULL;
+  g_autoptr(GPtrArray) zones = g_ptr_array_new ();
+  static const char *failing_zones[] = { "b.barracudacentral.org", NULL };
+  MdTestKnotOptions options = { 0 };
+  int ret;
+
+  md_core_init ();
+  g_test_init (&argc, &argv, NULL);
+
+  all = md_test_knot_list_zone_files ();
+  for (guint i = 0; all[i] != NULL; i++)
+    if (!g_str_equal (all[i], "b.barracudacentral.org.zone"))
+      g_ptr_array_add (zones, all[i]);
+  g_ptr_array_add (zones, NULL);
+  options.zone_files = (const char * const *) zones->pdata;
+  options.failing_zones = failing_zones;
+  knot = md_test_knot_new_full (&options, &knot_error);
+
+  g_test_add_func ("/MailDoctor/CliCheck/json", test_json);
+  g_test_add_func ("/MailDoctor/CliCheck/human", test_human);
+  g_test_add_func ("/MailDoctor/CliCheck/timeout", test_timeout);
+  g_test_add_func ("/MailDoctor/CliCheck/usage-errors", test_usage_errors);
+
+  ret = g_test_run ();
+
+  g_clear_pointer (&knot, md_test_knot_free);
+  g_clear_error (&knot_error);
+
+  return ret;
+}
