@@ -15,9 +15,11 @@ G_BEGIN_DECLS
  * to MD_CLI_COMMANDS (name, function, translatable one-line summary). */
 
 int md_cli_check (int argc, char **argv);
+int md_cli_parse (int argc, char **argv);
 
 #define MD_CLI_COMMANDS \
   { "check", md_cli_check, N_("Check a sending server: blocklists, reverse DNS, HELO, recipient MX") }, \
+  { "parse", md_cli_parse, N_("Read a rejection and explain it") }, \
   { NULL, NULL, NULL },
 
 G_END_DECLS

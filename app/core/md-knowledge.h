@@ -8,10 +8,20 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "md-rejection.h"
 
 G_BEGIN_DECLS
+
+#define MD_KNOWLEDGE_ERROR (md_knowledge_error_quark ())
+
+typedef enum
+{
+  MD_KNOWLEDGE_ERROR_INVALID,   /* well-formed XML that is not a valid knowledge base */
+} MdKnowledgeError;
+
+GQuark md_knowledge_error_quark (void);
 
 /* How a block gets lifted. */
 typedef enum
@@ -54,6 +64,12 @@ GType          md_explanation_get_type     (void) G_GNUC_CONST;
 MdExplanation *md_explanation_copy         (const MdExplanation *explanation);
 void           md_explanation_free         (MdExplanation       *explanation);
 const char    *md_channel_kind_to_string   (MdChannelKind        kind);
+gboolean       md_channel_kind_from_string (const char          *string,
+                                            MdChannelKind       *kind);
+/* The issue 4 "explanation" object: {"id", "title", "meaning", "cause", "remedy": [...],
+ * "channel": {"kind", "address", "url", "language"}, "response_time", "pitfalls": [...]},
+ * null for what is unknown. */
+JsonNode      *md_explanation_to_json      (const MdExplanation *explanation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdExplanation, md_explanation_free)
 
@@ -69,5 +85,11 @@ guint          md_knowledge_get_n_entries  (MdKnowledge        *self);
  * named in the rejection text wins over the knowledge base's address. */
 MdExplanation *md_knowledge_explain        (MdKnowledge        *self,
                                             const MdRejection  *rejection);
+/* One entry by id, with the knowledge base's own channel address and URL;
+ * NULL when there is no such entry. */
+MdExplanation *md_knowledge_lookup         (MdKnowledge        *self,
+                                            const char         *id);
+/* The ids of all entries, in file order. */
+GStrv          md_knowledge_dup_ids        (MdKnowledge        *self);
 
 G_END_DECLS

@@ -136,3 +136,67 @@ md_smtp_stage_to_string (MdSmtpStage stage)
     default:                        return NULL;
     }
 }
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+JsonNode *
+md_rejection_to_json (const MdRejection *rejection)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (rejection != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "recipient", rejection->recipient);
+  add_string_or_null (builder, "provider", rejection->provider);
+  add_string_or_null (builder, "service", rejection->service);
+  add_string_or_null (builder, "remote_host", rejection->remote_host);
+  add_string_or_null (builder, "remote_ip", rejection->remote_ip);
+  json_builder_set_member_name (builder, "smtp_code");
+  if (rejection->smtp_code != 0)
+    json_builder_add_int_value (builder, rejection->smtp_code);
+  else
+    json_builder_add_null_value (builder);
+  add_string_or_null (builder, "enhanced_status", rejection->enhanced_status);
+  add_string_or_null (builder, "stage", md_smtp_stage_to_string (rejection->stage));
+  json_builder_set_member_name (builder, "temporary");
+  /* Unknown when the receiver gave neither a reply code nor a status. */
+  if (rejection->smtp_code != 0 || rejection->enhanced_status != NULL)
+    json_builder_add_boolean_value (builder, rejection->temporary);
+  else
+    json_builder_add_null_value (builder);
+  add_string_or_null (builder, "blocked_ip", rejection->blocked_ip);
+  json_builder_set_member_name (builder, "references");
+  json_builder_begin_array (builder);
+  for (guint i = 0; rejection->references != NULL && rejection->references[i] != NULL; i++)
+    json_builder_add_string_value (builder, rejection->references[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "contacts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rejection->contacts->len; i++)
+    {
+      const MdContact *contact = g_ptr_array_index (rejection->contacts, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, contact->kind == MD_CONTACT_EMAIL ? "email" : "url");
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, contact->value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  add_string_or_null (builder, "text", rejection->text);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -66,6 +67,8 @@ void         md_rejection_add_contact     (MdRejection       *rejection,
 const char  *md_rejection_first_contact   (const MdRejection *rejection,
                                            MdContactKind      kind);
 const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
+/* The fields of `maildoctor-cli parse --json` (README), unknown values null. */
+JsonNode    *md_rejection_to_json         (const MdRejection *rejection);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdRejection, md_rejection_free)
 

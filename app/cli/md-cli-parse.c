@@ -1,0 +1,248 @@
+/* md-cli-parse.c — maildoctor-cli parse [--json] [FILE|-]
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "md-cli.h"
+#include "md-cli-commands.h"
+#include "md-knowledge.h"
+#include "md-rejection-parser.h"
+
+static JsonNode *
+rejections_to_json (GPtrArray *rejections)
+{
+  MdKnowledge *knowledge = md_knowledge_get_default ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "rejections");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rejections->len; i++)
+    {
+      const MdRejection *rejection = g_ptr_array_index (rejections, i);
+      JsonNode *node = md_rejection_to_json (rejection);
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(MdExplanation) explanation = NULL;
+
+      if (knowledge != NULL)
+        explanation = md_knowledge_explain (knowledge, rejection);
+      if (explanation != NULL)
+        json_object_set_member (object, "explanation", md_explanation_to_json (explanation));
+      else
+        json_object_set_null_member (object, "explanation");
+      json_builder_add_value (builder, node);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  /* Labels are padded by hand: their translations differ in length. */
+  g_print ("  %s %*s%s\n", label, MAX (0, 20 - (int) g_utf8_strlen (label, -1)), "", value);
+}
+
+static const char *
+stage_label (MdSmtpStage stage)
+{
+  switch (stage)
+    {
+    case MD_SMTP_STAGE_CONNECT:     return _("at connection time (greeting)");
+    case MD_SMTP_STAGE_HELO:        return _("after HELO/EHLO");
+    case MD_SMTP_STAGE_MAIL_FROM:   return _("after MAIL FROM (the sender)");
+    case MD_SMTP_STAGE_RCPT_TO:     return _("after RCPT TO (the recipient)");
+    case MD_SMTP_STAGE_DATA:        return _("after DATA");
+    case MD_SMTP_STAGE_END_OF_DATA: return _("after the message content (end of DATA)");
+    case MD_SMTP_STAGE_UNKNOWN:
+    default:                        return NULL;
+    }
+}
+
+static const char *
+channel_label (MdChannelKind kind)
+{
+  switch (kind)
+    {
+    case MD_CHANNEL_EMAIL:     return _("a mail to the receiver");
+    case MD_CHANNEL_PORTAL:    return _("a self-service portal");
+    case MD_CHANNEL_FORM:      return _("a web form");
+    case MD_CHANNEL_RECIPIENT: return _("only the recipient’s administrator can act");
+    case MD_CHANNEL_NONE:
+    default:                   return _("none: fix the cause and wait");
+    }
+}
+
+static const char *
+language_label (const char *code)
+{
+  if (code == NULL)
+    return NULL;
+  if (g_str_equal (code, "en"))
+    return _("English");
+  if (g_str_equal (code, "de"))
+    return _("German");
+  return code;
+}
+
+static void
+print_explanation (const MdExplanation *e)
+{
+  g_print ("\n  %s\n", e->title ? e->title : "");
+  if (e->meaning != NULL)
+    g_print ("  %s\n", e->meaning);
+  print_field (_("Likely cause:"), e->cause);
+  if (e->remedy != NULL && e->remedy[0] != NULL)
+    {
+      g_print ("  %s\n", _("What to do:"));
+      for (guint i = 0; e->remedy[i] != NULL; i++)
+        g_print ("    %u. %s\n", i + 1, e->remedy[i]);
+    }
+  print_field (_("Delist channel:"), channel_label (e->channel_kind));
+  print_field (_("Address:"), e->channel_address);
+  print_field (_("Web page:"), e->channel_url);
+  print_field (_("Write in:"), language_label (e->channel_language));
+  print_field (_("Response time:"), e->response_time);
+  if (e->pitfalls != NULL && e->pitfalls[0] != NULL)
+    {
+      g_print ("  %s\n", _("Pitfalls:"));
+      for (guint i = 0; e->pitfalls[i] != NULL; i++)
+        g_print ("    – %s\n", e->pitfalls[i]);
+    }
+}
+
+static void
+print_human (GPtrArray *rejections)
+{
+  MdKnowledge *knowledge = md_knowledge_get_default ();
+
+  if (rejections->len == 0)
+    {
+      g_print ("%s\n", _("No rejection found in the input. Paste the bounce message, the "
+                         "server’s reply or the log line that names the reply code."));
+      return;
+    }
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Found %u rejection.\n", "Found %u rejections.\n",
+                        rejections->len), rejections->len);
+
+  for (guint i = 0; i < rejections->len; i++)
+    {
+      const MdRejection *r = g_ptr_array_index (rejections, i);
+      g_autoptr(MdExplanation) explanation = NULL;
+      g_autofree char *receiver = NULL;
+      g_autofree char *server = NULL;
+      g_autofree char *reply = NULL;
+      g_autofree char *references = NULL;
+      g_autoptr(GString) contacts = g_string_new (NULL);
+      const char *kind;
+
+      g_print ("\n");
+      g_print (_("Rejection %u"), i + 1);
+      g_print ("\n");
+
+      print_field (_("Recipient:"), r->recipient);
+      if (r->provider != NULL)
+        receiver = r->service ? g_strdup_printf ("%s (%s)", r->provider, r->service)
+                              : g_strdup (r->provider);
+      print_field (_("Receiver:"), receiver ? receiver : _("unknown"));
+      if (r->remote_host != NULL || r->remote_ip != NULL)
+        server = g_strdup_printf ("%s%s%s%s", r->remote_host ? r->remote_host : "",
+                                  r->remote_host && r->remote_ip ? " [" : (r->remote_ip ? "[" : ""),
+                                  r->remote_ip ? r->remote_ip : "", r->remote_ip ? "]" : "");
+      print_field (_("Rejecting server:"), server);
+      kind = r->temporary ? _("temporary") : _("permanent");
+      if (r->smtp_code != 0)
+        reply = g_strdup_printf ("%u%s%s — %s", r->smtp_code, r->enhanced_status ? " " : "",
+                                 r->enhanced_status ? r->enhanced_status : "", kind);
+      else
+        reply = g_strdup_printf ("%s — %s", r->enhanced_status ? r->enhanced_status : "?", kind);
+      print_field (_("Reply:"), reply);
+      print_field (_("Stage:"), stage_label (r->stage));
+      print_field (_("Blocked IP:"), r->blocked_ip);
+      if (r->references != NULL && r->references[0] != NULL)
+        references = g_strjoinv (", ", r->references);
+      print_field (_("References:"), references);
+      for (guint j = 0; j < r->contacts->len; j++)
+        {
+          const MdContact *c = g_ptr_array_index (r->contacts, j);
+          if (contacts->len > 0)
+            g_string_append (contacts, ", ");
+          g_string_append (contacts, c->value);
+        }
+      print_field (_("Contacts:"), contacts->str);
+      print_field (_("Text:"), r->text);
+
+      if (knowledge != NULL)
+        explanation = md_knowledge_explain (knowledge, r);
+      if (explanation != NULL)
+        print_explanation (explanation);
+    }
+}
+
+int
+md_cli_parse (int    argc,
+              char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (the format the README documents)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
+  const char *path = NULL;
+
+  context = g_option_context_new (_("[FILE|-]"));
+  g_option_context_set_summary (context, _("Read a rejection (bounce message, SMTP reply or log "
+                                           "lines) and explain it."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_USAGE;
+
+  if (argc > 2)
+    return md_cli_usage_error ("%s", _("parse reads one input: give one FILE, or - for standard input"));
+  if (argc == 2)
+    path = argv[1];
+
+  input = md_cli_read_input (path, &error);
+  if (input == NULL)
+    return md_cli_usage_error (_("cannot read “%s”: %s"), path ? path : "-", error->message);
+
+  rejections = md_rejection_parse_bytes (input, &error);
+  if (rejections == NULL)
+    return md_cli_usage_error ("%s", error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = rejections_to_json (rejections);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      /* stdout stays valid JSON; the note for a human goes to stderr. */
+      if (rejections->len == 0)
+        g_printerr ("%s\n", _("No rejection found in the input."));
+    }
+  else
+    print_human (rejections);
+
+  return MD_CLI_EXIT_OK;
+}
