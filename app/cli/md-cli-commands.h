@@ -16,10 +16,12 @@ G_BEGIN_DECLS
 
 int md_cli_check (int argc, char **argv);
 int md_cli_parse (int argc, char **argv);
+int md_cli_spf (int argc, char **argv);
 
 #define MD_CLI_COMMANDS \
   { "check", md_cli_check, N_("Check a sending server: blocklists, reverse DNS, HELO, recipient MX") }, \
   { "parse", md_cli_parse, N_("Read a rejection and explain it") }, \
+  { "spf", md_cli_spf, N_("Evaluate a sender’s SPF policy for an IP address") }, \
   { NULL, NULL, NULL },
 
 G_END_DECLS
