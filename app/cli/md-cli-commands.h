@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * to MD_CLI_COMMANDS (name, function, translatable one-line summary). */
 
 int md_cli_check (int argc, char **argv);
+int md_cli_draft (int argc, char **argv);
 int md_cli_parse (int argc, char **argv);
 int md_cli_spf (int argc, char **argv);
 
@@ -22,6 +23,7 @@ int md_cli_spf (int argc, char **argv);
   { "check", md_cli_check, N_("Check a sending server: blocklists, reverse DNS, HELO, recipient MX") }, \
   { "parse", md_cli_parse, N_("Read a rejection and explain it") }, \
   { "spf", md_cli_spf, N_("Evaluate a sender’s SPF policy for an IP address") }, \
+  { "draft", md_cli_draft, N_("Draft the delist request for a rejection") }, \
   { NULL, NULL, NULL },
 
 G_END_DECLS

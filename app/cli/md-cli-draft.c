@@ -1,0 +1,377 @@
+/* md-cli-draft.c — maildoctor-cli draft [--channel C] [--json] [--eml OUT] [--ip IP] … [FILE|-]
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "md-cli.h"
+#include "md-cli-commands.h"
+#include "md-draft.h"
+#include "md-knowledge.h"
+#include "md-rejection-parser.h"
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_strv_member (JsonBuilder  *builder,
+                 const char   *name,
+                 char * const *strv)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+}
+
+/* The JSON shape is documented in the README ("maildoctor-cli draft"). */
+static JsonNode *
+draft_to_json (const MdDraft       *draft,
+               const MdExplanation *explanation,
+               const char          *eml_path)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "channel", draft->channel_id);
+  add_string_member (builder, "kind", md_channel_kind_to_string (draft->channel_kind));
+  add_string_member (builder, "language", draft->language);
+  add_string_member (builder, "explanation", explanation != NULL ? explanation->id : NULL);
+  add_string_member (builder, "recipient", draft->recipient);
+  add_string_member (builder, "url", draft->url);
+  json_builder_set_member_name (builder, "from");
+  if (draft->from_address != NULL)
+    {
+      json_builder_begin_object (builder);
+      add_string_member (builder, "name", draft->from_name);
+      add_string_member (builder, "address", draft->from_address);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  add_string_member (builder, "subject", draft->subject);
+  add_string_member (builder, "body", draft->body);
+  add_strv_member (builder, "steps", draft->steps);
+
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < draft->fields->len; i++)
+    {
+      const MdDraftField *field = g_ptr_array_index (draft->fields, i);
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "label", field->label);
+      add_string_member (builder, "value", field->value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "attachments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < draft->attachments->len; i++)
+    {
+      const MdDraftAttachment *a = g_ptr_array_index (draft->attachments, i);
+      g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->data);
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "name", a->name);
+      add_string_member (builder, "content_type", a->content_type);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, g_bytes_get_size (a->data));
+      add_string_member (builder, "sha256", sha256);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_strv_member (builder, "warnings", draft->warnings);
+  add_string_member (builder, "eml", eml_path);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+print_json (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_label (const char *label,
+             const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  /* Labels are padded by hand: their translations differ in length. */
+  g_print ("%s %*s%s\n", label, MAX (0, 14 - (int) g_utf8_strlen (label, -1)), "", value);
+}
+
+static void
+print_human (const MdDraft *draft,
+             const char    *eml_path)
+{
+  print_label (_("Channel:"), draft->channel_id);
+  print_label (_("To:"), draft->recipient);
+  print_label (_("Web page:"), draft->url);
+  print_label (_("Subject:"), draft->subject);
+  print_label (_("Write in:"), draft->language);
+  for (guint i = 0; i < draft->attachments->len; i++)
+    {
+      const MdDraftAttachment *a = g_ptr_array_index (draft->attachments, i);
+      g_autofree char *size = g_format_size (g_bytes_get_size (a->data));
+      g_autofree char *line = g_strdup_printf ("%s (%s, %s)", a->name, a->content_type, size);
+
+      print_label (_("Attachment:"), line);
+    }
+  print_label (_("Saved as:"), eml_path);
+
+  if (draft->steps[0] != NULL)
+    {
+      g_print ("\n%s\n", _("Steps:"));
+      for (guint i = 0; draft->steps[i] != NULL; i++)
+        g_print ("  %u. %s\n", i + 1, draft->steps[i]);
+    }
+
+  g_print ("\n%s\n", draft->channel_kind == MD_CHANNEL_EMAIL ? _("Text of the mail:")
+                                                              : _("Text to paste:"));
+  g_print ("%s", draft->body != NULL ? draft->body : "");
+  if (draft->body != NULL && !g_str_has_suffix (draft->body, "\n"))
+    g_print ("\n");
+
+  if (draft->warnings[0] != NULL)
+    {
+      g_print ("\n%s\n", _("Before you send:"));
+      for (guint i = 0; draft->warnings[i] != NULL; i++)
+        g_print ("  – %s\n", draft->warnings[i]);
+    }
+}
+
+static void
+take_option (char       **slot,
+             const char  *value)
+{
+  if (value != NULL && *value != '\0')
+    {
+      g_free (*slot);
+      *slot = g_strdup (value);
+    }
+}
+
+static gboolean
+write_eml (const char  *path,
+           GBytes      *eml,
+           GError     **error)
+{
+  if (g_str_equal (path, "-"))
+    {
+      gsize len = g_bytes_get_size (eml);
+
+      if (fwrite (g_bytes_get_data (eml, NULL), 1, len, stdout) != len || fflush (stdout) != 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("could not write to standard output"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  return g_file_set_contents (path, g_bytes_get_data (eml, NULL), g_bytes_get_size (eml), error);
+}
+
+int
+md_cli_draft (int    argc,
+              char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *channel = NULL;
+  g_autofree char *eml_out = NULL;
+  g_autofree char *ip = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *organisation = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *website = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *volume = NULL;
+  g_auto(GStrv) steps = NULL;
+  const GOptionEntry entries[] = {
+    { "channel", 0, 0, G_OPTION_ARG_STRING, &channel, N_("Draft for this channel instead of the one the rejection needs"), N_("CHANNEL") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (the format the README documents)"), NULL },
+    { "eml", 0, 0, G_OPTION_ARG_FILENAME, &eml_out, N_("Save the mail as an .eml file (- for standard output)"), N_("FILE") },
+    { "ip", 0, 0, G_OPTION_ARG_STRING, &ip, N_("The blocked IP address, when the rejection does not name it"), N_("IP") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Your name"), N_("NAME") },
+    { "organisation", 0, 0, G_OPTION_ARG_STRING, &organisation, N_("Your organisation"), N_("NAME") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Your mail address (From: and the contact)"), N_("ADDRESS") },
+    { "website", 0, 0, G_OPTION_ARG_STRING, &website, N_("Your website (with the imprint)"), N_("URL") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("What kind of mail the server sends"), N_("TEXT") },
+    { "volume", 0, 0, G_OPTION_ARG_STRING, &volume, N_("How much mail the server sends a day"), N_("TEXT") },
+    { "step", 0, 0, G_OPTION_ARG_STRING_ARRAY, &steps, N_("A remediation step you took (repeat for more)"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
+  g_autoptr(MdRejection) rejection = NULL;
+  g_autoptr(MdExplanation) explanation = NULL;
+  g_autoptr(MdSenderProfile) profile = NULL;
+  g_autoptr(MdDraftFacts) facts = NULL;
+  g_autoptr(MdDraft) draft = NULL;
+  g_auto(GStrv) channels = NULL;
+  MdKnowledge *knowledge;
+  const char *path = NULL;
+  const char *eml_path = NULL;
+
+  context = g_option_context_new (_("[FILE|-]"));
+  g_option_context_set_summary (context, _("Draft the delist request for a rejection: a mail, or "
+                                           "the text for the receiver’s web form."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_USAGE;
+
+  if (argc > 2)
+    return md_cli_usage_error ("%s", _("draft reads one input: give one FILE, or - for standard input"));
+  if (argc == 2)
+    path = argv[1];
+
+  channels = md_draft_list_channels (&error);
+  if (channels == NULL)
+    return md_cli_usage_error ("%s", error->message);
+  if (channel != NULL && !g_strv_contains ((const char * const *) channels, channel))
+    {
+      g_autofree char *list = g_strjoinv (", ", channels);
+      return md_cli_usage_error (_("unknown channel “%s” (one of: %s)"), channel, list);
+    }
+
+  if (ip != NULL)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (ip);
+      if (address == NULL)
+        return md_cli_usage_error (_("“%s” is not an IP address"), ip);
+    }
+
+  if (json && eml_out != NULL && g_str_equal (eml_out, "-"))
+    return md_cli_usage_error ("%s", _("--json and --eml - both write to standard output: save the .eml to a file"));
+
+  input = md_cli_read_input (path, &error);
+  if (input == NULL)
+    return md_cli_usage_error (_("cannot read “%s”: %s"), path ? path : "-", error->message);
+
+  rejections = md_rejection_parse_bytes (input, &error);
+  if (rejections == NULL)
+    return md_cli_usage_error ("%s", error->message);
+  if (rejections->len == 0)
+    return md_cli_usage_error ("%s", _("no rejection found in the input: give the bounce message, "
+                                       "the server’s reply or the log line"));
+
+  /* One bounce can hold several rejections: draft for the first that has
+   * somewhere to send a request (or simply the first with --channel). */
+  knowledge = md_knowledge_get_default ();
+  for (guint i = 0; i < rejections->len && rejection == NULL; i++)
+    {
+      const MdRejection *candidate = g_ptr_array_index (rejections, i);
+      g_autoptr(MdExplanation) e = knowledge != NULL ? md_knowledge_explain (knowledge, candidate)
+                                                     : NULL;
+
+      if (channel != NULL || (e != NULL && e->channel_id != NULL) || i == rejections->len - 1)
+        {
+          rejection = md_rejection_copy (candidate);
+          explanation = g_steal_pointer (&e);
+        }
+    }
+
+  if (ip != NULL)
+    {
+      g_free (rejection->blocked_ip);
+      rejection->blocked_ip = g_strdup (ip);
+    }
+
+  /* Options win; the rest comes from the preferences when installed. */
+  profile = md_sender_profile_new_from_settings ();
+  take_option (&profile->name, name);
+  take_option (&profile->organisation, organisation);
+  take_option (&profile->email, email);
+  take_option (&profile->website, website);
+  take_option (&profile->description, description);
+  take_option (&profile->daily_volume, volume);
+
+  facts = md_draft_facts_new ();
+  for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
+    md_draft_facts_add_remediation (facts, steps[i]);
+
+  draft = md_draft_new_for_rejection (rejection, explanation, profile, facts,
+                                      md_draft_bytes_are_message (input) ? input : NULL,
+                                      channel, &error);
+  if (draft == NULL && g_error_matches (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_NO_CHANNEL))
+    {
+      /* A finding, not a failure: this rejection has nobody to write to. */
+      if (json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (builder);
+          add_string_member (builder, "channel", NULL);
+          add_string_member (builder, "explanation", explanation != NULL ? explanation->id : NULL);
+          add_string_member (builder, "reason", error->message);
+          json_builder_end_object (builder);
+          root = json_builder_get_root (builder);
+          print_json (root);
+        }
+      else
+        g_print ("%s\n", error->message);
+      return MD_CLI_EXIT_OK;
+    }
+  if (draft == NULL)
+    return md_cli_usage_error ("%s", error->message);
+
+  if (eml_out != NULL)
+    {
+      g_autoptr(GBytes) eml = NULL;
+
+      if (draft->channel_kind != MD_CHANNEL_EMAIL)
+        return md_cli_usage_error (_("the channel “%s” is a web page, not a mail: there is no .eml to save"),
+                                   draft->channel_id);
+
+      eml = md_draft_to_eml (draft, NULL, &error);
+      if (eml == NULL || !write_eml (eml_out, eml, &error))
+        return md_cli_usage_error (_("cannot write “%s”: %s"), eml_out, error->message);
+      if (!g_str_equal (eml_out, "-"))
+        eml_path = eml_out;
+      else if (!json)
+        return MD_CLI_EXIT_OK;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = draft_to_json (draft, explanation, eml_path);
+      print_json (root);
+    }
+  else
+    print_human (draft, eml_path);
+
+  return MD_CLI_EXIT_OK;
+}

@@ -1,0 +1,157 @@
+/* md-draft.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "md-knowledge.h"
+#include "md-rejection.h"
+
+G_BEGIN_DECLS
+
+#define MD_DRAFT_ERROR (md_draft_error_quark ())
+
+typedef enum
+{
+  MD_DRAFT_ERROR_UNKNOWN_CHANNEL,   /* no template for the channel id */
+  MD_DRAFT_ERROR_NO_CHANNEL,        /* the explanation names no channel and none was given */
+  MD_DRAFT_ERROR_TEMPLATES,         /* templates.xml is unreadable or malformed */
+  MD_DRAFT_ERROR_EML,               /* the .eml could not be written */
+} MdDraftError;
+
+GQuark md_draft_error_quark (void);
+
+/* Who sends the request and what the server sends: filled from the user's
+ * preferences (GSettings) or from command-line options. Every field is UTF-8
+ * or NULL when the user did not say; empty strings count as NULL. */
+typedef struct
+{
+  char *name;
+  char *organisation;
+  char *email;
+  char *website;
+  char *description;   /* what kind of mail the server sends */
+  char *daily_volume;  /* free text: "about 200 messages a day" */
+} MdSenderProfile;
+
+#define MD_TYPE_SENDER_PROFILE (md_sender_profile_get_type ())
+
+GType            md_sender_profile_get_type          (void) G_GNUC_CONST;
+MdSenderProfile *md_sender_profile_new               (void);
+/* The profile stored in the org.example.MailDoctor settings; an empty
+ * profile when that schema is not installed. */
+MdSenderProfile *md_sender_profile_new_from_settings (void);
+MdSenderProfile *md_sender_profile_copy              (const MdSenderProfile *profile);
+void             md_sender_profile_free              (MdSenderProfile       *profile);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSenderProfile, md_sender_profile_free)
+
+/* The facts a request states about the sending side: the results of the
+ * latest check run (id, status, summary, in the words of the check) and the
+ * remediation steps the user took. Kept independent of the check-run
+ * objects so that a saved case can fill it as well. */
+typedef struct
+{
+  char *id;       /* "spf", "ptr", "dnsbl-zen.spamhaus.org" … */
+  char *status;   /* "ok", "warning", "problem", "info", "error", "running" */
+  char *summary;
+} MdDraftFact;
+
+typedef struct
+{
+  GPtrArray *checks;        /* of MdDraftFact* */
+  GPtrArray *remediation;   /* of char*: what the user fixed, one step each */
+  GPtrArray *extra_ips;     /* of char*: further sending IPs (besides the blocked one) */
+} MdDraftFacts;
+
+#define MD_TYPE_DRAFT_FACTS (md_draft_facts_get_type ())
+
+GType         md_draft_facts_get_type        (void) G_GNUC_CONST;
+MdDraftFacts *md_draft_facts_new             (void);
+MdDraftFacts *md_draft_facts_copy            (const MdDraftFacts *facts);
+void          md_draft_facts_free            (MdDraftFacts       *facts);
+void          md_draft_facts_add_check       (MdDraftFacts       *facts,
+                                              const char         *id,
+                                              const char         *status,
+                                              const char         *summary);
+void          md_draft_facts_add_remediation (MdDraftFacts       *facts,
+                                              const char         *step);
+void          md_draft_facts_add_ip          (MdDraftFacts       *facts,
+                                              const char         *ip);
+/* Adds every MdCheck of a check run (a GListModel of MdCheck). */
+void          md_draft_facts_add_checks      (MdDraftFacts       *facts,
+                                              GListModel         *checks);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdDraftFacts, md_draft_facts_free)
+
+typedef struct
+{
+  char *label;   /* translated: what the form calls it */
+  char *value;   /* what to paste */
+} MdDraftField;
+
+typedef struct
+{
+  char   *name;           /* file name as the receiver sees it */
+  char   *content_type;   /* "text/plain; charset=utf-8", "message/rfc822" */
+  GBytes *data;
+} MdDraftAttachment;
+
+/* A request ready to send: data only. Text meant for the receiver (subject,
+ * body, attachments) is in the receiver's language; warnings are in the
+ * user's language. */
+typedef struct
+{
+  char          *channel_id;    /* a template id: "microsoft-delist-mail" … */
+  MdChannelKind  channel_kind;
+  char          *recipient;     /* mail address, or NULL (forms, portals, replies) */
+  char          *url;           /* form or portal to open, or NULL */
+  char          *subject;
+  char          *body;          /* for forms and portals: the text to paste */
+  char          *language;      /* "en", "de": what the receiver reads */
+  char          *from_name;     /* From: of the .eml; NULL when unknown */
+  char          *from_address;
+  GPtrArray     *attachments;   /* of MdDraftAttachment* */
+  GStrv          steps;         /* translated: what the user does, in order */
+  GPtrArray     *fields;        /* of MdDraftField*: values to paste into a form */
+  GStrv          warnings;      /* translated, for the user, never sent */
+} MdDraft;
+
+#define MD_TYPE_DRAFT (md_draft_get_type ())
+
+GType              md_draft_get_type             (void) G_GNUC_CONST;
+MdDraft           *md_draft_new                  (void);
+MdDraft           *md_draft_copy                 (const MdDraft            *draft);
+void               md_draft_free                 (MdDraft                  *draft);
+void               md_draft_add_attachment       (MdDraft                  *draft,
+                                                  const char               *name,
+                                                  const char               *content_type,
+                                                  GBytes                   *data);
+/* The channel ids templates.xml provides, in file order. */
+GStrv              md_draft_list_channels        (GError                  **error);
+MdDraft           *md_draft_new_for_rejection    (const MdRejection        *rejection,
+                                                  const MdExplanation      *explanation,
+                                                  const MdSenderProfile    *profile,
+                                                  const MdDraftFacts       *facts,
+                                                  GBytes                   *original_eml,
+                                                  const char               *channel_override,
+                                                  GError                  **error);
+/* What "Copy" puts on the clipboard: the body, or for forms the text to paste. */
+const char        *md_draft_get_clipboard_text   (const MdDraft            *draft);
+/* TRUE when BYTES look like a whole mail message (an imported bounce), as
+ * opposed to pasted text or a log line. */
+gboolean           md_draft_bytes_are_message    (GBytes                   *bytes);
+
+/* md-draft-eml.c: the draft as an RFC 5322 message (CRLF line ends). */
+GBytes            *md_draft_to_eml               (const MdDraft            *draft,
+                                                  GDateTime                *date,
+                                                  GError                  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdDraft, md_draft_free)
+
+G_END_DECLS
