@@ -1,0 +1,316 @@
+/* md-case-store.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "md-knowledge.h"
+#include "md-rejection.h"
+
+G_BEGIN_DECLS
+
+#define MD_CASE_STORE_ERROR (md_case_store_error_quark ())
+
+typedef enum
+{
+  MD_CASE_STORE_ERROR_OPEN,       /* the file could not be opened or created */
+  MD_CASE_STORE_ERROR_TOO_NEW,    /* written by a newer MailDoctor: left untouched */
+  MD_CASE_STORE_ERROR_CORRUPT,    /* damage found while in use (moved aside on next open) */
+  MD_CASE_STORE_ERROR_NOT_FOUND,  /* no such case (or run, or draft) */
+  MD_CASE_STORE_ERROR_INVALID,    /* bad argument or stored data that does not parse */
+  MD_CASE_STORE_ERROR_FAILED,     /* any other SQLite failure (disk full, busy too long) */
+} MdCaseStoreError;
+
+GQuark md_case_store_error_quark (void);
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define MD_CASE_STORE_SCHEMA_VERSION 1
+
+typedef enum
+{
+  MD_CASE_STATUS_OPEN,
+  MD_CASE_STATUS_REQUESTED,   /* a delist request went out */
+  MD_CASE_STATUS_DELISTED,
+  MD_CASE_STATUS_CLOSED,
+} MdCaseStatus;
+
+#define MD_TYPE_CASE_STATUS (md_case_status_get_type ())
+GType        md_case_status_get_type      (void) G_GNUC_CONST;
+/* Stable ids ("open", "requested", "delisted", "closed"), stored and in JSON. */
+const char  *md_case_status_to_string     (MdCaseStatus  status);
+gboolean     md_case_status_from_string   (const char   *string,
+                                           MdCaseStatus *status);
+/* Translated, for the window. */
+const char  *md_case_status_get_label     (MdCaseStatus  status);
+
+typedef enum
+{
+  MD_CASE_EVENT_CREATED,
+  MD_CASE_EVENT_CHECKED,
+  MD_CASE_EVENT_RECHECKED,
+  MD_CASE_EVENT_DRAFT_CREATED,
+  MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
+  MD_CASE_EVENT_REQUEST_SAVED,
+  MD_CASE_EVENT_REQUEST_COPIED,
+  MD_CASE_EVENT_FORM_OPENED,
+  MD_CASE_EVENT_MARKED_REQUESTED,
+  MD_CASE_EVENT_MARKED_DELISTED,
+  MD_CASE_EVENT_CLOSED,
+  MD_CASE_EVENT_REOPENED,
+  MD_CASE_EVENT_NOTE_EDITED,
+  MD_CASE_EVENT_RENAMED,
+} MdCaseEventKind;
+
+#define MD_TYPE_CASE_EVENT_KIND (md_case_event_kind_get_type ())
+GType        md_case_event_kind_get_type    (void) G_GNUC_CONST;
+/* Stable ids: "created", "checked", "rechecked", "draft-created",
+ * "request-opened-in-mail-app", "request-saved", "request-copied", "form-opened",
+ * "marked-requested", "marked-delisted", "closed", "reopened", "note-edited", "renamed". */
+const char  *md_case_event_kind_to_string   (MdCaseEventKind  kind);
+gboolean     md_case_event_kind_from_string (const char      *string,
+                                             MdCaseEventKind *kind);
+/* Translated, for the timeline ("Request opened in mail app"). */
+const char  *md_case_event_kind_get_label   (MdCaseEventKind  kind);
+
+/* What a "changed" signal reports. */
+typedef enum
+{
+  MD_CASE_CHANGE_ADDED,       /* a new case, or a deleted one restored */
+  MD_CASE_CHANGE_UPDATED,     /* anything of the case or below it */
+  MD_CASE_CHANGE_REMOVED,     /* deleted (still restorable) or purged */
+} MdCaseChange;
+
+#define MD_TYPE_CASE_CHANGE (md_case_change_get_type ())
+GType        md_case_change_get_type        (void) G_GNUC_CONST;
+
+/* A case as listed and shown; all times in UTC. The original .eml bytes are
+ * not loaded here (md_case_store_dup_input_eml), nor is the input text in
+ * lists, so listing stays cheap. */
+typedef struct
+{
+  gint64        id;
+  GDateTime    *created;
+  GDateTime    *updated;
+  char         *title;
+  char         *receiver;     /* provider id ("microsoft") or the recipient's domain; NULL */
+  char         *blocked_ip;   /* NULL when no rejection named one */
+  MdCaseStatus  status;
+  char         *notes;        /* never NULL, "" when empty */
+  char         *input_text;   /* the pasted text or the bounce as text; "" when none;
+                               * NULL in md_case_store_list_cases() results */
+  gboolean      has_input_eml;
+  GDateTime    *deleted;      /* NULL unless deleted and not yet purged */
+} MdCase;
+
+#define MD_TYPE_CASE (md_case_get_type ())
+GType   md_case_get_type  (void) G_GNUC_CONST;
+MdCase *md_case_copy      (const MdCase *self);
+void    md_case_free      (MdCase       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCase, md_case_free)
+
+typedef struct
+{
+  guint          position;       /* 0-based, in the order of the input */
+  MdRejection   *rejection;
+  JsonNode      *explanation;    /* md_explanation_to_json() as it was shown; NULL */
+} MdCaseRejection;
+
+#define MD_TYPE_CASE_REJECTION (md_case_rejection_get_type ())
+GType            md_case_rejection_get_type (void) G_GNUC_CONST;
+MdCaseRejection *md_case_rejection_copy     (const MdCaseRejection *self);
+void             md_case_rejection_free     (MdCaseRejection       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCaseRejection, md_case_rejection_free)
+
+typedef struct
+{
+  gint64      id;
+  gint64      case_id;
+  GDateTime  *started;
+  GDateTime  *finished;  /* NULL while running or when cancelled before the end */
+  JsonNode   *results;   /* as given by the caller (md_check_run_to_json()) */
+} MdCaseCheckRun;
+
+#define MD_TYPE_CASE_CHECK_RUN (md_case_check_run_get_type ())
+GType           md_case_check_run_get_type (void) G_GNUC_CONST;
+MdCaseCheckRun *md_case_check_run_copy     (const MdCaseCheckRun *self);
+void            md_case_check_run_free     (MdCaseCheckRun       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCaseCheckRun, md_case_check_run_free)
+
+typedef struct
+{
+  gint64      id;
+  gint64      case_id;
+  GDateTime  *created;
+  char       *channel_id;  /* "microsoft-delist-mail" …; NULL */
+  JsonNode   *draft;       /* as given by the caller */
+} MdCaseDraft;
+
+#define MD_TYPE_CASE_DRAFT (md_case_draft_get_type ())
+GType        md_case_draft_get_type (void) G_GNUC_CONST;
+MdCaseDraft *md_case_draft_copy     (const MdCaseDraft *self);
+void         md_case_draft_free     (MdCaseDraft       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCaseDraft, md_case_draft_free)
+
+typedef struct
+{
+  gint64           id;
+  gint64           case_id;
+  GDateTime       *timestamp;
+  MdCaseEventKind  kind;
+  char            *detail;   /* free text (a saved file's path, an address); NULL */
+} MdCaseEvent;
+
+#define MD_TYPE_CASE_EVENT (md_case_event_get_type ())
+GType        md_case_event_get_type (void) G_GNUC_CONST;
+MdCaseEvent *md_case_event_copy     (const MdCaseEvent *self);
+void         md_case_event_free     (MdCaseEvent       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCaseEvent, md_case_event_free)
+
+/* The cases database. Signal "changed" (gint64 case_id, MdCaseChange change)
+ * follows every committed write through this instance (never from inside a
+ * transaction), for the sidebar to insert, refresh or drop a row. All calls
+ * are synchronous, small and main-thread only; none keeps a transaction open
+ * after it returns. */
+#define MD_TYPE_CASE_STORE (md_case_store_get_type ())
+G_DECLARE_FINAL_TYPE (MdCaseStore, md_case_store, MD, CASE_STORE, GObject)
+
+/* The default file: $XDG_DATA_HOME/maildoctor/cases.db. */
+char            *md_case_store_dup_default_path  (void);
+/* Opens (creating and migrating as needed) the database at @path, or the
+ * default file when @path is NULL. A damaged file is moved aside and a new
+ * one started: then md_case_store_get_recovered_path() is set and
+ * md_case_store_dup_recovery_message() says so for the user. Main thread only. */
+MdCaseStore     *md_case_store_new               (const char       *path,
+                                                  GError          **error);
+const char      *md_case_store_get_path          (MdCaseStore      *self);
+/* Where a damaged database was moved when this store was opened; NULL when
+ * nothing was damaged. */
+const char      *md_case_store_get_recovered_path (MdCaseStore     *self);
+/* A translated sentence for the window, NULL when nothing was damaged. */
+char            *md_case_store_dup_recovery_message (MdCaseStore   *self);
+
+/* One transaction: the case, its rejections (with the explanations shown,
+ * @explanations may be NULL or hold NULLs, parallel to @rejections) and the
+ * "created" event. The receiver and blocked IP come from the rejections.
+ * Returns the new id, 0 on error. */
+gint64           md_case_store_create_case       (MdCaseStore      *self,
+                                                  const char       *title,
+                                                  const char       *input_text,
+                                                  GBytes           *input_eml,
+                                                  GPtrArray        *rejections,
+                                                  GPtrArray        *explanations,
+                                                  GError          **error);
+/* Deleted cases too (with ->deleted set). */
+MdCase          *md_case_store_get_case          (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+/* NULL with no error when the case has no .eml. */
+GBytes          *md_case_store_dup_input_eml     (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+/* Cases not deleted, newest first; with @search (NULL or "" for all) only those
+ * whose title, receiver, blocked IP or notes contain it, ignoring case (Unicode).
+ * Returns a GPtrArray of MdCase*, NULL on error. */
+GPtrArray       *md_case_store_list_cases        (MdCaseStore      *self,
+                                                  const char       *search,
+                                                  GError          **error);
+/* Cases not deleted; 0 on error. */
+guint            md_case_store_count_cases       (MdCaseStore      *self);
+
+/* Each records its timeline event ("marked-delisted", "closed", "reopened",
+ * "note-edited", "renamed") in the same transaction; setting the value the
+ * case already has changes nothing. */
+gboolean         md_case_store_set_status        (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  MdCaseStatus      status,
+                                                  GError          **error);
+gboolean         md_case_store_set_notes         (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  const char       *notes,
+                                                  GError          **error);
+gboolean         md_case_store_set_title         (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  const char       *title,
+                                                  GError          **error);
+/* The user corrected what the checks look at (the editable IP). NULL clears. */
+gboolean         md_case_store_set_subject       (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  const char       *receiver,
+                                                  const char       *blocked_ip,
+                                                  GError          **error);
+
+/* Appends after the existing rejections. */
+gboolean         md_case_store_add_rejections    (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GPtrArray        *rejections,
+                                                  GPtrArray        *explanations,
+                                                  GError          **error);
+/* GPtrArray of MdCaseRejection*, in input order. */
+GPtrArray       *md_case_store_list_rejections   (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+
+/* Records the run and a "checked" (first run) or "rechecked" event. @finished
+ * is NULL for a run still going (update it with
+ * md_case_store_finish_check_run()). Returns the run id, 0 on error. */
+gint64           md_case_store_add_check_run     (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GDateTime        *started,
+                                                  GDateTime        *finished,
+                                                  JsonNode         *results,
+                                                  GError          **error);
+gboolean         md_case_store_finish_check_run  (MdCaseStore      *self,
+                                                  gint64            run_id,
+                                                  GDateTime        *finished,
+                                                  JsonNode         *results,
+                                                  GError          **error);
+/* GPtrArray of MdCaseCheckRun*, newest first. */
+GPtrArray       *md_case_store_list_check_runs   (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+
+/* Records the draft and a "draft-created" event. Returns its id, 0 on error. */
+gint64           md_case_store_add_draft         (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  const char       *channel_id,
+                                                  JsonNode         *draft,
+                                                  GError          **error);
+/* GPtrArray of MdCaseDraft*, newest first. */
+GPtrArray       *md_case_store_list_drafts       (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+
+/* For what only the caller sees happen: "request-opened-in-mail-app",
+ * "request-saved" (detail: the file), … Returns the event id, 0 on error. */
+gint64           md_case_store_add_event         (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  MdCaseEventKind   kind,
+                                                  const char       *detail,
+                                                  GError          **error);
+/* GPtrArray of MdCaseEvent*, oldest first: the timeline. */
+GPtrArray       *md_case_store_list_events       (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+
+/* Deleting hides the case (it keeps everything) so that "Undo" can bring it
+ * back with md_case_store_undelete_case(); md_case_store_purge_deleted()
+ * removes deleted cases for good. */
+gboolean         md_case_store_delete_case       (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+gboolean         md_case_store_undelete_case     (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+/* Removes the cases deleted before @before (NULL: all deleted cases) with
+ * everything they hold. Returns how many, -1 on error. */
+int              md_case_store_purge_deleted     (MdCaseStore      *self,
+                                                  GDateTime        *before,
+                                                  GError          **error);
+
+G_END_DECLS

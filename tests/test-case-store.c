@@ -1,0 +1,1232 @@
+/* test-case-store.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "md-case-store.h"
+#include "md-knowledge.h"
+#include "md-rejection.h"
+#include "md-util.h"
+
+/* The seed rejection of DESIGN.md, filled in by hand the way the parser
+ * reads it, so these tests do not depend on the parser. */
+#define SEED_TEXT \
+  "host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550 " \
+  "5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this " \
+  "list please forward this message to delist@messaging.microsoft.com. For more " \
+  "information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410) " \
+  "[CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)"
+
+#define EML "From: MAILER-DAEMON@mx.example.de\r\nSubject: Undelivered Mail\r\n\r\nbody\r\n"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("md-case-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "cases.db", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (fixture->dir), ==, 0);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static MdRejection *
+seed_rejection (void)
+{
+  MdRejection *rejection = md_rejection_new ();
+
+  rejection->provider = g_strdup ("microsoft");
+  rejection->service = g_strdup ("exchange-online");
+  rejection->remote_host = g_strdup ("css-one-microsoft-com.mail.protection.outlook.com");
+  rejection->remote_ip = g_strdup ("40.93.207.0");
+  rejection->smtp_code = 550;
+  rejection->enhanced_status = g_strdup ("5.7.511");
+  rejection->stage = MD_SMTP_STAGE_RCPT_TO;
+  rejection->temporary = FALSE;
+  rejection->blocked_ip = g_strdup ("203.0.113.7");
+  g_strfreev (rejection->references);
+  rejection->references = g_strsplit ("AS(1410) CB1PEPF0000205E.namprd00.prod.outlook.com", " ", -1);
+  md_rejection_add_contact (rejection, MD_CONTACT_EMAIL, "delist@messaging.microsoft.com");
+  md_rejection_add_contact (rejection, MD_CONTACT_URL, "http://go.microsoft.com/fwlink/?LinkId=526653");
+  rejection->text = g_strdup (SEED_TEXT);
+
+  return rejection;
+}
+
+/* Every field set, with non-ASCII text and a temporary failure. */
+static MdRejection *
+full_rejection (void)
+{
+  MdRejection *rejection = md_rejection_new ();
+
+  rejection->recipient = g_strdup ("jürgen.müller@t-online.de");
+  rejection->provider = g_strdup ("t-online");
+  rejection->service = g_strdup ("mailin");
+  rejection->remote_host = g_strdup ("mx00.t-online.de");
+  rejection->remote_ip = g_strdup ("2a00:1450:4001:80b::201a");
+  rejection->smtp_code = 421;
+  rejection->enhanced_status = g_strdup ("4.7.0");
+  rejection->stage = MD_SMTP_STAGE_END_OF_DATA;
+  rejection->temporary = TRUE;
+  rejection->blocked_ip = g_strdup ("2001:db8::25");
+  g_strfreev (rejection->references);
+  rejection->references = g_strsplit ("(BL)|Größe \"quoted\"|back\\slash", "|", -1);
+  md_rejection_add_contact (rejection, MD_CONTACT_EMAIL, "tospam@rx.t-online.de");
+  md_rejection_add_contact (rejection, MD_CONTACT_URL, "https://www.t-online.de/mailblock?ä=ö");
+  rejection->text = g_strdup ("421 4.7.0 Nachricht abgelehnt: Zustellung über diese IP "
+                              "vorübergehend gesperrt (BL)\n\tzweite Zeile ✉");
+
+  return rejection;
+}
+
+static void
+assert_rejection_equal (const MdRejection *a,
+                        const MdRejection *b)
+{
+  g_assert_cmpstr (a->recipient, ==, b->recipient);
+  g_assert_cmpstr (a->provider, ==, b->provider);
+  g_assert_cmpstr (a->service, ==, b->service);
+  g_assert_cmpstr (a->remote_host, ==, b->remote_host);
+  g_assert_cmpstr (a->remote_ip, ==, b->remote_ip);
+  g_assert_cmpuint (a->smtp_code, ==, b->smtp_code);
+  g_assert_cmpstr (a->enhanced_status, ==, b->enhanced_status);
+  g_assert_cmpint (a->stage, ==, b->stage);
+  g_assert_cmpint (a->temporary, ==, b->temporary);
+  g_assert_cmpstr (a->blocked_ip, ==, b->blocked_ip);
+  g_assert_nonnull (a->references);
+  g_assert_nonnull (b->references);
+  g_assert_cmpstrv (a->references, b->references);
+  g_assert_cmpuint (a->contacts->len, ==, b->contacts->len);
+  for (guint i = 0; i < a->contacts->len; i++)
+    {
+      const MdContact *ca = g_ptr_array_index (a->contacts, i);
+      const MdContact *cb = g_ptr_array_index (b->contacts, i);
+
+      g_assert_cmpint (ca->kind, ==, cb->kind);
+      g_assert_cmpstr (ca->value, ==, cb->value);
+    }
+  g_assert_cmpstr (a->text, ==, b->text);
+}
+
+static GPtrArray *
+rejection_list (MdRejection *first,
+                ...)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
+  va_list args;
+
+  va_start (args, first);
+  for (MdRejection *r = first; r != NULL; r = va_arg (args, MdRejection *))
+    g_ptr_array_add (list, r);
+  va_end (args);
+
+  return list;
+}
+
+static MdCaseStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  MdCaseStore *store = md_case_store_new (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_null (md_case_store_get_recovered_path (store));
+
+  return store;
+}
+
+static gint64
+create_simple (MdCaseStore *store,
+               const char  *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejections = rejection_list (seed_rejection (), NULL);
+  gint64 id = md_case_store_create_case (store, title, SEED_TEXT, NULL, rejections, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  return id;
+}
+
+static void
+assert_event_kinds (MdCaseStore *store,
+                    gint64       case_id,
+                    const char  *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = md_case_store_list_events (store, case_id, &error);
+  g_autoptr(GString) kinds = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      g_assert_cmpint (event->case_id, ==, case_id);
+      g_assert_nonnull (event->timestamp);
+      if (i > 0)
+        g_string_append_c (kinds, ' ');
+      g_string_append (kinds, md_case_event_kind_to_string (event->kind));
+    }
+  g_assert_cmpstr (kinds->str, ==, expected);
+}
+
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *result = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return result;
+}
+
+static void
+exec_raw (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+typedef struct
+{
+  GArray *ids;
+  GArray *changes;
+} ChangeLog;
+
+static void
+changed_cb (MdCaseStore  *store,
+            gint64        case_id,
+            MdCaseChange  change,
+            ChangeLog    *log)
+{
+  g_array_append_val (log->ids, case_id);
+  g_array_append_val (log->changes, change);
+}
+
+/* Tests */
+
+static void
+test_create_and_get (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(MdRejection) seed = seed_rejection ();
+  g_autoptr(MdRejection) second = full_rejection ();
+  g_autoptr(GPtrArray) rejections = rejection_list (md_rejection_copy (seed),
+                                                    md_rejection_copy (second), NULL);
+  g_autoptr(GPtrArray) explanations = g_ptr_array_new_with_free_func ((GDestroyNotify) md_explanation_free);
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), seed);
+  g_autoptr(JsonNode) explanation_json = md_explanation_to_json (explanation);
+  g_autoptr(GBytes) eml = g_bytes_new_static (EML, sizeof EML - 1);
+  g_autoptr(GBytes) eml_back = NULL;
+  g_autoptr(MdCase) c = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  const MdCaseRejection *r0, *r1;
+  gint64 id;
+
+  g_ptr_array_add (explanations, md_explanation_copy (explanation));
+  g_ptr_array_add (explanations, NULL);
+
+  id = md_case_store_create_case (store, "Outlook blocks mail.example.de", SEED_TEXT, eml,
+                                  rejections, explanations, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (c->id, ==, id);
+  g_assert_cmpstr (c->title, ==, "Outlook blocks mail.example.de");
+  g_assert_cmpstr (c->receiver, ==, "microsoft");
+  g_assert_cmpstr (c->blocked_ip, ==, "203.0.113.7");
+  g_assert_cmpint (c->status, ==, MD_CASE_STATUS_OPEN);
+  g_assert_cmpstr (c->notes, ==, "");
+  g_assert_cmpstr (c->input_text, ==, SEED_TEXT);
+  g_assert_true (c->has_input_eml);
+  g_assert_null (c->deleted);
+  g_assert_true (g_date_time_equal (c->created, c->updated));
+  g_assert_cmpint (g_date_time_get_utc_offset (c->created), ==, 0);
+
+  eml_back = md_case_store_dup_input_eml (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (eml, eml_back));
+
+  stored = md_case_store_list_rejections (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 2);
+  r0 = g_ptr_array_index (stored, 0);
+  r1 = g_ptr_array_index (stored, 1);
+  g_assert_cmpuint (r0->position, ==, 0);
+  g_assert_cmpuint (r1->position, ==, 1);
+  assert_rejection_equal (r0->rejection, seed);
+  assert_rejection_equal (r1->rejection, second);
+  g_assert_nonnull (r0->explanation);
+  g_assert_true (json_node_equal (r0->explanation, explanation_json));
+  g_assert_null (r1->explanation);
+
+  assert_event_kinds (store, id, "created");
+}
+
+static void
+test_rejection_round_trip (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(MdRejection) full = full_rejection ();
+  g_autoptr(MdRejection) empty = md_rejection_new ();
+  g_autoptr(GPtrArray) rejections = rejection_list (md_rejection_copy (full),
+                                                    md_rejection_copy (empty), NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(MdCase) c = NULL;
+  gint64 id;
+
+  id = md_case_store_create_case (store, NULL, NULL, NULL, rejections, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Reopen: what comes back is what is on disk, not a cached copy. */
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+
+  stored = md_case_store_list_rejections (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 2);
+  assert_rejection_equal (((MdCaseRejection *) g_ptr_array_index (stored, 0))->rejection, full);
+  assert_rejection_equal (((MdCaseRejection *) g_ptr_array_index (stored, 1))->rejection, empty);
+
+  /* Unknown everything stays unknown: NULLs, not "" or 0 turned into text. */
+  g_assert_null (((MdCaseRejection *) g_ptr_array_index (stored, 1))->rejection->provider);
+  g_assert_cmpuint (g_strv_length (((MdCaseRejection *) g_ptr_array_index (stored, 1))->rejection->references), ==, 0);
+
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->title, ==, "");
+  g_assert_cmpstr (c->input_text, ==, "");
+  g_assert_false (c->has_input_eml);
+  g_assert_cmpstr (c->receiver, ==, "t-online");
+  g_assert_cmpstr (c->blocked_ip, ==, "2001:db8::25");
+  g_assert_null (md_case_store_dup_input_eml (store, id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_receiver_fallback (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  MdRejection *by_recipient = md_rejection_new ();
+  MdRejection *with_ip = md_rejection_new ();
+  g_autoptr(GPtrArray) rejections = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(MdCase) c = NULL;
+  g_autoptr(MdCase) after = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  gint64 id;
+
+  /* No provider recognised: the recipient's domain names the receiver; the
+   * blocked IP comes from whichever rejection names one. */
+  by_recipient->recipient = g_strdup ("Info@Example-Firma.DE");
+  with_ip->blocked_ip = g_strdup ("198.51.100.42");
+  rejections = rejection_list (by_recipient, with_ip, NULL);
+
+  id = md_case_store_create_case (store, "x", "", NULL, rejections, NULL, &error);
+  g_assert_no_error (error);
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_cmpstr (c->receiver, ==, "example-firma.de");
+  g_assert_cmpstr (c->blocked_ip, ==, "198.51.100.42");
+
+  /* The user corrects the IP; rejections added later do not overwrite it. */
+  g_assert_true (md_case_store_set_subject (store, id, "example-firma.de", "198.51.100.99", &error));
+  g_assert_no_error (error);
+  more = rejection_list (seed_rejection (), NULL);
+  g_assert_true (md_case_store_add_rejections (store, id, more, NULL, &error));
+  g_assert_no_error (error);
+  after = md_case_store_get_case (store, id, &error);
+  g_assert_cmpstr (after->blocked_ip, ==, "198.51.100.99");
+  g_assert_cmpstr (after->receiver, ==, "example-firma.de");
+
+  stored = md_case_store_list_rejections (store, id, &error);
+  g_assert_cmpuint (stored->len, ==, 3);
+  g_assert_cmpuint (((MdCaseRejection *) g_ptr_array_index (stored, 2))->position, ==, 2);
+  g_assert_cmpstr (((MdCaseRejection *) g_ptr_array_index (stored, 2))->rejection->enhanced_status, ==, "5.7.511");
+
+  /* Explanations must pair up with rejections. */
+  g_assert_false (md_case_store_add_rejections (store, id, more, rejections, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID);
+}
+
+static void
+test_ordering (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(GPtrArray) cases = NULL;
+  gint64 first = create_simple (store, "first");
+  gint64 second = create_simple (store, "second");
+  gint64 third = create_simple (store, "third");
+
+  g_assert_cmpint (first, <, second);
+  g_assert_cmpint (second, <, third);
+
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 3);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 0))->id, ==, third);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 1))->id, ==, second);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 2))->id, ==, first);
+  g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, 0))->title, ==, "third");
+  /* Lists leave the pasted text out; the case itself has it. */
+  g_assert_null (((MdCase *) g_ptr_array_index (cases, 0))->input_text);
+  g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, 0))->receiver, ==, "microsoft");
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 3);
+}
+
+static guint
+count_search (MdCaseStore *store,
+              const char  *search)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = md_case_store_list_cases (store, search, &error);
+
+  g_assert_no_error (error);
+  return cases->len;
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 microsoft = create_simple (store, "Kunde Müller GmbH");
+  gint64 tonline = 0;
+  gint64 other = create_simple (store, "Newsletter 100% blocked");
+  g_autoptr(GPtrArray) rejections = rejection_list (full_rejection (), NULL);
+
+  tonline = md_case_store_create_case (store, "Praxis Dr. Weiß", "", NULL, rejections, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_case_store_set_notes (store, other, "Ticket #4711 bei ÖKO-Hosting", &error));
+  g_assert_true (md_case_store_set_subject (store, other, "gmx", "192.0.2.1", &error));
+
+  g_assert_cmpuint (count_search (store, NULL), ==, 3);
+  g_assert_cmpuint (count_search (store, ""), ==, 3);
+  g_assert_cmpuint (count_search (store, "   "), ==, 3);
+
+  /* Title, ignoring case beyond ASCII. */
+  found = md_case_store_list_cases (store, "müller", &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (found, 0))->id, ==, microsoft);
+  g_assert_cmpuint (count_search (store, "MÜLLER"), ==, 1);
+  g_assert_cmpuint (count_search (store, "weiß"), ==, 1);
+  /* Notes. */
+  g_assert_cmpuint (count_search (store, "öko-hosting"), ==, 1);
+  g_assert_cmpuint (count_search (store, "#4711"), ==, 1);
+  /* Receiver and IP. */
+  g_assert_cmpuint (count_search (store, "Microsoft"), ==, 1);
+  g_assert_cmpuint (count_search (store, "t-online"), ==, 1);
+  g_assert_cmpuint (count_search (store, "203.0.113.7"), ==, 1);
+  g_assert_cmpuint (count_search (store, "2001:DB8::25"), ==, 1);
+  g_assert_cmpuint (count_search (store, " 192.0.2.1 "), ==, 1);
+  /* The user's wildcard characters are plain text. */
+  g_assert_cmpuint (count_search (store, "100%"), ==, 1);
+  g_assert_cmpuint (count_search (store, "%"), ==, 1);
+  g_assert_cmpuint (count_search (store, "_"), ==, 0);
+  g_assert_cmpuint (count_search (store, "nowhere"), ==, 0);
+
+  /* A deleted case is not found. */
+  g_assert_true (md_case_store_delete_case (store, tonline, &error));
+  g_assert_cmpuint (count_search (store, "weiß"), ==, 0);
+}
+
+static void
+test_status (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "status");
+  g_autoptr(MdCase) c = NULL;
+  MdCaseStatus parsed;
+
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_REQUESTED, &error));
+  /* Setting the same status twice records it once. */
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_REQUESTED, &error));
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_DELISTED, &error));
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_CLOSED, &error));
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_OPEN, &error));
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_DELISTED, &error));
+  g_assert_no_error (error);
+
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_cmpint (c->status, ==, MD_CASE_STATUS_DELISTED);
+  g_assert_true (g_date_time_compare (c->updated, c->created) >= 0);
+  assert_event_kinds (store, id,
+                      "created marked-requested marked-delisted closed reopened marked-delisted");
+
+  g_assert_false (md_case_store_set_status (store, id + 100, MD_CASE_STATUS_CLOSED, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+
+  g_assert_cmpstr (md_case_status_to_string (MD_CASE_STATUS_REQUESTED), ==, "requested");
+  g_assert_true (md_case_status_from_string ("closed", &parsed));
+  g_assert_cmpint (parsed, ==, MD_CASE_STATUS_CLOSED);
+  g_assert_false (md_case_status_from_string ("Closed", &parsed));
+  g_assert_cmpstr (md_case_status_get_label (MD_CASE_STATUS_DELISTED), ==, "Delisted");
+}
+
+static JsonNode *
+json_parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_timeline (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "timeline");
+  gint64 other = create_simple (store, "other case");
+  g_autoptr(GDateTime) started = g_date_time_new_utc (2026, 11, 29, 14, 0, 1.25);
+  g_autoptr(GDateTime) started2 = g_date_time_new_utc (2026, 11, 30, 9, 30, 0);
+  g_autoptr(GDateTime) finished2 = g_date_time_new_utc (2026, 11, 30, 9, 30, 7.5);
+  g_autoptr(JsonNode) running = json_parse ("[{\"id\":\"dnsbl-spamhaus-zen\",\"status\":\"running\"}]");
+  g_autoptr(JsonNode) done = json_parse ("[{\"id\":\"dnsbl-spamhaus-zen\",\"status\":\"problem\","
+                                         "\"summary\":\"Gelistet: 127.0.0.2 — SBL\"}]");
+  g_autoptr(JsonNode) draft = json_parse ("{\"to\":\"delist@messaging.microsoft.com\","
+                                          "\"subject\":\"Delist request 203.0.113.7\"}");
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const MdCaseCheckRun *run;
+  gint64 run1, run2, draft_id;
+
+  run1 = md_case_store_add_check_run (store, id, started, NULL, running, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_case_store_finish_check_run (store, run1, started2, done, &error));
+  g_assert_no_error (error);
+  draft_id = md_case_store_add_draft (store, id, "microsoft-delist-mail", draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (draft_id, >, 0);
+  g_assert_cmpint (md_case_store_add_event (store, id, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
+                                            "delist@messaging.microsoft.com", &error), >, 0);
+  g_assert_cmpint (md_case_store_add_event (store, id, MD_CASE_EVENT_REQUEST_SAVED,
+                                            "/home/anna/Anfrage für Microsoft.eml", &error), >, 0);
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_REQUESTED, &error));
+  run2 = md_case_store_add_check_run (store, id, started2, finished2, done, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_case_store_set_title (store, id, "Outlook: 203.0.113.7", &error));
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_DELISTED, &error));
+  g_assert_no_error (error);
+
+  assert_event_kinds (store, id,
+                      "created checked draft-created request-opened-in-mail-app request-saved "
+                      "marked-requested rechecked renamed marked-delisted");
+  assert_event_kinds (store, other, "created");
+
+  events = md_case_store_list_events (store, id, &error);
+  g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 2))->detail, ==, "microsoft-delist-mail");
+  g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 3))->detail, ==,
+                   "delist@messaging.microsoft.com");
+  g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 4))->detail, ==,
+                   "/home/anna/Anfrage für Microsoft.eml");
+  g_assert_null (((MdCaseEvent *) g_ptr_array_index (events, 0))->detail);
+  g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 7))->detail, ==, "Outlook: 203.0.113.7");
+  for (guint i = 1; i < events->len; i++)
+    {
+      const MdCaseEvent *a = g_ptr_array_index (events, i - 1);
+      const MdCaseEvent *b = g_ptr_array_index (events, i);
+
+      g_assert_cmpint (a->id, <, b->id);
+      g_assert_true (g_date_time_compare (a->timestamp, b->timestamp) <= 0);
+    }
+
+  /* Runs newest first, times to the microsecond, results as given. */
+  runs = md_case_store_list_check_runs (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_cmpint (run->id, ==, run2);
+  g_assert_true (g_date_time_equal (run->started, started2));
+  g_assert_true (g_date_time_equal (run->finished, finished2));
+  g_assert_cmpint (g_date_time_get_microsecond (run->finished), ==, 500000);
+  g_assert_true (json_node_equal (run->results, done));
+  run = g_ptr_array_index (runs, 1);
+  g_assert_cmpint (run->id, ==, run1);
+  g_assert_true (g_date_time_equal (run->started, started));
+  g_assert_cmpint (g_date_time_get_microsecond (run->started), ==, 250000);
+  g_assert_true (g_date_time_equal (run->finished, started2));
+  g_assert_true (json_node_equal (run->results, done));
+
+  drafts = md_case_store_list_drafts (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpint (((MdCaseDraft *) g_ptr_array_index (drafts, 0))->id, ==, draft_id);
+  g_assert_cmpstr (((MdCaseDraft *) g_ptr_array_index (drafts, 0))->channel_id, ==, "microsoft-delist-mail");
+  g_assert_true (json_node_equal (((MdCaseDraft *) g_ptr_array_index (drafts, 0))->draft, draft));
+
+  /* Nothing is attached to a case that does not exist, and nothing half. */
+  g_assert_cmpint (md_case_store_add_check_run (store, 9999, started, NULL, done, &error), ==, 0);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_finish_check_run (store, 9999, NULL, done, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (md_case_store_add_event (store, 9999, MD_CASE_EVENT_CHECKED, NULL, &error), ==, 0);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (md_case_store_add_draft (store, 9999, NULL, draft, &error), ==, 0);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  {
+    g_autofree char *runs_count = query_text (fixture->path, "SELECT count (*) FROM check_runs");
+    g_autofree char *events_count = query_text (fixture->path, "SELECT count (*) FROM events");
+
+    g_assert_cmpstr (runs_count, ==, "2");
+    g_assert_cmpstr (events_count, ==, "10");
+  }
+}
+
+static void
+test_notes (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "notes");
+  g_autoptr(GString) large = g_string_new (NULL);
+  g_autoptr(MdCase) c = NULL;
+  g_autoptr(MdCase) cleared = NULL;
+
+  /* Two megabytes of notes with multi-byte characters. */
+  while (large->len < 2 * 1024 * 1024)
+    g_string_append (large, "Anruf bei der Hotline: Rückruf zugesagt, Ticket offen. ✓\n");
+
+  g_assert_true (md_case_store_set_notes (store, id, "Erster Versuch", &error));
+  /* Saving as the user types makes one "notes edited", not one per save. */
+  g_assert_true (md_case_store_set_notes (store, id, large->str, &error));
+  g_assert_true (md_case_store_set_notes (store, id, large->str, &error));
+  g_assert_no_error (error);
+  assert_event_kinds (store, id, "created note-edited");
+
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (c->notes), ==, large->len);
+  g_assert_cmpstr (c->notes, ==, large->str);
+
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_CLOSED, &error));
+  g_assert_true (md_case_store_set_notes (store, id, NULL, &error));
+  g_assert_no_error (error);
+  cleared = md_case_store_get_case (store, id, &error);
+  g_assert_cmpstr (cleared->notes, ==, "");
+  assert_event_kinds (store, id, "created note-edited closed note-edited");
+}
+
+static void
+test_delete_undo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 keep = create_simple (store, "keep");
+  gint64 victim = create_simple (store, "victim");
+  g_autoptr(JsonNode) results = json_parse ("[]");
+  g_autoptr(MdCase) deleted = NULL;
+  g_autoptr(MdCase) restored = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GDateTime) long_ago = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
+  g_autofree char *count = NULL;
+
+  g_assert_cmpint (md_case_store_add_check_run (store, victim, long_ago, long_ago, results, &error), >, 0);
+  g_assert_true (md_case_store_set_notes (store, victim, "wichtig", &error));
+
+  g_assert_true (md_case_store_delete_case (store, victim, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 1);
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 0))->id, ==, keep);
+  g_clear_pointer (&cases, g_ptr_array_unref);
+
+  deleted = md_case_store_get_case (store, victim, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (deleted->deleted);
+
+  /* Undo survives a restart: deletion is only a mark until purged. */
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+  g_assert_true (md_case_store_undelete_case (store, victim, &error));
+  g_assert_no_error (error);
+  restored = md_case_store_get_case (store, victim, &error);
+  g_assert_null (restored->deleted);
+  g_assert_cmpstr (restored->notes, ==, "wichtig");
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_cmpuint (cases->len, ==, 2);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 0))->id, ==, victim);
+  rejections = md_case_store_list_rejections (store, victim, &error);
+  g_assert_cmpuint (rejections->len, ==, 1);
+  assert_event_kinds (store, victim, "created checked note-edited");
+  /* Undoing twice is harmless. */
+  g_assert_true (md_case_store_undelete_case (store, victim, &error));
+
+  /* Purge: only deleted cases, only those deleted before the cut-off. */
+  g_assert_true (md_case_store_delete_case (store, victim, &error));
+  g_assert_cmpint (md_case_store_purge_deleted (store, long_ago, &error), ==, 0);
+  g_assert_cmpint (md_case_store_purge_deleted (store, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_null (md_case_store_get_case (store, victim, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_undelete_case (store, victim, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  events = md_case_store_list_events (store, victim, &error);
+  g_assert_cmpuint (events->len, ==, 0);
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 1);
+
+  /* Everything of the purged case is gone from the file; the kept one is whole. */
+  g_clear_object (&store);
+  count = query_text (fixture->path,
+                      "SELECT (SELECT count (*) FROM rejections) || ',' || "
+                      "(SELECT count (*) FROM check_runs) || ',' || (SELECT count (*) FROM events)");
+  g_assert_cmpstr (count, ==, "1,0,1");
+
+  /* A purged id is never handed out again. */
+  store = open_store (fixture->path);
+  g_assert_cmpint (create_simple (store, "new"), >, victim);
+}
+
+static void
+test_changed_signal (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  ChangeLog log = { g_array_new (FALSE, FALSE, sizeof (gint64)),
+                    g_array_new (FALSE, FALSE, sizeof (MdCaseChange)) };
+  gint64 id;
+  static const MdCaseChange expected[] = {
+    MD_CASE_CHANGE_ADDED, MD_CASE_CHANGE_UPDATED, MD_CASE_CHANGE_UPDATED,
+    MD_CASE_CHANGE_REMOVED, MD_CASE_CHANGE_ADDED,
+  };
+
+  g_signal_connect (store, "changed", G_CALLBACK (changed_cb), &log);
+
+  id = create_simple (store, "signal");
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_CLOSED, &error));
+  /* No change, no signal. */
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_CLOSED, &error));
+  g_assert_cmpint (md_case_store_add_event (store, id, MD_CASE_EVENT_REQUEST_COPIED, NULL, &error), >, 0);
+  g_assert_true (md_case_store_delete_case (store, id, &error));
+  g_assert_true (md_case_store_undelete_case (store, id, &error));
+  /* A failed write does not claim a change. */
+  g_assert_false (md_case_store_set_status (store, id + 1, MD_CASE_STATUS_OPEN, &error));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (log.changes->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpint (g_array_index (log.ids, gint64, i), ==, id);
+      g_assert_cmpint (g_array_index (log.changes, MdCaseChange, i), ==, expected[i]);
+    }
+
+  g_array_unref (log.ids);
+  g_array_unref (log.changes);
+}
+
+static void
+test_many_cases (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(GPtrArray) cases = NULL;
+  gint64 last = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GPtrArray) rejections = rejection_list (seed_rejection (), NULL);
+      g_autofree char *title = g_strdup_printf ("Fall %04u", i);
+      gint64 id;
+
+      g_free (((MdRejection *) g_ptr_array_index (rejections, 0))->blocked_ip);
+      ((MdRejection *) g_ptr_array_index (rejections, 0))->blocked_ip =
+        g_strdup_printf ("10.%u.%u.%u", i / 65536, (i / 256) % 256, i % 256);
+      id = md_case_store_create_case (store, title, SEED_TEXT, NULL, rejections, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (id, >, last);
+      last = id;
+    }
+
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1000);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Fall %04u", 999 - i);
+
+      g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, i))->title, ==, title);
+    }
+
+  g_assert_cmpuint (count_search (store, "fall 09"), ==, 100);
+  g_assert_cmpuint (count_search (store, "10.0.3.231"), ==, 1);
+  /* Cases 768 to 999. */
+  g_assert_cmpuint (count_search (store, "10.0.3."), ==, 232);
+}
+
+typedef struct
+{
+  sqlite3 *db;
+  gint64   raw_id;
+} Holder;
+
+static gpointer
+release_lock_thread (gpointer data)
+{
+  Holder *holder = data;
+
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  exec_raw (holder->db, "COMMIT");
+
+  return NULL;
+}
+
+static void
+test_concurrent_open (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) a = open_store (fixture->path);
+  g_autoptr(MdCaseStore) b = open_store (fixture->path);
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(MdCase) seen = NULL;
+  Holder holder = { NULL, 0 };
+  GThread *thread;
+  gint64 from_a, from_b;
+
+  from_a = create_simple (a, "from A");
+  seen = md_case_store_get_case (b, from_a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen->title, ==, "from A");
+
+  /* Another writer holds the write lock; B's write waits for it instead of
+   * failing with "database is locked". */
+  g_assert_cmpint (sqlite3_open (fixture->path, &holder.db), ==, SQLITE_OK);
+  exec_raw (holder.db, "BEGIN IMMEDIATE");
+  exec_raw (holder.db, "INSERT INTO cases (created, updated, title) VALUES (1, 1, 'held')");
+  holder.raw_id = sqlite3_last_insert_rowid (holder.db);
+  thread = g_thread_new ("lock-holder", release_lock_thread, &holder);
+
+  from_b = create_simple (b, "from B");
+  g_thread_join (thread);
+  sqlite3_close (holder.db);
+
+  /* B's case was written after the holder's commit. */
+  g_assert_cmpint (from_b, >, holder.raw_id);
+  cases = md_case_store_list_cases (a, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 3);
+  g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 0))->id, ==, from_b);
+  g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, 2))->title, ==, "held");
+}
+
+/* The v1 schema exactly as it first shipped: a fixture that must keep
+ * opening after every later migration. Do not update it. */
+static const char v1_schema[] =
+  "CREATE TABLE cases (id INTEGER PRIMARY KEY AUTOINCREMENT, created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', receiver TEXT, blocked_ip TEXT,"
+  "  status TEXT NOT NULL DEFAULT 'open'"
+  "    CHECK (status IN ('open', 'requested', 'delisted', 'closed')),"
+  "  notes TEXT NOT NULL DEFAULT '', input_text TEXT NOT NULL DEFAULT '', input_eml BLOB,"
+  "  deleted_at INTEGER);"
+  "CREATE INDEX cases_by_created ON cases (created DESC, id DESC);"
+  "CREATE TABLE rejections (id INTEGER PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL, rejection TEXT NOT NULL CHECK (json_valid (rejection)),"
+  "  explanation TEXT CHECK (explanation IS NULL OR json_valid (explanation)),"
+  "  UNIQUE (case_id, position));"
+  "CREATE TABLE check_runs (id INTEGER PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  started INTEGER NOT NULL, finished INTEGER,"
+  "  results TEXT NOT NULL CHECK (json_valid (results)));"
+  "CREATE INDEX check_runs_by_case ON check_runs (case_id);"
+  "CREATE TABLE drafts (id INTEGER PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  created INTEGER NOT NULL, channel_id TEXT, draft TEXT NOT NULL CHECK (json_valid (draft)));"
+  "CREATE INDEX drafts_by_case ON drafts (case_id);"
+  "CREATE TABLE events (id INTEGER PRIMARY KEY,"
+  "  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  timestamp INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT);"
+  "CREATE INDEX events_by_case ON events (case_id, id);"
+  "PRAGMA user_version = 1;";
+
+static void
+test_migration_from_v1 (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autoptr(MdCase) c = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *integrity = NULL;
+  sqlite3 *db = NULL;
+
+  /* An old file, written without the store: 2026-11-01 10:00:00 UTC. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  exec_raw (db, v1_schema);
+  exec_raw (db,
+            "INSERT INTO cases (id, created, updated, title, receiver, blocked_ip, status, notes,"
+            "                   input_text)"
+            "  VALUES (7, 1793527200000000, 1793527200000000, 'Alter Fall', 'microsoft',"
+            "          '203.0.113.7', 'requested', 'Notiz', 'x');"
+            "INSERT INTO rejections (case_id, position, rejection) VALUES (7, 0,"
+            "  '{\"recipient\":\"a@b.de\",\"provider\":\"microsoft\",\"smtp_code\":550,"
+            "\"enhanced_status\":\"5.7.511\",\"stage\":\"rcpt-to\",\"temporary\":false,"
+            "\"blocked_ip\":\"203.0.113.7\",\"references\":[\"AS(1410)\"],"
+            "\"contacts\":[{\"kind\":\"email\",\"value\":\"delist@messaging.microsoft.com\"}],"
+            "\"text\":\"550 5.7.511\"}');"
+            "INSERT INTO events (case_id, timestamp, kind, detail)"
+            "  VALUES (7, 1793527200000000, 'created', NULL),"
+            "         (7, 1793527300000000, 'request-opened-in-mail-app', 'delist@messaging.microsoft.com'),"
+            "         (7, 1793527400000000, 'some-future-kind', 'from a newer version');");
+  sqlite3_close (db);
+
+  store = open_store (fixture->path);
+  c = md_case_store_get_case (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->title, ==, "Alter Fall");
+  g_assert_cmpint (c->status, ==, MD_CASE_STATUS_REQUESTED);
+  g_assert_cmpint (g_date_time_to_unix (c->created), ==, 1793527200);
+  rejections = md_case_store_list_rejections (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejections->len, ==, 1);
+  g_assert_cmpstr (((MdCaseRejection *) g_ptr_array_index (rejections, 0))->rejection->recipient, ==, "a@b.de");
+  g_assert_cmpint (((MdCaseRejection *) g_ptr_array_index (rejections, 0))->rejection->stage, ==,
+                   MD_SMTP_STAGE_RCPT_TO);
+  /* An event kind this version does not know is skipped, the rest shown. */
+  events = md_case_store_list_events (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 1))->kind, ==,
+                   MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP);
+  /* New cases continue after the old ids. */
+  g_assert_cmpint (create_simple (store, "neu"), ==, 8);
+  g_clear_object (&store);
+
+  version = query_text (fixture->path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, MD_CASE_STORE_SCHEMA_VERSION);
+  integrity = query_text (fixture->path, "PRAGMA integrity_check");
+  g_assert_cmpstr (integrity, ==, "ok");
+}
+
+static void
+test_migration_from_empty (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *mode = NULL;
+  g_autofree char *tables = NULL;
+
+  /* A zero-length file is an empty database at version 0. */
+  g_assert_true (g_file_set_contents (fixture->path, "", 0, &error));
+  store = open_store (fixture->path);
+  create_simple (store, "first");
+  g_clear_object (&store);
+
+  version = query_text (fixture->path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, MD_CASE_STORE_SCHEMA_VERSION);
+  mode = query_text (fixture->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  tables = query_text (fixture->path,
+                       "SELECT group_concat (name, ' ') FROM (SELECT name FROM sqlite_schema "
+                       "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)");
+  g_assert_cmpstr (tables, ==, "cases check_runs drafts events rejections");
+}
+
+static void
+test_migration_too_new (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  exec_raw (db, "CREATE TABLE cases (id INTEGER PRIMARY KEY, future TEXT); PRAGMA user_version = 99;");
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (fixture->path, &before, &before_len, NULL));
+
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version of MailDoctor"));
+
+  /* Left as it was, and not moved aside either. */
+  g_assert_true (g_file_get_contents (fixture->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+static void
+assert_moved_aside_bytes (const char *path,
+                          const char *expected_bytes,
+                          gsize       expected_len)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpmem (contents, len, expected_bytes, expected_len);
+}
+
+static void
+assert_moved_aside (Fixture    *fixture,
+                    MdCaseStore *store,
+                    const char  *expected_bytes,
+                    gsize        expected_len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) pattern = g_regex_new ("^cases\\.db\\.corrupt-[0-9]{8}-[0-9]{6}$", 0, 0, NULL);
+  const char *aside = md_case_store_get_recovered_path (store);
+  g_autofree char *name = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *expected_message = NULL;
+  gsize len;
+
+  g_assert_nonnull (aside);
+  name = g_path_get_basename (aside);
+  dir = g_path_get_dirname (aside);
+  g_assert_true (g_regex_match (pattern, name, 0, NULL));
+  g_assert_cmpstr (dir, ==, fixture->dir);
+
+  /* Kept byte for byte. */
+  g_assert_true (g_file_get_contents (aside, &contents, &len, &error));
+  g_assert_cmpmem (contents, len, expected_bytes, expected_len);
+
+  message = md_case_store_dup_recovery_message (store);
+  expected_message = g_strdup_printf ("The case database was damaged; it was moved aside to %s "
+                                      "and a new one was started.", aside);
+  g_assert_cmpstr (message, ==, expected_message);
+
+  /* The new database works and starts empty. */
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 0);
+  create_simple (store, "after recovery");
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 1);
+}
+
+static void
+test_corrupt_garbage (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autoptr(MdCaseStore) again = NULL;
+  g_autofree char *garbage = g_malloc (10000);
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *aside_wal = NULL;
+  g_autofree char *wal_contents = NULL;
+  g_autofree char *first_aside = NULL;
+  static const char wal_bytes[] = "not a write-ahead log either";
+  gsize len;
+
+  for (guint i = 0; i < 10000; i++)
+    garbage[i] = (char) ((i * 7919) % 251);
+  g_assert_true (g_file_set_contents (fixture->path, garbage, 10000, &error));
+  g_assert_true (g_file_set_contents (wal, wal_bytes, sizeof wal_bytes, &error));
+
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  assert_moved_aside (fixture, store, garbage, 10000);
+
+  /* Its log went along, under the same name. */
+  aside_wal = g_strconcat (md_case_store_get_recovered_path (store), "-wal", NULL);
+  g_assert_true (g_file_get_contents (aside_wal, &wal_contents, &len, &error));
+  g_assert_cmpmem (wal_contents, len, wal_bytes, sizeof wal_bytes);
+
+  /* The next start finds a healthy database and reports nothing. */
+  first_aside = g_strdup (md_case_store_get_recovered_path (store));
+  g_clear_object (&store);
+  again = open_store (fixture->path);
+  g_assert_null (md_case_store_dup_recovery_message (again));
+  g_assert_cmpuint (md_case_store_count_cases (again), ==, 1);
+  g_clear_object (&again);
+
+  /* Damaged again, likely within the same second: a second name, and the
+   * first copy is still there as it was. */
+  g_assert_true (g_file_set_contents (fixture->path, garbage + 1, 9999, &error));
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (md_case_store_get_recovered_path (store), !=, first_aside);
+  assert_moved_aside_bytes (md_case_store_get_recovered_path (store), garbage + 1, 9999);
+  assert_moved_aside_bytes (first_aside, garbage, 10000);
+}
+
+static void
+test_corrupt_page (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autofree char *contents = NULL;
+  gsize len;
+  FILE *file;
+
+  for (guint i = 0; i < 50; i++)
+    create_simple (store, "soon damaged");
+  g_clear_object (&store);
+
+  /* Overwrite page 2 (the root of the cases table) as a disk error would. */
+  file = fopen (fixture->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, 4096, SEEK_SET), ==, 0);
+  for (guint i = 0; i < 4096; i++)
+    fputc (0xa5, file);
+  g_assert_cmpint (fclose (file), ==, 0);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &len, &error));
+
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  assert_moved_aside (fixture, store, contents, len);
+}
+
+static void
+test_labels (void)
+{
+  g_assert_cmpstr (md_case_event_kind_get_label (MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP), ==,
+                   "Request opened in mail app");
+  for (MdCaseEventKind k = MD_CASE_EVENT_CREATED; k <= MD_CASE_EVENT_RENAMED; k++)
+    {
+      MdCaseEventKind back;
+
+      g_assert_nonnull (md_case_event_kind_get_label (k));
+      g_assert_true (md_case_event_kind_from_string (md_case_event_kind_to_string (k), &back));
+      g_assert_cmpint (back, ==, k);
+    }
+  g_assert_false (md_case_event_kind_from_string ("exploded", &(MdCaseEventKind) { 0 }));
+}
+
+static void
+test_default_path (void)
+{
+  g_autofree char *path = md_case_store_dup_default_path ();
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "maildoctor", "cases.db", NULL);
+
+  g_assert_cmpstr (path, ==, expected);
+}
+
+static void
+test_unopenable (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+
+  /* A directory where the file should be: an error, and nothing moved. */
+  g_assert_cmpint (g_mkdir (fixture->path, 0700), ==, 0);
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_OPEN);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (fixture->path), ==, 0);
+}
+
+#define ADD(name, func) \
+  g_test_add ("/MailDoctor/CaseStore/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  md_core_init ();
+
+  ADD ("create-and-get", test_create_and_get);
+  ADD ("rejection-round-trip", test_rejection_round_trip);
+  ADD ("receiver-fallback", test_receiver_fallback);
+  ADD ("ordering", test_ordering);
+  ADD ("search", test_search);
+  ADD ("status", test_status);
+  ADD ("timeline", test_timeline);
+  ADD ("notes", test_notes);
+  ADD ("delete-undo", test_delete_undo);
+  ADD ("changed-signal", test_changed_signal);
+  ADD ("many-cases", test_many_cases);
+  ADD ("concurrent-open", test_concurrent_open);
+  ADD ("migration/from-v1", test_migration_from_v1);
+  ADD ("migration/from-empty", test_migration_from_empty);
+  ADD ("migration/too-new", test_migration_too_new);
+  ADD ("corrupt/garbage", test_corrupt_garbage);
+  ADD ("corrupt/damaged-page", test_corrupt_page);
+  ADD ("unopenable", test_unopenable);
+  g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
+  g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
+
+  return g_test_run ();
+}
