@@ -18,94 +18,27 @@
 #include "md-knowledge.h"
 #include "md-rejection-parser.h"
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_strv_member (JsonBuilder  *builder,
-                 const char   *name,
-                 char * const *strv)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-}
-
-/* The JSON shape is documented in the README ("maildoctor-cli draft"). */
+/* The JSON shape is documented in the README ("maildoctor-cli draft"): the
+ * draft as the engine writes it, plus the explanation it came from and the
+ * .eml written. */
 static JsonNode *
 draft_to_json (const MdDraft       *draft,
                const MdExplanation *explanation,
                const char          *eml_path)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *root = md_draft_to_json (draft);
+  JsonObject *object = json_node_get_object (root);
 
-  json_builder_begin_object (builder);
-  add_string_member (builder, "channel", draft->channel_id);
-  add_string_member (builder, "kind", md_channel_kind_to_string (draft->channel_kind));
-  add_string_member (builder, "language", draft->language);
-  add_string_member (builder, "explanation", explanation != NULL ? explanation->id : NULL);
-  add_string_member (builder, "recipient", draft->recipient);
-  add_string_member (builder, "url", draft->url);
-  json_builder_set_member_name (builder, "from");
-  if (draft->from_address != NULL)
-    {
-      json_builder_begin_object (builder);
-      add_string_member (builder, "name", draft->from_name);
-      add_string_member (builder, "address", draft->from_address);
-      json_builder_end_object (builder);
-    }
+  if (explanation != NULL)
+    json_object_set_string_member (object, "explanation", explanation->id);
   else
-    json_builder_add_null_value (builder);
-  add_string_member (builder, "subject", draft->subject);
-  add_string_member (builder, "body", draft->body);
-  add_strv_member (builder, "steps", draft->steps);
+    json_object_set_null_member (object, "explanation");
+  if (eml_path != NULL)
+    json_object_set_string_member (object, "eml", eml_path);
+  else
+    json_object_set_null_member (object, "eml");
 
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < draft->fields->len; i++)
-    {
-      const MdDraftField *field = g_ptr_array_index (draft->fields, i);
-
-      json_builder_begin_object (builder);
-      add_string_member (builder, "label", field->label);
-      add_string_member (builder, "value", field->value);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "attachments");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < draft->attachments->len; i++)
-    {
-      const MdDraftAttachment *a = g_ptr_array_index (draft->attachments, i);
-      g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->data);
-
-      json_builder_begin_object (builder);
-      add_string_member (builder, "name", a->name);
-      add_string_member (builder, "content_type", a->content_type);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, g_bytes_get_size (a->data));
-      add_string_member (builder, "sha256", sha256);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  add_strv_member (builder, "warnings", draft->warnings);
-  add_string_member (builder, "eml", eml_path);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return root;
 }
 
 static void
@@ -330,15 +263,16 @@ md_cli_draft (int    argc,
       /* A finding, not a failure: this rejection has nobody to write to. */
       if (json)
         {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
+          g_autoptr(JsonObject) object = json_object_new ();
+          g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
 
-          json_builder_begin_object (builder);
-          add_string_member (builder, "channel", NULL);
-          add_string_member (builder, "explanation", explanation != NULL ? explanation->id : NULL);
-          add_string_member (builder, "reason", error->message);
-          json_builder_end_object (builder);
-          root = json_builder_get_root (builder);
+          json_object_set_null_member (object, "channel");
+          if (explanation != NULL)
+            json_object_set_string_member (object, "explanation", explanation->id);
+          else
+            json_object_set_null_member (object, "explanation");
+          json_object_set_string_member (object, "reason", error->message);
+          json_node_set_object (root, object);
           print_json (root);
         }
       else

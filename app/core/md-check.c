@@ -485,6 +485,11 @@ md_check_to_json (MdCheck *self)
   json_builder_add_value (builder, details);
   json_builder_set_member_name (builder, "duration_ms");
   json_builder_add_int_value (builder, self->duration_ms);
+  /* Kept so a case reopened later shows its checks in the same places. */
+  json_builder_set_member_name (builder, "group");
+  add_string_or_null (builder, self->group);
+  json_builder_set_member_name (builder, "weight");
+  json_builder_add_int_value (builder, self->weight);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

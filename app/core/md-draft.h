@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "md-knowledge.h"
 #include "md-rejection.h"
@@ -148,6 +149,7 @@ const char        *md_draft_get_clipboard_text   (const MdDraft            *draf
 gboolean           md_draft_bytes_are_message    (GBytes                   *bytes);
 
 /* md-draft-eml.c: the draft as an RFC 5322 message (CRLF line ends). */
+JsonNode          *md_draft_to_json              (const MdDraft            *draft);
 GBytes            *md_draft_to_eml               (const MdDraft            *draft,
                                                   GDateTime                *date,
                                                   GError                  **error);

@@ -119,6 +119,7 @@ md_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *paste_accels[] = { "<Control>v", NULL };
 
   G_APPLICATION_CLASS (md_application_parent_class)->startup (app);
 
@@ -128,6 +129,7 @@ md_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.paste", paste_accels);
 }
 
 static void

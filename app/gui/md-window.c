@@ -9,7 +9,12 @@
 
 #include <glib/gi18n.h>
 
+#include "md-case-view.h"
 #include "md-window.h"
+
+/* Input larger than this is not a rejection anyone pasted on purpose; the
+ * parser reads up to its own bound, this one keeps the window responsive. */
+#define MAX_INPUT_SIZE (64 * 1024 * 1024)
 
 struct _MdWindow
 {
@@ -17,14 +22,612 @@ struct _MdWindow
 
   /* Owned */
   GSettings            *settings;
+  MdCaseStore          *store;
+  GCancellable         *cancellable;     /* cancelled when the window closes */
+  GCancellable         *load_cancellable; /* the input being read now */
+  gint64                deleted_case_id;  /* for "Undo" */
 
   /* Template widgets */
-  AdwHeaderBar         *header_bar;
   AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  GtkListBox           *case_list;
+  AdwStatusPage        *sidebar_empty_page;
+  AdwWindowTitle       *window_title;
+  GtkWidget            *case_menu_button;
+  GtkStack             *content_stack;
   AdwStatusPage        *empty_page;
+  GtkSpinner           *loading_spinner;
+  MdCaseView           *case_view;
 };
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void md_window_refresh_cases (MdWindow *self);
+
+static void
+md_window_toast (MdWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+case_view_toast_cb (MdWindow   *self,
+                    const char *message)
+{
+  md_window_toast (self, message);
+}
+
+/* "2 h ago" for the sidebar. */
+static char *
+format_age (GDateTime *when)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GTimeSpan span = g_date_time_difference (now, when);
+  gint64 minutes = span / G_TIME_SPAN_MINUTE;
+  gint64 hours = span / G_TIME_SPAN_HOUR;
+  gint64 days = span / G_TIME_SPAN_DAY;
+
+  if (minutes < 1)
+    return g_strdup (_("just now"));
+  if (hours < 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
+                                         (gulong) minutes), (int) minutes);
+  if (days < 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
+                                         (gulong) hours), (int) hours);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
+                                       (gulong) days), (int) days);
+}
+
+static GtkWidget *
+create_case_row (const MdCase *record)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (record->title);
+  GtkWidget *subtitle;
+  g_autofree char *age = format_age (record->updated ? record->updated : record->created);
+  g_autofree char *text = NULL;
+
+  if (record->blocked_ip != NULL)
+    text = g_strdup_printf ("%s · %s · %s", record->blocked_ip,
+                            md_case_status_get_label (record->status), age);
+  else
+    text = g_strdup_printf ("%s · %s", md_case_status_get_label (record->status), age);
+
+  subtitle = gtk_label_new (text);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  g_object_set_data_full (G_OBJECT (row), "case-id",
+                          g_memdup2 (&record->id, sizeof record->id), g_free);
+
+  return row;
+}
+
+static gint64
+row_case_id (GtkListBoxRow *row)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (row), "case-id");
+
+  return id != NULL ? *id : 0;
+}
+
+static gint64
+current_case_id (MdWindow *self)
+{
+  MdCaseSession *session = md_case_view_get_session (self->case_view);
+
+  return session != NULL ? md_case_session_get_case_id (session) : 0;
+}
+
+static void
+select_row_of_case (MdWindow *self,
+                    gint64    case_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && row_case_id (GTK_LIST_BOX_ROW (child)) == case_id)
+        {
+          gtk_list_box_select_row (self->case_list, GTK_LIST_BOX_ROW (child));
+          return;
+        }
+    }
+
+  gtk_list_box_unselect_all (self->case_list);
+}
+
+static void
+md_window_refresh_cases (MdWindow *self)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *search;
+  GtkWidget *child;
+
+  if (self->store == NULL)
+    return;
+
+  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  cases = md_case_store_list_cases (self->store, search[0] ? search : NULL, &error);
+  if (cases == NULL)
+    {
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list))) != NULL)
+    gtk_list_box_remove (self->case_list, child);
+
+  for (guint i = 0; i < cases->len; i++)
+    gtk_list_box_append (self->case_list, create_case_row (g_ptr_array_index (cases, i)));
+
+  if (cases->len == 0 && search[0] != '\0')
+    {
+      adw_status_page_set_title (self->sidebar_empty_page, _("No Matching Cases"));
+      adw_status_page_set_description (self->sidebar_empty_page,
+                                       _("Search looks at receivers, IP addresses, titles and notes."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->sidebar_empty_page, _("No Cases"));
+      adw_status_page_set_description (self->sidebar_empty_page,
+                                       _("Every rejection you diagnose is kept here."));
+    }
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, cases->len > 0 ? "list" : "empty");
+  select_row_of_case (self, current_case_id (self));
+}
+
+static void
+store_changed_cb (MdWindow     *self,
+                  gint64        case_id,
+                  MdCaseChange  change,
+                  MdCaseStore  *store)
+{
+  md_window_refresh_cases (self);
+
+  if (change == MD_CASE_CHANGE_UPDATED && case_id == current_case_id (self))
+    {
+      g_autoptr(MdCase) record = md_case_store_get_case (store, case_id, NULL);
+
+      if (record != NULL)
+        adw_window_title_set_title (self->window_title, record->title);
+    }
+}
+
+static void
+search_changed_cb (MdWindow *self)
+{
+  md_window_refresh_cases (self);
+}
+
+static void
+update_case_actions (MdWindow *self)
+{
+  gboolean has_case = md_case_view_get_session (self->case_view) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recheck", has_case);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-case", has_case);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-status", has_case);
+  gtk_widget_set_visible (self->case_menu_button, has_case);
+}
+
+static void
+show_session (MdWindow      *self,
+              MdCaseSession *session)
+{
+  md_case_view_set_session (self->case_view, session);
+
+  if (session != NULL)
+    {
+      g_autoptr(MdCase) record = md_case_session_dup_case (session);
+      const MdRejection *primary = md_case_session_get_rejection (session,
+                                     md_case_session_get_primary_index (session));
+
+      adw_window_title_set_title (self->window_title, record ? record->title : "");
+      adw_window_title_set_subtitle (self->window_title, primary->blocked_ip);
+      gtk_stack_set_visible_child_name (self->content_stack, "case");
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      select_row_of_case (self, md_case_session_get_case_id (session));
+    }
+  else
+    {
+      adw_window_title_set_title (self->window_title, _("MailDoctor"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "start");
+      gtk_list_box_unselect_all (self->case_list);
+    }
+
+  update_case_actions (self);
+}
+
+static void
+open_case (MdWindow *self,
+           gint64    case_id)
+{
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (case_id == current_case_id (self))
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      return;
+    }
+
+  session = md_case_session_open (self->store, case_id, &error);
+  if (session == NULL)
+    {
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  show_session (self, session);
+}
+
+static void
+case_row_activated_cb (MdWindow      *self,
+                       GtkListBoxRow *row)
+{
+  open_case (self, row_case_id (row));
+}
+
+static void
+back_clicked_cb (MdWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+session_created_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = md_case_session_new_from_input_finish (result, &error);
+  gtk_spinner_stop (self->loading_spinner);
+
+  if (session == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_session (self, md_case_view_get_session (self->case_view));
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  md_window_refresh_cases (self);
+  show_session (self, session);
+  /* A new case is checked right away; a saved one shows what was found. */
+  md_case_view_start_checks (self->case_view);
+}
+
+/* Every way in — paste, file, drop — ends here. */
+static void
+md_window_load_input (MdWindow *self,
+                      GBytes   *input)
+{
+  if (self->store == NULL)
+    {
+      md_window_toast (self, _("Cases cannot be saved, so MailDoctor cannot open one."));
+      return;
+    }
+
+  if (g_bytes_get_size (input) == 0)
+    {
+      md_window_toast (self, _("There is nothing to read: the text is empty."));
+      return;
+    }
+
+  if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
+    {
+      md_window_toast (self, _("This is too large to be a bounce message."));
+      return;
+    }
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  /* The case being read replaces the one shown: leaving a case ends its work. */
+  md_case_view_set_session (self->case_view, NULL);
+  update_case_actions (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  gtk_spinner_start (self->loading_spinner);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+
+  md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
+                                        session_created_cb, g_object_ref (self));
+}
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  if (text == NULL)
+    {
+      md_window_toast (self, _("The clipboard holds no text. Copy the rejection first."));
+      return;
+    }
+
+  {
+    gsize length = strlen (text);
+    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+    md_window_load_input (self, bytes);
+  }
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Ctrl+V in a text field pastes there, as everywhere else. */
+  if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)) &&
+      gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON) == NULL)
+    {
+      gtk_widget_activate_action (focus, "clipboard.paste", NULL);
+      return;
+    }
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), self->cancellable,
+                                 clipboard_read_cb, g_object_ref (self));
+}
+
+static void
+file_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
+  if (bytes == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s says why the file could not be read */
+      message = g_strdup_printf (_("Could not read the file: %s"), error->message);
+      md_window_toast (self, message);
+      return;
+    }
+
+  md_window_load_input (self, bytes);
+}
+
+static void
+md_window_load_file (MdWindow *self,
+                     GFile    *file)
+{
+  g_file_load_bytes_async (file, self->cancellable, file_loaded_cb, g_object_ref (self));
+}
+
+static void
+open_dialog_response_cb (GtkNativeDialog *dialog,
+                         int              response,
+                         gpointer         user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        md_window_load_file (self, file);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter;
+
+  /* GtkFileChooserNative uses the file chooser portal inside Flatpak. */
+  dialog = gtk_file_chooser_native_new (_("Open Bounce"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Bounce Messages and Logs"));
+  gtk_file_filter_add_mime_type (filter, "message/rfc822");
+  gtk_file_filter_add_mime_type (filter, "text/plain");
+  gtk_file_filter_add_pattern (filter, "*.eml");
+  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_filter_add_pattern (filter, "*.log");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("All Files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (open_dialog_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         MdWindow      *self)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      if (files == NULL)
+        return FALSE;
+      md_window_load_file (self, files->data);
+      return TRUE;
+    }
+
+  if (G_VALUE_HOLDS (value, G_TYPE_STRING))
+    {
+      const char *text = g_value_get_string (value);
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (text == NULL)
+        return FALSE;
+      bytes = g_bytes_new (text, strlen (text));
+      md_window_load_input (self, bytes);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+new_case_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+
+  show_session (self, NULL);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+recheck_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+
+  if (md_case_view_get_session (self->case_view) != NULL)
+    md_case_view_start_checks (self->case_view);
+}
+
+static void
+set_status_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+  MdCaseSession *session = md_case_view_get_session (self->case_view);
+  g_autoptr(GError) error = NULL;
+  MdCaseStatus status;
+
+  if (session == NULL ||
+      !md_case_status_from_string (g_variant_get_string (parameter, NULL), &status))
+    return;
+
+  if (!md_case_session_set_status (session, status, &error))
+    md_window_toast (self, error->message);
+}
+
+static void
+undo_delete_cb (MdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->deleted_case_id == 0)
+    return;
+
+  if (!md_case_store_undelete_case (self->store, self->deleted_case_id, &error))
+    {
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  open_case (self, self->deleted_case_id);
+  self->deleted_case_id = 0;
+}
+
+static void
+delete_case_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+  gint64 case_id = current_case_id (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (case_id == 0)
+    return;
+
+  record = md_case_store_get_case (self->store, case_id, NULL);
+  show_session (self, NULL);
+
+  if (!md_case_store_delete_case (self->store, case_id, &error))
+    {
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  self->deleted_case_id = case_id;
+  /* Translators: %s is the case's title, like "Microsoft 5.7.511" */
+  message = g_strdup_printf (_("“%s” deleted"), record ? record->title : "");
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
 
 /* Size and maximized state are saved when the window closes, not on every
  * resize, like GNOME Text Editor does. */
@@ -51,9 +654,56 @@ md_window_save_state (MdWindow *self)
 static gboolean
 md_window_close_request (GtkWindow *window)
 {
-  md_window_save_state (MD_WINDOW (window));
+  MdWindow *self = MD_WINDOW (window);
+
+  md_window_save_state (self);
+  g_cancellable_cancel (self->cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  /* Saves the notes and ends the case's checks. */
+  md_case_view_set_session (self->case_view, NULL);
 
   return GTK_WINDOW_CLASS (md_window_parent_class)->close_request (window);
+}
+
+static void
+md_window_open_store (MdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
+  g_autofree char *recovery = NULL;
+
+  /* MAILDOCTOR_CASES names another database (tests, or a second profile). */
+  if (path == NULL || path[0] == '\0')
+    {
+      g_free (path);
+      path = md_case_store_dup_default_path ();
+    }
+
+  self->store = md_case_store_new (path, &error);
+  if (self->store == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("Cases cannot be saved: %s"), error->message);
+      md_window_toast (self, message);
+      return;
+    }
+
+  recovery = md_case_store_dup_recovery_message (self->store);
+  if (recovery != NULL)
+    {
+      AdwToast *toast = adw_toast_new (recovery);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  md_window_refresh_cases (self);
 }
 
 static void
@@ -61,7 +711,12 @@ md_window_dispose (GObject *object)
 {
   MdWindow *self = MD_WINDOW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (md_window_parent_class)->dispose (object);
@@ -77,18 +732,55 @@ md_window_class_init (MdWindowClass *klass)
   object_class->dispose = md_window_dispose;
   window_class->close_request = md_window_close_request;
 
+  g_type_ensure (MD_TYPE_CASE_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/md-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, MdWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, case_list);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, sidebar_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, case_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, case_view);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, case_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
+  gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-case", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.recheck", NULL);
 }
 
 static void
 md_window_init (MdWindow *self)
 {
+  GtkDropTarget *drop;
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (BASE_ID);
+  self->cancellable = g_cancellable_new ();
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -98,6 +790,18 @@ md_window_init (MdWindow *self)
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->case_view, "toast", G_CALLBACK (case_view_toast_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  md_window_open_store (self);
+  update_case_actions (self);
 }
 
 MdWindow *
@@ -108,4 +812,25 @@ md_window_new (MdApplication *application)
   return g_object_new (MD_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+MdCaseView *
+md_window_get_case_view (MdWindow *self)
+{
+  g_return_val_if_fail (MD_IS_WINDOW (self), NULL);
+
+  return self->case_view;
+}
+
+void
+md_window_load_text (MdWindow   *self,
+                     const char *text)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (MD_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  bytes = g_bytes_new (text, strlen (text));
+  md_window_load_input (self, bytes);
 }

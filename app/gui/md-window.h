@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "md-application.h"
+#include "md-case-view.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MdWindow, md_window, MD, WINDOW, AdwApplicationWindow)
 
-MdWindow *md_window_new (MdApplication *application);
+MdWindow   *md_window_new           (MdApplication *application);
+MdCaseView *md_window_get_case_view (MdWindow      *self);
+/* Reads @text as if the user had pasted it. */
+void        md_window_load_text     (MdWindow      *self,
+                                     const char    *text);
 
 G_END_DECLS

@@ -117,14 +117,19 @@ test_window_menu (void)
     { "_About MailDoctor", "app.about" },
   };
   const char *expected_de[] = { "_Einstellungen", "_Tastenkürzel", "_Info zu MailDoctor" };
+  const char *first[][2] = {
+    { "_New Case", "win.new-case" },
+    { "_Open Bounce…", "win.open" },
+  };
+  const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …" };
   GMenuModel *section;
 
   g_assert_nonnull (window);
 
-  /* The primary menu button is the only GtkMenuButton in the header bar. */
+  /* The primary menu button (F10 opens it). */
   for (child = GTK_WIDGET (window); child != NULL;)
     {
-      if (GTK_IS_MENU_BUTTON (child))
+      if (GTK_IS_MENU_BUTTON (child) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (child)))
         {
           button = child;
           break;
@@ -143,7 +148,23 @@ test_window_menu (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, expect ("Main Menu", "Hauptmenü"));
 
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+
   section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_cmpint (g_menu_model_get_n_items (section), ==, G_N_ELEMENTS (first));
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (section, i, "label", "s", &label));
+      g_assert_true (g_menu_model_get_item_attribute (section, i, "action", "s", &action));
+      g_assert_cmpstr (label, ==, expect (first[i][0], first_de[i]));
+      g_assert_cmpstr (action, ==, first[i][1]);
+    }
+  g_object_unref (section);
+
+  section = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
   g_assert_cmpint (g_menu_model_get_n_items (section), ==, G_N_ELEMENTS (expected));
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -1,0 +1,117 @@
+/* md-case-session.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "md-case-store.h"
+#include "md-check-run.h"
+#include "md-draft.h"
+#include "md-knowledge.h"
+#include "md-rejection.h"
+
+G_BEGIN_DECLS
+
+/* One case as the window works on it: the rejections read from the user's
+ * input, their explanations in the UI language, the latest check results
+ * (live while a run goes on, restored from the store otherwise) and the
+ * latest draft, kept in the case store as they change. No GTK here: the
+ * window is a view of this object. */
+
+#define MD_CASE_SESSION_ERROR (md_case_session_error_quark ())
+
+typedef enum
+{
+  MD_CASE_SESSION_ERROR_NO_REJECTION,  /* the input held nothing MailDoctor could read */
+  MD_CASE_SESSION_ERROR_NO_IP,         /* nothing to check: no blocked IP known */
+} MdCaseSessionError;
+
+#define MD_TYPE_CASE_SESSION (md_case_session_get_type ())
+G_DECLARE_FINAL_TYPE (MdCaseSession, md_case_session, MD, CASE_SESSION, GObject)
+
+GQuark          md_case_session_error_quark         (void);
+
+/* Parses @input off the main thread and records a new case in @store. */
+void            md_case_session_new_from_input_async (MdCaseStore          *store,
+                                                      GBytes               *input,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+MdCaseSession  *md_case_session_new_from_input_finish (GAsyncResult        *result,
+                                                       GError             **error);
+/* A case saved before. */
+MdCaseSession  *md_case_session_open                (MdCaseStore          *store,
+                                                     gint64                case_id,
+                                                     GError              **error);
+
+MdCaseStore    *md_case_session_get_store           (MdCaseSession        *self);
+gint64          md_case_session_get_case_id         (MdCaseSession        *self);
+/* A fresh copy of the case record (title, status, notes …). */
+MdCase         *md_case_session_dup_case            (MdCaseSession        *self);
+guint           md_case_session_get_n_rejections    (MdCaseSession        *self);
+const MdRejection   *md_case_session_get_rejection  (MdCaseSession        *self,
+                                                     guint                 index);
+const MdExplanation *md_case_session_get_explanation (MdCaseSession       *self,
+                                                      guint                index);
+/* The rejection the request is about: the first one that names a blocked IP,
+ * else the first one. */
+guint           md_case_session_get_primary_index   (MdCaseSession        *self);
+GBytes         *md_case_session_get_original_eml    (MdCaseSession        *self);
+
+/* What to check, as far as the rejections tell: the blocked IP, the sending
+ * domain (from @sender_address, the profile's, when the input does not say),
+ * no HELO, the recipient's domain. Fields may be NULL. */
+void            md_case_session_guess_subject       (MdCaseSession        *self,
+                                                     const char           *sender_address,
+                                                     char                **ip,
+                                                     char                **domain,
+                                                     char                **helo,
+                                                     char                **recipient_domain);
+
+/* The checks shown: the live run's, or those restored from the store. */
+GListModel     *md_case_session_get_checks          (MdCaseSession        *self);
+MdCheckRun     *md_case_session_get_check_run       (MdCaseSession        *self);
+/* Starts a run (cancelling one that goes on); its results are saved when it
+ * ends. "checks-changed" tells that get_checks() has a new model. */
+MdCheckRun     *md_case_session_start_checks        (MdCaseSession        *self,
+                                                     MdDnsSource          *source,
+                                                     const MdCheckSubject *subject,
+                                                     const char           *resolver_description,
+                                                     const char           *public_resolver,
+                                                     GError              **error);
+void            md_case_session_cancel_checks       (MdCaseSession        *self);
+
+/* Builds the draft for the primary rejection (or @channel_override) from the
+ * profile and the latest check results. */
+MdDraft        *md_case_session_build_draft         (MdCaseSession        *self,
+                                                     const MdSenderProfile *profile,
+                                                     const char           *channel_override,
+                                                     GError              **error);
+/* Keeps the draft as it goes out (with the user's edits) in the case. */
+gboolean        md_case_session_save_draft          (MdCaseSession        *self,
+                                                     const MdDraft        *draft,
+                                                     GError              **error);
+
+gboolean        md_case_session_record              (MdCaseSession        *self,
+                                                     MdCaseEventKind       kind,
+                                                     const char           *detail,
+                                                     GError              **error);
+gboolean        md_case_session_set_status          (MdCaseSession        *self,
+                                                     MdCaseStatus          status,
+                                                     GError              **error);
+gboolean        md_case_session_set_notes           (MdCaseSession        *self,
+                                                     const char           *notes,
+                                                     GError              **error);
+/* Oldest first: GPtrArray of MdCaseEvent*. */
+GPtrArray      *md_case_session_list_events         (MdCaseSession        *self,
+                                                     GError              **error);
+
+/* Re-creates check objects from stored results (md_check_run_to_json()). */
+GListModel     *md_checks_new_from_json             (JsonNode             *results);
+
+G_END_DECLS

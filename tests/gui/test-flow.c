@@ -1,0 +1,349 @@
+/* test-flow.c — the main flow in a real window, against Knot DNS
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Paste the seed rejection → the diagnosis shows Microsoft 5.7.511 and the
+ * blocked IP → the checks complete with the statuses the test zones dictate
+ * → the draft names the right address and carries the attachment → the case
+ * survives a restart of the app. In English and German (LANGUAGE).
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "md-application.h"
+#include "md-case-view.h"
+#include "md-check-row.h"
+#include "md-preferences-window.h"
+#include "md-test-gui.h"
+#include "md-test-knot.h"
+#include "md-window.h"
+
+/* DESIGN.md's example, wrapped between "550" and "5.7.511" as Postfix does. */
+static const char seed_rejection[] =
+  "<someone@contoso.com>: host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n"
+  "    5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this\n"
+  "    list please forward this message to delist@messaging.microsoft.com. For more\n"
+  "    information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410)\n"
+  "    [CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)\n";
+
+typedef struct
+{
+  MdTestKnot    *knot;
+  char          *tmpdir;
+  MdApplication *app;
+} Fixture;
+
+static Fixture fixture;
+
+static const char *
+expect (const char *english,
+        const char *german)
+{
+  return g_str_equal (md_test_gui_language (), "de") ? german : english;
+}
+
+static MdWindow *
+active_window (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture.app));
+
+  return MD_IS_WINDOW (window) ? MD_WINDOW (window) : NULL;
+}
+
+static gboolean
+window_mapped_cb (gpointer data)
+{
+  MdWindow *window = active_window ();
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static MdWindow *
+open_window (void)
+{
+  g_application_activate (G_APPLICATION (fixture.app));
+  g_assert_true (md_test_gui_wait (window_mapped_cb, NULL, 5000));
+  md_test_gui_settle (200);
+
+  return active_window ();
+}
+
+static gboolean
+checks_finished_cb (gpointer data)
+{
+  MdCaseView *view = md_window_get_case_view (data);
+  MdCaseSession *session = md_case_view_get_session (view);
+  MdCheckRun *run = session ? md_case_session_get_check_run (session) : NULL;
+
+  return run != NULL && md_check_run_is_finished (run);
+}
+
+static gboolean
+session_shown_cb (gpointer data)
+{
+  MdCaseView *view = md_window_get_case_view (data);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
+
+  return md_case_view_get_session (view) != NULL && gtk_widget_get_mapped (GTK_WIDGET (view)) &&
+         gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view) &&
+         !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+static void
+snapshot (MdWindow   *window,
+          const char *name)
+{
+  g_autofree char *full = g_strdup_printf ("%s-%s", name, md_test_gui_language ());
+  g_autofree char *png = NULL;
+
+  md_test_gui_settle (300);
+  png = md_test_gui_snapshot (GTK_WIDGET (window), full);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+assert_check (MdCheckRun    *run,
+              const char    *id,
+              MdCheckStatus  status)
+{
+  MdCheck *check = md_check_run_lookup (run, id);
+
+  if (check == NULL)
+    g_error ("no check %s", id);
+  if (md_check_get_status (check) != status)
+    g_error ("check %s is %s (%s), expected %s", id,
+             md_check_status_to_string (md_check_get_status (check)),
+             md_check_get_summary (check), md_check_status_to_string (status));
+}
+
+static void
+test_flow_start (void)
+{
+  MdWindow *window = open_window ();
+
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                                            expect ("Paste a Rejection", "Rückweisung einfügen")));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                                            expect ("No Cases", "Keine Fälle")));
+  snapshot (window, "start");
+}
+
+static void
+test_flow_paste (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  MdCaseSession *session;
+  const MdRejection *rejection;
+  const MdExplanation *explanation;
+  MdCheckRun *run;
+  g_autoptr(MdDraft) draft = NULL;
+  gboolean has_rejection_txt = FALSE;
+
+  md_window_load_text (window, seed_rejection);
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+
+  session = md_case_view_get_session (view);
+  g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
+  rejection = md_case_session_get_rejection (session, 0);
+  explanation = md_case_session_get_explanation (session, 0);
+  g_assert_cmpstr (rejection->provider, ==, "microsoft");
+  g_assert_cmpstr (rejection->enhanced_status, ==, "5.7.511");
+  g_assert_cmpstr (rejection->blocked_ip, ==, "203.0.113.7");
+  g_assert_cmpstr (explanation->id, ==, "microsoft-5.7.511");
+
+  /* What the user sees: the receiver and code, and the blocked IP. */
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "Microsoft · 5.7.511 · 550"));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), explanation->title));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "203.0.113.7"));
+  md_case_view_scroll_to (view, "diagnosis");
+  snapshot (window, "diagnosis");
+
+  /* The checks run against the test zones. */
+  g_assert_true (md_test_gui_wait (checks_finished_cb, window, 30000));
+  run = md_case_session_get_check_run (session);
+  assert_check (run, "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_PROBLEM);
+  assert_check (run, "dnsbl/bl.spamcop.net", MD_CHECK_STATUS_PROBLEM);
+  assert_check (run, "dnsbl/b.barracudacentral.org", MD_CHECK_STATUS_OK);
+  assert_check (run, "rdns", MD_CHECK_STATUS_OK);
+  assert_check (run, "mx", MD_CHECK_STATUS_INFO);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view),
+                    md_check_get_title (md_check_run_lookup (run, "dnsbl/zen.spamhaus.org"))));
+  md_case_view_scroll_to (view, "checks");
+  snapshot (window, "checks");
+
+  /* The request: to the address the rejection names, with the text attached. */
+  draft = md_case_view_dup_draft (view);
+  g_assert_nonnull (draft);
+  g_assert_cmpstr (draft->channel_id, ==, "microsoft-delist-mail");
+  g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (draft->language, ==, "en");
+  g_assert_nonnull (strstr (draft->subject, "203.0.113.7"));
+  for (guint i = 0; i < draft->attachments->len; i++)
+    {
+      const MdDraftAttachment *a = g_ptr_array_index (draft->attachments, i);
+
+      if (g_str_equal (a->name, "rejection.txt"))
+        {
+          has_rejection_txt = TRUE;
+          g_assert_nonnull (strstr (g_bytes_get_data (a->data, NULL), "5.7.511"));
+        }
+    }
+  g_assert_true (has_rejection_txt);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "rejection.txt"));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "delist@messaging.microsoft.com"));
+  md_case_view_scroll_to (view, "request");
+  snapshot (window, "request");
+
+  md_case_view_scroll_to (view, "follow-up");
+  snapshot (window, "follow-up");
+}
+
+static void
+test_flow_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  MdPreferencesWindow *prefs = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "preferences", NULL);
+  for (guint tries = 0; tries < 50 && prefs == NULL; tries++)
+    {
+      md_test_gui_settle (100);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+          if (MD_IS_PREFERENCES_WINDOW (item))
+            prefs = MD_PREFERENCES_WINDOW (item);
+        }
+    }
+  g_assert_nonnull (prefs);
+  md_test_gui_settle (300);
+  g_free (md_test_gui_snapshot (GTK_WIDGET (prefs),
+                                g_str_equal (md_test_gui_language (), "de")
+                                ? "flow-preferences-de" : "flow-preferences-en"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+static gboolean
+no_windows_cb (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (fixture.app)) == NULL;
+}
+
+static void
+test_flow_restart (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view;
+  MdCaseSession *session;
+  GtkWidget *row;
+  GListModel *checks;
+  gboolean found_zen = FALSE;
+
+  /* Closing the window and opening a new one reads the cases from disk, as
+   * a restarted app would. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
+
+  window = open_window ();
+  row = md_test_gui_find_label (GTK_WIDGET (window), "Microsoft 5.7.511");
+  g_assert_nonnull (row);
+  while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
+
+  view = md_window_get_case_view (window);
+  session = md_case_view_get_session (view);
+  g_assert_cmpstr (md_case_session_get_rejection (session, 0)->blocked_ip, ==, "203.0.113.7");
+  checks = md_case_session_get_checks (session);
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
+
+      if (g_str_equal (md_check_get_id (check), "dnsbl/zen.spamhaus.org"))
+        {
+          found_zen = TRUE;
+          g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_PROBLEM);
+        }
+    }
+  g_assert_true (found_zen);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "203.0.113.7"));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) zones = NULL;
+  g_autofree char *db = NULL;
+  const char *servers[2] = { NULL, NULL };
+  int ret;
+
+  if (!md_test_gui_init (&argc, &argv))
+    return g_test_run ();
+
+  if (!md_test_knot_is_available ())
+    {
+      g_test_skip ("knotd is not installed (the test command installs it)");
+      return g_test_run ();
+    }
+
+  zones = md_test_knot_list_zone_files ();
+  fixture.knot = md_test_knot_new ((const char * const *) zones, &error);
+  g_assert_no_error (error);
+
+  fixture.tmpdir = g_dir_make_tmp ("maildoctor-flow-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (fixture.tmpdir, "cases.db", NULL);
+  g_setenv ("MAILDOCTOR_CASES", db, TRUE);
+
+  settings = g_settings_new (BASE_ID);
+  servers[0] = md_test_knot_get_address (fixture.knot);
+  g_settings_set_string (settings, "resolver-mode", "custom");
+  g_settings_set_strv (settings, "resolver-servers", servers);
+  g_settings_set_string (settings, "sender-name", "Jana Beispiel");
+  g_settings_set_string (settings, "sender-organisation", "Beispiel Hosting GmbH");
+  g_settings_set_string (settings, "sender-email", "postmaster@sender.example.net");
+  g_settings_set_string (settings, "sender-website", "https://sender.example.net");
+  g_settings_set_string (settings, "sender-description",
+                         "Transactional mail for our customers' web shops");
+  g_settings_set_string (settings, "sender-daily-volume", "about 2000");
+
+  fixture.app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/MailDoctor/Flow/start", test_flow_start);
+  g_test_add_func ("/MailDoctor/Flow/paste-check-request", test_flow_paste);
+  g_test_add_func ("/MailDoctor/Flow/preferences", test_flow_preferences);
+  g_test_add_func ("/MailDoctor/Flow/restart", test_flow_restart);
+
+  ret = g_test_run ();
+
+  g_clear_object (&fixture.app);
+  md_test_knot_free (fixture.knot);
+  g_unlink (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (fixture.tmpdir);
+  g_free (fixture.tmpdir);
+
+  return ret;
+}
