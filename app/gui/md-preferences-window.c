@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "md-preferences-window.h"
+#include "md-resolver.h"
 
 struct _MdPreferencesWindow
 {
@@ -27,6 +28,7 @@ struct _MdPreferencesWindow
   AdwEntryRow          *sender_volume_row;
   AdwComboRow          *resolver_mode_row;
   AdwEntryRow          *resolver_servers_row;
+  AdwActionRow         *resolver_warning_row;
   AdwEntryRow          *dkim_selectors_row;
 };
 
@@ -111,6 +113,51 @@ custom_mode_to_sensitive (GBinding     *binding,
   return TRUE;
 }
 
+/* Blocklists refuse the big public resolvers: say so while the user picks
+ * one, and say when the custom list does not parse. */
+static void
+update_resolver_warning (MdPreferencesWindow *self)
+{
+  g_autofree char *mode = g_settings_get_string (self->settings, "resolver-mode");
+  g_auto(GStrv) servers = g_settings_get_strv (self->settings, "resolver-servers");
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *public_name = NULL;
+
+  if (g_str_equal (mode, "custom") && servers[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", servers);
+      resolver = md_resolver_new_for_servers (joined, &error);
+    }
+  else if (g_str_equal (mode, "custom"))
+    {
+      message = g_strdup (_("Enter at least one server, or use the system resolver."));
+    }
+  else
+    {
+      resolver = md_resolver_new (&error);
+    }
+
+  if (resolver != NULL)
+    public_name = md_resolver_get_public_resolver_name (resolver);
+
+  if (message == NULL && error != NULL)
+    /* Translators: %s says what is wrong with the server list */
+    message = g_strdup_printf (_("These servers cannot be used: %s"), error->message);
+  else if (message == NULL && public_name != NULL)
+    /* Translators: %s is a public DNS service, like "Google Public DNS" */
+    message = g_strdup_printf (_("This resolver is %s. Most blocklists refuse its queries, so "
+                                 "their checks will end as “could not decide”."), public_name);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->resolver_warning_row), message != NULL);
+  if (message != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resolver_warning_row), escaped);
+    }
+}
+
 static void
 md_preferences_window_dispose (GObject *object)
 {
@@ -140,6 +187,7 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_volume_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
 }
 
@@ -178,6 +226,12 @@ md_preferences_window_init (MdPreferencesWindow *self)
                                self->resolver_servers_row, "sensitive",
                                G_BINDING_SYNC_CREATE,
                                custom_mode_to_sensitive, NULL, NULL, NULL);
+  g_signal_connect_object (self->settings, "changed::resolver-mode",
+                           G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::resolver-servers",
+                           G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
+  update_resolver_warning (self);
+
   g_settings_bind_with_mapping (self->settings, "dkim-selectors",
                                 self->dkim_selectors_row, "text",
                                 G_SETTINGS_BIND_DEFAULT,

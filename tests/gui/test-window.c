@@ -266,6 +266,31 @@ test_window_preferences (void)
   g_free (md_test_gui_snapshot (GTK_WIDGET (prefs),
                                 g_str_equal (md_test_gui_language (), "de") ? "preferences-de"
                                                                            : "preferences-en"));
+
+  /* A public resolver is named, with what it means for the checks. */
+  {
+    const char *google[] = { "8.8.8.8", NULL };
+    const char *own[] = { "192.0.2.53:53", NULL };
+    const char *expected =
+      expect ("This resolver is Google Public DNS. Most blocklists refuse its queries, so their "
+              "checks will end as “could not decide”.",
+              "Dieser Resolver ist Google Public DNS. Die meisten Sperrlisten beantworten seine "
+              "Anfragen nicht, daher enden ihre Prüfungen mit „nicht entscheidbar“.");
+    GtkWidget *warning;
+
+    g_settings_set_string (settings, "resolver-mode", "custom");
+    g_settings_set_strv (settings, "resolver-servers", google);
+    md_test_gui_settle (100);
+    warning = md_test_gui_find_label (GTK_WIDGET (prefs), expected);
+    g_assert_nonnull (warning);
+    g_assert_true (gtk_widget_is_visible (warning));
+
+    g_settings_set_strv (settings, "resolver-servers", own);
+    md_test_gui_settle (100);
+    g_assert_false (gtk_widget_is_visible (warning));
+    g_settings_reset (settings, "resolver-mode");
+    g_settings_reset (settings, "resolver-servers");
+  }
   gtk_window_destroy (prefs);
 }
 
