@@ -217,7 +217,6 @@ parse_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   MdCaseSession *self = g_task_get_task_data (task);
   g_autoptr(GPtrArray) rejections = NULL;
-  g_autoptr(GPtrArray) explanations_json = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
