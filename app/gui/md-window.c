@@ -577,8 +577,11 @@ set_status_action (GtkWidget  *widget,
 }
 
 static void
-undo_delete_cb (MdWindow *self)
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
 {
+  MdWindow *self = MD_WINDOW (widget);
   g_autoptr(GError) error = NULL;
 
   if (self->deleted_case_id == 0)
@@ -623,9 +626,8 @@ delete_case_action (GtkWidget  *widget,
   message = g_strdup_printf (_("“%s” deleted"), record ? record->title : "");
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self,
-                           G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -760,6 +762,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
   gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-case", NULL);

@@ -152,6 +152,26 @@ md_test_gui_find_label (GtkWidget  *root,
   return NULL;
 }
 
+GtkWidget *
+md_test_gui_find_type (GtkWidget *root,
+                       GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = md_test_gui_find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 const char *
 md_test_gui_language (void)
 {

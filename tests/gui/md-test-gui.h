@@ -29,6 +29,9 @@ char    *md_test_gui_snapshot        (GtkWidget   *widget,
  * label text is @text; NULL when there is none. */
 GtkWidget *md_test_gui_find_label    (GtkWidget   *root,
                                       const char  *text);
+/* The first descendant of @root (depth first) of @type, or NULL. */
+GtkWidget *md_test_gui_find_type     (GtkWidget   *root,
+                                      GType        type);
 /* The UI language the test runs in: "de" or "en" (from LANGUAGE). */
 const char *md_test_gui_language     (void);
 

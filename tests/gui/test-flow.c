@@ -33,6 +33,7 @@ static const char seed_rejection[] =
 
 typedef struct
 {
+  gint64         first_case_id;
   MdTestKnot    *knot;
   char          *tmpdir;
   MdApplication *app;
@@ -149,6 +150,7 @@ test_flow_paste (void)
   g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
 
   session = md_case_view_get_session (view);
+  fixture.first_case_id = md_case_session_get_case_id (session);
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
   rejection = md_case_session_get_rejection (session, 0);
   explanation = md_case_session_get_explanation (session, 0);
@@ -204,6 +206,146 @@ test_flow_paste (void)
   snapshot (window, "follow-up");
 }
 
+/* The sidebar's list of cases. */
+static GtkWidget *
+find_case_list (GtkWidget *root)
+{
+  if (GTK_IS_LIST_BOX (root) && gtk_widget_has_css_class (root, "navigation-sidebar"))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_case_list (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static guint
+count_case_rows (MdWindow *window)
+{
+  GtkWidget *list = find_case_list (GTK_WIDGET (window));
+  guint n = 0;
+
+  g_assert_nonnull (list);
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      n++;
+
+  return n;
+}
+
+/* Usable at 360 px: the sidebar and the case fold into one column. */
+static void
+test_flow_narrow (void)
+{
+  MdWindow *window = active_window ();
+  AdwLeaflet *leaflet = ADW_LEAFLET (md_test_gui_find_type (GTK_WIDGET (window),
+                                                            ADW_TYPE_LEAFLET));
+  int width;
+  int height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  md_test_gui_settle (500);
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
+  snapshot (window, "narrow");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  md_test_gui_settle (500);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+}
+
+static void
+test_flow_dark (void)
+{
+  MdWindow *window = active_window ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  md_case_view_scroll_to (md_window_get_case_view (window), "checks");
+  snapshot (window, "dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* Two recipients at two receivers in one paste: both shown, each explained. */
+static void
+test_flow_several (void)
+{
+  static const char log[] =
+    "Nov 29 10:00:01 mx postfix/smtp[1234]: 4AB12: to=<a@contoso.com>, "
+    "relay=contoso-com.mail.protection.outlook.com[40.93.207.0]:25, delay=1, "
+    "status=bounced (host contoso-com.mail.protection.outlook.com[40.93.207.0] said: 550 "
+    "5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this list "
+    "please forward this message to delist@messaging.microsoft.com. (in reply to RCPT TO command))\n"
+    "Nov 29 10:00:02 mx postfix/smtp[1235]: 4AB13: to=<b@t-online.de>, "
+    "relay=mx00.t-online.de[194.25.134.8]:25, delay=1, status=bounced (host "
+    "mx00.t-online.de[194.25.134.8] refused to talk to me: 554 IP=203.0.113.7 - A problem "
+    "occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL))\n";
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  MdCaseSession *before = md_case_view_get_session (view);
+  MdCaseSession *session;
+
+  md_window_load_text (window, log);
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+  session = md_case_view_get_session (view);
+  g_assert_true (session != before);
+  g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 2);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "Microsoft · 5.7.511 · 550"));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "T-Online · 554"));
+  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  md_case_view_scroll_to (view, "diagnosis");
+  snapshot (window, "several");
+  /* Its checks are left to finish in the background of the next test. */
+}
+
+static void
+test_flow_search_delete (void)
+{
+  MdWindow *window = active_window ();
+  GtkEditable *search = GTK_EDITABLE (md_test_gui_find_type (GTK_WIDGET (window),
+                                                             GTK_TYPE_SEARCH_ENTRY));
+  gint64 deleted;
+
+  /* Notes are searched too: a ticket number finds its case. */
+  g_assert_true (md_case_session_set_notes (md_case_view_get_session (md_window_get_case_view (window)),
+                                            "Microsoft ticket SRX4711", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  gtk_editable_set_text (search, "srx4711");
+  md_test_gui_settle (400);
+  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  gtk_editable_set_text (search, "nothing like this");
+  md_test_gui_settle (400);
+  g_assert_cmpuint (count_case_rows (window), ==, 0);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                                            expect ("No Matching Cases", "Keine passenden Fälle")));
+  gtk_editable_set_text (search, "");
+  md_test_gui_settle (400);
+  g_assert_cmpuint (count_case_rows (window), ==, 2);
+
+  /* Delete the case shown, then undo. */
+  deleted = md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-case", NULL));
+  md_test_gui_settle (200);
+  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  g_assert_null (md_case_view_get_session (md_window_get_case_view (window)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", NULL));
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
+  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  g_assert_cmpint (md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window))),
+                   ==, deleted);
+}
+
 static void
 test_flow_preferences (void)
 {
@@ -252,10 +394,17 @@ test_flow_restart (void)
   g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
 
   window = open_window ();
-  row = md_test_gui_find_label (GTK_WIDGET (window), "Microsoft 5.7.511");
-  g_assert_nonnull (row);
-  while (row != NULL && !GTK_IS_LIST_BOX_ROW (row))
-    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window), "Microsoft 5.7.511"));
+  row = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gint64 *id = g_object_get_data (G_OBJECT (child), "case-id");
+
+      if (id != NULL && *id == fixture.first_case_id)
+        row = child;
+    }
   g_assert_nonnull (row);
   g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
   g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
@@ -328,6 +477,10 @@ main (int    argc,
 
   g_test_add_func ("/MailDoctor/Flow/start", test_flow_start);
   g_test_add_func ("/MailDoctor/Flow/paste-check-request", test_flow_paste);
+  g_test_add_func ("/MailDoctor/Flow/narrow", test_flow_narrow);
+  g_test_add_func ("/MailDoctor/Flow/dark", test_flow_dark);
+  g_test_add_func ("/MailDoctor/Flow/several", test_flow_several);
+  g_test_add_func ("/MailDoctor/Flow/search-delete", test_flow_search_delete);
   g_test_add_func ("/MailDoctor/Flow/preferences", test_flow_preferences);
   g_test_add_func ("/MailDoctor/Flow/restart", test_flow_restart);
 
