@@ -34,6 +34,7 @@ struct _MdCaseView
   guint                 notes_save_id;
   gboolean              draft_edited;
   gboolean              sort_by_status; /* once the run is over */
+  char                 *channel;        /* the user's choice of draft, or NULL */
   gboolean              filling;        /* the view, not the user, changes the widgets */
 
   /* Template widgets */
@@ -770,7 +771,7 @@ rebuild_draft (MdCaseView *self)
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->draft, md_draft_free);
-  self->draft = md_case_session_build_draft (self->session, profile, NULL, &error);
+  self->draft = md_case_session_build_draft (self->session, profile, self->channel, &error);
   self->draft_edited = FALSE;
 
   if (self->draft == NULL && !g_error_matches (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_NO_CHANNEL))
@@ -1353,6 +1354,7 @@ md_case_view_dispose (GObject *object)
   g_clear_object (&self->sorter);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->draft, md_draft_free);
+  g_clear_pointer (&self->channel, g_free);
   g_clear_pointer (&self->watched_checks, g_ptr_array_unref);
   g_clear_pointer (&self->timeline_rows, g_ptr_array_unref);
 
@@ -1464,6 +1466,7 @@ md_case_view_set_session (MdCaseView    *self,
 
   disconnect_session (self);
   g_clear_pointer (&self->draft, md_draft_free);
+  g_clear_pointer (&self->channel, g_free);
   g_clear_object (&self->handoff);
 
   if (session == NULL)
@@ -1539,4 +1542,22 @@ md_case_view_scroll_to (MdCaseView *self,
 
   scroll_to_now (self, target);
   gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, target, NULL);
+}
+
+/* Drafts the request for @channel (a template id, e.g. "microsoft-follow-up"
+ * for a "Not qualified for mitigation" answer) instead of the recommended
+ * one; NULL goes back to the recommended channel. */
+void
+md_case_view_set_channel (MdCaseView *self,
+                          const char *channel)
+{
+  g_return_if_fail (MD_IS_CASE_VIEW (self));
+
+  if (self->session == NULL)
+    return;
+
+  g_free (self->channel);
+  self->channel = g_strdup (channel);
+  rebuild_draft (self);
+  md_case_view_scroll_to (self, "request");
 }

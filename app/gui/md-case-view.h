@@ -22,6 +22,8 @@ void           md_case_view_set_session   (MdCaseView    *self,
                                            MdCaseSession *session);
 /* Checks the subject in the "What Is Checked" rows. */
 gboolean       md_case_view_start_checks  (MdCaseView    *self);
+void           md_case_view_set_channel   (MdCaseView    *self,
+                                           const char    *channel);
 void           md_case_view_scroll_to     (MdCaseView    *self,
                                            const char    *section);
 /* The draft as the user edited it; NULL when there is none. */

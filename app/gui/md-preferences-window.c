@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "md-preferences-window.h"
+#include "md-blocklists.h"
 #include "md-resolver.h"
 
 struct _MdPreferencesWindow
@@ -30,6 +31,9 @@ struct _MdPreferencesWindow
   AdwEntryRow          *resolver_servers_row;
   AdwActionRow         *resolver_warning_row;
   AdwEntryRow          *dkim_selectors_row;
+  AdwPreferencesGroup  *lists_high_group;
+  AdwPreferencesGroup  *lists_medium_group;
+  AdwPreferencesGroup  *lists_low_group;
 };
 
 G_DEFINE_FINAL_TYPE (MdPreferencesWindow, md_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -158,6 +162,76 @@ update_resolver_warning (MdPreferencesWindow *self)
     }
 }
 
+/* Each list's switch edits "disabled-blocklists": on means asked. */
+static void
+list_switch_cb (GtkSwitch           *toggle,
+                GParamSpec          *pspec,
+                MdPreferencesWindow *self)
+{
+  const char *zone = g_object_get_data (G_OBJECT (toggle), "zone");
+  g_auto(GStrv) disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  for (guint i = 0; disabled[i] != NULL; i++)
+    if (!g_str_equal (disabled[i], zone))
+      g_strv_builder_add (builder, disabled[i]);
+  if (!gtk_switch_get_active (toggle))
+    g_strv_builder_add (builder, zone);
+
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "disabled-blocklists", (const char * const *) updated);
+}
+
+static void
+fill_blocklists (MdPreferencesWindow *self)
+{
+  g_autoptr(GPtrArray) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
+
+  catalog = md_blocklist_catalog_load (&error);
+  if (catalog == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+      adw_preferences_group_set_description (self->lists_high_group, escaped);
+      return;
+    }
+
+  for (guint i = 0; i < catalog->len; i++)
+    {
+      const MdBlocklist *list = g_ptr_array_index (catalog, i);
+      AdwPreferencesGroup *group;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *toggle = gtk_switch_new ();
+      g_autofree char *title = g_markup_escape_text (list->name, -1);
+      g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", list->zone,
+                                                           list->operator_name);
+
+      switch (list->weight)
+        {
+        case MD_BLOCKLIST_WEIGHT_HIGH:   group = self->lists_high_group; break;
+        case MD_BLOCKLIST_WEIGHT_MEDIUM: group = self->lists_medium_group; break;
+        case MD_BLOCKLIST_WEIGHT_LOW:
+        default:                         group = self->lists_low_group; break;
+        }
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_tooltip_text (row, list->purpose);
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (toggle),
+                             !g_strv_contains ((const char * const *) disabled, list->zone));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      list->name, -1);
+      g_object_set_data_full (G_OBJECT (toggle), "zone", g_strdup (list->zone), g_free);
+      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (list_switch_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+      adw_preferences_group_add (group, row);
+    }
+}
+
 static void
 md_preferences_window_dispose (GObject *object)
 {
@@ -189,6 +263,9 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_high_group);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_medium_group);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_low_group);
 }
 
 static void
@@ -231,6 +308,7 @@ md_preferences_window_init (MdPreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::resolver-servers",
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
   update_resolver_warning (self);
+  fill_blocklists (self);
 
   g_settings_bind_with_mapping (self->settings, "dkim-selectors",
                                 self->dkim_selectors_row, "text",

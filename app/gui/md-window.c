@@ -230,6 +230,16 @@ update_case_actions (MdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recheck", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-case", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-status", has_case);
+  {
+    MdCaseSession *session = md_case_view_get_session (self->case_view);
+    const MdRejection *primary = NULL;
+
+    if (session != NULL)
+      primary = md_case_session_get_rejection (session, md_case_session_get_primary_index (session));
+    /* Only Microsoft answers "not qualified for mitigation". */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-up",
+                                   primary != NULL && g_strcmp0 (primary->provider, "microsoft") == 0);
+  }
   gtk_widget_set_visible (self->case_menu_button, has_case);
 }
 
@@ -559,6 +569,16 @@ recheck_action (GtkWidget  *widget,
 }
 
 static void
+follow_up_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+
+  md_case_view_set_channel (self->case_view, "microsoft-follow-up");
+}
+
+static void
 set_status_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -761,6 +781,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-up", NULL, follow_up_action);
   gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
 

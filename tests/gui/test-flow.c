@@ -204,6 +204,16 @@ test_flow_paste (void)
 
   md_case_view_scroll_to (view, "follow-up");
   snapshot (window, "follow-up");
+
+  /* Microsoft's "not qualified for mitigation" answer gets its reply. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-up", NULL));
+  {
+    g_autoptr(MdDraft) follow_up = md_case_view_dup_draft (view);
+
+    g_assert_nonnull (follow_up);
+    g_assert_cmpstr (follow_up->channel_id, ==, "microsoft-follow-up");
+    g_assert_nonnull (strstr (follow_up->body, "203.0.113.7"));
+  }
 }
 
 /* The sidebar's list of cases. */

@@ -291,6 +291,29 @@ test_window_preferences (void)
     g_settings_reset (settings, "resolver-mode");
     g_settings_reset (settings, "resolver-servers");
   }
+
+  /* Every list of the catalog has its switch; off means not asked. */
+  {
+    GtkWidget *title = md_test_gui_find_label (GTK_WIDGET (prefs), "Spamhaus ZEN");
+    GtkWidget *list_row = title;
+    GtkWidget *toggle;
+    g_auto(GStrv) disabled = NULL;
+
+    g_assert_nonnull (title);
+    while (list_row != NULL && !ADW_IS_ACTION_ROW (list_row))
+      list_row = gtk_widget_get_parent (list_row);
+    g_assert_nonnull (list_row);
+    toggle = md_test_gui_find_type (list_row, GTK_TYPE_SWITCH);
+    g_assert_nonnull (toggle);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
+    gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+    disabled = g_settings_get_strv (settings, "disabled-blocklists");
+    g_assert_cmpstrv (disabled, ((const char *[]) { "zen.spamhaus.org", NULL }));
+    gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+    g_strfreev (disabled);
+    disabled = g_settings_get_strv (settings, "disabled-blocklists");
+    g_assert_cmpstrv (disabled, ((const char *[]) { NULL }));
+  }
   gtk_window_destroy (prefs);
 }
 
