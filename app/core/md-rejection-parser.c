@@ -20,8 +20,8 @@
  * every regular expression is fed a bounded block and has bounded
  * quantifiers, and duplicates are found through hash tables. */
 #define MAX_LINE          8192
-#define MAX_BLOCK_LINES   64
-#define MAX_BLOCK_BYTES   16384
+#define MAX_BLOCK_LINES   48
+#define MAX_BLOCK_BYTES   8192
 #define MAX_TEXT          4096
 #define MAX_MIME_DEPTH    12
 #define MAX_MIME_PARTS    256
@@ -123,7 +123,7 @@ patterns_get (void)
       p.ref_olc = compile ("\\b((?:SC|OU|DY|RP)-00[0-9])\\b");
       p.ref_yahoo = compile ("\\b((?:TSS|IPTS|TSM|PH|TS)[0-9]{2})\\b");
       p.ref_tonline = compile ("\\((BL|NOWL)\\)");
-      p.ref_server_id = compile ("\\[([A-Za-z0-9-]{4,64}\\.(?:[A-Za-z0-9-]{1,63}\\.){1,6}"
+      p.ref_server_id = compile ("\\[(?:Hostname=)?([A-Za-z0-9-]{4,64}\\.(?:[A-Za-z0-9-]{1,63}\\.){1,6}"
                                  "(?:outlook\\.com|exchangelabs\\.com|office365\\.com))[ \\]]");
       p.ref_old_ms = compile ("\\(((?:BAY|BLU|COL|DUB|SNT|SN1|AMS)[0-9]{1,4}-[A-Z0-9]{4,10})\\)");
       p.ref_other = compile ("(?:\\[((?:CS|HM)[0-9]{2})\\]|\\b(BL[0-9]{6})\\b|\\b(OFR_[0-9]{3})\\b)");
@@ -180,14 +180,17 @@ has_prefix_ci (const char *s,
 
 /* Case-insensitive strstr for ASCII needles. Linear enough: the needles are
  * short and the haystacks bounded. */
+#define ASCII_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+
 static const char *
 find_ci (const char *haystack,
          const char *needle)
 {
   gsize n = strlen (needle);
+  char first = ASCII_LOWER (*needle);
 
   for (const char *p = haystack; *p; p++)
-    if (g_ascii_tolower (*p) == g_ascii_tolower (*needle) && g_ascii_strncasecmp (p, needle, n) == 0)
+    if (ASCII_LOWER (*p) == first && g_ascii_strncasecmp (p, needle, n) == 0)
       return p;
 
   return NULL;
@@ -384,15 +387,39 @@ collector_index (Collector   *c,
     g_free (ckey);
 }
 
+static void
+ensure_utf8 (char **field)
+{
+  if (*field != NULL && !g_utf8_validate (*field, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (*field, -1);
+      g_free (*field);
+      *field = valid;
+    }
+}
+
 /* Takes @r. The same rejection twice (text part and DSN part of one bounce,
  * a log line repeated) is kept once. */
 static void
 collector_add (Collector   *c,
                MdRejection *r)
 {
-  g_autofree char *key = full_key (r);
-  g_autofree char *ckey = code_key (r);
+  g_autofree char *key = NULL;
+  g_autofree char *ckey = NULL;
   guint index;
+
+  /* Every piece was cut from valid UTF-8 at ASCII boundaries; this makes
+   * sure of it whatever the input was. */
+  ensure_utf8 (&r->recipient);
+  ensure_utf8 (&r->remote_host);
+  ensure_utf8 (&r->text);
+  for (guint i = 0; r->references[i] != NULL; i++)
+    ensure_utf8 (&r->references[i]);
+  for (guint i = 0; i < r->contacts->len; i++)
+    ensure_utf8 (&((MdContact *) g_ptr_array_index (r->contacts, i))->value);
+
+  key = full_key (r);
+  ckey = code_key (r);
 
   index = GPOINTER_TO_UINT (g_hash_table_lookup (c->by_key, key));
   if (index == 0 && r->recipient == NULL)
@@ -438,106 +465,107 @@ collector_add (Collector   *c,
 /* Providers                                                                 */
 
 /* Which receiver a host name, a text marker or an address domain belongs
- * to. This is structural knowledge of host names used while parsing, not
- * the knowledge base of codes (which lives in resources/data). Order
- * matters: the first match wins, more specific suffixes first. */
+ * to: resources/data/rejection-providers.xml, read once. */
 typedef struct
 {
-  const char *pattern;
-  const char *provider;
-  const char *service;
+  char *pattern;
+  char *provider;
+  char *service;
 } ProviderRule;
 
-static const ProviderRule host_rules[] = {
-  { "olc.protection.outlook.com", "microsoft", "outlook-com" },
-  { "hotmail.com", "microsoft", "outlook-com" },
-  { "outlook.com", "microsoft", "exchange-online" },
-  { "exchangelabs.com", "microsoft", "exchange-online" },
-  { "office365.com", "microsoft", "exchange-online" },
-  { "messaging.microsoft.com", "microsoft", "exchange-online" },
-  { "google.com", "google", NULL },
-  { "googlemail.com", "google", NULL },
-  { "gmail.com", "google", NULL },
-  { "yahoodns.net", "yahoo", NULL },
-  { "yahoo.com", "yahoo", NULL },
-  { "aol.com", "yahoo", NULL },
-  { "t-online.de", "t-online", NULL },
-  { "gmx.net", "gmx", NULL },
-  { "gmx.de", "gmx", NULL },
-  { "gmx.com", "gmx", NULL },
-  { "web.de", "web.de", NULL },
-  { "kundenserver.de", "ionos", NULL },
-  { "ionos.de", "ionos", NULL },
-  { "ionos.com", "ionos", NULL },
-  { "1and1.com", "ionos", NULL },
-  { "1und1.de", "ionos", NULL },
-  { "icloud.com", "apple", NULL },
-  { "me.com", "apple", NULL },
-  { "mac.com", "apple", NULL },
-  { "apple.com", "apple", NULL },
-  { "comcast.net", "comcast", NULL },
-  { "orange.fr", "orange", NULL },
-  { "wanadoo.fr", "orange", NULL },
-  { "mail.ru", "mail.ru", NULL },
-  { "yandex.net", "yandex", NULL },
-  { "yandex.ru", "yandex", NULL },
-  { "zoho.com", "zoho", NULL },
-};
+typedef struct
+{
+  GPtrArray *hosts;    /* ProviderRule* */
+  GPtrArray *texts;    /* lower-case patterns */
+  GPtrArray *domains;
+  GPtrArray *current;  /* while parsing */
+} ProviderRules;
 
-static const ProviderRule text_rules[] = {
-  { "sendersupport.olc.protection.outlook.com", "microsoft", "outlook-com" },
-  { "olc.protection.outlook.com", "microsoft", "outlook-com" },
-  { "postmaster.live.com", "microsoft", "outlook-com" },
-  { "mail.live.com", "microsoft", "outlook-com" },
-  { "rejected by outlook.com", "microsoft", "outlook-com" },
-  { "hotmail.com", "microsoft", "outlook-com" },
-  { "sender.office.com", "microsoft", "exchange-online" },
-  { "messaging.microsoft.com", "microsoft", "exchange-online" },
-  { "protection.outlook.com", "microsoft", "exchange-online" },
-  { "prod.outlook.com", "microsoft", "exchange-online" },
-  { "go.microsoft.com", "microsoft", NULL },
-  { "gsmtp", "google", NULL },
-  { "support.google.com", "google", NULL },
-  { "yahooinc.com", "yahoo", NULL },
-  { "help.yahoo.com", "yahoo", NULL },
-  { "verizonmedia.com", "yahoo", NULL },
-  { "yahoodns.net", "yahoo", NULL },
-  { "t-online.de", "t-online", NULL },
-  { "postmaster.gmx", "gmx", NULL },
-  { "gmx.net", "gmx", NULL },
-  { "postmaster.web.de", "web.de", NULL },
-  { "web.de (", "web.de", NULL },
-  { "1und1", "ionos", NULL },
-  { "ionos.", "ionos", NULL },
-  { "kundenserver.de", "ionos", NULL },
-  { "icloud.com", "apple", NULL },
-  { "support.apple.com", "apple", NULL },
-  { "comcast.net", "comcast", NULL },
-  { "orange.fr", "orange", NULL },
-  { "wanadoo.fr", "orange", NULL },
-};
+static void
+provider_rule_free (ProviderRule *rule)
+{
+  g_free (rule->pattern);
+  g_free (rule->provider);
+  g_free (rule->service);
+  g_free (rule);
+}
 
-static const ProviderRule domain_rules[] = {
-  { "gmail.com", "google", NULL },
-  { "googlemail.com", "google", NULL },
-  { "hotmail.", "microsoft", "outlook-com" },
-  { "outlook.", "microsoft", "outlook-com" },
-  { "live.", "microsoft", "outlook-com" },
-  { "msn.com", "microsoft", "outlook-com" },
-  { "yahoo.", "yahoo", NULL },
-  { "ymail.com", "yahoo", NULL },
-  { "aol.", "yahoo", NULL },
-  { "t-online.de", "t-online", NULL },
-  { "magenta.de", "t-online", NULL },
-  { "gmx.", "gmx", NULL },
-  { "web.de", "web.de", NULL },
-  { "icloud.com", "apple", NULL },
-  { "me.com", "apple", NULL },
-  { "mac.com", "apple", NULL },
-  { "comcast.net", "comcast", NULL },
-  { "orange.fr", "orange", NULL },
-  { "wanadoo.fr", "orange", NULL },
-};
+static void
+provider_rules_start_element (GMarkupParseContext  *context,
+                              const char           *element,
+                              const char          **names,
+                              const char          **values,
+                              gpointer              user_data,
+                              GError              **error)
+{
+  ProviderRules *rules = user_data;
+  const char *match = NULL, *provider = NULL, *service = NULL;
+  ProviderRule *rule;
+
+  if (g_str_equal (element, "hosts"))
+    rules->current = rules->hosts;
+  else if (g_str_equal (element, "texts"))
+    rules->current = rules->texts;
+  else if (g_str_equal (element, "domains"))
+    rules->current = rules->domains;
+  if (!g_str_equal (element, "rule"))
+    return;
+
+  if (!g_markup_collect_attributes (element, names, values, error,
+                                    G_MARKUP_COLLECT_STRING, "match", &match,
+                                    G_MARKUP_COLLECT_STRING, "provider", &provider,
+                                    G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "service", &service,
+                                    G_MARKUP_COLLECT_INVALID))
+    return;
+  if (rules->current == NULL)
+    {
+      g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                   "<rule> outside <hosts>, <texts> or <domains>");
+      return;
+    }
+
+  rule = g_new0 (ProviderRule, 1);
+  rule->pattern = g_ascii_strdown (match, -1);
+  rule->provider = g_strdup (provider);
+  rule->service = g_strdup (service);
+  g_ptr_array_add (rules->current, rule);
+}
+
+static const ProviderRules *
+provider_rules_get (void)
+{
+  static gsize once = 0;
+  static ProviderRules rules;
+
+  if (g_once_init_enter (&once))
+    {
+      static const GMarkupParser parser = { provider_rules_start_element, NULL, NULL, NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      rules.hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+      rules.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+      rules.domains = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+
+      bytes = md_load_data_resource ("rejection-providers.xml", &error);
+      if (bytes != NULL)
+        {
+          g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &rules, NULL);
+          gsize len;
+          const char *data = g_bytes_get_data (bytes, &len);
+
+          if (g_markup_parse_context_parse (context, data, len, &error))
+            g_markup_parse_context_end_parse (context, &error);
+        }
+      /* The file is compiled in: failing to read it is a build error. */
+      if (error != NULL)
+        g_critical ("rejection-providers.xml: %s", error->message);
+      rules.current = NULL;
+      g_once_init_leave (&once, 1);
+    }
+
+  return &rules;
+}
 
 static gboolean
 host_has_suffix (const char *host,
@@ -553,36 +581,53 @@ host_has_suffix (const char *host,
 static const ProviderRule *
 provider_for_host (const char *host)
 {
+  GPtrArray *rules = provider_rules_get ()->hosts;
+
   if (host == NULL)
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (host_rules); i++)
-    if (host_has_suffix (host, host_rules[i].pattern))
-      return &host_rules[i];
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const ProviderRule *rule = g_ptr_array_index (rules, i);
+      if (host_has_suffix (host, rule->pattern))
+        return rule;
+    }
   return NULL;
 }
 
 static const ProviderRule *
 provider_for_text (const char *text)
 {
+  GPtrArray *rules = provider_rules_get ()->texts;
+  g_autofree char *lower = NULL;
+
   if (text == NULL)
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (text_rules); i++)
-    if (find_ci (text, text_rules[i].pattern) != NULL)
-      return &text_rules[i];
+  /* One lower-case copy, then the C library's fast strstr per marker. */
+  lower = g_ascii_strdown (text, -1);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const ProviderRule *rule = g_ptr_array_index (rules, i);
+      if (strstr (lower, rule->pattern) != NULL)
+        return rule;
+    }
   return NULL;
 }
 
 static const ProviderRule *
 provider_for_recipient (const char *recipient)
 {
+  GPtrArray *rules = provider_rules_get ()->domains;
   const char *domain = recipient ? strrchr (recipient, '@') : NULL;
 
   if (domain == NULL)
     return NULL;
   domain++;
-  for (guint i = 0; i < G_N_ELEMENTS (domain_rules); i++)
-    if (has_prefix_ci (domain, domain_rules[i].pattern))
-      return &domain_rules[i];
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const ProviderRule *rule = g_ptr_array_index (rules, i);
+      if (has_prefix_ci (domain, rule->pattern))
+        return rule;
+    }
   return NULL;
 }
 
@@ -1060,14 +1105,18 @@ find_reply (const char *block,
     { "reply:", FALSE },
     { "Antwort:", FALSE },
   };
+  g_autofree char *lower = g_ascii_strdown (block, -1);
   const char *first;
 
   for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
     {
-      const char *a = find_ci (block, anchors[i].anchor);
+      g_autofree char *needle = g_ascii_strdown (anchors[i].anchor, -1);
+      const char *hit = strstr (lower, needle);
+      const char *a;
 
-      if (a == NULL)
+      if (hit == NULL)
         continue;
+      a = block + (hit - lower);
       if (scan_reply (block, a + strlen (anchors[i].anchor), 600, FALSE, reply))
         {
           reply->quoted = anchors[i].quoted;
@@ -1135,6 +1184,9 @@ extract_address (const char *s,
     e++;
   while (e > at + 1 && e[-1] == '.')
     e--;
+  /* The length bound may stop inside a character. */
+  while (b < at && ((guchar) *b & 0xc0) == 0x80)
+    b++;
   if (b == at || e == at + 1)
     return NULL;
 
@@ -1248,7 +1300,8 @@ find_remote (MdRejection *r,
     }
   g_clear_pointer (&info, g_match_info_unref);
 
-  if (g_regex_match (p->dma_host, block, 0, &info))
+  /* The pattern has no literal start: only run it where it can match. */
+  if (strstr (block, " did not like our") != NULL && g_regex_match (p->dma_host, block, 0, &info))
     {
       g_autofree char *host = g_match_info_fetch (info, 1);
       g_autofree char *ip = g_match_info_fetch (info, 2);
@@ -1508,6 +1561,21 @@ emit_dsn_record (Collector *c,
           *bracket = '\0';
         }
       g_strstrip (mta);
+      {
+        /* Gmail: "gmail-smtp-in.l.google.com. (2a00:1450:…, the server for
+         * the domain gmail.com.)" */
+        char *open = strchr (mta, '(');
+
+        if (open != NULL)
+          {
+            g_autofree char *inner = g_strndup (open + 1, strcspn (open + 1, ",) "));
+
+            if (is_ip_address (inner))
+              set_str (&r->remote_ip, inner);
+            *open = '\0';
+            g_strstrip (mta);
+          }
+      }
       strip_trailing_dot (mta);
       if (is_ip_address (mta))
         set_str (&r->remote_ip, mta);
@@ -2436,10 +2504,6 @@ enrich_from_text (GPtrArray *dsn,
       }
     }
 }
-
-static GPtrArray *parse_message_object (GMimeMessage *message,
-                                        GCancellable *cancellable,
-                                        guint         depth);
 
 static GPtrArray *
 parse_message_object (GMimeMessage *message,

@@ -17,5 +17,7 @@ artifacts="$(pwd)/fuzz-artifacts/$(basename "$target")/"
 mkdir -p "$artifacts" "$work/corpus"
 cp -R "$seeds"/. "$work/corpus/"
 cd "$work"
+# libFuzzer's default exit code for a finding is 77, which meson reads as
+# "skipped": make every finding a failure.
 "$target" -max_total_time="${MD_FUZZ_SECONDS:-45}" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix="$artifacts" corpus
+  -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$artifacts" corpus
