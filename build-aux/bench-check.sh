@@ -82,7 +82,8 @@ relay_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
 relay_port=$(cat "$tmp/relay.port")
 
-args=(check --ip "$ip" --domain "$domain" --helo "$helo" --recipient-domain "$recipient")
+# --no-web: the benchmark measures DNS; RDAP and the imprint would go to the internet.
+args=(check --no-web --ip "$ip" --domain "$domain" --helo "$helo" --recipient-domain "$recipient")
 
 # The questions a check asks, from its debug trace (straight to knotd, no delay).
 G_MESSAGES_DEBUG=MailDoctor "$cli" "${args[@]}" --resolver "127.0.0.1:$knot_port" --json \

@@ -368,8 +368,9 @@ test_timeout (void)
                 "mail.sender.example.net", "m365.recipients.test");
   n = g_list_model_get_n_items (G_LIST_MODEL (run));
 
-  /* No answer is never "not listed": every check could not decide. */
-  g_assert_cmpuint (n, ==, 28 + 3);
+  /* No answer is never "not listed": every check could not decide. The
+   * sending domain adds spf, dmarc, tls-rpt and the DKIM selector probe. */
+  g_assert_cmpuint (n, ==, 28 + 3 + 4);
   g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_ERROR), ==, n);
   assert_check (run, "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_ERROR, NULL);
   g_assert_true (g_str_has_prefix (md_check_get_summary (get_check (run, "dnsbl/zen.spamhaus.org")),
@@ -720,7 +721,8 @@ test_model_updates (void)
   g_assert_cmpuint (model.n_changes, ==, 1);
   g_assert_cmpuint (model.n_added, ==, n);
   g_assert_cmpuint (model.n_running_when_added, ==, n);
-  g_assert_cmpuint (n, ==, 28 + 3);
+  /* + spf, dmarc, tls-rpt and the DKIM selector probe for the domain */
+  g_assert_cmpuint (n, ==, 28 + 3 + 4);
   g_assert_false (md_check_run_is_finished (run));
 
   g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
@@ -788,8 +790,11 @@ test_concurrency_bound (void)
       assert_check (run, "dnsbl/dbl.spamhaus.org", MD_CHECK_STATUS_PROBLEM, NULL);
       assert_check (run, "helo", MD_CHECK_STATUS_OK, NULL);
       /* each distinct question once: rdns and helo share the PTR and the A of the name:
-       * 27 lists × 3 + Hostkarma × 2 + 3 TXT reasons + PTR + A + MX */
-      g_assert_cmpuint (md_check_run_get_n_queries (run), ==, 27 * 3 + 2 + 3 + 3);
+       * 27 lists × 3 + Hostkarma × 2 + 3 TXT reasons + PTR + A + MX; for the
+       * sending domain SPF's TXT and SPF-type questions, 3 _dmarc names (the
+       * tree walk), _smtp._tls and 13 guessed DKIM selectors */
+      g_assert_cmpuint (md_check_run_get_n_queries (run), ==,
+                        27 * 3 + 2 + 3 + 3 + 2 + 3 + 1 + 13);
       if (bound == 64)
         g_assert_cmpuint (md_check_run_get_peak_in_flight (run), ==, 64);
     }
@@ -949,7 +954,8 @@ test_json (void)
                  JSON_NODE_HOLDS_NULL (json_object_get_member (object, "resolver")));
 
   checks = json_object_get_array_member (object, "checks");
-  g_assert_cmpuint (json_array_get_length (checks), ==, 31);
+  /* 31 + spf, dmarc, tls-rpt and the DKIM selector probe for the domain */
+  g_assert_cmpuint (json_array_get_length (checks), ==, 35);
   for (guint i = 0; i < json_array_get_length (checks); i++)
     {
       JsonObject *check = json_array_get_object_element (checks, i);
@@ -988,8 +994,9 @@ test_json (void)
                        md_check_run_count (run, s));
       total += json_object_get_int_member (counts, md_check_status_to_string (s));
     }
-  g_assert_cmpuint (total, ==, 31);
-  g_assert_cmpint (json_object_get_int_member (counts, "problem"), ==, 3);
+  g_assert_cmpuint (total, ==, 35);
+  /* 3 listings + spf: spammy.example.test publishes no SPF record */
+  g_assert_cmpint (json_object_get_int_member (counts, "problem"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (counts, "running"), ==, 0);
 }
 

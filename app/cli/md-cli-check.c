@@ -195,21 +195,29 @@ md_cli_check (int    argc,
   g_autofree char *helo = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *servers = NULL;
+  g_auto(GStrv) selectors = NULL;
   int timeout_ms = 0;
   gboolean json = FALSE;
+  gboolean no_web = FALSE;
   const GOptionEntry entries[] = {
     { "ip", 0, 0, G_OPTION_ARG_STRING, &ip_text, N_("The sending server’s IP address"),
       N_("IP") },
     { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
-      N_("The sending domain, checked against domain blocklists"), N_("DOMAIN") },
+      N_("The sending domain: domain blocklists, SPF, DMARC, DKIM, TLS-RPT, MTA-STS"),
+      N_("DOMAIN") },
     { "helo", 0, 0, G_OPTION_ARG_STRING, &helo, N_("The name the server gives in HELO/EHLO"),
       N_("NAME") },
     { "recipient-domain", 0, 0, G_OPTION_ARG_STRING, &recipient,
       N_("The recipient’s domain: who receives its mail"), N_("DOMAIN") },
+    { "dkim-selector", 0, 0, G_OPTION_ARG_STRING_ARRAY, &selectors,
+      N_("A DKIM selector of the sending domain whose key to check (repeatable)"),
+      N_("SELECTOR") },
     { "resolver", 0, 0, G_OPTION_ARG_STRING, &servers,
       N_("DNS servers to ask instead of the system’s"), N_("ADDR[:PORT][,…]") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_ms, N_("Time allowed for each DNS query"),
       N_("MS") },
+    { "no-web", 0, 0, G_OPTION_ARG_NONE, &no_web,
+      N_("Skip the checks over HTTPS: MTA-STS policy, owner of the IP (RDAP), imprint"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (the format the README documents)"),
       NULL },
     { NULL }
@@ -228,7 +236,9 @@ md_cli_check (int    argc,
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Check a sending server: DNS blocklists, reverse DNS, "
-                                           "HELO, and who receives the recipient’s mail."));
+                                           "HELO, SPF, DMARC, DKIM keys, TLS-RPT, MTA-STS, the "
+                                           "IP’s owner, the imprint, and who receives the "
+                                           "recipient’s mail."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_USAGE;
@@ -243,6 +253,11 @@ md_cli_check (int    argc,
 
   subject = md_check_subject_new (ip_text, domain, helo, recipient, &error);
   if (subject == NULL)
+    return md_cli_usage_error ("%s", error->message);
+  if (selectors != NULL && domain == NULL)
+    return md_cli_usage_error ("%s", _("--dkim-selector needs --domain: the domain whose keys "
+                                       "to check"));
+  if (!md_check_subject_set_dkim_selectors (subject, (const char * const *) selectors, &error))
     return md_cli_usage_error ("%s", error->message);
 
   if (servers != NULL)
@@ -264,6 +279,12 @@ md_cli_check (int    argc,
     md_resolver_set_timeout (resolver, timeout_ms);
 
   run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  if (!no_web)
+    {
+      g_autoptr(MdHttp) http = md_http_new ();
+
+      md_check_run_set_http (run, http);
+    }
   description = md_resolver_describe (resolver);
   /* The report names the servers the same way in every language. */
   servers_used = md_resolver_get_servers (resolver);

@@ -533,6 +533,8 @@ dnsbl_populate (MdCheckRun *run)
     {
       MdBlocklist *list = g_ptr_array_index (catalog, i);
 
+      if (md_check_run_is_zone_skipped (run, list->zone))
+        continue;
       if (list->kind != MD_BLOCKLIST_KIND_DOMAIN)
         add_list (run, list, subject->ip);
       else if (subject->domain != NULL)

@@ -67,6 +67,11 @@ void                  md_check_context_finish           (MdCheckContext     *con
                                                          const char         *summary,
                                                          const char         *remedy);
 
+/* For evaluators that take an MdDnsSource (SPF, the MTA-STS fetch): their
+ * questions go through md_check_context_query(); once the run is cancelled
+ * or ends, pending questions fail with G_IO_ERROR_CANCELLED. */
+MdDnsSource          *md_check_context_new_dns_source   (MdCheckContext     *context);
+
 /* Helpers for summaries and details. */
 char                 *md_check_describe_failure         (const MdDnsAnswer  *answer);
 JsonArray            *md_check_json_string_array        (GPtrArray          *strings);
@@ -77,5 +82,12 @@ extern const MdCheckProvider md_check_provider_rdns;
 extern const MdCheckProvider md_check_provider_helo;
 extern const MdCheckProvider md_check_provider_mx;
 extern const MdCheckProvider md_check_provider_dnsbl;
+extern const MdCheckProvider md_check_provider_spf;
+extern const MdCheckProvider md_check_provider_dmarc;
+extern const MdCheckProvider md_check_provider_dkim;
+extern const MdCheckProvider md_check_provider_tlsrpt;
+extern const MdCheckProvider md_check_provider_mta_sts;
+extern const MdCheckProvider md_check_provider_rdap;
+extern const MdCheckProvider md_check_provider_imprint;
 
 G_END_DECLS

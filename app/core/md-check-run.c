@@ -20,6 +20,13 @@ static const MdCheckProvider *providers[] = {
   &md_check_provider_helo,
   &md_check_provider_mx,
   &md_check_provider_dnsbl,
+  &md_check_provider_spf,
+  &md_check_provider_dmarc,
+  &md_check_provider_dkim,
+  &md_check_provider_tlsrpt,
+  &md_check_provider_mta_sts,
+  &md_check_provider_rdap,
+  &md_check_provider_imprint,
 };
 
 struct _MdCheckContext
@@ -76,6 +83,9 @@ struct _MdCheckRun
   GTask           *task;
   char            *resolver;
   char            *public_resolver;
+  MdHttp          *http;        /* NULL: no checks over HTTP(S) */
+  MdRdapBootstrap *rdap_bootstrap;
+  GStrv            skipped_zones; /* blocklists the user switched off */
 
   gulong           cancelled_id;
   guint            deadline_id;
@@ -198,6 +208,7 @@ md_check_subject_copy (const MdCheckSubject *subject)
   copy->domain = g_strdup (subject->domain);
   copy->helo = g_strdup (subject->helo);
   copy->recipient_domain = g_strdup (subject->recipient_domain);
+  copy->dkim_selectors = g_strdupv (subject->dkim_selectors);
 
   return copy;
 }
@@ -212,7 +223,68 @@ md_check_subject_free (MdCheckSubject *subject)
   g_free (subject->domain);
   g_free (subject->helo);
   g_free (subject->recipient_domain);
+  g_strfreev (subject->dkim_selectors);
   g_free (subject);
+}
+
+/* RFC 6376 3.1: a selector is one or more sub-domain labels. */
+static gboolean
+is_selector (const char *text)
+{
+  g_auto(GStrv) labels = NULL;
+
+  if (text[0] == '\0' || strlen (text) > 253)
+    return FALSE;
+
+  labels = g_strsplit (text, ".", -1);
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      gsize len = strlen (labels[i]);
+
+      if (len == 0 || len > 63 || labels[i][0] == '-' || labels[i][len - 1] == '-')
+        return FALSE;
+      for (gsize j = 0; j < len; j++)
+        if (!g_ascii_isalnum (labels[i][j]) && labels[i][j] != '-' && labels[i][j] != '_')
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The DKIM selectors whose keys the run checks (one "dkim/<selector>" check
+ * each), lower-cased, without repeats. On error @subject is unchanged. */
+gboolean
+md_check_subject_set_dkim_selectors (MdCheckSubject      *subject,
+                                     const char * const  *selectors,
+                                     GError             **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (subject != NULL, FALSE);
+
+  for (guint i = 0; selectors != NULL && selectors[i] != NULL; i++)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (selectors[i]));
+      g_autofree char *lower = g_ascii_strdown (stripped, -1);
+
+      if (!is_selector (lower))
+        {
+          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
+                       _("“%s” is not a DKIM selector"), selectors[i]);
+          return FALSE;
+        }
+      if (!g_ptr_array_find_with_equal_func (list, lower, g_str_equal, NULL))
+        g_ptr_array_add (list, g_steal_pointer (&lower));
+    }
+
+  g_clear_pointer (&subject->dkim_selectors, g_strfreev);
+  if (list->len > 0)
+    {
+      g_ptr_array_add (list, NULL);
+      subject->dkim_selectors = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+    }
+
+  return TRUE;
 }
 
 GInetAddress *
@@ -485,6 +557,9 @@ md_check_run_dispose (GObject *object)
   g_queue_clear (&self->deliveries);
   g_clear_pointer (&self->questions, g_hash_table_unref);
   g_clear_object (&self->source);
+  g_clear_object (&self->http);
+  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
+  g_clear_pointer (&self->skipped_zones, g_strfreev);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->dispose (object);
 }
@@ -877,6 +952,74 @@ md_check_run_get_resolver (MdCheckRun *self)
   return self->resolver;
 }
 
+/* Checks over HTTP(S) — mta-sts, rdap, imprint — join the run only when it
+ * has an MdHttp: the engine's tests and offline uses run DNS checks alone,
+ * and a test points @http at its own server. */
+void
+md_check_run_set_http (MdCheckRun *self,
+                       MdHttp     *http)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (http == NULL || MD_IS_HTTP (http));
+  g_return_if_fail (!self->started);
+
+  g_set_object (&self->http, http);
+}
+
+/* Blocklist zones left out of the run (the user switched them off). Only
+ * before the run starts. */
+void
+md_check_run_set_skipped_zones (MdCheckRun         *self,
+                                const char * const *zones)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (!self->started);
+
+  g_strfreev (self->skipped_zones);
+  self->skipped_zones = g_strdupv ((char **) zones);
+}
+
+gboolean
+md_check_run_is_zone_skipped (MdCheckRun *self,
+                              const char *zone)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
+
+  return self->skipped_zones != NULL &&
+         g_strv_contains ((const char * const *) self->skipped_zones, zone);
+}
+
+MdHttp *
+md_check_run_get_http (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->http;
+}
+
+/* The RDAP bootstrap the rdap check uses; without one it refreshes the
+ * bundled IANA files (md_rdap_bootstrap_refresh_async()). */
+void
+md_check_run_set_rdap_bootstrap (MdCheckRun      *self,
+                                 MdRdapBootstrap *bootstrap)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (!self->started);
+
+  if (bootstrap != NULL)
+    md_rdap_bootstrap_ref (bootstrap);
+  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
+  self->rdap_bootstrap = bootstrap;
+}
+
+MdRdapBootstrap *
+md_check_run_get_rdap_bootstrap (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->rdap_bootstrap;
+}
+
 void
 md_check_run_start_async (MdCheckRun          *self,
                           GCancellable        *cancellable,
@@ -1053,6 +1196,14 @@ md_check_run_to_json (MdCheckRun *self)
     {
       json_builder_set_member_name (builder, "recipient_domain");
       json_builder_add_string_value (builder, subject->recipient_domain);
+    }
+  if (subject->dkim_selectors != NULL)
+    {
+      json_builder_set_member_name (builder, "dkim_selectors");
+      json_builder_begin_array (builder);
+      for (guint i = 0; subject->dkim_selectors[i] != NULL; i++)
+        json_builder_add_string_value (builder, subject->dkim_selectors[i]);
+      json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
 

@@ -12,6 +12,8 @@
 
 #include "md-check.h"
 #include "md-dns.h"
+#include "md-http.h"
+#include "md-rdap.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +36,7 @@ typedef struct
   char *domain;
   char *helo;
   char *recipient_domain;
+  GStrv dkim_selectors;     /* DKIM selectors the user named (lower case); NULL: none */
 } MdCheckSubject;
 
 #define MD_TYPE_CHECK_SUBJECT (md_check_subject_get_type ())
@@ -47,6 +50,10 @@ MdCheckSubject *md_check_subject_new          (const char            *ip,
 MdCheckSubject *md_check_subject_copy         (const MdCheckSubject  *subject);
 void            md_check_subject_free         (MdCheckSubject        *subject);
 GInetAddress   *md_check_subject_get_address  (const MdCheckSubject  *subject);
+gboolean        md_check_subject_set_dkim_selectors
+                                              (MdCheckSubject        *subject,
+                                               const char * const    *selectors,
+                                               GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCheckSubject, md_check_subject_free)
 
@@ -68,6 +75,16 @@ void                  md_check_run_set_resolver           (MdCheckRun           
                                                            const char           *description,
                                                            const char           *public_resolver);
 const char           *md_check_run_get_resolver           (MdCheckRun           *self);
+void                  md_check_run_set_http               (MdCheckRun           *self,
+                                                           MdHttp               *http);
+MdHttp               *md_check_run_get_http               (MdCheckRun           *self);
+void                  md_check_run_set_skipped_zones      (MdCheckRun           *self,
+                                                           const char * const   *zones);
+gboolean              md_check_run_is_zone_skipped        (MdCheckRun           *self,
+                                                           const char           *zone);
+void                  md_check_run_set_rdap_bootstrap     (MdCheckRun           *self,
+                                                           MdRdapBootstrap      *bootstrap);
+MdRdapBootstrap      *md_check_run_get_rdap_bootstrap     (MdCheckRun           *self);
 void                  md_check_run_start_async            (MdCheckRun           *self,
                                                            GCancellable         *cancellable,
                                                            GAsyncReadyCallback   callback,
