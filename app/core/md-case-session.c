@@ -505,7 +505,9 @@ check_run_cb (GObject      *object,
 MdCheckRun *
 md_case_session_start_checks (MdCaseSession        *self,
                               MdDnsSource          *source,
+                              MdHttp               *http,
                               const MdCheckSubject *subject,
+                              const char * const   *skipped_zones,
                               const char           *resolver_description,
                               const char           *public_resolver,
                               GError              **error)
@@ -530,6 +532,10 @@ md_case_session_start_checks (MdCaseSession        *self,
   g_clear_object (&self->check_run);
   self->check_run = md_check_run_new (source, subject);
   md_check_run_set_resolver (self->check_run, resolver_description, public_resolver);
+  if (http != NULL)
+    md_check_run_set_http (self->check_run, http);
+  if (skipped_zones != NULL)
+    md_check_run_set_skipped_zones (self->check_run, skipped_zones);
 
   started = g_date_time_new_now_utc ();
   results = md_check_run_to_json (self->check_run);

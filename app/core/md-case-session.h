@@ -12,6 +12,7 @@
 #include "md-case-store.h"
 #include "md-check-run.h"
 #include "md-draft.h"
+#include "md-http.h"
 #include "md-knowledge.h"
 #include "md-rejection.h"
 
@@ -78,9 +79,13 @@ GListModel     *md_case_session_get_checks          (MdCaseSession        *self)
 MdCheckRun     *md_case_session_get_check_run       (MdCaseSession        *self);
 /* Starts a run (cancelling one that goes on); its results are saved when it
  * ends. "checks-changed" tells that get_checks() has a new model. */
+/* @http (may be NULL) adds the checks over HTTPS (RDAP, MTA-STS policy,
+ * imprint); @skipped_zones are blocklists left out. */
 MdCheckRun     *md_case_session_start_checks        (MdCaseSession        *self,
                                                      MdDnsSource          *source,
+                                                     MdHttp               *http,
                                                      const MdCheckSubject *subject,
+                                                     const char * const   *skipped_zones,
                                                      const char           *resolver_description,
                                                      const char           *public_resolver,
                                                      GError              **error);

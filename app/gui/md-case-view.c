@@ -26,6 +26,7 @@ struct _MdCaseView
   GSettings            *settings;
   MdDraft              *draft;          /* as built; the editor holds the edits */
   MdHandoff            *handoff;        /* the last hand-off: its files live until the next */
+  MdHttp               *http;           /* for the checks over HTTPS */
   GCancellable         *cancellable;    /* hand-offs and file writes of this case */
   GtkSorter            *sorter;
   GPtrArray            *watched_checks; /* MdCheck* whose notify we follow */
@@ -47,6 +48,7 @@ struct _MdCaseView
   AdwEntryRow          *domain_row;
   AdwEntryRow          *helo_row;
   AdwEntryRow          *recipient_domain_row;
+  AdwEntryRow          *dkim_row;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
   GtkWidget            *server_group;
@@ -659,6 +661,18 @@ fill_subject (MdCaseView *self)
                                      &recipient_domain);
     }
 
+  {
+    g_auto(GStrv) selectors = NULL;
+    g_autofree char *joined = NULL;
+
+    if (run != NULL && md_check_run_get_subject (run)->dkim_selectors != NULL)
+      selectors = g_strdupv (md_check_run_get_subject (run)->dkim_selectors);
+    else
+      selectors = g_settings_get_strv (self->settings, "dkim-selectors");
+    joined = g_strjoinv (", ", selectors);
+    set_entry (self->dkim_row, joined);
+  }
+
   set_entry (self->ip_row, ip);
   set_entry (self->domain_row, domain);
   set_entry (self->helo_row, helo);
@@ -693,6 +707,7 @@ md_case_view_start_checks (MdCaseView *self)
   g_autofree char *helo = NULL;
   g_autofree char *recipient_domain = NULL;
   g_autofree char *description = NULL;
+  g_auto(GStrv) disabled = NULL;
 
   g_return_val_if_fail (MD_IS_CASE_VIEW (self), FALSE);
 
@@ -719,6 +734,28 @@ md_case_view_start_checks (MdCaseView *self)
       return FALSE;
     }
 
+  {
+    g_autofree char *text = entry_text (self->dkim_row);
+    g_auto(GStrv) parts = g_strsplit_set (text ? text : "", ", \t", -1);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) selectors = NULL;
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    selectors = g_strv_builder_end (builder);
+    if (selectors[0] != NULL && domain == NULL)
+      {
+        toast (self, _("DKIM selectors need the sending domain."));
+        return FALSE;
+      }
+    if (!md_check_subject_set_dkim_selectors (subject, (const char * const *) selectors, &error))
+      {
+        toast_error (self, _("Cannot check"), error);
+        return FALSE;
+      }
+  }
+
   resolver = resolver_from_settings (self, &error);
   if (resolver == NULL)
     {
@@ -727,7 +764,13 @@ md_case_view_start_checks (MdCaseView *self)
     }
 
   description = md_resolver_describe (resolver);
-  if (md_case_session_start_checks (self->session, MD_DNS_SOURCE (resolver), subject, description,
+  disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
+  if (g_settings_get_boolean (self->settings, "web-checks") && self->http == NULL)
+    self->http = md_http_new ();
+  if (md_case_session_start_checks (self->session, MD_DNS_SOURCE (resolver),
+                                    g_settings_get_boolean (self->settings, "web-checks")
+                                    ? self->http : NULL,
+                                    subject, (const char * const *) disabled, description,
                                     md_resolver_get_public_resolver_name (resolver),
                                     &error) == NULL)
     {
@@ -1351,6 +1394,7 @@ md_case_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_CASE_VIEW);
   g_clear_object (&self->settings);
   g_clear_object (&self->handoff);
+  g_clear_object (&self->http);
   g_clear_object (&self->sorter);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->draft, md_draft_free);
@@ -1388,6 +1432,7 @@ md_case_view_class_init (MdCaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, domain_row);
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, helo_row);
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, recipient_domain_row);
+  gtk_widget_class_bind_template_child (widget_class, MdCaseView, dkim_row);
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, MdCaseView, server_group);

@@ -30,6 +30,7 @@ struct _MdPreferencesWindow
   AdwComboRow          *resolver_mode_row;
   AdwEntryRow          *resolver_servers_row;
   AdwActionRow         *resolver_warning_row;
+  GtkSwitch            *web_checks_switch;
   AdwEntryRow          *dkim_selectors_row;
   AdwPreferencesGroup  *lists_high_group;
   AdwPreferencesGroup  *lists_medium_group;
@@ -262,6 +263,7 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, web_checks_switch);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_high_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_medium_group);
@@ -309,6 +311,8 @@ md_preferences_window_init (MdPreferencesWindow *self)
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
   update_resolver_warning (self);
   fill_blocklists (self);
+  g_settings_bind (self->settings, "web-checks", self->web_checks_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   g_settings_bind_with_mapping (self->settings, "dkim-selectors",
                                 self->dkim_selectors_row, "text",
