@@ -127,31 +127,6 @@ static const char *policy_names[] = {
   "free", "limited", "registration", "refuses-public-resolvers", NULL
 };
 
-static void
-set_error (GMarkupParseContext  *context,
-           GError              **error,
-           const char           *format,
-           ...) G_GNUC_PRINTF (3, 4);
-
-static void
-set_error (GMarkupParseContext  *context,
-           GError              **error,
-           const char           *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-  int line = 0;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, MD_BLOCKLIST_ERROR, MD_BLOCKLIST_ERROR_INVALID_DATA,
-               "blocklists.xml:%d: %s", line, message);
-}
-
 static GInetAddressMask *
 parse_mask (const char *value)
 {
@@ -190,7 +165,11 @@ valid_test_entry (const MdBlocklist *list,
   return address != NULL && g_inet_address_get_family (address) == family;
 }
 
-#define FAIL(...) G_STMT_START { set_error (context, error, __VA_ARGS__); return; } G_STMT_END
+#define FAIL(...) G_STMT_START { \
+    md_data_set_error (context, error, MD_BLOCKLIST_ERROR, MD_BLOCKLIST_ERROR_INVALID_DATA, \
+                       "blocklists.xml", __VA_ARGS__); \
+    return; \
+  } G_STMT_END
 
 static void
 start_element_cb (GMarkupParseContext  *context,
@@ -211,10 +190,7 @@ start_element_cb (GMarkupParseContext  *context,
       int value;
 
       if (state->current != NULL)
-        {
-          set_error (context, error, "nested <blocklist>");
-          return;
-        }
+        FAIL ("nested <blocklist>");
       if (!g_markup_collect_attributes (element_name, attribute_names, attribute_values, error,
                                         G_MARKUP_COLLECT_STRING, "zone", &zone,
                                         G_MARKUP_COLLECT_STRING, "kind", &kind,
@@ -347,17 +323,7 @@ start_element_cb (GMarkupParseContext  *context,
       return;
     }
 
-  set_error (context, error, "%s: unknown element <%s>", state->current->zone, element_name);
-}
-
-/* The text as the user reads it: white space collapsed the way xgettext
- * collapses it, then translated. */
-static char *
-translate (const char *text)
-{
-  g_autofree char *normalized = md_normalize_space (text);
-
-  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normalized));
+  FAIL ("%s: unknown element <%s>", state->current->zone, element_name);
 }
 
 static void
@@ -374,7 +340,7 @@ end_element_cb (GMarkupParseContext  *context,
 
   if (state->code != NULL)
     {
-      state->code->meaning = translate (state->text->str);
+      state->code->meaning = md_data_text_translate (state->text->str);
       if (state->code->meaning[0] == '\0')
         FAIL ("%s: <%s> without a meaning", list->zone, element_name);
       g_ptr_array_add (state->code_target, g_steal_pointer (&state->code));
@@ -391,11 +357,11 @@ end_element_cb (GMarkupParseContext  *context,
       else if (g_str_equal (element_name, "operator"))
         list->operator_name = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "purpose"))
-        list->purpose = translate (plain);
+        list->purpose = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "usage"))
-        list->usage = translate (plain);
+        list->usage = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "note"))
-        list->note = translate (plain);
+        list->note = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "removal"))
         list->removal = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "receiver"))
@@ -467,7 +433,6 @@ md_blocklist_catalog_parse (const char  *data,
                             GError     **error)
 {
   static const GMarkupParser parser = { start_element_cb, end_element_cb, text_cb, NULL, NULL };
-  g_autoptr(GMarkupParseContext) context = NULL;
   ParseState state = { 0 };
   gboolean ok;
 
@@ -476,9 +441,7 @@ md_blocklist_catalog_parse (const char  *data,
   state.lists = g_ptr_array_new_with_free_func ((GDestroyNotify) md_blocklist_unref);
   state.text = g_string_new (NULL);
 
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
-  ok = g_markup_parse_context_parse (context, data, length, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = md_data_parse_markup (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, data, length, error);
 
   g_clear_pointer (&state.current, md_blocklist_unref);
   g_clear_pointer (&state.code, code_free);

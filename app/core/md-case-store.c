@@ -2024,51 +2024,86 @@ fail:
   return FALSE;
 }
 
-GPtrArray *
-md_case_store_list_rejections (MdCaseStore  *self,
-                               gint64        case_id,
-                               GError      **error)
+/* Reads the current row of a per-case listing into *item. FALSE (with
+ * @error set) stops the listing; TRUE with *item left NULL skips the row. */
+typedef gboolean (*RowReader) (MdCaseStore   *self,
+                               sqlite3_stmt  *stmt,
+                               gpointer      *item,
+                               GError       **error);
+
+/* The rows that @sql selects for one case (bound as ?1), in its order. */
+static GPtrArray *
+list_case_rows (MdCaseStore     *self,
+                gint64           case_id,
+                const char      *sql,
+                GDestroyNotify   free_item,
+                RowReader        read_row,
+                GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) list = NULL;
   int rc;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  stmt = prepare (self,
-                  "SELECT position, rejection, explanation FROM rejections "
-                  "WHERE case_id = ?1 ORDER BY position",
-                  error);
+  stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, case_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) md_case_rejection_free);
+  list = g_ptr_array_new_with_free_func (free_item);
   while ((rc = step (self, stmt, error)) == SQLITE_ROW)
     {
-      g_autoptr(MdCaseRejection) item = g_new0 (MdCaseRejection, 1);
-      g_autoptr(JsonNode) node = NULL;
+      gpointer item = NULL;
 
-      item->position = sqlite3_column_int (stmt, 0);
-      node = column_json (self, stmt, 1, error);
-      if (node == NULL)
+      if (!read_row (self, stmt, &item, error))
         return NULL;
-      item->rejection = rejection_from_json (node, error);
-      if (item->rejection == NULL)
-        return NULL;
-      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-        {
-          item->explanation = column_json (self, stmt, 2, error);
-          if (item->explanation == NULL)
-            return NULL;
-        }
-      g_ptr_array_add (list, g_steal_pointer (&item));
+      if (item != NULL)
+        g_ptr_array_add (list, item);
     }
 
   if (rc < 0)
     return NULL;
 
   return g_steal_pointer (&list);
+}
+
+static gboolean
+read_rejection_row (MdCaseStore   *self,
+                    sqlite3_stmt  *stmt,
+                    gpointer      *out_item,
+                    GError       **error)
+{
+  g_autoptr(MdCaseRejection) item = g_new0 (MdCaseRejection, 1);
+  g_autoptr(JsonNode) node = NULL;
+
+  item->position = sqlite3_column_int (stmt, 0);
+  node = column_json (self, stmt, 1, error);
+  if (node == NULL)
+    return FALSE;
+  item->rejection = rejection_from_json (node, error);
+  if (item->rejection == NULL)
+    return FALSE;
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      item->explanation = column_json (self, stmt, 2, error);
+      if (item->explanation == NULL)
+        return FALSE;
+    }
+
+  *out_item = g_steal_pointer (&item);
+  return TRUE;
+}
+
+GPtrArray *
+md_case_store_list_rejections (MdCaseStore  *self,
+                               gint64        case_id,
+                               GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return list_case_rows (self, case_id,
+                         "SELECT position, rejection, explanation FROM rejections "
+                         "WHERE case_id = ?1 ORDER BY position",
+                         (GDestroyNotify) md_case_rejection_free, read_rejection_row, error);
 }
 
 static gboolean
@@ -2200,44 +2235,37 @@ fail:
   return FALSE;
 }
 
+static gboolean
+read_check_run_row (MdCaseStore   *self,
+                    sqlite3_stmt  *stmt,
+                    gpointer      *out_item,
+                    GError       **error)
+{
+  g_autoptr(MdCaseCheckRun) run = g_new0 (MdCaseCheckRun, 1);
+
+  run->id = sqlite3_column_int64 (stmt, 0);
+  run->case_id = sqlite3_column_int64 (stmt, 1);
+  run->started = column_datetime (stmt, 2);
+  run->finished = column_datetime (stmt, 3);
+  run->results = column_json (self, stmt, 4, error);
+  if (run->results == NULL)
+    return FALSE;
+
+  *out_item = g_steal_pointer (&run);
+  return TRUE;
+}
+
 GPtrArray *
 md_case_store_list_check_runs (MdCaseStore  *self,
                                gint64        case_id,
                                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  int rc;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
-  stmt = prepare (self,
-                  "SELECT id, case_id, started, finished, results FROM check_runs "
-                  "WHERE case_id = ?1 ORDER BY started DESC, id DESC",
-                  error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) md_case_check_run_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    {
-      g_autoptr(MdCaseCheckRun) run = g_new0 (MdCaseCheckRun, 1);
-
-      run->id = sqlite3_column_int64 (stmt, 0);
-      run->case_id = sqlite3_column_int64 (stmt, 1);
-      run->started = column_datetime (stmt, 2);
-      run->finished = column_datetime (stmt, 3);
-      run->results = column_json (self, stmt, 4, error);
-      if (run->results == NULL)
-        return NULL;
-      g_ptr_array_add (list, g_steal_pointer (&run));
-    }
-
-  if (rc < 0)
-    return NULL;
-
-  return g_steal_pointer (&list);
+  return list_case_rows (self, case_id,
+                         "SELECT id, case_id, started, finished, results FROM check_runs "
+                         "WHERE case_id = ?1 ORDER BY started DESC, id DESC",
+                         (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
 }
 
 gint64
@@ -2288,44 +2316,37 @@ fail:
   return 0;
 }
 
+static gboolean
+read_draft_row (MdCaseStore   *self,
+                sqlite3_stmt  *stmt,
+                gpointer      *out_item,
+                GError       **error)
+{
+  g_autoptr(MdCaseDraft) draft = g_new0 (MdCaseDraft, 1);
+
+  draft->id = sqlite3_column_int64 (stmt, 0);
+  draft->case_id = sqlite3_column_int64 (stmt, 1);
+  draft->created = column_datetime (stmt, 2);
+  draft->channel_id = column_dup_text (stmt, 3);
+  draft->draft = column_json (self, stmt, 4, error);
+  if (draft->draft == NULL)
+    return FALSE;
+
+  *out_item = g_steal_pointer (&draft);
+  return TRUE;
+}
+
 GPtrArray *
 md_case_store_list_drafts (MdCaseStore  *self,
                            gint64        case_id,
                            GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  int rc;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
-  stmt = prepare (self,
-                  "SELECT id, case_id, created, channel_id, draft FROM drafts "
-                  "WHERE case_id = ?1 ORDER BY created DESC, id DESC",
-                  error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) md_case_draft_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    {
-      g_autoptr(MdCaseDraft) draft = g_new0 (MdCaseDraft, 1);
-
-      draft->id = sqlite3_column_int64 (stmt, 0);
-      draft->case_id = sqlite3_column_int64 (stmt, 1);
-      draft->created = column_datetime (stmt, 2);
-      draft->channel_id = column_dup_text (stmt, 3);
-      draft->draft = column_json (self, stmt, 4, error);
-      if (draft->draft == NULL)
-        return NULL;
-      g_ptr_array_add (list, g_steal_pointer (&draft));
-    }
-
-  if (rc < 0)
-    return NULL;
-
-  return g_steal_pointer (&list);
+  return list_case_rows (self, case_id,
+                         "SELECT id, case_id, created, channel_id, draft FROM drafts "
+                         "WHERE case_id = ?1 ORDER BY created DESC, id DESC",
+                         (GDestroyNotify) md_case_draft_free, read_draft_row, error);
 }
 
 gint64
@@ -2365,49 +2386,42 @@ fail:
   return 0;
 }
 
+static gboolean
+read_event_row (MdCaseStore   *self,
+                sqlite3_stmt  *stmt,
+                gpointer      *out_item,
+                GError       **error)
+{
+  g_autoptr(MdCaseEvent) event = g_new0 (MdCaseEvent, 1);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 3);
+
+  /* A kind from a newer version is skipped, not an error: the rest of
+   * the timeline stays readable. */
+  if (!md_case_event_kind_from_string (kind, &event->kind))
+    return TRUE;
+
+  event->id = sqlite3_column_int64 (stmt, 0);
+  event->case_id = sqlite3_column_int64 (stmt, 1);
+  event->timestamp = column_datetime (stmt, 2);
+  event->detail = column_dup_text (stmt, 4);
+
+  *out_item = g_steal_pointer (&event);
+  return TRUE;
+}
+
 GPtrArray *
 md_case_store_list_events (MdCaseStore  *self,
                            gint64        case_id,
                            GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  int rc;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
   /* The order things were recorded in, not the clock: a clock set back
    * (NTP, a new battery) must not reshuffle the timeline. */
-  stmt = prepare (self,
-                  "SELECT id, case_id, timestamp, kind, detail FROM events "
-                  "WHERE case_id = ?1 ORDER BY id",
-                  error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) md_case_event_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    {
-      g_autoptr(MdCaseEvent) event = g_new0 (MdCaseEvent, 1);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 3);
-
-      /* A kind from a newer version is skipped, not an error: the rest of
-       * the timeline stays readable. */
-      if (!md_case_event_kind_from_string (kind, &event->kind))
-        continue;
-
-      event->id = sqlite3_column_int64 (stmt, 0);
-      event->case_id = sqlite3_column_int64 (stmt, 1);
-      event->timestamp = column_datetime (stmt, 2);
-      event->detail = column_dup_text (stmt, 4);
-      g_ptr_array_add (list, g_steal_pointer (&event));
-    }
-
-  if (rc < 0)
-    return NULL;
-
-  return g_steal_pointer (&list);
+  return list_case_rows (self, case_id,
+                         "SELECT id, case_id, timestamp, kind, detail FROM events "
+                         "WHERE case_id = ?1 ORDER BY id",
+                         (GDestroyNotify) md_case_event_free, read_event_row, error);
 }
 
 static gboolean

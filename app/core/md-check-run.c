@@ -12,6 +12,7 @@
 #include "md-blocklists.h"
 #include "md-check-private.h"
 #include "md-check-run.h"
+#include "md-util.h"
 
 /* The check families, in the order the list shows them. */
 static const MdCheckProvider *providers[] = {
@@ -1207,17 +1208,9 @@ md_check_run_to_json (MdCheckRun *self)
     }
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "resolver");
-  if (self->resolver != NULL)
-    json_builder_add_string_value (builder, self->resolver);
-  else
-    json_builder_add_null_value (builder);
+  md_json_builder_add_string_member (builder, "resolver", self->resolver);
 
-  json_builder_set_member_name (builder, "public_resolver");
-  if (self->public_resolver != NULL)
-    json_builder_add_string_value (builder, self->public_resolver);
-  else
-    json_builder_add_null_value (builder);
+  md_json_builder_add_string_member (builder, "public_resolver", self->public_resolver);
 
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);

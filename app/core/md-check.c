@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-check.h"
+#include "md-util.h"
 
 struct _MdCheck
 {
@@ -447,16 +448,6 @@ md_check_is_done (MdCheck *self)
   return self->status != MD_CHECK_STATUS_RUNNING;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *value)
-{
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* The check as the CLI's --json prints it (README, "check --json"). */
 JsonNode *
 md_check_to_json (MdCheck *self)
@@ -473,12 +464,9 @@ md_check_to_json (MdCheck *self)
   json_builder_add_string_value (builder, self->kind);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, md_check_status_to_string (self->status));
-  json_builder_set_member_name (builder, "title");
-  add_string_or_null (builder, self->title);
-  json_builder_set_member_name (builder, "summary");
-  add_string_or_null (builder, self->summary);
-  json_builder_set_member_name (builder, "remedy");
-  add_string_or_null (builder, self->remedy);
+  md_json_builder_add_string_member (builder, "title", self->title);
+  md_json_builder_add_string_member (builder, "summary", self->summary);
+  md_json_builder_add_string_member (builder, "remedy", self->remedy);
   json_builder_set_member_name (builder, "details");
   details = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (details, self->details);
@@ -486,8 +474,7 @@ md_check_to_json (MdCheck *self)
   json_builder_set_member_name (builder, "duration_ms");
   json_builder_add_int_value (builder, self->duration_ms);
   /* Kept so a case reopened later shows its checks in the same places. */
-  json_builder_set_member_name (builder, "group");
-  add_string_or_null (builder, self->group);
+  md_json_builder_add_string_member (builder, "group", self->group);
   json_builder_set_member_name (builder, "weight");
   json_builder_add_int_value (builder, self->weight);
   json_builder_end_object (builder);

@@ -8,30 +8,7 @@
 #include "config.h"
 
 #include "md-draft.h"
-
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_strv_member (JsonBuilder  *builder,
-                 const char   *name,
-                 char * const *strv)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-}
+#include "md-util.h"
 
 /* The draft as the CLI prints it and the case store keeps it: attachments by
  * name, type, size and checksum (their bytes are in the case's input). The
@@ -44,24 +21,25 @@ md_draft_to_json (const MdDraft *draft)
   g_return_val_if_fail (draft != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "channel", draft->channel_id);
-  add_string_member (builder, "kind", md_channel_kind_to_string (draft->channel_kind));
-  add_string_member (builder, "language", draft->language);
-  add_string_member (builder, "recipient", draft->recipient);
-  add_string_member (builder, "url", draft->url);
+  md_json_builder_add_string_member (builder, "channel", draft->channel_id);
+  md_json_builder_add_string_member (builder, "kind",
+                                     md_channel_kind_to_string (draft->channel_kind));
+  md_json_builder_add_string_member (builder, "language", draft->language);
+  md_json_builder_add_string_member (builder, "recipient", draft->recipient);
+  md_json_builder_add_string_member (builder, "url", draft->url);
   json_builder_set_member_name (builder, "from");
   if (draft->from_address != NULL)
     {
       json_builder_begin_object (builder);
-      add_string_member (builder, "name", draft->from_name);
-      add_string_member (builder, "address", draft->from_address);
+      md_json_builder_add_string_member (builder, "name", draft->from_name);
+      md_json_builder_add_string_member (builder, "address", draft->from_address);
       json_builder_end_object (builder);
     }
   else
     json_builder_add_null_value (builder);
-  add_string_member (builder, "subject", draft->subject);
-  add_string_member (builder, "body", draft->body);
-  add_strv_member (builder, "steps", draft->steps);
+  md_json_builder_add_string_member (builder, "subject", draft->subject);
+  md_json_builder_add_string_member (builder, "body", draft->body);
+  md_json_builder_add_strv_member (builder, "steps", draft->steps);
 
   json_builder_set_member_name (builder, "fields");
   json_builder_begin_array (builder);
@@ -70,8 +48,8 @@ md_draft_to_json (const MdDraft *draft)
       const MdDraftField *field = g_ptr_array_index (draft->fields, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "label", field->label);
-      add_string_member (builder, "value", field->value);
+      md_json_builder_add_string_member (builder, "label", field->label);
+      md_json_builder_add_string_member (builder, "value", field->value);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -84,16 +62,16 @@ md_draft_to_json (const MdDraft *draft)
       g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->data);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "name", a->name);
-      add_string_member (builder, "content_type", a->content_type);
+      md_json_builder_add_string_member (builder, "name", a->name);
+      md_json_builder_add_string_member (builder, "content_type", a->content_type);
       json_builder_set_member_name (builder, "size");
       json_builder_add_int_value (builder, g_bytes_get_size (a->data));
-      add_string_member (builder, "sha256", sha256);
+      md_json_builder_add_string_member (builder, "sha256", sha256);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  add_strv_member (builder, "warnings", draft->warnings);
+  md_json_builder_add_strv_member (builder, "warnings", draft->warnings);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

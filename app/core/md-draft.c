@@ -47,14 +47,6 @@ dup_nonempty (const char *s)
   return is_empty (s) ? NULL : g_strdup (s);
 }
 
-static char *
-translate_data_text (const char *text)
-{
-  g_autofree char *normalized = md_normalize_space (text);
-
-  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normalized));
-}
-
 /* ------------------------------------------------------------------ */
 /* MdSenderProfile                                                     */
 
@@ -661,7 +653,6 @@ static GPtrArray *
 load_templates (GError **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) template_free);
   ParseState state = { templates, NULL, NULL, NULL, NULL, NULL };
   gsize len;
@@ -674,10 +665,8 @@ load_templates (GError **error)
 
   data = g_bytes_get_data (bytes, &len);
   state.text = g_string_new (NULL);
-  context = g_markup_parse_context_new (&templates_parser, G_MARKUP_TREAT_CDATA_AS_TEXT,
-                                        &state, NULL);
-  ok = g_markup_parse_context_parse (context, data, len, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = md_data_parse_markup (&templates_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state,
+                             data, len, error);
   g_string_free (state.text, TRUE);
   g_free (state.element);
   g_free (state.attr_key);
@@ -1474,7 +1463,7 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
       value = lookup_string (values, field->key);
       if (is_empty (value))
         continue;
-      label = translate_data_text (field->label);
+      label = md_data_text_translate (field->label);
       md_draft_add_field (draft, label, value);
     }
 
@@ -1515,7 +1504,7 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   steps = g_strv_builder_new ();
   for (guint i = 0; i < t->steps->len; i++)
     {
-      g_autofree char *step = translate_data_text (g_ptr_array_index (t->steps, i));
+      g_autofree char *step = md_data_text_translate (g_ptr_array_index (t->steps, i));
       g_strv_builder_add (steps, step);
     }
   g_strfreev (draft->steps);
@@ -1524,7 +1513,7 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   warnings = g_strv_builder_new ();
   for (guint i = 0; i < t->warnings->len; i++)
     {
-      g_autofree char *warning = translate_data_text (g_ptr_array_index (t->warnings, i));
+      g_autofree char *warning = md_data_text_translate (g_ptr_array_index (t->warnings, i));
       g_strv_builder_add (warnings, warning);
     }
   add_fact_warnings (warnings, t, rejection, profile, facts);

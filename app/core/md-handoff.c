@@ -230,6 +230,21 @@ return_if_cancelled (GTask        *task,
   return FALSE;
 }
 
+/* One way of handing off failed: unless the hand-off was cancelled, @next
+ * gets its turn. Takes the reference on @task that the callback held. */
+static void
+move_on (GTask        *task,
+         const GError *error,
+         void        (*next) (GTask *task))
+{
+  if (return_if_cancelled (task, error))
+    {
+      g_object_unref (task);
+      return;
+    }
+  next (task);
+}
+
 /* ------------------------------------------------------------------ */
 /* 1. The Email portal                                                 */
 
@@ -379,9 +394,7 @@ portal_compose_cb (GObject      *object,
     {
       g_debug ("Email portal: %s", error->message);
       portal_stop_waiting (task);
-      if (return_if_cancelled (task, error))
-        return;
-      try_xdg_email (g_steal_pointer (&task));
+      move_on (g_steal_pointer (&task), error, try_xdg_email);
       return;
     }
 
@@ -523,12 +536,7 @@ portal_owner_cb (GObject      *object,
   if (reply == NULL)
     {
       g_debug ("Email portal: %s", error->message);
-      if (return_if_cancelled (task, error))
-        {
-          g_object_unref (task);
-          return;
-        }
-      try_xdg_email (task);
+      move_on (task, error, try_xdg_email);
       return;
     }
 
@@ -552,12 +560,7 @@ portal_version_cb (GObject      *object,
     {
       /* No portal, or one without the Email interface. */
       g_debug ("Email portal: %s", error->message);
-      if (return_if_cancelled (task, error))
-        {
-          g_object_unref (task);
-          return;
-        }
-      try_xdg_email (task);
+      move_on (task, error, try_xdg_email);
       return;
     }
 
@@ -591,12 +594,7 @@ portal_bus_cb (GObject      *object,
   if (data->bus == NULL)
     {
       g_debug ("Email portal: no session bus: %s", error->message);
-      if (return_if_cancelled (task, error))
-        {
-          g_object_unref (task);
-          return;
-        }
-      try_xdg_email (task);
+      move_on (task, error, try_xdg_email);
       return;
     }
 
@@ -639,12 +637,7 @@ xdg_email_cb (GObject      *object,
     }
 
   g_debug ("xdg-email: %s", error->message);
-  if (return_if_cancelled (task, error))
-    {
-      g_object_unref (task);
-      return;
-    }
-  try_mailto (task);
+  move_on (task, error, try_mailto);
 }
 
 static void
@@ -798,12 +791,7 @@ mailto_cb (GObject      *object,
     }
 
   g_debug ("mailto: %s", error->message);
-  if (return_if_cancelled (task, error))
-    {
-      g_object_unref (task);
-      return;
-    }
-  try_eml (task);
+  move_on (task, error, try_eml);
 }
 
 static void

@@ -294,14 +294,11 @@ set_invalid (GMarkupParseContext  *context,
 {
   g_autofree char *message = NULL;
   va_list args;
-  int line = 0;
+  int line;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  message = md_data_vprintf_at (context, &line, format, args);
   va_end (args);
-
-  if (context != NULL)
-    g_markup_parse_context_get_position (context, &line, NULL);
 
   /* Translators: the knowledge base is MailDoctor's data file of rejection
    * codes; %d is a line number in it, %s the problem found there. */
@@ -1102,30 +1099,6 @@ md_channel_kind_from_string (const char    *string,
   return FALSE;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_strv (JsonBuilder *builder,
-          const char  *name,
-          GStrv        values)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    json_builder_add_string_value (builder, values[i]);
-  json_builder_end_array (builder);
-}
-
 JsonNode *
 md_explanation_to_json (const MdExplanation *explanation)
 {
@@ -1134,20 +1107,21 @@ md_explanation_to_json (const MdExplanation *explanation)
   g_return_val_if_fail (explanation != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", explanation->id);
-  add_string_or_null (builder, "title", explanation->title);
-  add_string_or_null (builder, "meaning", explanation->meaning);
-  add_string_or_null (builder, "cause", explanation->cause);
-  add_strv (builder, "remedy", explanation->remedy);
+  md_json_builder_add_string_member (builder, "id", explanation->id);
+  md_json_builder_add_string_member (builder, "title", explanation->title);
+  md_json_builder_add_string_member (builder, "meaning", explanation->meaning);
+  md_json_builder_add_string_member (builder, "cause", explanation->cause);
+  md_json_builder_add_strv_member (builder, "remedy", explanation->remedy);
   json_builder_set_member_name (builder, "channel");
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "kind", md_channel_kind_to_string (explanation->channel_kind));
-  add_string_or_null (builder, "address", explanation->channel_address);
-  add_string_or_null (builder, "url", explanation->channel_url);
-  add_string_or_null (builder, "language", explanation->channel_language);
+  md_json_builder_add_string_member (builder, "kind",
+                                     md_channel_kind_to_string (explanation->channel_kind));
+  md_json_builder_add_string_member (builder, "address", explanation->channel_address);
+  md_json_builder_add_string_member (builder, "url", explanation->channel_url);
+  md_json_builder_add_string_member (builder, "language", explanation->channel_language);
   json_builder_end_object (builder);
-  add_string_or_null (builder, "response_time", explanation->response_time);
-  add_strv (builder, "pitfalls", explanation->pitfalls);
+  md_json_builder_add_string_member (builder, "response_time", explanation->response_time);
+  md_json_builder_add_strv_member (builder, "pitfalls", explanation->pitfalls);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -1158,7 +1132,6 @@ md_knowledge_new_from_bytes (GBytes  *xml,
                              GError **error)
 {
   g_autoptr(MdKnowledge) self = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
   ParseState state = { 0 };
   const char *data;
   gsize size;
@@ -1172,9 +1145,7 @@ md_knowledge_new_from_bytes (GBytes  *xml,
   state.text = g_string_new (NULL);
 
   data = g_bytes_get_data (xml, &size);
-  context = g_markup_parse_context_new (&parser, 0, &state, NULL);
-  ok = g_markup_parse_context_parse (context, data != NULL ? data : "", size, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = md_data_parse_markup (&parser, 0, &state, data != NULL ? data : "", size, error);
 
   g_clear_pointer (&state.entry, entry_free);
   g_clear_pointer (&state.match, match_free);

@@ -199,6 +199,43 @@ mta_sts_data_free (MtaStsData *data)
   g_free (data);
 }
 
+/* The answer to the TXT lookup of a policy record, or NULL when the lookup
+ * itself failed: then @task has returned its error. */
+static MdDnsAnswer *
+txt_answer_finish (GObject      *object,
+                   GAsyncResult *res,
+                   GTask        *task)
+{
+  g_autoptr(GError) error = NULL;
+  MdDnsAnswer *answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), res, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+
+  return answer;
+}
+
+/* A DNS failure on the TXT lookup leaves the record undecided, not absent:
+ * TRUE when @answer is one, noted in @errors. */
+static gboolean
+txt_answer_failed (const MdDnsAnswer *answer,
+                   const char        *record_name,
+                   GPtrArray         *errors,
+                   MdWebOutcome      *outcome)
+{
+  g_autofree char *message = NULL;
+
+  if (!md_dns_answer_is_failure (answer))
+    return FALSE;
+
+  /* Translators: the first %s is a DNS name, the second the DNS failure */
+  message = g_strdup_printf (_("The TXT record %s could not be read: %s"), record_name,
+                             md_dns_status_describe (answer->status));
+  add_issue (errors, "dns-error", message);
+  *outcome = MD_WEB_OUTCOME_UNDECIDED;
+  return TRUE;
+}
+
 static void
 mta_sts_return (GTask *task)
 {
@@ -446,22 +483,12 @@ txt_cb (GObject      *object,
   GCancellable *cancellable;
   static const char * const types[] = { "text/plain", NULL };
 
-  answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), res, &error);
+  answer = txt_answer_finish (object, res, task);
   if (answer == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
-  if (md_dns_answer_is_failure (answer))
+  if (txt_answer_failed (answer, result->record_name, result->errors, &result->outcome))
     {
-      g_autofree char *message =
-        /* Translators: the first %s is a DNS name, the second the DNS failure */
-        g_strdup_printf (_("The TXT record %s could not be read: %s"), result->record_name,
-                         md_dns_status_describe (answer->status));
-
-      add_issue (result->errors, "dns-error", message);
-      result->outcome = MD_WEB_OUTCOME_UNDECIDED;
       mta_sts_return (task);
       return;
     }
@@ -572,24 +599,11 @@ tlsrpt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) texts = NULL;
 
-  answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), res, &error);
+  answer = txt_answer_finish (object, res, task);
   if (answer == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
-  if (md_dns_answer_is_failure (answer))
-    {
-      g_autofree char *message =
-        /* Translators: the first %s is a DNS name, the second the DNS failure */
-        g_strdup_printf (_("The TXT record %s could not be read: %s"), result->record_name,
-                         md_dns_status_describe (answer->status));
-
-      add_issue (result->errors, "dns-error", message);
-      result->outcome = MD_WEB_OUTCOME_UNDECIDED;
-    }
-  else
+  if (!txt_answer_failed (answer, result->record_name, result->errors, &result->outcome))
     {
       texts = answer_texts (answer);
       result->record = md_tlsrpt_record_select ((const char * const *)texts, &error);

@@ -61,32 +61,11 @@ typedef struct
 
 static const char *kinds[] = { "business", "consumer", "filter", "hosting", NULL };
 
-#define FAIL(...) G_STMT_START { set_error (context, error, __VA_ARGS__); return; } G_STMT_END
-
-static void
-set_error (GMarkupParseContext  *context,
-           GError              **error,
-           const char           *format,
-           ...) G_GNUC_PRINTF (3, 4);
-
-static void
-set_error (GMarkupParseContext  *context,
-           GError              **error,
-           const char           *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-  int line = 0;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, MD_RECEIVER_ERROR, MD_RECEIVER_ERROR_INVALID_DATA,
-               "receivers.xml:%d: %s", line, message);
-}
+#define FAIL(...) G_STMT_START { \
+    md_data_set_error (context, error, MD_RECEIVER_ERROR, MD_RECEIVER_ERROR_INVALID_DATA, \
+                       "receivers.xml", __VA_ARGS__); \
+    return; \
+  } G_STMT_END
 
 static void
 start_element_cb (GMarkupParseContext  *context,
@@ -139,14 +118,6 @@ start_element_cb (GMarkupParseContext  *context,
   FAIL ("%s: unknown element <%s>", state->current->id, element_name);
 }
 
-static char *
-translate (const char *text)
-{
-  g_autofree char *normalized = md_normalize_space (text);
-
-  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normalized));
-}
-
 static void
 end_element_cb (GMarkupParseContext  *context,
                 const char           *element_name,
@@ -164,9 +135,9 @@ end_element_cb (GMarkupParseContext  *context,
       g_autofree char *plain = md_normalize_space (state->text->str);
 
       if (g_str_equal (element_name, "name"))
-        receiver->name = translate (plain);
+        receiver->name = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "note"))
-        receiver->note = translate (plain);
+        receiver->note = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "delist"))
         receiver->delist = g_steal_pointer (&plain);
       else if (plain[0] != '\0')
@@ -215,7 +186,6 @@ md_receiver_catalog_parse (const char  *data,
                            GError     **error)
 {
   static const GMarkupParser parser = { start_element_cb, end_element_cb, text_cb, NULL, NULL };
-  g_autoptr(GMarkupParseContext) context = NULL;
   ParseState state = { 0 };
   gboolean ok;
 
@@ -224,9 +194,7 @@ md_receiver_catalog_parse (const char  *data,
   state.receivers = g_ptr_array_new_with_free_func ((GDestroyNotify) md_receiver_free);
   state.text = g_string_new (NULL);
 
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
-  ok = g_markup_parse_context_parse (context, data, length, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = md_data_parse_markup (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, data, length, error);
 
   g_clear_pointer (&state.current, md_receiver_free);
   g_clear_pointer (&state.patterns, g_ptr_array_unref);

@@ -550,12 +550,10 @@ provider_rules_get (void)
       bytes = md_load_data_resource ("rejection-providers.xml", &error);
       if (bytes != NULL)
         {
-          g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &rules, NULL);
           gsize len;
           const char *data = g_bytes_get_data (bytes, &len);
 
-          if (g_markup_parse_context_parse (context, data, len, &error))
-            g_markup_parse_context_end_parse (context, &error);
+          md_data_parse_markup (&parser, 0, &rules, data, len, &error);
         }
       /* The file is compiled in: failing to read it is a build error. */
       if (error != NULL)

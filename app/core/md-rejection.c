@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "md-rejection.h"
+#include "md-util.h"
 
 G_DEFINE_BOXED_TYPE (MdRejection, md_rejection, md_rejection_copy, md_rejection_free)
 
@@ -137,18 +138,6 @@ md_smtp_stage_to_string (MdSmtpStage stage)
     }
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 md_rejection_to_json (const MdRejection *rejection)
 {
@@ -157,25 +146,25 @@ md_rejection_to_json (const MdRejection *rejection)
   g_return_val_if_fail (rejection != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "recipient", rejection->recipient);
-  add_string_or_null (builder, "provider", rejection->provider);
-  add_string_or_null (builder, "service", rejection->service);
-  add_string_or_null (builder, "remote_host", rejection->remote_host);
-  add_string_or_null (builder, "remote_ip", rejection->remote_ip);
+  md_json_builder_add_string_member (builder, "recipient", rejection->recipient);
+  md_json_builder_add_string_member (builder, "provider", rejection->provider);
+  md_json_builder_add_string_member (builder, "service", rejection->service);
+  md_json_builder_add_string_member (builder, "remote_host", rejection->remote_host);
+  md_json_builder_add_string_member (builder, "remote_ip", rejection->remote_ip);
   json_builder_set_member_name (builder, "smtp_code");
   if (rejection->smtp_code != 0)
     json_builder_add_int_value (builder, rejection->smtp_code);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "enhanced_status", rejection->enhanced_status);
-  add_string_or_null (builder, "stage", md_smtp_stage_to_string (rejection->stage));
+  md_json_builder_add_string_member (builder, "enhanced_status", rejection->enhanced_status);
+  md_json_builder_add_string_member (builder, "stage", md_smtp_stage_to_string (rejection->stage));
   json_builder_set_member_name (builder, "temporary");
   /* Unknown when the receiver gave neither a reply code nor a status. */
   if (rejection->smtp_code != 0 || rejection->enhanced_status != NULL)
     json_builder_add_boolean_value (builder, rejection->temporary);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "blocked_ip", rejection->blocked_ip);
+  md_json_builder_add_string_member (builder, "blocked_ip", rejection->blocked_ip);
   json_builder_set_member_name (builder, "references");
   json_builder_begin_array (builder);
   for (guint i = 0; rejection->references != NULL && rejection->references[i] != NULL; i++)
@@ -195,7 +184,7 @@ md_rejection_to_json (const MdRejection *rejection)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  add_string_or_null (builder, "text", rejection->text);
+  md_json_builder_add_string_member (builder, "text", rejection->text);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -424,7 +424,6 @@ get_public_resolvers (void)
         public_start_element, public_end_element, public_text, NULL, NULL,
       };
       PublicResolverParser parser = { 0 };
-      g_autoptr(GMarkupParseContext) context = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -435,11 +434,8 @@ get_public_resolvers (void)
       bytes = md_load_data_resource ("public-resolvers.xml", &error);
       if (bytes != NULL)
         {
-          context = g_markup_parse_context_new (&markup_parser, 0, &parser, NULL);
-          if (!g_markup_parse_context_parse (context,
-                                             g_bytes_get_data (bytes, NULL),
-                                             g_bytes_get_size (bytes), &error) ||
-              !g_markup_parse_context_end_parse (context, &error))
+          if (!md_data_parse_markup (&markup_parser, 0, &parser, g_bytes_get_data (bytes, NULL),
+                                     g_bytes_get_size (bytes), &error))
             g_ptr_array_set_size (parser.entries, 0);
         }
       if (error != NULL)

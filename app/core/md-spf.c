@@ -1731,6 +1731,49 @@ return_none (GTask *task,
   }
 }
 
+/* Whether an address of @answer is in the client's network, as wide as
+ * the prefix length of the term in progress says (RFC 7208 5.3, 5.4). */
+static gboolean
+answer_has_client (Run               *run,
+                   const MdDnsAnswer *answer)
+{
+  const MdSpfTerm *term = top_frame (run)->term;
+
+  for (guint i = 0; i < answer->records->len; i++)
+    {
+      const MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (address_in_network (run->ip, record->address, run->ipv6 ? term->cidr6 : term->cidr4))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* What the a, mx and exists mechanisms do with their lookup: a DNS failure
+ * is a temperror, one void lookup too many a permerror (RFC 7208 4.6.4);
+ * both finish the task, taken from *@task. TRUE when the answer counts. */
+static gboolean
+mechanism_answer_usable (GTask             **task,
+                         const MdDnsAnswer  *answer)
+{
+  Run *run = g_task_get_task_data (*task);
+
+  if (md_dns_answer_is_failure (answer))
+    {
+      temperror_from (g_steal_pointer (task), answer);
+      return FALSE;
+    }
+
+  if (!count_void (run, answer))
+    {
+      void_limit_error (g_steal_pointer (task));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 a_cb (GObject      *object,
       GAsyncResult *result,
@@ -1739,36 +1782,14 @@ a_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Run *run = g_task_get_task_data (task);
   g_autoptr(MdDnsAnswer) answer = query_finish (task, result);
-  const MdSpfTerm *term;
 
   if (answer == NULL)
     return;
 
-  if (md_dns_answer_is_failure (answer))
-    {
-      temperror_from (g_steal_pointer (&task), answer);
-      return;
-    }
+  if (!mechanism_answer_usable (&task, answer))
+    return;
 
-  if (!count_void (run, answer))
-    {
-      void_limit_error (g_steal_pointer (&task));
-      return;
-    }
-
-  term = top_frame (run)->term;
-  for (guint i = 0; i < answer->records->len; i++)
-    {
-      const MdDnsRecord *record = g_ptr_array_index (answer->records, i);
-
-      if (address_in_network (run->ip, record->address, run->ipv6 ? term->cidr6 : term->cidr4))
-        {
-          term_result (g_steal_pointer (&task), TRUE);
-          return;
-        }
-    }
-
-  term_result (g_steal_pointer (&task), FALSE);
+  term_result (g_steal_pointer (&task), answer_has_client (run, answer));
 }
 
 static void
@@ -1788,7 +1809,34 @@ a_step (GTask *task)
   query (task, target, run->ipv6 ? MD_DNS_TYPE_AAAA : MD_DNS_TYPE_A, a_cb);
 }
 
-static void mx_next (GTask *task);
+/* The names an mx or ptr mechanism goes through, one address lookup each,
+ * replaced by those of a new answer. */
+static void
+reset_names (Run *run)
+{
+  g_clear_pointer (&run->names, g_ptr_array_unref);
+  run->names = g_ptr_array_new_with_free_func (g_free);
+  run->name_next = 0;
+}
+
+/* Looks up the addresses of the next name, @address_cb taking the answer;
+ * with every name done, the mechanism does not match. */
+static void
+query_next_name (GTask               *task,
+                 GAsyncReadyCallback  address_cb)
+{
+  Run *run = g_task_get_task_data (task);
+
+  if (run->name_next < run->names->len)
+    {
+      const char *name = g_ptr_array_index (run->names, run->name_next++);
+
+      query (task, name, run->ipv6 ? MD_DNS_TYPE_AAAA : MD_DNS_TYPE_A, address_cb);
+      return;
+    }
+
+  term_result (task, FALSE);
+}
 
 static void
 mx_address_cb (GObject      *object,
@@ -1798,7 +1846,6 @@ mx_address_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Run *run = g_task_get_task_data (task);
   g_autoptr(MdDnsAnswer) answer = query_finish (task, result);
-  const MdSpfTerm *term;
 
   if (answer == NULL)
     return;
@@ -1809,35 +1856,13 @@ mx_address_cb (GObject      *object,
       return;
     }
 
-  term = top_frame (run)->term;
-  for (guint i = 0; i < answer->records->len; i++)
+  if (answer_has_client (run, answer))
     {
-      const MdDnsRecord *record = g_ptr_array_index (answer->records, i);
-
-      if (address_in_network (run->ip, record->address, run->ipv6 ? term->cidr6 : term->cidr4))
-        {
-          term_result (g_steal_pointer (&task), TRUE);
-          return;
-        }
-    }
-
-  mx_next (g_steal_pointer (&task));
-}
-
-static void
-mx_next (GTask *task)
-{
-  Run *run = g_task_get_task_data (task);
-
-  if (run->name_next < run->names->len)
-    {
-      const char *name = g_ptr_array_index (run->names, run->name_next++);
-
-      query (task, name, run->ipv6 ? MD_DNS_TYPE_AAAA : MD_DNS_TYPE_A, mx_address_cb);
+      term_result (g_steal_pointer (&task), TRUE);
       return;
     }
 
-  term_result (task, FALSE);
+  query_next_name (g_steal_pointer (&task), mx_address_cb);
 }
 
 static void
@@ -1852,17 +1877,8 @@ mx_cb (GObject      *object,
   if (answer == NULL)
     return;
 
-  if (md_dns_answer_is_failure (answer))
-    {
-      temperror_from (g_steal_pointer (&task), answer);
-      return;
-    }
-
-  if (!count_void (run, answer))
-    {
-      void_limit_error (g_steal_pointer (&task));
-      return;
-    }
+  if (!mechanism_answer_usable (&task, answer))
+    return;
 
   /* RFC 7208 4.6.4: more than 10 MX names is a permerror. */
   if (answer->records->len > MAX_MX_NAMES)
@@ -1874,9 +1890,7 @@ mx_cb (GObject      *object,
       return;
     }
 
-  g_clear_pointer (&run->names, g_ptr_array_unref);
-  run->names = g_ptr_array_new_with_free_func (g_free);
-  run->name_next = 0;
+  reset_names (run);
   for (guint i = 0; i < answer->records->len; i++)
     {
       const MdDnsRecord *record = g_ptr_array_index (answer->records, i);
@@ -1886,7 +1900,7 @@ mx_cb (GObject      *object,
         g_ptr_array_add (run->names, g_strdup (record->target));
     }
 
-  mx_next (g_steal_pointer (&task));
+  query_next_name (g_steal_pointer (&task), mx_address_cb);
 }
 
 static void
@@ -1904,8 +1918,6 @@ mx_step (GTask *task)
 
   query (task, target, MD_DNS_TYPE_MX, mx_cb);
 }
-
-static void ptr_next (GTask *task);
 
 static void
 ptr_address_cb (GObject      *object,
@@ -1931,23 +1943,7 @@ ptr_address_cb (GObject      *object,
         }
     }
 
-  ptr_next (g_steal_pointer (&task));
-}
-
-static void
-ptr_next (GTask *task)
-{
-  Run *run = g_task_get_task_data (task);
-
-  if (run->name_next < run->names->len)
-    {
-      const char *name = g_ptr_array_index (run->names, run->name_next++);
-
-      query (task, name, run->ipv6 ? MD_DNS_TYPE_AAAA : MD_DNS_TYPE_A, ptr_address_cb);
-      return;
-    }
-
-  term_result (task, FALSE);
+  query_next_name (g_steal_pointer (&task), ptr_address_cb);
 }
 
 static void
@@ -1975,9 +1971,7 @@ ptr_cb (GObject      *object,
       return;
     }
 
-  g_clear_pointer (&run->names, g_ptr_array_unref);
-  run->names = g_ptr_array_new_with_free_func (g_free);
-  run->name_next = 0;
+  reset_names (run);
   /* Only the first 10 names count (RFC 7208 4.6.4); of those, only names
    * within the target need validating. */
   for (guint i = 0; i < answer->records->len && i < MAX_PTR_NAMES; i++)
@@ -1989,7 +1983,7 @@ ptr_cb (GObject      *object,
         g_ptr_array_add (run->names, g_strdup (record->target));
     }
 
-  ptr_next (g_steal_pointer (&task));
+  query_next_name (g_steal_pointer (&task), ptr_address_cb);
 }
 
 static void
@@ -2017,23 +2011,13 @@ exists_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Run *run = g_task_get_task_data (task);
   g_autoptr(MdDnsAnswer) answer = query_finish (task, result);
 
   if (answer == NULL)
     return;
 
-  if (md_dns_answer_is_failure (answer))
-    {
-      temperror_from (g_steal_pointer (&task), answer);
-      return;
-    }
-
-  if (!count_void (run, answer))
-    {
-      void_limit_error (g_steal_pointer (&task));
-      return;
-    }
+  if (!mechanism_answer_usable (&task, answer))
+    return;
 
   term_result (g_steal_pointer (&task), answer->records->len > 0);
 }

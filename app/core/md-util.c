@@ -81,3 +81,116 @@ md_load_data_resource (const char  *name,
 
   return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
+
+/* The text of a data file element marked translatable, as the user
+ * reads it: white space collapsed the way xgettext collapses it (so that
+ * the msgid matches the catalog), then translated. */
+char *
+md_data_text_translate (const char *text)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  normalized = md_normalize_space (text);
+
+  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normalized));
+}
+
+/* Runs @parser over a whole data file. GMarkup rather than a DOM for all
+ * of them: the files are small and flat, and GLib's parser gives line
+ * numbers in its errors for free. */
+gboolean
+md_data_parse_markup (const GMarkupParser  *parser,
+                      GMarkupParseFlags     flags,
+                      gpointer              user_data,
+                      const char           *data,
+                      gssize                length,
+                      GError              **error)
+{
+  g_autoptr(GMarkupParseContext) context = NULL;
+
+  g_return_val_if_fail (parser != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  context = g_markup_parse_context_new (parser, flags, user_data, NULL);
+
+  return g_markup_parse_context_parse (context, data, length, error) &&
+         g_markup_parse_context_end_parse (context, error);
+}
+
+/* The message @format describes, with the line the parser of @context has
+ * reached (0 without a parser) in *@line: what a schema error in a data
+ * file says, whatever words the loader puts around it. */
+char *
+md_data_vprintf_at (GMarkupParseContext *context,
+                    int                 *line,
+                    const char          *format,
+                    va_list              args)
+{
+  g_return_val_if_fail (line != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+
+  *line = 0;
+  if (context != NULL)
+    g_markup_parse_context_get_position (context, line, NULL);
+
+  return g_strdup_vprintf (format, args);
+}
+
+/* A schema error in the data file @file_name, at the line the parser of
+ * @context has reached: "blocklists.xml:12: …". Not translated: the file
+ * is compiled in, so such an error is a bug in the build, read by its
+ * developers. */
+void
+md_data_set_error (GMarkupParseContext  *context,
+                   GError              **error,
+                   GQuark                domain,
+                   int                   code,
+                   const char           *file_name,
+                   const char           *format,
+                   ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+  int line;
+
+  va_start (args, format);
+  message = md_data_vprintf_at (context, &line, format, args);
+  va_end (args);
+
+  g_set_error (error, domain, code, "%s:%d: %s", file_name, line, message);
+}
+
+/* A string member of the JSON the CLI prints and the case store keeps; a
+ * missing value is null, so that every member is always there. */
+void
+md_json_builder_add_string_member (JsonBuilder *builder,
+                                   const char  *name,
+                                   const char  *value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* A string array member; a NULL @strv is an empty array. */
+void
+md_json_builder_add_strv_member (JsonBuilder  *builder,
+                                 const char   *name,
+                                 char * const *strv)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+}
