@@ -65,17 +65,7 @@ run_auth (const char         *domain,
   return run;
 }
 
-static MdCheck *
-get_check (MdCheckRun *run,
-           const char *id)
-{
-  MdCheck *check = md_check_run_lookup (run, id);
-
-  if (check == NULL)
-    g_error ("no check “%s”", id);
-
-  return check;
-}
+#define get_check(run, id) md_test_get_check ((run), (id))
 
 static void
 assert_status (MdCheckRun    *run,
@@ -479,106 +469,7 @@ test_selectors (void)
 
 /* The checks over HTTPS: an in-process SoupServer with a test certificate,
  * a client that trusts only the test CA, and a resolver that sends every
- * host name to loopback. */
-
-#define MD_TYPE_LOOPBACK_RESOLVER (md_loopback_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (MdLoopbackResolver, md_loopback_resolver, MD, LOOPBACK_RESOLVER, GResolver)
-
-struct _MdLoopbackResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (MdLoopbackResolver, md_loopback_resolver, G_TYPE_RESOLVER)
-
-static GList *
-loopback_addresses (GResolverNameLookupFlags   flags,
-                    GError                   **error)
-{
-  if (flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY)
-    {
-      g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                           "no IPv6 address in the test");
-      return NULL;
-    }
-
-  return g_list_prepend (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
-}
-
-static GList *
-loopback_lookup_by_name (GResolver     *resolver,
-                         const char    *hostname,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  return loopback_addresses (G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, error);
-}
-
-static GList *
-loopback_lookup_by_name_with_flags (GResolver                 *resolver,
-                                    const char                *hostname,
-                                    GResolverNameLookupFlags   flags,
-                                    GCancellable              *cancellable,
-                                    GError                   **error)
-{
-  return loopback_addresses (flags, error);
-}
-
-static void
-loopback_lookup_by_name_with_flags_async (GResolver                 *resolver,
-                                          const char                *hostname,
-                                          GResolverNameLookupFlags   flags,
-                                          GCancellable              *cancellable,
-                                          GAsyncReadyCallback        callback,
-                                          gpointer                   user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *addresses = loopback_addresses (flags, &error);
-
-  if (addresses == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
-}
-
-static void
-loopback_lookup_by_name_async (GResolver           *resolver,
-                               const char          *hostname,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  loopback_lookup_by_name_with_flags_async (resolver, hostname,
-                                            G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
-                                            cancellable, callback, user_data);
-}
-
-static GList *
-loopback_lookup_by_name_finish (GResolver     *resolver,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-md_loopback_resolver_class_init (MdLoopbackResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = loopback_lookup_by_name;
-  resolver_class->lookup_by_name_async = loopback_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = loopback_lookup_by_name_finish;
-  resolver_class->lookup_by_name_with_flags = loopback_lookup_by_name_with_flags;
-  resolver_class->lookup_by_name_with_flags_async = loopback_lookup_by_name_with_flags_async;
-  resolver_class->lookup_by_name_with_flags_finish = loopback_lookup_by_name_finish;
-}
-
-static void
-md_loopback_resolver_init (MdLoopbackResolver *self)
-{
-}
+ * host name under .test to loopback. */
 
 static SoupServer *web_server;
 static guint16 web_http_port;
@@ -685,7 +576,7 @@ start_web_server (GError **error)
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  resolver = g_object_new (MD_TYPE_LOOPBACK_RESOLVER, NULL);
+  resolver = md_test_loopback_resolver_new ();
   g_resolver_set_default (resolver);
 
   return TRUE;
@@ -949,71 +840,10 @@ test_cancel (void)
 
 /* maildoctor-cli check */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
+#define run_cli(...) \
+  md_test_cli_run_new ("check", NULL, NULL, (const char *[]) { __VA_ARGS__ })
 
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-static CliResult *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_assert_nonnull (g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) "check");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result->status = g_subprocess_get_exit_status (process);
-
-  return result;
-}
-
-static JsonObject *
-find_json_check (JsonObject *report,
-                 const char *id)
-{
-  JsonArray *checks = json_object_get_array_member (report, "checks");
-
-  for (guint i = 0; i < json_array_get_length (checks); i++)
-    {
-      JsonObject *check = json_array_get_object_element (checks, i);
-
-      if (g_str_equal (json_object_get_string_member (check, "id"), id))
-        return check;
-    }
-
-  return NULL;
-}
+#define find_json_check(report, id) md_test_json_find_check ((report), (id))
 
 static const char *
 json_status (JsonObject *report,
@@ -1030,7 +860,7 @@ json_status (JsonObject *report,
 static void
 test_cli_json (void)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *report, *subject, *details, *key;
@@ -1084,7 +914,7 @@ test_cli_json (void)
 static void
 test_cli_web (void)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *report, *details;
@@ -1114,7 +944,7 @@ test_cli_web (void)
 static void
 test_cli_human (void)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
 
   SKIP_WITHOUT_KNOT ();
 
@@ -1133,7 +963,7 @@ static void
 test_cli_usage (void)
 {
   {
-    g_autoptr(CliResult) result = run_cli ("--ip", SENDER_IP, "--domain", "good.auth.test",
+    g_autoptr(MdTestCliRun) result = run_cli ("--ip", SENDER_IP, "--domain", "good.auth.test",
                                            "--dkim-selector", "bad selector", NULL);
 
     g_assert_cmpint (result->status, ==, 2);
@@ -1142,7 +972,7 @@ test_cli_usage (void)
                      "maildoctor-cli: “bad selector” is not a DKIM selector\n");
   }
   {
-    g_autoptr(CliResult) result = run_cli ("--ip", SENDER_IP, "--dkim-selector", "s1", NULL);
+    g_autoptr(MdTestCliRun) result = run_cli ("--ip", SENDER_IP, "--dkim-selector", "s1", NULL);
 
     g_assert_cmpint (result->status, ==, 2);
     g_assert_cmpstr (result->err, ==,

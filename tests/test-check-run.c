@@ -86,17 +86,7 @@ run_subject (const char *ip,
 #define SKIP_WITHOUT_KNOT() \
   G_STMT_START { if (knot == NULL) { g_test_skip (knot_error->message); return; } } G_STMT_END
 
-static MdCheck *
-get_check (MdCheckRun *run,
-           const char *id)
-{
-  MdCheck *check = md_check_run_lookup (run, id);
-
-  if (check == NULL)
-    g_error ("no check “%s”", id);
-
-  return check;
-}
+#define get_check(run, id) md_test_get_check ((run), (id))
 
 static void
 assert_check (MdCheckRun    *run,
@@ -1038,20 +1028,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_auto(GStrv) all = NULL;
-  g_autoptr(GPtrArray) zones = g_ptr_array_new ();
+  g_auto(GStrv) zones = NULL;
   MdTestKnotOptions options = { 0 };
   int ret;
 
   md_core_init ();
   g_test_init (&argc, &argv, NULL);
 
-  all = md_test_knot_list_zone_files ();
-  for (guint i = 0; all[i] != NULL; i++)
-    if (!g_str_equal (all[i], "b.barracudacentral.org.zone"))
-      g_ptr_array_add (zones, all[i]);
-  g_ptr_array_add (zones, NULL);
-  options.zone_files = (const char * const *) zones->pdata;
+  zones = md_test_knot_zone_files_without ("b.barracudacentral.org.zone");
+  options.zone_files = (const char * const *) zones;
   options.failing_zones = failing_zones;
   knot = md_test_knot_new_full (&options, &knot_error);
 

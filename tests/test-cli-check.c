@@ -17,57 +17,10 @@
 static MdTestKnot *knot;
 static GError *knot_error;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-static CliResult *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_assert_nonnull (g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) "check");
-  /* DNS checks only: the checks over HTTPS (mta-sts, rdap, imprint) would
-   * reach for the Internet; test-check-auth covers them. */
-  g_ptr_array_add (argv, (gpointer) "--no-web");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result->status = g_subprocess_get_exit_status (process);
-
-  return result;
-}
+/* DNS checks only: the checks over HTTPS (mta-sts, rdap, imprint) would
+ * reach for the Internet; test-check-auth covers them. */
+#define run_cli(...) \
+  md_test_cli_run_new ("check", NULL, NULL, (const char *[]) { "--no-web", __VA_ARGS__ })
 
 #define SKIP_WITHOUT_KNOT() \
   G_STMT_START { if (knot == NULL) { g_test_skip (knot_error->message); return; } } G_STMT_END
@@ -76,24 +29,18 @@ static JsonObject *
 find_check (JsonObject *report,
             const char *id)
 {
-  JsonArray *checks = json_object_get_array_member (report, "checks");
+  JsonObject *check = md_test_json_find_check (report, id);
 
-  for (guint i = 0; i < json_array_get_length (checks); i++)
-    {
-      JsonObject *check = json_array_get_object_element (checks, i);
+  if (check == NULL)
+    g_error ("no check %s", id);
 
-      if (g_str_equal (json_object_get_string_member (check, "id"), id))
-        return check;
-    }
-
-  g_error ("no check %s", id);
-  return NULL;
+  return check;
 }
 
 static void
 test_json (void)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *report, *zen, *details, *counts;
@@ -156,7 +103,7 @@ test_json (void)
 static void
 test_human (void)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *first = NULL;
 
@@ -193,7 +140,7 @@ static void
 test_timeout (void)
 {
   g_autoptr(MdTestSilentServer) silent = NULL;
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(MdTestCliRun) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *report, *counts;
@@ -243,8 +190,8 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CliResult) result = run_cli (cases[i].args[0], cases[i].args[1], cases[i].args[2],
-                                             cases[i].args[3], NULL);
+      g_autoptr(MdTestCliRun) result = run_cli (cases[i].args[0], cases[i].args[1],
+                                                cases[i].args[2], cases[i].args[3], NULL);
 
       g_test_message ("%s %s %s: %s", cases[i].args[0], cases[i].args[1],
                       cases[i].args[2] ? cases[i].args[2] : "", result->err);
@@ -265,8 +212,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_auto(GStrv) all = NULL;
-  g_autoptr(GPtrArray) zones = g_ptr_array_new ();
+  g_auto(GStrv) zones = NULL;
   static const char *failing_zones[] = { "b.barracudacentral.org", NULL };
   MdTestKnotOptions options = { 0 };
   int ret;
@@ -274,12 +220,8 @@ main (int    argc,
   md_core_init ();
   g_test_init (&argc, &argv, NULL);
 
-  all = md_test_knot_list_zone_files ();
-  for (guint i = 0; all[i] != NULL; i++)
-    if (!g_str_equal (all[i], "b.barracudacentral.org.zone"))
-      g_ptr_array_add (zones, all[i]);
-  g_ptr_array_add (zones, NULL);
-  options.zone_files = (const char * const *) zones->pdata;
+  zones = md_test_knot_zone_files_without ("b.barracudacentral.org.zone");
+  options.zone_files = (const char * const *) zones;
   options.failing_zones = failing_zones;
   knot = md_test_knot_new_full (&options, &knot_error);
 

@@ -11,53 +11,9 @@
 
 #include "md-test-util.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* Runs maildoctor-cli with @stdin_text on standard input (or none). */
-static void
-run_cli (Run         *run,
-         const char  *stdin_text,
-         const char  *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("MD_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first_arg);
-  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text ? stdin_text : "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-}
+#define run_cli(run, stdin_text, ...) \
+  md_test_cli_run ((run), NULL, (stdin_text), NULL, (const char *[]) { __VA_ARGS__ })
 
 static const char *fields[] = {
   "recipient", "provider", "service", "remote_host", "remote_ip", "smtp_code", "enhanced_status",
@@ -68,7 +24,7 @@ static void
 test_json_shape (void)
 {
   g_autofree char *path = md_test_srcdir_path ("data", "rejections", "seed-postfix-en.txt", NULL);
-  g_auto(Run) run = { 0, };
+  g_auto(MdTestCliRun) run = { 0, };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root, *r;
@@ -112,7 +68,7 @@ test_json_shape (void)
 static void
 test_json_nulls (void)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(MdTestCliRun) run = { 0, };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *r;
@@ -135,8 +91,8 @@ test_json_nulls (void)
 static void
 test_no_rejection (void)
 {
-  g_auto(Run) json_run = { 0, };
-  g_auto(Run) human = { 0, };
+  g_auto(MdTestCliRun) json_run = { 0, };
+  g_auto(MdTestCliRun) human = { 0, };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
@@ -157,7 +113,7 @@ static void
 test_human (void)
 {
   g_autofree char *path = md_test_srcdir_path ("data", "rejections", "postfix-two-recipients.txt", NULL);
-  g_auto(Run) run = { 0, };
+  g_auto(MdTestCliRun) run = { 0, };
 
   run_cli (&run, NULL, "parse", path, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -171,9 +127,9 @@ test_human (void)
 static void
 test_exit_codes (void)
 {
-  g_auto(Run) missing = { 0, };
-  g_auto(Run) extra = { 0, };
-  g_auto(Run) option = { 0, };
+  g_auto(MdTestCliRun) missing = { 0, };
+  g_auto(MdTestCliRun) extra = { 0, };
+  g_auto(MdTestCliRun) option = { 0, };
 
   run_cli (&missing, NULL, "parse", "/nonexistent/bounce.eml", NULL);
   g_assert_cmpint (missing.status, ==, 2);

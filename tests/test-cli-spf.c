@@ -11,60 +11,14 @@
 #include <string.h>
 
 #include "md-test-knot.h"
+#include "md-test-util.h"
 #include "md-util.h"
 
 static MdTestKnot *knot;
 static GError *knot_error;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_free (CliRun *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
-
-static CliRun *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  CliRun *run = g_new0 (CliRun, 1);
-  va_list args;
-
-  g_assert_nonnull (g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) "spf");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-
-  return run;
-}
+#define run_cli(...) \
+  md_test_cli_run_new ("spf", NULL, "en", (const char *[]) { __VA_ARGS__ })
 
 static JsonObject *
 parse_json (const char *text)
@@ -91,7 +45,7 @@ need_knot (void)
 }
 
 static void
-assert_usage_error (CliRun *run)
+assert_usage_error (MdTestCliRun *run)
 {
   g_assert_cmpint (run->status, ==, 2);
   g_assert_cmpstr (run->out, ==, "");
@@ -104,7 +58,7 @@ assert_usage_error (CliRun *run)
 static void
 test_json_pass (void)
 {
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
   g_autoptr(JsonObject) json = NULL;
   JsonArray *trace;
   gboolean record_seen = FALSE;
@@ -142,7 +96,7 @@ test_json_pass (void)
 static void
 test_json_fail_explanation (void)
 {
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
   g_autoptr(JsonObject) json = NULL;
 
   if (!need_knot ())
@@ -163,7 +117,7 @@ test_json_fail_explanation (void)
 static void
 test_null_sender (void)
 {
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
   g_autoptr(JsonObject) json = NULL;
 
   if (!need_knot ())
@@ -184,7 +138,7 @@ test_null_sender (void)
 static void
 test_human (void)
 {
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
 
   if (!need_knot ())
     return;
@@ -206,7 +160,7 @@ test_human (void)
 static void
 test_temperror (void)
 {
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
   g_autoptr(JsonObject) json = NULL;
 
   if (!need_knot ())
@@ -226,7 +180,7 @@ test_timeout (void)
 {
   g_autoptr(MdTestSilentServer) silent = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CliRun) run = NULL;
+  g_autoptr(MdTestCliRun) run = NULL;
   g_autoptr(JsonObject) json = NULL;
   gint64 start;
 
@@ -247,43 +201,44 @@ static void
 test_usage_errors (void)
 {
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.300", "--sender", "a@example.org", NULL);
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.300", "--sender", "a@example.org",
+                                           NULL);
     assert_usage_error (run);
     g_assert_nonnull (strstr (run->err, "192.0.2.300"));
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--sender", "a@example.org", NULL);
+    g_autoptr(MdTestCliRun) run = run_cli ("--sender", "a@example.org", NULL);
     assert_usage_error (run);
     g_assert_nonnull (strstr (run->err, "--ip"));
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.1", NULL);
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.1", NULL);
     assert_usage_error (run);
     g_assert_nonnull (strstr (run->err, "--sender"));
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "", NULL);
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "", NULL);
     assert_usage_error (run);
     g_assert_nonnull (strstr (run->err, "--helo"));
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
                                      "--resolver", "dns.example.org", NULL);
     assert_usage_error (run);
     g_assert_nonnull (strstr (run->err, "dns.example.org"));
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
                                      "surplus", NULL);
     assert_usage_error (run);
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
+    g_autoptr(MdTestCliRun) run = run_cli ("--ip", "192.0.2.1", "--sender", "a@example.org",
                                      "--timeout", "-5", NULL);
     assert_usage_error (run);
   }
   {
-    g_autoptr(CliRun) run = run_cli ("--bogus", NULL);
+    g_autoptr(MdTestCliRun) run = run_cli ("--bogus", NULL);
     assert_usage_error (run);
   }
 }

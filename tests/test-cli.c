@@ -9,69 +9,17 @@
 
 #include <gio/gio.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_clear (CliRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
-
-static void
-run_cli (CliRun             *run,
-         const char         *language,
-         const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-}
+#include "md-test-util.h"
 
 /* Bad usage: exit 2 and exactly one line on stderr, nothing on stdout. */
-static void
-assert_usage_error (const CliRun *run,
-                    const char   *expected_fragment)
-{
-  g_assert_cmpint (run->status, ==, 2);
-  g_assert_cmpstr (run->out, ==, "");
-  g_assert_true (g_str_has_prefix (run->err, "maildoctor-cli: "));
-  g_assert_true (g_str_has_suffix (run->err, "\n"));
-  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
-  g_assert_nonnull (strstr (run->err, expected_fragment));
-}
+#define assert_usage_error(run, fragment) md_test_cli_assert_usage_error ((run), (fragment))
 
 static void
 test_cli_version (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "en", (const char *[]) { "--version", NULL });
+  md_test_cli_run (&run, NULL, NULL, "en", (const char *[]) { "--version", NULL });
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "maildoctor-cli " PACKAGE_VERSION "\n");
   g_assert_cmpstr (run.err, ==, "");
@@ -80,9 +28,9 @@ test_cli_version (void)
 static void
 test_cli_help (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "en", (const char *[]) { "--help", NULL });
+  md_test_cli_run (&run, NULL, NULL, "en", (const char *[]) { "--help", NULL });
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Usage: maildoctor-cli COMMAND [OPTION…]\n"));
   g_assert_nonnull (strstr (run.out, "--version"));
@@ -92,9 +40,9 @@ test_cli_help (void)
 static void
 test_cli_help_german (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "de", (const char *[]) { "--help", NULL });
+  md_test_cli_run (&run, NULL, NULL, "de", (const char *[]) { "--help", NULL });
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Aufruf: maildoctor-cli BEFEHL [OPTION …]\n"));
   g_assert_nonnull (strstr (run.out, "Befehle:"));
@@ -104,36 +52,36 @@ test_cli_help_german (void)
 static void
 test_cli_no_command (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "en", (const char *[]) { NULL });
+  md_test_cli_run (&run, NULL, NULL, "en", (const char *[]) { NULL });
   assert_usage_error (&run, "no command given");
 }
 
 static void
 test_cli_unknown_command (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "en", (const char *[]) { "frobnicate", NULL });
+  md_test_cli_run (&run, NULL, NULL, "en", (const char *[]) { "frobnicate", NULL });
   assert_usage_error (&run, "unknown command “frobnicate”");
 }
 
 static void
 test_cli_unknown_option (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "en", (const char *[]) { "--frobnicate", NULL });
+  md_test_cli_run (&run, NULL, NULL, "en", (const char *[]) { "--frobnicate", NULL });
   assert_usage_error (&run, "unknown option “--frobnicate”");
 }
 
 static void
 test_cli_unknown_option_german (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
 
-  run_cli (&run, "de", (const char *[]) { "--frobnicate", NULL });
+  md_test_cli_run (&run, NULL, NULL, "de", (const char *[]) { "--frobnicate", NULL });
   assert_usage_error (&run, "unbekannte Option „--frobnicate“");
 }
 

@@ -41,52 +41,6 @@
   "IP=192.0.2.10 - A problem occurred. (Ask your postmaster for help or to contact " \
   "tosa@rx.t-online.de to clarify.) (BL)\n"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_clear (CliRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
-
-static void
-run_cli (CliRun             *run,
-         const char         *stdin_text,
-         const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MD_CLI"));
-  g_ptr_array_add (argv, (gpointer) "draft");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, stdin_text != NULL ? stdin_text : "", NULL,
-                                 &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-}
-
 static JsonObject *
 parse_json (JsonParser *parser,
             const char *text)
@@ -100,18 +54,7 @@ parse_json (JsonParser *parser,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-static void
-assert_usage_error (const CliRun *run,
-                    const char   *fragment)
-{
-  g_assert_cmpint (run->status, ==, 2);
-  g_assert_cmpstr (run->out, ==, "");
-  g_assert_true (g_str_has_prefix (run->err, "maildoctor-cli: "));
-  g_assert_true (g_str_has_suffix (run->err, "\n"));
-  /* One line: the only line break is the last character. */
-  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
-  g_assert_nonnull (strstr (run->err, fragment));
-}
+#define assert_usage_error(run, fragment) md_test_cli_assert_usage_error ((run), (fragment))
 
 static const char *
 field_value (JsonObject *draft,
@@ -132,7 +75,7 @@ field_value (JsonObject *draft,
 static void
 test_seed_json (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   const char *args[] = { "--json", "--name", "Jörg Müller", "--organisation", "Müller & Söhne",
                          "--email", "joerg@example.org", "--step", "Closed the open relay",
@@ -142,7 +85,7 @@ test_seed_json (void)
   JsonObject *from;
   const char *body;
 
-  run_cli (&run, SEED_TEXT, args);
+  md_test_cli_run (&run, "draft", SEED_TEXT, "en", args);
   g_assert_cmpint (run.status, ==, 0);
   draft = parse_json (parser, run.out);
 
@@ -184,7 +127,7 @@ test_seed_json (void)
 static void
 test_bounce_eml (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *bounce = md_test_srcdir_path ("data", "drafts", "seed-bounce.eml", NULL);
   g_autofree char *dir = g_dir_make_tmp ("md-test-draft-cli-XXXXXX", NULL);
@@ -198,7 +141,7 @@ test_bounce_eml (void)
   JsonObject *attachment;
 
   g_assert_true (g_file_get_contents (bounce, &original, &original_len, NULL));
-  run_cli (&run, NULL, args);
+  md_test_cli_run (&run, "draft", NULL, "en", args);
   g_assert_cmpint (run.status, ==, 0);
   draft = parse_json (parser, run.out);
 
@@ -226,11 +169,11 @@ test_bounce_eml (void)
 static void
 test_eml_stdout (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
   const char *args[] = { "--eml", "-", "--channel", "t-online-mail", "--name", "Jörg Müller",
                          "--email", "joerg@example.org", NULL };
 
-  run_cli (&run, SEED_TEXT, args);
+  md_test_cli_run (&run, "draft", SEED_TEXT, "en", args);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Date: "));
   g_assert_nonnull (strstr (run.out, "\r\nTo: tosa@rx.t-online.de\r\n"));
@@ -257,12 +200,12 @@ test_channels (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(CliRun) run = { 0 };
+      g_auto(MdTestCliRun) run = { 0 };
       g_autoptr(JsonParser) parser = json_parser_new ();
       const char *args[] = { "--json", "--email", "postmaster@example.org", NULL };
       JsonObject *draft;
 
-      run_cli (&run, cases[i].input, args);
+      md_test_cli_run (&run, "draft", cases[i].input, "en", args);
       g_assert_cmpint (run.status, ==, 0);
       draft = parse_json (parser, run.out);
       g_assert_cmpstr (json_object_get_string_member (draft, "channel"), ==, cases[i].channel);
@@ -300,13 +243,13 @@ test_channels (void)
 static void
 test_ip_and_follow_up (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   const char *args[] = { "--json", "--channel", "microsoft-follow-up", "--ip", "198.51.100.9",
                          NULL };
   JsonObject *draft;
 
-  run_cli (&run, SEED_TEXT, args);
+  md_test_cli_run (&run, "draft", SEED_TEXT, "en", args);
   g_assert_cmpint (run.status, ==, 0);
   draft = parse_json (parser, run.out);
   g_assert_cmpstr (json_object_get_string_member (draft, "channel"), ==, "microsoft-follow-up");
@@ -318,10 +261,10 @@ test_ip_and_follow_up (void)
 static void
 test_human (void)
 {
-  g_auto(CliRun) run = { 0 };
+  g_auto(MdTestCliRun) run = { 0 };
   const char *args[] = { NULL };
 
-  run_cli (&run, SEED_TEXT, args);
+  md_test_cli_run (&run, "draft", SEED_TEXT, "en", args);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Channel:       microsoft-delist-mail\n"
                                             "To:            delist@messaging.microsoft.com\n"
@@ -353,9 +296,9 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(CliRun) run = { 0 };
+      g_auto(MdTestCliRun) run = { 0 };
 
-      run_cli (&run, cases[i].input, cases[i].args);
+      md_test_cli_run (&run, "draft", cases[i].input, "en", cases[i].args);
       assert_usage_error (&run, cases[i].fragment);
     }
   g_assert_false (g_file_test ("/tmp/x.eml", G_FILE_TEST_EXISTS));

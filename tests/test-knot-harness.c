@@ -21,39 +21,6 @@
 
 static const char *const zones[] = { "resolver.test.zone", NULL };
 
-typedef struct
-{
-  gboolean     done;
-  MdDnsAnswer *answer;
-  GError      *error;
-} QueryResult;
-
-static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  QueryResult *qr = user_data;
-
-  qr->answer = md_resolver_query_finish (MD_RESOLVER (object), result, &qr->error);
-  qr->done = TRUE;
-}
-
-static MdDnsAnswer *
-query (MdResolver *resolver,
-       const char *name,
-       MdDnsType   type)
-{
-  QueryResult qr = { 0 };
-
-  md_resolver_query_async (resolver, name, type, NULL, query_cb, &qr);
-  g_assert_true (md_test_main_loop_run_until (&qr.done, 10000));
-  g_assert_no_error (qr.error);
-  g_assert_nonnull (qr.answer);
-
-  return qr.answer;
-}
-
 /* A pid is gone when kill() cannot find it or it is a zombie waiting for
  * a parent that is not us. */
 static gboolean
@@ -108,7 +75,7 @@ test_start_query_stop (void)
   g_assert_cmpuint (md_test_knot_get_port (knot), !=, 53);
 
   resolver = md_test_knot_new_resolver (knot);
-  answer = query (resolver, "mx1.resolver.test", MD_DNS_TYPE_A);
+  answer = md_test_resolver_query (resolver, "mx1.resolver.test", MD_DNS_TYPE_A);
   g_assert_cmpint (answer->status, ==, MD_DNS_STATUS_OK);
   g_assert_cmpuint (answer->records->len, ==, 1);
 
@@ -121,7 +88,7 @@ test_start_query_stop (void)
   /* Stopped means stopped: the port no longer answers. */
   g_clear_pointer (&answer, md_dns_answer_free);
   md_resolver_set_timeout (resolver, 500);
-  answer = query (resolver, "mx1.resolver.test", MD_DNS_TYPE_A);
+  answer = md_test_resolver_query (resolver, "mx1.resolver.test", MD_DNS_TYPE_A);
   g_assert_true (md_dns_answer_is_failure (answer));
 }
 
@@ -169,11 +136,11 @@ test_servfail_and_refused (void)
   g_assert_no_error (error);
 
   resolver = md_test_knot_new_resolver (knot);
-  servfail = query (resolver, "www.broken.resolver.test", MD_DNS_TYPE_A);
+  servfail = md_test_resolver_query (resolver, "www.broken.resolver.test", MD_DNS_TYPE_A);
   g_assert_cmpint (servfail->status, ==, MD_DNS_STATUS_SERVFAIL);
-  refused = query (resolver, "www.outside.invalid", MD_DNS_TYPE_A);
+  refused = md_test_resolver_query (resolver, "www.outside.invalid", MD_DNS_TYPE_A);
   g_assert_cmpint (refused->status, ==, MD_DNS_STATUS_REFUSED);
-  ok = query (resolver, "www.resolver.test", MD_DNS_TYPE_A);
+  ok = md_test_resolver_query (resolver, "www.resolver.test", MD_DNS_TYPE_A);
   g_assert_cmpint (ok->status, ==, MD_DNS_STATUS_OK);
 }
 
@@ -191,7 +158,7 @@ test_no_zones_refuses (void)
   g_assert_no_error (error);
 
   resolver = md_test_knot_new_resolver (knot);
-  answer = query (resolver, "2.0.0.127.zen.spamhaus.org", MD_DNS_TYPE_A);
+  answer = md_test_resolver_query (resolver, "2.0.0.127.zen.spamhaus.org", MD_DNS_TYPE_A);
   g_assert_cmpint (answer->status, ==, MD_DNS_STATUS_REFUSED);
 }
 
@@ -231,7 +198,7 @@ test_silent_server (void)
   resolver = md_resolver_new_for_servers (md_test_silent_server_get_address (silent), &error);
   g_assert_no_error (error);
   md_resolver_set_timeout (resolver, 200);
-  answer = query (resolver, "www.resolver.test", MD_DNS_TYPE_A);
+  answer = md_test_resolver_query (resolver, "www.resolver.test", MD_DNS_TYPE_A);
   g_assert_cmpint (answer->status, ==, MD_DNS_STATUS_TIMEOUT);
 }
 

@@ -25,58 +25,21 @@ static const char *const zones[] = {
 };
 static const char *const failing_zones[] = { "broken.resolver.test", NULL };
 
-typedef struct
-{
-  gboolean     done;
-  guint        n_done;
-  MdDnsAnswer *answer;
-  GError      *error;
-} QueryResult;
-
-static MdResolver *
-knot_resolver (void)
-{
-  if (knot == NULL)
-    {
-      if (g_error_matches (knot_error, MD_TEST_KNOT_ERROR, MD_TEST_KNOT_ERROR_NOT_FOUND))
-        g_test_skip (knot_error->message);
-      else
-        g_test_fail_printf ("knotd did not start: %s", knot_error->message);
-      return NULL;
-    }
-
-  return md_test_knot_new_resolver (knot);
-}
-
-static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  QueryResult *qr = user_data;
-
-  qr->answer = md_resolver_query_finish (MD_RESOLVER (object), result, &qr->error);
-  qr->done = TRUE;
-}
-
 static MdDnsAnswer *
 query (MdResolver *resolver,
        const char *name,
        MdDnsType   type)
 {
-  QueryResult qr = { 0 };
   g_autofree char *expected = g_strdup (name);
+  MdDnsAnswer *answer;
 
   if (g_str_has_suffix (expected, "."))
     expected[strlen (expected) - 1] = '\0';
 
-  md_resolver_query_async (resolver, name, type, NULL, query_cb, &qr);
-  g_assert_true (md_test_main_loop_run_until (&qr.done, 10000));
-  g_assert_no_error (qr.error);
-  g_assert_nonnull (qr.answer);
-  g_assert_cmpstr (qr.answer->name, ==, expected);
+  answer = md_test_resolver_query (resolver, name, type);
+  g_assert_cmpstr (answer->name, ==, expected);
 
-  return qr.answer;
+  return answer;
 }
 
 static MdDnsRecord *
@@ -131,7 +94,7 @@ answer_summary (MdDnsAnswer *answer)
 static void
 test_a (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *summary = NULL;
 
@@ -152,7 +115,7 @@ test_a (void)
 static void
 test_aaaa (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *summary = NULL;
 
@@ -171,7 +134,7 @@ test_aaaa (void)
 static void
 test_mx (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *summary = NULL;
 
@@ -189,7 +152,7 @@ test_mx (void)
 static void
 test_ns (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *summary = NULL;
 
@@ -217,7 +180,7 @@ find_text (MdDnsAnswer *answer,
 static void
 test_txt (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) multi = NULL;
   g_autoptr(MdDnsAnswer) lng = NULL;
   g_autoptr(MdDnsAnswer) bytes = NULL;
@@ -265,7 +228,7 @@ test_txt (void)
 static void
 test_tcp_fallback (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   gboolean seen[8] = { FALSE, };
 
@@ -294,7 +257,7 @@ test_tcp_fallback (void)
 static void
 test_spf_type (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   const char *const strings[] = { "v=spf1 ", "-all", NULL };
 
@@ -313,7 +276,7 @@ test_spf_type (void)
 static void
 test_cname (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) cname = NULL;
   g_autoptr(MdDnsAnswer) followed = NULL;
   g_autoptr(MdDnsAnswer) loop = NULL;
@@ -350,7 +313,7 @@ test_cname (void)
 static void
 test_ptr (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) plain = NULL;
   g_autoptr(MdDnsAnswer) v4 = NULL;
   g_autoptr(MdDnsAnswer) v6 = NULL;
@@ -385,7 +348,7 @@ test_ptr (void)
 static void
 test_tlsa (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) smtp = NULL;
   g_autoptr(MdDnsAnswer) https = NULL;
   static const guint8 digest[] = {
@@ -435,7 +398,7 @@ test_tlsa (void)
 static void
 test_nxdomain_nodata (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) nx = NULL;
   g_autoptr(MdDnsAnswer) nodata = NULL;
 
@@ -456,7 +419,7 @@ test_nxdomain_nodata (void)
 static void
 test_servfail (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
 
   if (resolver == NULL)
@@ -471,7 +434,7 @@ test_servfail (void)
 static void
 test_refused (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
 
   if (resolver == NULL)
@@ -539,17 +502,17 @@ test_connection_refused (void)
 static void
 test_idn (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *address = NULL;
-  QueryResult qr = { 0 };
+  MdTestQuery qr = { 0 };
 
   if (resolver == NULL)
     return;
 
   /* Asked in Unicode, sent (and answered) in its ASCII form. */
   md_resolver_query_async (resolver, "münchen.resolver.test", MD_DNS_TYPE_A, NULL,
-                           query_cb, &qr);
+                           md_test_query_cb, &qr);
   g_assert_true (md_test_main_loop_run_until (&qr.done, 10000));
   answer = g_steal_pointer (&qr.answer);
   g_assert_nonnull (answer);
@@ -563,7 +526,7 @@ test_idn (void)
 static void
 test_bad_name (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) answer = NULL;
   g_autofree char *label = g_strnfill (64, 'x');
   g_autofree char *name = g_strconcat (label, ".resolver.test", NULL);
@@ -669,7 +632,7 @@ many_start (ManyRun      *run,
 static void
 test_many_concurrent (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   ManyRun run;
   gint64 start;
 
@@ -725,7 +688,7 @@ chain_first_cb (GObject      *object,
 static void
 test_query_from_callback (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(MdDnsAnswer) second = NULL;
   Chain chain = { 0 };
 
@@ -757,12 +720,12 @@ test_cancel_before_start (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MdResolver) resolver = md_resolver_new_for_servers ("127.0.0.1:9", &error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  QueryResult qr = { 0 };
+  MdTestQuery qr = { 0 };
 
   g_assert_no_error (error);
   g_cancellable_cancel (cancellable);
   md_resolver_query_async (resolver, "www.resolver.test", MD_DNS_TYPE_A, cancellable,
-                           query_cb, &qr);
+                           md_test_query_cb, &qr);
   /* Never synchronously. */
   g_assert_false (qr.done);
   g_assert_true (md_test_main_loop_run_until (&qr.done, 1000));
@@ -806,7 +769,7 @@ test_cancel_mid_flight (void)
 static void
 test_cancel_some (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   ManyRun kept, cancelled;
 
@@ -914,7 +877,7 @@ test_dispose_from_callback (void)
 static void
 test_unref_in_flight (void)
 {
-  MdResolver *resolver = knot_resolver ();
+  MdResolver *resolver = md_test_knot_resolver (knot, knot_error);
   ManyRun run;
 
   if (resolver == NULL)
@@ -964,15 +927,15 @@ test_timeout_then_unref (void)
 static void
 test_dns_source_interface (void)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
-  QueryResult qr = { 0 };
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
+  MdTestQuery qr = { 0 };
 
   if (resolver == NULL)
     return;
 
   g_assert_true (MD_IS_DNS_SOURCE (resolver));
   md_dns_source_query_async (MD_DNS_SOURCE (resolver), "mx2.resolver.test", MD_DNS_TYPE_A,
-                             NULL, query_cb, &qr);
+                             NULL, md_test_query_cb, &qr);
   g_assert_true (md_test_main_loop_run_until (&qr.done, 10000));
   g_assert_no_error (qr.error);
   g_assert_cmpuint (qr.answer->records->len, ==, 1);

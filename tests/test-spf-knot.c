@@ -247,34 +247,8 @@ write_root_zone (JsonObject  *zonedata,
 
 /* }}} */
 
-static void
-check_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  MdSpfResult **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = md_spf_check_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static MdSpfResult *
-run_check (MdDnsSource *source,
-           const char  *ip,
-           const char  *sender,
-           const char  *helo)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (ip);
-  MdSpfResult *result = NULL;
-
-  g_assert_nonnull (address);
-  md_spf_check_async (source, address, sender, helo, NULL, check_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return result;
-}
+#define run_check(source, ip, sender, helo) \
+  md_test_spf_check ((source), (ip), (sender), (helo))
 
 static MdTestKnot *
 knot_for_scenario (const KnotCase *c)

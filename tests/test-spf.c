@@ -10,40 +10,14 @@
 #include <string.h>
 
 #include "md-spf.h"
+#include "md-test-util.h"
 #include "md-test-zone.h"
 #include "md-util.h"
 
 /* {{{ Helpers */
 
-static void
-check_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  MdSpfResult **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = md_spf_check_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static MdSpfResult *
-run_check (MdTestZone *zone,
-           const char *ip,
-           const char *sender,
-           const char *helo)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (ip);
-  MdSpfResult *result = NULL;
-
-  md_spf_check_async (MD_DNS_SOURCE (zone), address, sender, helo, NULL, check_cb, &result);
-  /* Never synchronous: the answer comes from the main loop. */
-  g_assert_null (result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return result;
-}
+#define run_check(zone, ip, sender, helo) \
+  md_test_spf_check (MD_DNS_SOURCE (zone), (ip), (sender), (helo))
 
 static void
 add_txt (MdTestZone *zone,

@@ -41,107 +41,6 @@ __asan_default_options (void)
   return "intercept_tls_get_addr=0";
 }
 
-/* A resolver for this program: every name under .test is loopback. */
-
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static GList *
-test_lookup (const char               *hostname,
-             GResolverNameLookupFlags  flags,
-             GError                  **error)
-{
-  if (flags != G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY &&
-      (g_str_has_suffix (hostname, ".test") || g_str_equal (hostname, "localhost")))
-    return g_list_append (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
-
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-               "No test address for %s", hostname);
-  return NULL;
-}
-
-static GList *
-test_resolver_lookup_by_name_with_flags (GResolver                 *resolver,
-                                         const char                *hostname,
-                                         GResolverNameLookupFlags   flags,
-                                         GCancellable              *cancellable,
-                                         GError                   **error)
-{
-  return test_lookup (hostname, flags, error);
-}
-
-static GList *
-test_resolver_lookup_by_name (GResolver     *resolver,
-                              const char    *hostname,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  return test_lookup (hostname, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, error);
-}
-
-static void
-test_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
-                                               const char               *hostname,
-                                               GResolverNameLookupFlags  flags,
-                                               GCancellable             *cancellable,
-                                               GAsyncReadyCallback       callback,
-                                               gpointer                  user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *addresses = test_lookup (hostname, flags, &error);
-
-  if (addresses != NULL)
-    g_task_return_pointer (task, addresses, (GDestroyNotify)g_resolver_free_addresses);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-test_resolver_lookup_by_name_async (GResolver           *resolver,
-                                    const char          *hostname,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  test_resolver_lookup_by_name_with_flags_async (resolver, hostname,
-                                                 G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
-                                                 cancellable, callback, user_data);
-}
-
-static GList *
-test_resolver_lookup_finish (GResolver     *resolver,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
-  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = test_resolver_lookup_finish;
-  resolver_class->lookup_by_name_with_flags = test_resolver_lookup_by_name_with_flags;
-  resolver_class->lookup_by_name_with_flags_async = test_resolver_lookup_by_name_with_flags_async;
-  resolver_class->lookup_by_name_with_flags_finish = test_resolver_lookup_finish;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-}
-
 /* The web server */
 
 typedef struct
@@ -388,21 +287,6 @@ new_http (guint16 plain_port,
   md_http_set_timeout (http, 5000);
 
   return http;
-}
-
-static MdResolver *
-knot_resolver (void)
-{
-  if (knot == NULL)
-    {
-      if (g_error_matches (knot_error, MD_TEST_KNOT_ERROR, MD_TEST_KNOT_ERROR_NOT_FOUND))
-        g_test_skip (knot_error->message);
-      else
-        g_test_fail_printf ("knotd did not start: %s", knot_error->message);
-      return NULL;
-    }
-
-  return md_test_knot_new_resolver (knot);
 }
 
 typedef struct
@@ -653,7 +537,7 @@ mta_sts (MdHttp     *http,
          const char *domain,
          const char *known_id)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   Wait wait = { 0 };
 
   if (resolver == NULL)
@@ -884,7 +768,7 @@ tlsrpt_cb (GObject      *object,
 static MdTlsRptResult *
 tlsrpt (const char *domain)
 {
-  g_autoptr(MdResolver) resolver = knot_resolver ();
+  g_autoptr(MdResolver) resolver = md_test_knot_resolver (knot, knot_error);
   Wait wait = { 0 };
 
   if (resolver == NULL)
@@ -1537,7 +1421,7 @@ start_servers (void)
 {
   g_autofree char *ca_path = md_test_srcdir_path ("data", "tls", "ca.pem", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GResolver) resolver = md_test_loopback_resolver_new ();
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
