@@ -128,7 +128,7 @@ test_flow_start (void)
   MdWindow *window = open_window ();
 
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
-                                            expect ("Paste a Rejection", "Rückweisung einfügen")));
+                                            expect ("Paste a Rejection", "Ablehnung einfügen")));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                                             expect ("No Cases", "Keine Fälle")));
   snapshot (window, "start");

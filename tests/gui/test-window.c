@@ -85,7 +85,7 @@ test_window_empty_state (void)
   g_assert_cmpstr (gtk_window_get_title (window), ==, "MailDoctor");
 
   title = md_test_gui_find_label (GTK_WIDGET (window),
-                                  expect ("Paste a Rejection", "Rückweisung einfügen"));
+                                  expect ("Paste a Rejection", "Ablehnung einfügen"));
   g_assert_nonnull (title);
   g_assert_true (gtk_widget_is_drawable (title));
 
