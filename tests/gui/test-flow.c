@@ -122,10 +122,30 @@ assert_check (MdCheckRun    *run,
              md_check_get_summary (check), md_check_status_to_string (status));
 }
 
+static guint
+count_moved_aside (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture.tmpdir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "cases.db.corrupt-"))
+      n++;
+
+  return n;
+}
+
 static void
 test_flow_start (void)
 {
-  MdWindow *window = open_window ();
+  MdWindow *window;
+
+  /* The database left from before is damaged: it is moved aside, never
+   * overwritten, and the window starts with a fresh one. */
+  g_assert_cmpuint (count_moved_aside (), ==, 0);
+  window = open_window ();
+  g_assert_cmpuint (count_moved_aside (), ==, 1);
 
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                                             expect ("Paste a Rejection", "Ablehnung einfügen")));
@@ -468,6 +488,8 @@ main (int    argc,
   g_assert_no_error (error);
   db = g_build_filename (fixture.tmpdir, "cases.db", NULL);
   g_setenv ("MAILDOCTOR_CASES", db, TRUE);
+  g_assert_true (g_file_set_contents (db, "This is not an SQLite database, it is damaged.\n"
+                                      "It must be kept aside, never overwritten.\n", -1, NULL));
 
   settings = g_settings_new (BASE_ID);
   servers[0] = md_test_knot_get_address (fixture.knot);
@@ -501,6 +523,16 @@ main (int    argc,
   g_clear_object (&fixture.app);
   md_test_knot_free (fixture.knot);
   g_unlink (db);
+  {
+    g_autoptr(GDir) dir = g_dir_open (fixture.tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (fixture.tmpdir, name, NULL);
+        g_unlink (path);
+      }
+  }
   {
     g_autofree char *wal = g_strconcat (db, "-wal", NULL);
     g_autofree char *shm = g_strconcat (db, "-shm", NULL);
