@@ -84,15 +84,29 @@ make_profile (void)
   return p;
 }
 
+static void
+set_last_detail (MdDraftFacts *facts,
+                 const char   *detail)
+{
+  MdDraftFact *fact = g_ptr_array_index (facts->checks, facts->checks->len - 1);
+
+  g_free (fact->detail);
+  fact->detail = g_strdup (detail);
+}
+
 static MdDraftFacts *
 make_facts (void)
 {
   MdDraftFacts *f = md_draft_facts_new ();
 
-  md_draft_facts_add_check (f, "ptr", "ok", "PTR mail.example.org, forward-confirmed");
-  md_draft_facts_add_check (f, "spf", "ok", "SPF passes for example.org");
-  md_draft_facts_add_check (f, "dkim", "error", "could not decide: timeout");
-  md_draft_facts_add_check (f, "dnsbl-zen.spamhaus.org", "ok", "not listed on zen.spamhaus.org");
+  /* The summaries are the UI's (here German, as for a German user); the
+   * request cites ids, statuses and details in the receiver's language. */
+  md_draft_facts_add_check (f, "rdns", "ok", "smtp: vorwärts bestätigt");
+  set_last_detail (f, "mail.example.org");
+  md_draft_facts_add_check (f, "spf", "ok", "SPF besteht für example.org");
+  set_last_detail (f, "pass");
+  md_draft_facts_add_check (f, "dkim/s1", "error", "nicht entscheidbar: Zeitüberschreitung");
+  md_draft_facts_add_check (f, "dnsbl/zen.spamhaus.org", "ok", "nicht gelistet");
   md_draft_facts_add_remediation (f, "Closed the open relay on port 587");
 
   return f;
@@ -154,9 +168,9 @@ static const char microsoft_body[] =
   "  Typical volume: about 200 messages a day\n"
   "\n"
   "Current state of the sending server:\n"
-  "  - PTR mail.example.org, forward-confirmed\n"
-  "  - SPF passes for example.org\n"
-  "  - not listed on zen.spamhaus.org\n"
+  "  - Reverse DNS: mail.example.org, forward-confirmed\n"
+  "  - SPF: pass\n"
+  "  - Blocklists checked: 1; listed on none\n"
   "\n"
   "What we have done to fix the cause:\n"
   "  - Closed the open relay on port 587\n"
@@ -226,7 +240,7 @@ test_microsoft_mail (void)
                            "An IP can be listed again soon after its removal while the cause is "
                            "still there. Fix the cause before you ask."));
   g_assert_true (strv_has (draft->warnings,
-                           "Some checks could not decide (dkim); the request leaves them out."));
+                           "Some checks could not decide (dkim/s1); the request leaves them out."));
   g_assert_cmpuint (g_strv_length (draft->warnings), ==, 4);
 }
 
@@ -366,6 +380,7 @@ test_outlook_form (void)
   md_draft_facts_add_ip (facts, "198.51.100.42");
   md_draft_facts_add_ip (facts, "198.51.100.43");
   md_draft_facts_add_check (facts, "spf", "problem", "SPF fails for example.org");
+  set_last_detail (facts, "fail");
 
   explanation.channel_kind = MD_CHANNEL_FORM;
   explanation.channel_id = (char *) "outlook-sender-form";
@@ -398,7 +413,7 @@ test_outlook_form (void)
                             "The server sends: person-to-person business mail, no newsletters.\n"
                             "Typical volume: about 200 messages a day.\n"
                             "Current state of the sending server:\n"
-                            "  - SPF fails for example.org\n"
+                            "  - SPF: fail\n"
                             "Please review the block and lift it. Thank you.\n"));
   g_assert_true (strv_has (draft->warnings,
                            "The latest checks found problems (spf). Fix them first, or the "
@@ -843,8 +858,8 @@ test_facts_from_checks (void)
   g_autoptr(GError) error = NULL;
   static const struct { const char *id; MdCheckStatus status; const char *summary; } checks[] = {
     { "rdns", MD_CHECK_STATUS_OK, "PTR mail.example.org, forward-confirmed" },
-    { "dnsbl-zen.spamhaus.org", MD_CHECK_STATUS_PROBLEM, "listed on zen.spamhaus.org (SBL)" },
-    { "dkim", MD_CHECK_STATUS_ERROR, "could not decide: timeout" },
+    { "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_PROBLEM, "listed on zen.spamhaus.org (SBL)" },
+    { "dkim/s1", MD_CHECK_STATUS_ERROR, "could not decide: timeout" },
     { "mx", MD_CHECK_STATUS_RUNNING, NULL },
   };
   const MdDraftFact *fact;
@@ -855,27 +870,36 @@ test_facts_from_checks (void)
 
       md_check_set_status (check, checks[i].status);
       md_check_set_summary (check, checks[i].summary);
+      if (g_str_equal (checks[i].id, "rdns"))
+        {
+          g_autoptr(JsonObject) details = json_object_new ();
+
+          json_object_set_string_member (details, "name", "mail.example.org");
+          md_check_set_details (check, details);
+        }
       g_list_store_append (store, check);
     }
 
   md_draft_facts_add_checks (facts, G_LIST_MODEL (store));
   g_assert_cmpuint (facts->checks->len, ==, 4);
   fact = g_ptr_array_index (facts->checks, 1);
-  g_assert_cmpstr (fact->id, ==, "dnsbl-zen.spamhaus.org");
+  g_assert_cmpstr (fact->id, ==, "dnsbl/zen.spamhaus.org");
   g_assert_cmpstr (fact->status, ==, "problem");
   g_assert_cmpstr (fact->summary, ==, "listed on zen.spamhaus.org (SBL)");
 
   draft = md_draft_new_for_rejection (r, NULL, NULL, facts, NULL, "microsoft-delist-mail", &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (((const MdDraftFact *) g_ptr_array_index (facts->checks, 0))->detail, ==,
+                   "mail.example.org");
   g_assert_nonnull (strstr (draft->body, "Current state of the sending server:\n"
-                                         "  - PTR mail.example.org, forward-confirmed\n"
-                                         "  - listed on zen.spamhaus.org (SBL)\n\n"));
+                                         "  - Reverse DNS: mail.example.org, forward-confirmed\n"
+                                         "  - Blocklists checked: 1; listed on: zen.spamhaus.org\n\n"));
   g_assert_null (strstr (draft->body, "timeout"));
   g_assert_true (strv_has (draft->warnings,
-                           "The latest checks found problems (dnsbl-zen.spamhaus.org). Fix them "
+                           "The latest checks found problems (dnsbl/zen.spamhaus.org). Fix them "
                            "first, or the request is likely to be refused."));
   g_assert_true (strv_has (draft->warnings,
-                           "Some checks could not decide (dkim, mx); the request leaves them out."));
+                           "Some checks could not decide (dkim/s1, mx); the request leaves them out."));
 }
 
 int

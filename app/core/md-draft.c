@@ -142,6 +142,7 @@ md_draft_fact_free (MdDraftFact *fact)
   g_free (fact->id);
   g_free (fact->status);
   g_free (fact->summary);
+  g_free (fact->detail);
   g_free (fact);
 }
 
@@ -168,7 +169,11 @@ md_draft_facts_copy (const MdDraftFacts *facts)
   for (guint i = 0; i < facts->checks->len; i++)
     {
       const MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
+      MdDraftFact *last;
+
       md_draft_facts_add_check (copy, fact->id, fact->status, fact->summary);
+      last = g_ptr_array_index (copy->checks, copy->checks->len - 1);
+      last->detail = g_strdup (fact->detail);
     }
   for (guint i = 0; i < facts->remediation->len; i++)
     md_draft_facts_add_remediation (copy, g_ptr_array_index (facts->remediation, i));
@@ -229,6 +234,65 @@ md_draft_facts_add_ip (MdDraftFacts *facts,
     g_ptr_array_add (facts->extra_ips, g_strdup (ip));
 }
 
+static const char *
+details_string (JsonObject *details,
+                const char *member)
+{
+  JsonNode *node;
+
+  if (details == NULL || !json_object_has_member (details, member))
+    return NULL;
+  node = json_object_get_member (details, member);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* The value a request cites from a check, language-neutral: the SPF result,
+ * the DMARC policy, the confirmed PTR name, the DKIM key, the imprint URL. */
+static char *
+fact_detail (MdCheck *check)
+{
+  JsonObject *details = md_check_get_details (check);
+  const char *id = md_check_get_id (check);
+
+  if (g_str_equal (id, "spf"))
+    return g_strdup (details_string (details, "result"));
+  if (g_str_equal (id, "dmarc"))
+    return g_strdup (details_string (details, "policy"));
+  if (g_str_equal (id, "rdns"))
+    {
+      const char *name = details_string (details, "name");
+
+      if (name == NULL && details != NULL && json_object_has_member (details, "ptr") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (details, "ptr")))
+        {
+          JsonArray *ptr = json_object_get_array_member (details, "ptr");
+
+          if (json_array_get_length (ptr) > 0)
+            name = json_array_get_string_element (ptr, 0);
+        }
+      return g_strdup (name);
+    }
+  if (g_str_equal (id, "imprint"))
+    return g_strdup (details_string (details, "imprint_url"));
+  if (g_str_has_prefix (id, "dkim/") && details != NULL && json_object_has_member (details, "key") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (details, "key")))
+    {
+      JsonObject *key = json_object_get_object_member (details, "key");
+      const char *type = details_string (key, "key_type");
+      gint64 bits = json_object_has_member (key, "key_bits") ? json_object_get_int_member (key, "key_bits") : 0;
+
+      if (type != NULL && g_str_equal (type, "rsa") && bits > 0)
+        return g_strdup_printf ("RSA %" G_GINT64_FORMAT, bits);
+      if (type != NULL && g_str_equal (type, "ed25519"))
+        return g_strdup ("Ed25519");
+    }
+
+  return NULL;
+}
+
 void
 md_draft_facts_add_checks (MdDraftFacts *facts,
                            GListModel   *checks)
@@ -250,6 +314,8 @@ md_draft_facts_add_checks (MdDraftFacts *facts,
       md_draft_facts_add_check (facts, md_check_get_id (check),
                                 md_check_status_to_string (md_check_get_status (check)),
                                 md_check_get_summary (check));
+      ((MdDraftFact *) g_ptr_array_index (facts->checks, facts->checks->len - 1))->detail =
+        fact_detail (check);
     }
 }
 
@@ -1158,12 +1224,96 @@ md_draft_bytes_are_message (GBytes *bytes)
           g_mime_header_list_contains (headers, "Received"));
 }
 
+/* The state of the sending server, for the receiver: in the receiver's
+ * language whatever the UI language, so built here from the checks' ids,
+ * statuses and details rather than from their (translated) summaries. Like
+ * the templates these phrases are text for the receiver, not UI text, so
+ * gettext does not translate them. Results that could not be decided say
+ * nothing about the server and stay out; so do the recipient's MX, the
+ * resolver and the IP's owner, which are not the sender's to fix. */
+static void
+describe_facts (GPtrArray          *lines,
+                const MdDraftFacts *facts,
+                const char         *language)
+{
+  gboolean de = g_strcmp0 (language, "de") == 0;
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  guint n_lists = 0;
+
+  for (guint i = 0; i < facts->checks->len; i++)
+    {
+      const MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
+      const char *id = fact->id;
+      const char *status = fact->status;
+      const char *detail = fact->detail;
+      gboolean ok = g_str_equal (status, "ok");
+      gboolean warning = g_str_equal (status, "warning");
+      gboolean problem = g_str_equal (status, "problem");
+
+      if (!ok && !warning && !problem && !g_str_equal (status, "info"))
+        continue;
+
+      if (g_str_has_prefix (id, "dnsbl/"))
+        {
+          n_lists++;
+          if (problem)
+            g_ptr_array_add (listed, (gpointer) (id + strlen ("dnsbl/")));
+        }
+      else if (g_str_equal (id, "spf") && detail != NULL)
+        g_ptr_array_add (lines, g_strdup_printf ("SPF: %s", detail));
+      else if (g_str_equal (id, "dmarc"))
+        g_ptr_array_add (lines, detail != NULL ? g_strdup_printf ("DMARC: p=%s", detail)
+                                : g_strdup (de ? "DMARC: kein Eintrag" : "DMARC: no record"));
+      else if (g_str_has_prefix (id, "dkim/") && !g_str_equal (id, "dkim/*") && (ok || warning))
+        g_ptr_array_add (lines, g_strdup_printf (de ? "DKIM (Selektor %s): gültiger Schlüssel%s%s"
+                                                    : "DKIM (selector %s): valid key%s%s",
+                                                 id + strlen ("dkim/"), detail ? ", " : "",
+                                                 detail ? detail : ""));
+      else if (g_str_equal (id, "rdns") && ok && detail != NULL)
+        g_ptr_array_add (lines, g_strdup_printf (de ? "Reverse-DNS: %s, vorwärts bestätigt"
+                                                    : "Reverse DNS: %s, forward-confirmed", detail));
+      else if (g_str_equal (id, "rdns") && warning && detail != NULL)
+        g_ptr_array_add (lines, g_strdup_printf (de ? "Reverse-DNS: %s" : "Reverse DNS: %s",
+                                                 detail));
+      else if (g_str_equal (id, "helo") && ok)
+        g_ptr_array_add (lines, g_strdup (de ? "Der HELO-Name passt zum Reverse-DNS."
+                                             : "The HELO name matches the reverse DNS."));
+      else if (g_str_equal (id, "mta-sts") && ok)
+        g_ptr_array_add (lines, g_strdup (de ? "MTA-STS: Richtlinie veröffentlicht"
+                                             : "MTA-STS: policy published"));
+      else if (g_str_equal (id, "tls-rpt") && ok)
+        g_ptr_array_add (lines, g_strdup (de ? "TLS-RPT: Eintrag veröffentlicht"
+                                             : "TLS-RPT: record published"));
+      else if (g_str_equal (id, "imprint") && ok && detail != NULL)
+        g_ptr_array_add (lines, g_strdup_printf (de ? "Impressum: %s"
+                                                    : "Imprint with contact details: %s", detail));
+    }
+
+  if (listed->len > 0)
+    {
+      g_autofree char *zones = NULL;
+
+      g_ptr_array_add (listed, NULL);
+      zones = g_strjoinv (", ", (char **) listed->pdata);
+      g_ptr_array_add (lines, g_strdup_printf (de ? "Geprüfte Sperrlisten: %u; gelistet auf: %s"
+                                                  : "Blocklists checked: %u; listed on: %s",
+                                               n_lists, zones));
+    }
+  else if (n_lists > 0)
+    {
+      g_ptr_array_add (lines, g_strdup_printf (de ? "Geprüfte Sperrlisten: %u; auf keiner gelistet"
+                                                  : "Blocklists checked: %u; listed on none",
+                                               n_lists));
+    }
+}
+
 static GHashTable *
 build_values (const MdRejection     *rejection,
               const MdSenderProfile *profile,
               const MdDraftFacts    *facts,
               GBytes                *original_eml,
-              const char            *url)
+              const char            *url,
+              const char            *language)
 {
   GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                               (GDestroyNotify) value_free);
@@ -1197,19 +1347,8 @@ build_values (const MdRejection     *rejection,
   ips_joined = g_strjoinv ("; ", (char **) ips->pdata);
   g_ptr_array_remove_index (ips, ips->len - 1);
 
-  /* Results that could not be decided (or are still running) say nothing
-   * about the server and stay out of a request to the receiver. */
   if (facts != NULL)
-    for (guint i = 0; i < facts->checks->len; i++)
-      {
-        const MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
-
-        if (is_empty (fact->summary))
-          continue;
-        if (g_str_equal (fact->status, "error") || g_str_equal (fact->status, "running"))
-          continue;
-        g_ptr_array_add (checks, g_strdup (fact->summary));
-      }
+    describe_facts (checks, facts, language);
 
   if (facts != NULL)
     for (guint i = 0; i < facts->remediation->len; i++)
@@ -1417,7 +1556,7 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
         url = t->url;
     }
 
-  values = build_values (rejection, profile, facts, original_eml, url);
+  values = build_values (rejection, profile, facts, original_eml, url, t->language);
 
   draft = md_draft_new ();
   draft->channel_id = g_strdup (t->id);

@@ -58,9 +58,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSenderProfile, md_sender_profile_free)
  * objects so that a saved case can fill it as well. */
 typedef struct
 {
-  char *id;       /* "spf", "ptr", "dnsbl-zen.spamhaus.org" … */
+  char *id;       /* a check id: "spf", "rdns", "dnsbl/zen.spamhaus.org" … */
   char *status;   /* "ok", "warning", "problem", "info", "error", "running" */
-  char *summary;
+  char *summary;  /* in the UI language: for the user, not for the receiver */
+  char *detail;   /* the one value the request cites (SPF result, PTR name …) or NULL */
 } MdDraftFact;
 
 typedef struct
