@@ -14,6 +14,13 @@
 #include "md-handoff.h"
 #include "md-resolver.h"
 
+#ifdef GDK_WINDOWING_WAYLAND
+# include <gdk/wayland/gdkwayland.h>
+#endif
+#ifdef GDK_WINDOWING_X11
+# include <gdk/x11/gdkx.h>
+#endif
+
 /* One case: what the receiver said and what it means, the checks as they
  * come in, the request to send, and the follow-up. A view of an
  * MdCaseSession; everything it does goes through the engine. */
@@ -1027,6 +1034,17 @@ handoff_cb (GObject      *object,
   MdHandoffMethod method;
 
   method = md_handoff_run_finish (handoff, result, &error);
+
+#ifdef GDK_WINDOWING_WAYLAND
+  {
+    GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+    GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+
+    if (surface != NULL && GDK_IS_WAYLAND_TOPLEVEL (surface))
+      gdk_wayland_toplevel_unexport_handle (GDK_TOPLEVEL (surface));
+  }
+#endif
+
   if (self->session == NULL)
     return;
 
@@ -1066,20 +1084,67 @@ handoff_cb (GObject      *object,
 }
 
 static void
+start_handoff (MdCaseView    *self,
+               const MdDraft *draft,
+               const char    *parent_window)
+{
+  g_clear_object (&self->handoff);
+  self->handoff = md_handoff_new (draft);
+  /* The portal places its dialog over this window. */
+  if (parent_window != NULL)
+    md_handoff_set_parent_window (self->handoff, parent_window);
+  md_handoff_run_async (self->handoff, self->cancellable, handoff_cb, g_object_ref (self));
+}
+
+#ifdef GDK_WINDOWING_WAYLAND
+static void
+wayland_handle_exported_cb (GdkToplevel *toplevel,
+                            const char  *handle,
+                            gpointer     user_data)
+{
+  MdCaseView *self = user_data;
+  g_autofree char *parent = g_strdup_printf ("wayland:%s", handle);
+  g_autoptr(MdDraft) draft = g_object_steal_data (G_OBJECT (self), "pending-draft");
+
+  if (draft != NULL && self->session != NULL)
+    start_handoff (self, draft, parent);
+}
+#endif
+
+static void
 open_mail_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   MdCaseView *self = MD_CASE_VIEW (widget);
   g_autoptr(MdDraft) draft = md_case_view_dup_draft (self);
+  g_autofree char *parent = NULL;
+  GdkSurface *surface;
 
   if (draft == NULL || draft->recipient == NULL)
     return;
 
   save_outgoing_draft (self, draft);
-  g_clear_object (&self->handoff);
-  self->handoff = md_handoff_new (draft);
-  md_handoff_run_async (self->handoff, self->cancellable, handoff_cb, g_object_ref (self));
+  surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+#ifdef GDK_WINDOWING_WAYLAND
+  if (GDK_IS_WAYLAND_TOPLEVEL (surface))
+    {
+      g_object_set_data_full (G_OBJECT (self), "pending-draft", g_steal_pointer (&draft),
+                              (GDestroyNotify) md_draft_free);
+      if (gdk_wayland_toplevel_export_handle (GDK_TOPLEVEL (surface),
+                                              wayland_handle_exported_cb,
+                                              g_object_ref (self), g_object_unref))
+        return;
+      draft = g_object_steal_data (G_OBJECT (self), "pending-draft");
+    }
+#endif
+#ifdef GDK_WINDOWING_X11
+  if (GDK_IS_X11_SURFACE (surface))
+    parent = g_strdup_printf ("x11:%lx", (gulong) gdk_x11_surface_get_xid (surface));
+#endif
+
+  start_handoff (self, draft, parent);
 }
 
 static void

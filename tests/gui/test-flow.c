@@ -227,6 +227,22 @@ test_flow_paste (void)
   md_case_view_scroll_to (view, "request");
   snapshot (window, "request");
 
+  /* "Copy Text" puts the request on the clipboard and into the timeline. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.copy-text", NULL));
+  {
+    g_autoptr(GPtrArray) events = md_case_session_list_events (session, NULL);
+    const MdCaseEvent *last = g_ptr_array_index (events, events->len - 1);
+    GdkContentProvider *content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (view)));
+    GValue value = G_VALUE_INIT;
+
+    g_assert_cmpint (last->kind, ==, MD_CASE_EVENT_REQUEST_COPIED);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_nonnull (strstr (g_value_get_string (&value), "203.0.113.7"));
+    g_value_unset (&value);
+  }
+
   md_case_view_scroll_to (view, "follow-up");
   snapshot (window, "follow-up");
 
