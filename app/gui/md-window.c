@@ -10,11 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "md-case-view.h"
+#include "md-rejection-parser.h"
 #include "md-window.h"
 
-/* Input larger than this is not a rejection anyone pasted on purpose; the
- * parser reads up to its own bound, this one keeps the window responsive. */
-#define MAX_INPUT_SIZE (64 * 1024 * 1024)
+/* The parser's own bound: a whole day of mail.log still fits. It reads off
+ * the main thread, so even that leaves the window responsive. */
+#define MAX_INPUT_SIZE MD_REJECTION_PARSER_MAX_INPUT
 
 struct _MdWindow
 {
