@@ -12,6 +12,8 @@
 #include "md-case-session.h"
 #include "md-rejection-parser.h"
 
+#include <gmime/gmime.h>
+
 struct _MdCaseSession
 {
   GObject        parent_instance;
@@ -435,6 +437,42 @@ md_case_session_get_original_eml (MdCaseSession *self)
   return self->original_eml;
 }
 
+/* A bounce goes back to the sender of the message that bounced: its To:
+ * names the sending domain. */
+static char *
+domain_of_bounce (GBytes *eml)
+{
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeMessage *message;
+  InternetAddressList *to;
+  char *domain = NULL;
+
+  if (eml == NULL)
+    return NULL;
+
+  /* GMime 3.2 declares no g_autoptr() cleanups: released by hand. */
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (eml, NULL),
+                                              g_bytes_get_size (eml));
+  parser = g_mime_parser_new_with_stream (stream);
+  message = g_mime_parser_construct_message (parser, NULL);
+
+  to = message != NULL ? g_mime_message_get_to (message) : NULL;
+  for (int i = 0; to != NULL && domain == NULL && i < internet_address_list_length (to); i++)
+    {
+      InternetAddress *address = internet_address_list_get_address (to, i);
+
+      if (INTERNET_ADDRESS_IS_MAILBOX (address))
+        domain = domain_of_address (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
+    }
+
+  g_clear_object (&message);
+  g_object_unref (parser);
+  g_object_unref (stream);
+
+  return domain;
+}
+
 void
 md_case_session_guess_subject (MdCaseSession  *self,
                                const char     *sender_address,
@@ -452,7 +490,11 @@ md_case_session_guess_subject (MdCaseSession  *self,
   if (ip != NULL)
     *ip = g_strdup (primary->blocked_ip);
   if (domain != NULL)
-    *domain = domain_of_address (sender_address);
+    {
+      *domain = domain_of_bounce (self->original_eml);
+      if (*domain == NULL)
+        *domain = domain_of_address (sender_address);
+    }
   if (helo != NULL)
     *helo = NULL;
   if (recipient_domain != NULL)

@@ -65,7 +65,7 @@ guint           md_case_session_get_primary_index   (MdCaseSession        *self)
 GBytes         *md_case_session_get_original_eml    (MdCaseSession        *self);
 
 /* What to check, as far as the rejections tell: the blocked IP, the sending
- * domain (from @sender_address, the profile's, when the input does not say),
+ * domain (the bounce's addressee; else @sender_address, the profile's),
  * no HELO, the recipient's domain. Fields may be NULL. */
 void            md_case_session_guess_subject       (MdCaseSession        *self,
                                                      const char           *sender_address,

@@ -1,0 +1,212 @@
+/* test-case-session.c — a case from input to draft, without a window
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "md-case-session.h"
+#include "md-test-util.h"
+#include "md-util.h"
+
+static const char seed_rejection[] =
+  "<someone@contoso.com>: host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n"
+  "    5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this\n"
+  "    list please forward this message to delist@messaging.microsoft.com. (in reply to\n"
+  "    RCPT TO command)\n";
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  MdCaseStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("md-case-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "cases.db", NULL);
+  f->store = md_case_store_new (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MdCaseSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = md_case_session_new_from_input_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static MdCaseSession *
+create (Fixture    *f,
+        GBytes     *input)
+{
+  MdCaseSession *session = NULL;
+
+  md_case_session_new_from_input_async (f->store, input, NULL, created_cb, &session);
+  while (session == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return session;
+}
+
+static void
+test_paste (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdCaseSession) reopened = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ip = NULL;
+  g_autofree char *domain = NULL;
+  g_autofree char *helo = NULL;
+  g_autofree char *recipient_domain = NULL;
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(MdSenderProfile) profile = md_sender_profile_new ();
+
+  g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
+  g_assert_cmpstr (md_case_session_get_explanation (session, 0)->id, ==, "microsoft-5.7.511");
+  g_assert_null (md_case_session_get_original_eml (session));
+
+  record = md_case_session_dup_case (session);
+  g_assert_cmpstr (record->title, ==, "Microsoft 5.7.511");
+  g_assert_cmpstr (record->blocked_ip, ==, "203.0.113.7");
+  g_assert_cmpstr (record->receiver, ==, "microsoft");
+
+  /* Pasted text says nothing of the sender: the profile's domain is used. */
+  md_case_session_guess_subject (session, "postmaster@Sender.Example.NET", &ip, &domain, &helo,
+                                 &recipient_domain);
+  g_assert_cmpstr (ip, ==, "203.0.113.7");
+  g_assert_cmpstr (domain, ==, "sender.example.net");
+  g_assert_null (helo);
+  g_assert_cmpstr (recipient_domain, ==, "contoso.com");
+
+  /* The draft: built, and kept in the timeline only when saved. */
+  draft = md_case_session_build_draft (session, profile, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_true (md_case_session_save_draft (session, draft, &error));
+  g_assert_no_error (error);
+  g_assert_true (md_case_session_set_notes (session, "Ticket SRX1", &error));
+  g_assert_true (md_case_session_set_status (session, MD_CASE_STATUS_REQUESTED, &error));
+
+  reopened = md_case_session_open (f->store, md_case_session_get_case_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (md_case_session_get_rejection (reopened, 0)->blocked_ip, ==, "203.0.113.7");
+  g_clear_pointer (&record, md_case_free);
+  record = md_case_session_dup_case (reopened);
+  g_assert_cmpstr (record->notes, ==, "Ticket SRX1");
+  g_assert_cmpint (record->status, ==, MD_CASE_STATUS_REQUESTED);
+  {
+    g_autoptr(GPtrArray) events = md_case_session_list_events (reopened, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 0))->kind, ==,
+                     MD_CASE_EVENT_CREATED);
+    g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 1))->kind, ==,
+                     MD_CASE_EVENT_DRAFT_CREATED);
+  }
+}
+
+static void
+test_bounce_names_sender (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "drafts", "seed-bounce.eml", NULL);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autofree char *domain = NULL;
+
+  g_assert_nonnull (file);
+  input = g_mapped_file_get_bytes (file);
+  session = create (f, input);
+
+  /* The bounce went back to the sender: its To: is the sending domain,
+   * whatever the profile says. */
+  g_assert_nonnull (md_case_session_get_original_eml (session));
+  md_case_session_guess_subject (session, "postmaster@other.example", NULL, &domain, NULL, NULL);
+  g_assert_cmpstr (domain, ==, "example.org");
+}
+
+static void
+no_rejection_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseSession) session = md_case_session_new_from_input_finish (result, &error);
+
+  g_assert_null (session);
+  g_assert_error (error, MD_CASE_SESSION_ERROR, MD_CASE_SESSION_ERROR_NO_REJECTION);
+  *done = TRUE;
+}
+
+static void
+test_no_rejection (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char text[] = "Hello, just a normal mail, nothing bounced.\n";
+  g_autoptr(GBytes) input = g_bytes_new_static (text, strlen (text));
+  gboolean done = FALSE;
+
+  md_case_session_new_from_input_async (f->store, input, NULL, no_rejection_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Nothing was recorded. */
+  g_assert_cmpuint (md_case_store_count_cases (f->store), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  md_core_init ();
+
+  g_test_add ("/MailDoctor/CaseSession/paste", Fixture, NULL,
+              fixture_setup, test_paste, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/bounce-names-sender", Fixture, NULL,
+              fixture_setup, test_bounce_names_sender, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/no-rejection", Fixture, NULL,
+              fixture_setup, test_no_rejection, fixture_teardown);
+
+  return g_test_run ();
+}
