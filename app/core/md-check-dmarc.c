@@ -142,24 +142,6 @@ uris_json (GPtrArray *uris)
   return array;
 }
 
-static JsonArray *
-warnings_json (GPtrArray *warnings)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    {
-      const MdRecordWarning *warning = g_ptr_array_index (warnings, i);
-      JsonObject *object = json_object_new ();
-
-      json_object_set_string_member (object, "code", warning->code);
-      json_object_set_string_member (object, "message", warning->message);
-      json_array_add_object_element (array, object);
-    }
-
-  return array;
-}
-
 static void
 conclude (MdCheckContext *context)
 {
@@ -332,7 +314,7 @@ discover (MdCheckContext *context)
       return;
     }
 
-  json_object_set_array_member (details, "notes", warnings_json (self->discovery->notes));
+  json_object_set_array_member (details, "notes", md_check_json_warnings (self->discovery->notes));
   if (self->discovery->org_domain != NULL)
     json_object_set_string_member (details, "org_domain", self->discovery->org_domain);
   else
@@ -390,7 +372,7 @@ discover (MdCheckContext *context)
   json_object_set_boolean_member (details, "testing", record->testing);
   json_object_set_array_member (details, "rua", uris_json (record->rua));
   json_object_set_array_member (details, "ruf", uris_json (record->ruf));
-  json_object_set_array_member (details, "warnings", warnings_json (record->warnings));
+  json_object_set_array_member (details, "warnings", md_check_json_warnings (record->warnings));
 
   self->destinations = g_ptr_array_new_with_free_func (g_free);
   self->authorizations = json_array_new ();

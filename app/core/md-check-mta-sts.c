@@ -22,24 +22,6 @@ typedef struct
   GCancellable   *cancellable;
 } MtaStsCall;
 
-static JsonArray *
-warnings_json (GPtrArray *warnings)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    {
-      const MdRecordWarning *warning = g_ptr_array_index (warnings, i);
-      JsonObject *object = json_object_new ();
-
-      json_object_set_string_member (object, "code", warning->code);
-      json_object_set_string_member (object, "message", warning->message);
-      json_array_add_object_element (array, object);
-    }
-
-  return array;
-}
-
 static char *
 join_messages (GPtrArray *warnings)
 {
@@ -103,9 +85,9 @@ fill_details (JsonObject           *details,
       json_array_add_object_element (mx, object);
     }
   json_object_set_array_member (details, "mx", mx);
-  json_object_set_array_member (details, "errors", warnings_json (result->errors));
-  json_object_set_array_member (details, "warnings", warnings_json (result->warnings));
-  json_object_set_array_member (details, "notes", warnings_json (result->notes));
+  json_object_set_array_member (details, "errors", md_check_json_warnings (result->errors));
+  json_object_set_array_member (details, "warnings", md_check_json_warnings (result->warnings));
+  json_object_set_array_member (details, "notes", md_check_json_warnings (result->notes));
 }
 
 static void

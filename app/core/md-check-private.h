@@ -75,6 +75,8 @@ MdDnsSource          *md_check_context_new_dns_source   (MdCheckContext     *con
 /* Helpers for summaries and details. */
 char                 *md_check_describe_failure         (const MdDnsAnswer  *answer);
 JsonArray            *md_check_json_string_array        (GPtrArray          *strings);
+/* MdRecordWarning items as [{"code", "message"}]. */
+JsonArray            *md_check_json_warnings            (GPtrArray          *warnings);
 JsonArray            *md_check_json_addresses           (const MdDnsAnswer  *answer);
 
 extern const MdCheckProvider md_check_provider_resolver;

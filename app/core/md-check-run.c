@@ -12,6 +12,7 @@
 #include "md-blocklists.h"
 #include "md-check-private.h"
 #include "md-check-run.h"
+#include "md-record-util.h"
 #include "md-util.h"
 
 /* The check families, in the order the list shows them. */
@@ -810,6 +811,24 @@ md_check_json_string_array (GPtrArray *strings)
 
   for (guint i = 0; strings != NULL && i < strings->len; i++)
     json_array_add_string_element (array, g_ptr_array_index (strings, i));
+
+  return array;
+}
+
+JsonArray *
+md_check_json_warnings (GPtrArray *warnings)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    {
+      const MdRecordWarning *warning = g_ptr_array_index (warnings, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "code", warning->code);
+      json_object_set_string_member (object, "message", warning->message);
+      json_array_add_object_element (array, object);
+    }
 
   return array;
 }
