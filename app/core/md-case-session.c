@@ -11,6 +11,7 @@
 
 #include "md-case-session.h"
 #include "md-rejection-parser.h"
+#include "md-util.h"
 
 #include <gmime/gmime.h>
 
@@ -43,48 +44,6 @@ G_DEFINE_QUARK (md-case-session-error-quark, md_case_session_error)
 
 static guint signals[N_SIGNALS];
 
-/* Names of the receivers as people write them. */
-static const char *
-provider_display_name (const char *provider)
-{
-  static const struct { const char *id; const char *name; } names[] = {
-    { "microsoft", "Microsoft" },
-    { "google", "Gmail" },
-    { "yahoo", "Yahoo" },
-    { "t-online", "T-Online" },
-    { "gmx", "GMX" },
-    { "web.de", "WEB.DE" },
-    { "ionos", "IONOS" },
-    { "apple", "Apple iCloud" },
-    { "comcast", "Comcast" },
-    { "orange", "Orange" },
-  };
-
-  if (provider == NULL)
-    return NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i].id, provider))
-      return names[i].name;
-
-  return provider;
-}
-
-static char *
-domain_of_address (const char *address)
-{
-  const char *at;
-
-  if (address == NULL)
-    return NULL;
-
-  at = strrchr (address, '@');
-  if (at == NULL || at[1] == '\0')
-    return NULL;
-
-  return g_ascii_strdown (at + 1, -1);
-}
-
 static void
 explain_all (MdCaseSession *self)
 {
@@ -106,7 +65,7 @@ make_title (MdCaseSession *self)
   g_autofree char *smtp = NULL;
 
   rejection = md_case_session_get_rejection (self, md_case_session_get_primary_index (self));
-  provider = provider_display_name (rejection->provider);
+  provider = md_provider_display_name (rejection->provider);
   code = rejection->enhanced_status;
   if (code == NULL && rejection->smtp_code != 0)
     code = smtp = g_strdup_printf ("%u", rejection->smtp_code);
@@ -463,7 +422,7 @@ domain_of_bounce (GBytes *eml)
       InternetAddress *address = internet_address_list_get_address (to, i);
 
       if (INTERNET_ADDRESS_IS_MAILBOX (address))
-        domain = domain_of_address (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
+        domain = md_address_get_domain (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
     }
 
   g_clear_object (&message);
@@ -493,12 +452,12 @@ md_case_session_guess_subject (MdCaseSession  *self,
     {
       *domain = domain_of_bounce (self->original_eml);
       if (*domain == NULL)
-        *domain = domain_of_address (sender_address);
+        *domain = md_address_get_domain (sender_address);
     }
   if (helo != NULL)
     *helo = NULL;
   if (recipient_domain != NULL)
-    *recipient_domain = domain_of_address (primary->recipient);
+    *recipient_domain = md_address_get_domain (primary->recipient);
 }
 
 GListModel *

@@ -1103,20 +1103,6 @@ lookup_string (GHashTable *values,
 }
 
 static char *
-domain_of_address (const char *address)
-{
-  const char *at;
-
-  if (address == NULL)
-    return NULL;
-  at = strrchr (address, '@');
-  if (at == NULL || at[1] == '\0')
-    return NULL;
-
-  return g_ascii_strdown (at + 1, -1);
-}
-
-static char *
 host_of_website (const char *website)
 {
   g_autoptr(GUri) uri = NULL;
@@ -1369,7 +1355,7 @@ build_values (const MdRejection     *rejection,
   else if (!is_empty (email))
     contact = g_strdup (email);
 
-  sender_domain = domain_of_address (email);
+  sender_domain = md_address_get_domain (email);
   if (sender_domain == NULL && profile != NULL)
     sender_domain = host_of_website (profile->website);
 
@@ -1377,7 +1363,7 @@ build_values (const MdRejection     *rejection,
   if (bounce_address == NULL)
     bounce_address = dup_nonempty (email);
 
-  recipient_domain = domain_of_address (rejection->recipient);
+  recipient_domain = md_address_get_domain (rejection->recipient);
 
   set_string (values, "ip", rejection->blocked_ip);
   set_list (values, "ips", ips);

@@ -189,3 +189,30 @@ md_rejection_to_json (const MdRejection *rejection)
 
   return json_builder_get_root (builder);
 }
+
+/* Names of the receivers as people write them. */
+const char *
+md_provider_display_name (const char *provider)
+{
+  static const struct { const char *id; const char *name; } names[] = {
+    { "microsoft", "Microsoft" },
+    { "google", "Gmail" },
+    { "yahoo", "Yahoo" },
+    { "t-online", "T-Online" },
+    { "gmx", "GMX" },
+    { "web.de", "WEB.DE" },
+    { "ionos", "IONOS" },
+    { "apple", "Apple iCloud" },
+    { "comcast", "Comcast" },
+    { "orange", "Orange" },
+  };
+
+  if (provider == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].id, provider))
+      return names[i].name;
+
+  return provider;
+}

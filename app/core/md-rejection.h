@@ -67,6 +67,7 @@ void         md_rejection_add_contact     (MdRejection       *rejection,
 const char  *md_rejection_first_contact   (const MdRejection *rejection,
                                            MdContactKind      kind);
 const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
+const char  *md_provider_display_name     (const char        *provider);
 /* The fields of `maildoctor-cli parse --json` (README), unknown values null. */
 JsonNode    *md_rejection_to_json         (const MdRejection *rejection);
 

@@ -72,6 +72,22 @@ md_normalize_space (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* The domain of a mail address, lower-cased; NULL when there is none. */
+char *
+md_address_get_domain (const char *address)
+{
+  const char *at;
+
+  if (address == NULL)
+    return NULL;
+
+  at = strrchr (address, '@');
+  if (at == NULL || at[1] == '\0')
+    return NULL;
+
+  return g_ascii_strdown (at + 1, -1);
+}
+
 /* A data file of the engine, from the GResource compiled into it. */
 GBytes *
 md_load_data_resource (const char  *name,

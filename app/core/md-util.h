@@ -12,11 +12,12 @@
 
 G_BEGIN_DECLS
 
-void        md_core_init          (void);
-const char *md_core_get_localedir (void);
-char  *md_normalize_space    (const char *text);
-GBytes *md_load_data_resource (const char *name,
-                               GError    **error);
+void        md_core_init           (void);
+const char *md_core_get_localedir  (void);
+char       *md_normalize_space     (const char  *text);
+char       *md_address_get_domain  (const char  *address);
+GBytes     *md_load_data_resource  (const char  *name,
+                                    GError     **error);
 
 char     *md_data_text_translate (const char           *text);
 gboolean  md_data_parse_markup   (const GMarkupParser  *parser,

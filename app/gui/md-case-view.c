@@ -111,26 +111,6 @@ toast_error (MdCaseView   *self,
 }
 
 static const char *
-provider_display_name (const char *provider)
-{
-  static const struct { const char *id; const char *name; } names[] = {
-    { "microsoft", "Microsoft" }, { "google", "Gmail" }, { "yahoo", "Yahoo" },
-    { "t-online", "T-Online" }, { "gmx", "GMX" }, { "web.de", "WEB.DE" },
-    { "ionos", "IONOS" }, { "apple", "Apple iCloud" }, { "comcast", "Comcast" },
-    { "orange", "Orange" },
-  };
-
-  if (provider == NULL)
-    return NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i].id, provider))
-      return names[i].name;
-
-  return provider;
-}
-
-static const char *
 stage_label (MdSmtpStage stage)
 {
   switch (stage)
@@ -256,7 +236,7 @@ build_rejection_group (MdCaseView *self,
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *steps = NULL;
   g_autofree char *channel = NULL;
-  const char *provider = provider_display_name (rejection->provider);
+  const char *provider = md_provider_display_name (rejection->provider);
   const char *stage = stage_label (rejection->stage);
 
   if (provider != NULL)
@@ -799,25 +779,10 @@ subject_apply_cb (MdCaseView *self)
 
 /* Request */
 
-static MdSenderProfile *
-profile_from_settings (MdCaseView *self)
-{
-  MdSenderProfile *profile = md_sender_profile_new ();
-
-  profile->name = g_settings_get_string (self->settings, "sender-name");
-  profile->organisation = g_settings_get_string (self->settings, "sender-organisation");
-  profile->email = g_settings_get_string (self->settings, "sender-email");
-  profile->website = g_settings_get_string (self->settings, "sender-website");
-  profile->description = g_settings_get_string (self->settings, "sender-description");
-  profile->daily_volume = g_settings_get_string (self->settings, "sender-daily-volume");
-
-  return profile;
-}
-
 static void
 rebuild_draft (MdCaseView *self)
 {
-  g_autoptr(MdSenderProfile) profile = profile_from_settings (self);
+  g_autoptr(MdSenderProfile) profile = md_sender_profile_new_from_settings ();
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->draft, md_draft_free);
