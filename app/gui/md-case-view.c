@@ -1284,8 +1284,12 @@ format_event_time (GDateTime *timestamp)
 static void
 fill_timeline (MdCaseView *self)
 {
-  g_autoptr(GPtrArray) events = md_case_session_list_events (self->session, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = md_case_session_list_events (self->session, &error);
   g_autoptr(MdCase) record = md_case_session_dup_case (self->session);
+
+  if (events == NULL)
+    toast_error (self, _("Could not read the case’s timeline"), error);
 
   for (guint i = 0; i < self->timeline_rows->len; i++)
     adw_expander_row_remove (self->timeline_row, g_ptr_array_index (self->timeline_rows, i));
