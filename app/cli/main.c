@@ -34,7 +34,7 @@ print_help (void)
   g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (commands[i].name != NULL)
-      g_print ("  %-8s  %s\n", commands[i].name, g_dgettext (GETTEXT_PACKAGE, commands[i].summary));
+      g_print ("  %-13s  %s\n", commands[i].name, g_dgettext (GETTEXT_PACKAGE, commands[i].summary));
   g_print ("\n%s\n", _("Options:"));
   g_print ("  %-16s  %s\n", "-h, --help", _("Show this help"));
   g_print ("  %-16s  %s\n", "--version", _("Show the version"));

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 int md_cli_check (int argc, char **argv);
 int md_cli_draft (int argc, char **argv);
 int md_cli_parse (int argc, char **argv);
+int md_cli_probe_command (int argc, char **argv);
+int md_cli_probe_result (int argc, char **argv);
 int md_cli_spf (int argc, char **argv);
 
 #define MD_CLI_COMMANDS \
@@ -24,6 +26,8 @@ int md_cli_spf (int argc, char **argv);
   { "parse", md_cli_parse, N_("Read a rejection and explain it") }, \
   { "spf", md_cli_spf, N_("Evaluate a sender’s SPF policy for an IP address") }, \
   { "draft", md_cli_draft, N_("Draft the delist request for a rejection") }, \
+  { "probe-command", md_cli_probe_command, N_("Print a command that tests from your mail server whether the receiver still rejects") }, \
+  { "probe-result", md_cli_probe_result, N_("Read that command’s transcript: still rejected, or accepted?") }, \
   { NULL, NULL, NULL },
 
 G_END_DECLS

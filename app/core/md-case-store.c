@@ -84,6 +84,8 @@ static const GEnumValue case_event_kind_values[] = {
   { MD_CASE_EVENT_REOPENED, "MD_CASE_EVENT_REOPENED", "reopened" },
   { MD_CASE_EVENT_NOTE_EDITED, "MD_CASE_EVENT_NOTE_EDITED", "note-edited" },
   { MD_CASE_EVENT_RENAMED, "MD_CASE_EVENT_RENAMED", "renamed" },
+  { MD_CASE_EVENT_PROBE_REJECTED, "MD_CASE_EVENT_PROBE_REJECTED", "probe-rejected" },
+  { MD_CASE_EVENT_PROBE_ACCEPTED, "MD_CASE_EVENT_PROBE_ACCEPTED", "probe-accepted" },
   { 0, NULL, NULL }
 };
 
@@ -233,6 +235,8 @@ md_case_event_kind_get_label (MdCaseEventKind kind)
     case MD_CASE_EVENT_REOPENED:                   return _("Case reopened");
     case MD_CASE_EVENT_NOTE_EDITED:                return _("Notes edited");
     case MD_CASE_EVENT_RENAMED:                    return _("Case renamed");
+    case MD_CASE_EVENT_PROBE_REJECTED:             return _("Tested from the mail server: still rejected");
+    case MD_CASE_EVENT_PROBE_ACCEPTED:             return _("Tested from the mail server: accepted");
     default:                                       return NULL;
     }
 }

@@ -65,6 +65,8 @@ typedef enum
   MD_CASE_EVENT_REOPENED,
   MD_CASE_EVENT_NOTE_EDITED,
   MD_CASE_EVENT_RENAMED,
+  MD_CASE_EVENT_PROBE_REJECTED,   /* a test from the user's server was still rejected */
+  MD_CASE_EVENT_PROBE_ACCEPTED,   /* … was accepted at RCPT TO */
 } MdCaseEventKind;
 
 #define MD_TYPE_CASE_EVENT_KIND (md_case_event_kind_get_type ())
