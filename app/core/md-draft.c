@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-draft.h"
+#include "md-link.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -1588,8 +1589,13 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   draft->url = g_strdup (url);
   if (profile != NULL)
     {
+      /* Header values: one line, and an address only when it is one plain
+       * address (md-link), so that nothing in the profile adds a header. */
       draft->from_name = dup_nonempty (profile->name);
-      draft->from_address = dup_nonempty (profile->email);
+      if (draft->from_name != NULL)
+        g_strdelimit (draft->from_name, "\r\n\t\v\f", ' ');
+      if (!is_empty (profile->email))
+        draft->from_address = md_link_check_address (profile->email, NULL, NULL);
     }
 
   if (t->subject != NULL)
@@ -1680,6 +1686,15 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   add_fact_warnings (warnings, t, rejection, profile, facts);
   if (t->kind == MD_CHANNEL_EMAIL)
     add_address_warnings (warnings, rejection, recipient);
+  if (profile != NULL && !is_empty (profile->email) && draft->from_address == NULL)
+    {
+      g_autofree char *bad_from = NULL;
+
+      /* Translators: %s is the address from the preferences */
+      bad_from = g_strdup_printf (_("Your mail address “%s” is not one plain address (name@domain): the request leaves it out of the From line."),
+                                 profile->email);
+      g_strv_builder_add (warnings, bad_from);
+    }
   g_strfreev (draft->warnings);
   draft->warnings = g_strv_builder_end (warnings);
 
