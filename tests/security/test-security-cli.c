@@ -183,7 +183,7 @@ test_address_dash (void)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *warnings = NULL;
-  g_autoptr(JsonObject) draft = tonline_draft (parser, "-oProxyCommand=x@rx.t-online.de",
+  g_autoptr(JsonObject) draft = tonline_draft (parser, "-delist@rx.t-online.de",
                                                &warnings);
 
   g_assert_cmpstr (json_object_get_string_member (draft, "recipient"), ==, "tosa@rx.t-online.de");
