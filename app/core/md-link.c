@@ -187,6 +187,13 @@ md_link_check_url (const char         *url,
       return NULL;
     }
 
+  /* The host as written in the link, not as GUri returns it (decoded, or
+   * percent-encoded when it is not ASCII): "%2e" must be seen to be refused,
+   * and IDNA needs the Unicode. */
+  g_free (raw_host);
+  raw_host = g_strndup (authority, authority_len);
+  if (raw_host[0] != '[' && strrchr (raw_host, ':') != NULL)
+    *strrchr (raw_host, ':') = '\0';
   host = normalize_host (raw_host, error);
   if (host == NULL)
     return NULL;
