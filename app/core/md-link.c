@@ -169,10 +169,16 @@ md_link_check_url (const char         *url,
       return NULL;
     }
 
-  /* Any "@" in the authority is userinfo to a browser, whatever GUri made
-   * of it. */
-  authority = strstr (url, "://");
-  authority = authority != NULL ? authority + 3 : url;
+  /* "https:" then "//" and the authority, nothing else ("https:x@https://…"
+   * has no host of its own); any "@" in the authority is userinfo to a
+   * browser, whatever GUri made of it. */
+  if (raw_host == NULL || strncmp (url + strlen (scheme), "://", 3) != 0 ||
+      (path != NULL && path[0] != '\0' && path[0] != '/'))
+    {
+      g_set_error_literal (error, MD_LINK_ERROR, MD_LINK_ERROR_INVALID, "no host");
+      return NULL;
+    }
+  authority = url + strlen (scheme) + 3;
   authority_len = strcspn (authority, "/?#");
   if (userinfo != NULL || memchr (authority, '@', authority_len) != NULL)
     {

@@ -49,6 +49,9 @@ test_url_refused (void)
     { "https://evilsender.office.com.evil.example/", MD_LINK_ERROR_NOT_ALLOWED },
     { "https://xsender.office.com/", MD_LINK_ERROR_NOT_ALLOWED },
     { "https://office.com/", MD_LINK_ERROR_NOT_ALLOWED },
+    /* Found by fuzz-link: no authority of its own, a host further on. */
+    { "https:e@https://sender.office.com/", MD_LINK_ERROR_INVALID },
+    { "https:sender.office.com/", MD_LINK_ERROR_INVALID },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
