@@ -219,8 +219,8 @@ run_bounded (const char *path,
              glong      *max_rss_kb,
              double     *seconds)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   struct rusage usage = { 0 };
@@ -247,7 +247,8 @@ test_input_dev_zero (void)
   double seconds;
 
   run_bounded ("/dev/zero", &status, &err, &rss, &seconds);
-  g_test_message ("parse /dev/zero: %d after %.1f s, max RSS %ld kB: %s", status, seconds, rss, err);
+  g_test_message ("parse /dev/zero: %d after %.1f s, max RSS %ld kB: %s",
+                  status, seconds, rss, err);
   g_assert_cmpint (status, ==, 2);
   assert_one_line (err);
   g_assert_nonnull (strstr (err, "512 MB"));
@@ -289,8 +290,8 @@ static void
 assert_full_output (const char * const *argv,
                     const char         *stdin_text)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
@@ -576,8 +577,8 @@ test_dash_file (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("md-security-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "-dash.txt", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;

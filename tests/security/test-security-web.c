@@ -161,7 +161,8 @@ test_imprint_redirect_to_http (void)
   result = imprint ("mx.web.test");
   log_result (result);
   g_assert_cmpuint (plain->hits, ==, 0);
-  g_assert_true (result->site_url == NULL || !g_str_has_prefix (result->site_url, "http://web.test/plain"));
+  g_assert_true (result->site_url == NULL ||
+                 !g_str_has_prefix (result->site_url, "http://web.test/plain"));
 }
 
 /* A public name that redirects to an address of the user's own network (here
@@ -180,7 +181,8 @@ test_imprint_redirect_to_private_address (void)
   result = imprint ("mx.web.test");
   log_result (result);
   g_assert_cmpuint (inside->hits, ==, 0);
-  g_assert_true (result->site_url == NULL || !g_str_has_prefix (result->site_url, "https://127.0.0.1"));
+  g_assert_true (result->site_url == NULL ||
+                 !g_str_has_prefix (result->site_url, "https://127.0.0.1"));
 }
 
 int
