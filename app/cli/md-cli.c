@@ -131,6 +131,12 @@ print_stdout (const char *string)
 static void
 print_stderr (const char *string)
 {
+  /* Once stdout failed, the one line on stderr is the error ("maildoctor-cli:
+   * …", the command's or md_cli_output_finish()'s); notes about the output
+   * that was lost are left out. */
+  if (stdout_errno != 0 && !g_str_has_prefix (string, "maildoctor-cli: "))
+    return;
+
   print_sanitized (stderr, string);
 }
 

@@ -319,6 +319,8 @@ test_output_full (void)
   const char *draft_eml_argv[] = { cli, "draft", "--eml", "-", "-", NULL };
 
   assert_full_output (parse_json_argv, TONLINE_TEXT ("tosa@rx.t-online.de"));
+  /* Nothing found: the note about it does not make a second line. */
+  assert_full_output (parse_json_argv, "no rejection here\n");
   assert_full_output (parse_argv, TONLINE_TEXT ("tosa@rx.t-online.de"));
   assert_full_output (draft_json_argv, TONLINE_TEXT ("tosa@rx.t-online.de"));
   assert_full_output (draft_argv, TONLINE_TEXT ("tosa@rx.t-online.de"));
