@@ -52,6 +52,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   md_core_init ();
+  md_cli_output_init ();
 
   if (argc < 2)
     return md_cli_usage_error ("%s", _("no command given (try “maildoctor-cli --help”)"));
@@ -61,13 +62,13 @@ main (int    argc,
   if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
     {
       print_help ();
-      return MD_CLI_EXIT_OK;
+      return md_cli_output_finish (MD_CLI_EXIT_OK);
     }
 
   if (g_str_equal (name, "--version"))
     {
       g_print ("maildoctor-cli %s\n", PACKAGE_VERSION);
-      return MD_CLI_EXIT_OK;
+      return md_cli_output_finish (MD_CLI_EXIT_OK);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -78,7 +79,7 @@ main (int    argc,
            * --help name it. */
           g_autofree char *prgname = g_strdup_printf ("maildoctor-cli %s", name);
           g_set_prgname (prgname);
-          return commands[i].func (argc - 1, argv + 1);
+          return md_cli_output_finish (commands[i].func (argc - 1, argv + 1));
         }
     }
 

@@ -114,27 +114,6 @@ take_option (char       **slot,
     }
 }
 
-static gboolean
-write_eml (const char  *path,
-           GBytes      *eml,
-           GError     **error)
-{
-  if (g_str_equal (path, "-"))
-    {
-      gsize len = g_bytes_get_size (eml);
-
-      if (fwrite (g_bytes_get_data (eml, NULL), 1, len, stdout) != len || fflush (stdout) != 0)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("could not write to standard output"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  return g_file_set_contents (path, g_bytes_get_data (eml, NULL), g_bytes_get_size (eml), error);
-}
-
 int
 md_cli_draft (int    argc,
               char **argv)
@@ -291,7 +270,7 @@ md_cli_draft (int    argc,
                                    draft->channel_id);
 
       eml = md_draft_to_eml (draft, NULL, &error);
-      if (eml == NULL || !write_eml (eml_out, eml, &error))
+      if (eml == NULL || !md_cli_write_output_file (eml_out, eml, &error))
         return md_cli_usage_error (_("cannot write “%s”: %s"), eml_out, error->message);
       if (!g_str_equal (eml_out, "-"))
         eml_path = eml_out;

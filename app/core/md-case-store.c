@@ -12,9 +12,12 @@
 #include "md-case-store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* How long a write waits for another MailDoctor (a second window's process,
  * the CLI) that holds the write lock before it gives up with an error. */
@@ -895,6 +898,34 @@ out:
   return error == NULL || *error == NULL;
 }
 
+/* The cases hold the user's rejections, addresses and drafts: the database
+ * and the WAL and SHM files SQLite makes next to it (with the database's
+ * mode) are the user's alone, 0600 — also when an older version made them
+ * 0644. The file is created here because SQLite would create it 0644. */
+static void
+restrict_file_modes (const char *path)
+{
+  const char *suffixes[] = { "-wal", "-shm", "-journal" };
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    {
+      if (fchmod (fd, 0600) != 0)
+        g_debug ("Could not make %s private: %s", path, g_strerror (errno));
+      close (fd);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_file_test (side, G_FILE_TEST_IS_REGULAR) &&
+          !g_file_test (side, G_FILE_TEST_IS_SYMLINK))
+        g_chmod (side, 0600);
+    }
+}
+
 static gboolean
 open_database (MdCaseStore  *self,
                GError      **error)
@@ -903,6 +934,7 @@ open_database (MdCaseStore  *self,
   int version;
   int rc;
 
+  restrict_file_modes (self->path);
   rc = sqlite3_open_v2 (self->path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)

@@ -132,6 +132,25 @@ judge_key (const MdDkimKey  *key,
                             "switch signing to it."));
       return MD_CHECK_STATUS_WARNING;
     }
+  if (key->strength == MD_DKIM_KEY_STRENGTH_UNUSUAL)
+    {
+      const MdRecordWarning *warning = NULL;
+
+      for (guint i = 0; i < key->warnings->len && warning == NULL; i++)
+        {
+          const MdRecordWarning *w = g_ptr_array_index (key->warnings, i);
+
+          if (g_str_equal (w->code, "key-size") || g_str_equal (w->code, "key-exponent"))
+            warning = w;
+        }
+      /* Translators: a DKIM selector, then why (a sentence about the key) */
+      *summary = g_strdup_printf (_("The key of selector %s is outside what verifiers must "
+                                    "accept: %s"),
+                                  selector, warning != NULL ? warning->message : what);
+      *remedy = g_strdup (_("Generate a 2048-bit RSA key (exponent 65537), publish it under a "
+                            "new selector and switch signing to it."));
+      return MD_CHECK_STATUS_WARNING;
+    }
   if (key->testing)
     {
       /* Translators: a DKIM selector, then the key type and size */

@@ -240,8 +240,11 @@ import_pkcs1 (gnutls_pubkey_t  pubkey,
  * bytes are no RSA key. */
 static guint
 read_rsa_key (GBytes          *der,
-              MdDkimKeyFormat *format)
+              MdDkimKeyFormat *format,
+              gboolean        *odd_exponent)
 {
+  gnutls_datum_t modulus = { NULL, 0 };
+  gnutls_datum_t exponent = { NULL, 0 };
   gnutls_pubkey_t pubkey = NULL;
   gnutls_datum_t datum;
   gsize size;
@@ -273,6 +276,25 @@ read_rsa_key (GBytes          *der,
     }
 
   algorithm = gnutls_pubkey_get_pk_algorithm (pubkey, &bits);
+
+  /* The public exponent: 65537 nearly everywhere, 3 in old keys. An even
+   * one or one under 3 is no RSA key a signer made, and verifiers (OpenSSL
+   * among them) refuse exponents over 64 bits: say so rather than "valid". */
+  *odd_exponent = FALSE;
+  if (algorithm == GNUTLS_PK_RSA &&
+      gnutls_pubkey_export_rsa_raw (pubkey, &modulus, &exponent) == GNUTLS_E_SUCCESS)
+    {
+      gsize start = 0;
+
+      while (start < exponent.size && exponent.data[start] == 0)
+        start++;
+      if (exponent.size - start > 8 || start == exponent.size ||
+          (exponent.data[exponent.size - 1] & 1) == 0 ||
+          (exponent.size - start == 1 && exponent.data[start] < 3))
+        *odd_exponent = TRUE;
+    }
+  gnutls_free (modulus.data);
+  gnutls_free (exponent.data);
   gnutls_pubkey_deinit (pubkey);
 
   if (algorithm != GNUTLS_PK_RSA)
@@ -369,6 +391,7 @@ read_key (MdDkimKey   *key,
           GError     **error)
 {
   g_autoptr(GBytes) bytes = NULL;
+  gboolean odd_exponent = FALSE;
   gsize size;
 
   g_assert (value[0] != '\0');
@@ -396,7 +419,7 @@ read_key (MdDkimKey   *key,
     }
   else
     {
-      key->key_bits = read_rsa_key (bytes, &key->key_format);
+      key->key_bits = read_rsa_key (bytes, &key->key_format, &odd_exponent);
       if (key->key_bits == 0)
         {
           key->key_format = MD_DKIM_KEY_FORMAT_NONE;
@@ -427,6 +450,22 @@ read_key (MdDkimKey   *key,
           md_record_warnings_add (key->warnings, "key-size",
                                   _("The RSA key has %u bits; RFC 8301 asks for at least 2048."),
                                   key->key_bits);
+        }
+      else if (key->key_bits > 4096)
+        {
+          key->strength = MD_DKIM_KEY_STRENGTH_UNUSUAL;
+          md_record_warnings_add (key->warnings, "key-size",
+                                  _("The RSA key has %u bits; verifiers need only handle 1024 "
+                                    "to 4096 bits (RFC 8301), so some will not use it."),
+                                  key->key_bits);
+        }
+      if (odd_exponent && key->strength != MD_DKIM_KEY_STRENGTH_TOO_WEAK)
+        {
+          key->strength = MD_DKIM_KEY_STRENGTH_UNUSUAL;
+          md_record_warnings_add (key->warnings, "key-exponent",
+                                  _("The RSA key has an unusual public exponent (even, below 3 "
+                                    "or longer than 64 bits); verifiers may refuse it. Keys "
+                                    "use 65537."));
         }
     }
 

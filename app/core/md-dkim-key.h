@@ -70,6 +70,8 @@ typedef enum
   MD_DKIM_KEY_STRENGTH_WEAK,     /* RSA 1024–2047 bits: warning */
   MD_DKIM_KEY_STRENGTH_TOO_WEAK, /* RSA below 1024 bits: verifiers ignore the key */
   MD_DKIM_KEY_STRENGTH_REVOKED,
+  MD_DKIM_KEY_STRENGTH_UNUSUAL,  /* RSA over 4096 bits or an odd exponent: verifiers need not
+                                  * accept it (RFC 8301 3.2 asks them for 1024–4096 bits) */
 } MdDkimKeyStrength;
 
 typedef struct

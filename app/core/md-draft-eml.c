@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-draft.h"
+#include "md-link.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -92,14 +93,29 @@ attachment_part (const MdDraftAttachment *attachment)
 static char *
 message_id_domain (const MdDraft *draft)
 {
-  const char *at = draft->from_address != NULL ? strrchr (draft->from_address, '@') : NULL;
+  g_autofree char *address = NULL;
 
   /* Not the host name: a draft should not tell the receiver the name of
-   * the machine it was written on. */
-  if (at != NULL && at[1] != '\0')
-    return g_strdup (at + 1);
+   * the machine it was written on. Only the domain of one plain address
+   * (md-link): no CR, LF or ">" can close the Message-ID and add a header. */
+  if (draft->from_address != NULL)
+    address = md_link_check_address (draft->from_address, NULL, NULL);
+  if (address != NULL)
+    return g_strdup (strrchr (address, '@') + 1);
 
   return g_strdup ("maildoctor.invalid");
+}
+
+/* A header's display text: one line whatever the profile held. */
+static char *
+one_line (const char *text)
+{
+  char *line = g_strdup (text);
+
+  if (line != NULL)
+    g_strdelimit (line, "\r\n\t\v\f", ' ');
+
+  return line;
 }
 
 GBytes *
@@ -117,6 +133,9 @@ md_draft_to_eml (const MdDraft  *draft,
   const char *body;
   g_autofree char *domain = NULL;
   g_autofree char *message_id = NULL;
+  g_autofree char *from_address = NULL;
+  g_autofree char *from_name = NULL;
+  g_autofree char *recipient = NULL;
   GMimeFormatOptions *options;
   GByteArray *array;
 
@@ -125,10 +144,16 @@ md_draft_to_eml (const MdDraft  *draft,
 
   message = g_mime_message_new (TRUE);
 
-  if (draft->from_address != NULL)
+  /* Every header value from the profile or the rejection is checked here
+   * again, whoever built the draft: one plain address, a one-line name. */
+  from_address = draft->from_address != NULL ?
+                 md_link_check_address (draft->from_address, NULL, NULL) : NULL;
+  recipient = draft->recipient != NULL ? md_link_check_address (draft->recipient, NULL, NULL)
+                                       : NULL;
+  from_name = one_line (draft->from_name);
+  if (from_address != NULL)
     {
-      InternetAddress *from = internet_address_mailbox_new (draft->from_name,
-                                                            draft->from_address);
+      InternetAddress *from = internet_address_mailbox_new (from_name, from_address);
 
       /* Otherwise GMime encodes the name in the smallest charset that holds
        * it (ISO-8859-1 for "Jörg"); UTF-8 like the rest of the message. */
@@ -136,8 +161,8 @@ md_draft_to_eml (const MdDraft  *draft,
       internet_address_list_add (g_mime_message_get_from (message), from);
       g_object_unref (from);
     }
-  if (draft->recipient != NULL)
-    g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO, NULL, draft->recipient);
+  if (recipient != NULL)
+    g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO, NULL, recipient);
 
   g_mime_message_set_subject (message, draft->subject != NULL ? draft->subject : "", "utf-8");
 

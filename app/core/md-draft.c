@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-draft.h"
+#include "md-link.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -1404,6 +1405,40 @@ is_web_url (const char *url)
 }
 
 /* Warnings that depend on what is known, beside the channel's own. */
+/* Every address the rejection names that the request does not go to was
+ * outside the channel's domains (or not a plain address): say so, so that
+ * the user sees the request was not sent where the text asked. */
+static void
+add_address_warnings (GStrvBuilder      *warnings,
+                      const MdRejection *rejection,
+                      const char        *recipient)
+{
+  const char *receiver = md_provider_display_name (rejection->provider);
+
+  for (guint i = 0; rejection->contacts != NULL && i < rejection->contacts->len; i++)
+    {
+      const MdContact *contact = g_ptr_array_index (rejection->contacts, i);
+      g_autofree char *message = NULL;
+
+      if (contact->kind != MD_CONTACT_EMAIL ||
+          (rejection->recipient != NULL &&
+           g_ascii_strcasecmp (contact->value, rejection->recipient) == 0) ||
+          (recipient != NULL && g_ascii_strcasecmp (contact->value, recipient) == 0))
+        continue;
+
+      if (receiver != NULL)
+        /* Translators: "The rejection names an address outside T-Online’s domains
+         * (x@example.org); the request goes to tosa@rx.t-online.de, the address MailDoctor
+         * knows." */
+        message = g_strdup_printf (_("The rejection names an address outside %s’s domains (%s); the request goes to %s, the address MailDoctor knows."),
+                                   receiver, contact->value, recipient != NULL ? recipient : "—");
+      else
+        message = g_strdup_printf (_("The rejection names an address outside the receiver’s domains (%s); the request goes to %s, the address MailDoctor knows."),
+                                   contact->value, recipient != NULL ? recipient : "—");
+      g_strv_builder_add (warnings, message);
+    }
+}
+
 static void
 add_fact_warnings (GStrvBuilder          *warnings,
                    const Template        *t,
@@ -1524,10 +1559,12 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
 
   if (t->kind == MD_CHANNEL_EMAIL && t->address != NULL)
     {
+      /* Only an address the knowledge base checked against the channel's
+       * domains (md-link) may come from the text; any other address the
+       * text names is hostile until proven otherwise, and the warning below
+       * says why it was not used. */
       if (same_channel && !is_empty (explanation->channel_address))
         recipient = explanation->channel_address;
-      else if (same_channel)
-        recipient = md_rejection_first_contact (rejection, MD_CONTACT_EMAIL);
       if (is_empty (recipient))
         recipient = t->address;
     }
@@ -1552,8 +1589,13 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   draft->url = g_strdup (url);
   if (profile != NULL)
     {
+      /* Header values: one line, and an address only when it is one plain
+       * address (md-link), so that nothing in the profile adds a header. */
       draft->from_name = dup_nonempty (profile->name);
-      draft->from_address = dup_nonempty (profile->email);
+      if (draft->from_name != NULL)
+        g_strdelimit (draft->from_name, "\r\n\t\v\f", ' ');
+      if (!is_empty (profile->email))
+        draft->from_address = md_link_check_address (profile->email, NULL, NULL);
     }
 
   if (t->subject != NULL)
@@ -1642,6 +1684,17 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
       g_strv_builder_add (warnings, warning);
     }
   add_fact_warnings (warnings, t, rejection, profile, facts);
+  if (t->kind == MD_CHANNEL_EMAIL)
+    add_address_warnings (warnings, rejection, recipient);
+  if (profile != NULL && !is_empty (profile->email) && draft->from_address == NULL)
+    {
+      g_autofree char *bad_from = NULL;
+
+      /* Translators: %s is the address from the preferences */
+      bad_from = g_strdup_printf (_("Your mail address “%s” is not one plain address (name@domain): the request leaves it out of the From line."),
+                                 profile->email);
+      g_strv_builder_add (warnings, bad_from);
+    }
   g_strfreev (draft->warnings);
   draft->warnings = g_strv_builder_end (warnings);
 

@@ -30,8 +30,10 @@ struct _MdHandoff
   /* Owned */
   MdDraft         *draft;
   char            *parent_window;
-  char            *directory;
+  char            *directory;          /* temporary: removed at exit at the earliest */
+  char            *saved_directory;    /* in the user's data dir: never removed */
   GPtrArray       *attachment_paths;   /* of char*, NULL until written */
+  gboolean         attachments_saved;  /* attachment_paths lie in saved_directory */
   char            *eml_path;
   MdHandoffMethod  methods;
 };
@@ -70,6 +72,14 @@ run_data_free (RunData *data)
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
 
+/* Temporary hand-off directories of this process (the files a mail client
+ * was given). A mail client may read an attachment long after xdg-email or
+ * the portal returned, so they are removed only by
+ * md_handoff_remove_temporary_files(), which the application calls when it
+ * exits — never when a hand-off object goes away. */
+G_LOCK_DEFINE_STATIC (temporary);
+static GPtrArray *temporary_directories;
+
 static gboolean
 ensure_directory (MdHandoff  *self,
                   GError    **error)
@@ -79,8 +89,74 @@ ensure_directory (MdHandoff  *self,
 
   /* mkdtemp(): mode 0700, a fresh name; nobody else can read the draft. */
   self->directory = g_dir_make_tmp ("maildoctor-draft-XXXXXX", error);
+  if (self->directory == NULL)
+    return FALSE;
 
-  return self->directory != NULL;
+  G_LOCK (temporary);
+  if (temporary_directories == NULL)
+    temporary_directories = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (temporary_directories, g_strdup (self->directory));
+  G_UNLOCK (temporary);
+
+  return TRUE;
+}
+
+/* A request the user is told to open or attach by hand is saved where they
+ * can find it again and where nothing cleans up behind them: a folder of
+ * its own under $XDG_DATA_HOME/maildoctor/requests, named by date and
+ * channel (private, 0700: it holds the user's details). */
+static gboolean
+ensure_saved_directory (MdHandoff  *self,
+                        GError    **error)
+{
+  g_autofree char *parent = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  const char *channel = self->draft->channel_id != NULL ? self->draft->channel_id : "request";
+
+  if (self->saved_directory != NULL)
+    return TRUE;
+
+  parent = g_build_filename (g_get_user_data_dir (), "maildoctor", "requests", NULL);
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "%s: %s", parent, g_strerror (saved));
+      return FALSE;
+    }
+
+  now = g_date_time_new_now_local ();
+  stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      if (i == 1)
+        name = g_strdup_printf ("%s-%s", stamp, channel);
+      else
+        name = g_strdup_printf ("%s-%s-%u", stamp, channel, i);
+      g_strdelimit (name, "/\\", '_');
+      path = g_build_filename (parent, name, NULL);
+      if (g_mkdir (path, 0700) == 0)
+        {
+          self->saved_directory = g_steal_pointer (&path);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "%s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "%s: no free folder name", parent);
+  return FALSE;
 }
 
 /* An attachment's name becomes a file name in our directory: no path
@@ -112,23 +188,33 @@ write_private_file (const char  *path,
                                    0600, error);
 }
 
+/* @saved: the files are for the user (mailto: has no attachments, so the
+ * user attaches them by hand) and go to the saved folder; otherwise they are
+ * for a mail client and go to the temporary one. */
 static gboolean
 ensure_attachments (MdHandoff  *self,
+                    gboolean    saved,
                     GError    **error)
 {
   g_autoptr(GPtrArray) paths = NULL;
+  const char *directory;
 
-  if (self->attachment_paths != NULL)
+  if (self->attachment_paths != NULL && (self->attachments_saved || !saved))
     return TRUE;
-  if (!ensure_directory (self, error))
+  if (saved ? !ensure_saved_directory (self, error) : !ensure_directory (self, error))
     return FALSE;
+  directory = saved ? self->saved_directory : self->directory;
+
+  /* The temporary copies (if any) stay for the mail client that has them. */
+  g_clear_pointer (&self->attachment_paths, g_ptr_array_unref);
+  self->attachments_saved = saved;
 
   paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < self->draft->attachments->len; i++)
     {
       const MdDraftAttachment *a = g_ptr_array_index (self->draft->attachments, i);
       g_autofree char *name = safe_file_name (a->name, i);
-      g_autofree char *path = g_build_filename (self->directory, name, NULL);
+      g_autofree char *path = g_build_filename (directory, name, NULL);
 
       /* Two attachments of the same name must not overwrite each other. */
       for (guint j = 0; j < paths->len; j++)
@@ -136,7 +222,7 @@ ensure_attachments (MdHandoff  *self,
           {
             g_autofree char *numbered = g_strdup_printf ("%u-%s", i + 1, name);
             g_free (path);
-            path = g_build_filename (self->directory, numbered, NULL);
+            path = g_build_filename (directory, numbered, NULL);
             break;
           }
 
@@ -163,14 +249,14 @@ ensure_eml (MdHandoff  *self,
 
   if (self->eml_path != NULL)
     return TRUE;
-  if (!ensure_directory (self, error))
+  if (!ensure_saved_directory (self, error))
     return FALSE;
 
   eml = md_draft_to_eml (self->draft, NULL, error);
   if (eml == NULL)
     return FALSE;
 
-  path = g_build_filename (self->directory, "delist-request.eml", NULL);
+  path = g_build_filename (self->saved_directory, "delist-request.eml", NULL);
   if (!write_private_file (path, g_bytes_get_data (eml, NULL), g_bytes_get_size (eml), error))
     {
       g_unlink (path);
@@ -182,15 +268,19 @@ ensure_eml (MdHandoff  *self,
 }
 
 static void
-remove_files (MdHandoff *self)
+remove_tree (const char *path)
 {
-  if (self->attachment_paths != NULL)
-    for (guint i = 0; i < self->attachment_paths->len; i++)
-      g_unlink (g_ptr_array_index (self->attachment_paths, i));
-  if (self->eml_path != NULL)
-    g_unlink (self->eml_path);
-  if (self->directory != NULL && g_rmdir (self->directory) != 0)
-    g_warning ("Could not remove %s: %s", self->directory, g_strerror (errno));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  /* Only the flat folders written above: files, no subfolders. */
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_unlink (child);
+    }
+  if (g_rmdir (path) != 0 && errno != ENOENT)
+    g_warning ("Could not remove %s: %s", path, g_strerror (errno));
 }
 
 /* ------------------------------------------------------------------ */
@@ -445,7 +535,7 @@ portal_compose (GTask *task)
   GVariantBuilder options;
   GVariantBuilder handles;
 
-  if (!ensure_attachments (self, &error))
+  if (!ensure_attachments (self, FALSE, &error))
     {
       g_debug ("Email portal: %s", error->message);
       try_xdg_email (task);
@@ -610,17 +700,6 @@ portal_bus_cb (GObject      *object,
 /* ------------------------------------------------------------------ */
 /* 2. xdg-email                                                        */
 
-/* xdg-email reads a plain argument with "@" as the address, but one that
- * starts with "-" as an unknown option and one that starts with "mailto:"
- * as a URI; such addresses go through --to, which takes its value as is. */
-static gboolean
-address_is_safe_positional (const char *address)
-{
-  return address[0] != '-' &&
-         !g_str_has_prefix (address, "mailto:") &&
-         strchr (address, '@') != NULL;
-}
-
 static void
 xdg_email_cb (GObject      *object,
               GAsyncResult *result,
@@ -649,6 +728,7 @@ try_xdg_email (GTask *task)
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *program = NULL;
+  g_autofree char *uri = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -663,41 +743,30 @@ try_xdg_email (GTask *task)
       return;
     }
 
-  if (!ensure_attachments (self, &error))
+  if (!ensure_attachments (self, FALSE, &error))
     {
       g_debug ("xdg-email: %s", error->message);
       try_mailto (task);
       return;
     }
 
-  /* An argument vector, no shell: every text arrives as one argument,
-   * whatever quotes, "$(…)" or line breaks it holds. Each option's value
-   * directly follows it, so a value that starts with "-" is still a
-   * value; xdg-email refuses empty values, so those are left out. */
+  /* An argument vector, no shell — and no text of ours as --subject,
+   * --body or --to: xdg-email runs `echo "$1"` on those under /bin/sh, and
+   * dash's echo reads "\c" as "stop here" and "\n" as a line break, so a
+   * rejection quoted in the body came out cut or changed. The whole mail
+   * goes as one mailto: URI instead, every byte but unreserved ones
+   * percent-encoded (no backslash left for echo to read), which xdg-email
+   * passes on as it is; only our own file paths go through --attach. */
+  uri = md_handoff_build_mailto_uri (draft);
   argv = g_ptr_array_new ();
   g_ptr_array_add (argv, program);
   g_ptr_array_add (argv, (gpointer) "--utf8");
-  if (!is_empty (draft->subject))
-    {
-      g_ptr_array_add (argv, (gpointer) "--subject");
-      g_ptr_array_add (argv, draft->subject);
-    }
-  if (!is_empty (draft->body))
-    {
-      g_ptr_array_add (argv, (gpointer) "--body");
-      g_ptr_array_add (argv, draft->body);
-    }
   for (guint i = 0; i < self->attachment_paths->len; i++)
     {
       g_ptr_array_add (argv, (gpointer) "--attach");
       g_ptr_array_add (argv, g_ptr_array_index (self->attachment_paths, i));
     }
-  if (!is_empty (draft->recipient))
-    {
-      if (!address_is_safe_positional (draft->recipient))
-        g_ptr_array_add (argv, (gpointer) "--to");
-      g_ptr_array_add (argv, draft->recipient);
-    }
+  g_ptr_array_add (argv, uri);
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata,
@@ -815,7 +884,7 @@ try_mailto (GTask *task)
 
   /* A mailto: URI carries no attachments: the caller points the user at
    * these files (md_handoff_get_attachment_paths()). */
-  if (!ensure_attachments (self, &error))
+  if (!ensure_attachments (self, TRUE, &error))
     {
       g_debug ("mailto: %s", error->message);
       try_eml (task);
@@ -866,10 +935,10 @@ md_handoff_finalize (GObject *object)
 {
   MdHandoff *self = (MdHandoff *) object;
 
-  remove_files (self);
   g_clear_pointer (&self->draft, md_draft_free);
   g_clear_pointer (&self->parent_window, g_free);
   g_clear_pointer (&self->directory, g_free);
+  g_clear_pointer (&self->saved_directory, g_free);
   g_clear_pointer (&self->attachment_paths, g_ptr_array_unref);
   g_clear_pointer (&self->eml_path, g_free);
 
@@ -983,7 +1052,28 @@ md_handoff_get_directory (MdHandoff *self)
 {
   g_return_val_if_fail (MD_IS_HANDOFF (self), NULL);
 
-  return self->directory;
+  return self->saved_directory != NULL ? self->saved_directory : self->directory;
+}
+
+const char *
+md_handoff_get_saved_directory (MdHandoff *self)
+{
+  g_return_val_if_fail (MD_IS_HANDOFF (self), NULL);
+
+  return self->saved_directory;
+}
+
+void
+md_handoff_remove_temporary_files (void)
+{
+  g_autoptr(GPtrArray) directories = NULL;
+
+  G_LOCK (temporary);
+  directories = g_steal_pointer (&temporary_directories);
+  G_UNLOCK (temporary);
+
+  for (guint i = 0; directories != NULL && i < directories->len; i++)
+    remove_tree (g_ptr_array_index (directories, i));
 }
 
 const char *

@@ -29,9 +29,13 @@ typedef enum
 #define MD_TYPE_HANDOFF (md_handoff_get_type ())
 G_DECLARE_FINAL_TYPE (MdHandoff, md_handoff, MD, HANDOFF, GObject)
 
-/* The hand-off owns a private temporary directory (mode 0700) for the
- * attachments and the .eml; it is removed when the object is finalized, so
- * keep the object alive while the mail client may still read the files. */
+/* Files a mail client is given (portal, xdg-email) go to a private
+ * temporary directory (0700); they outlive the hand-off object — a mail
+ * client may read them long after it returned — and are removed by
+ * md_handoff_remove_temporary_files() when the application exits.
+ * Files the user is told about (the .eml fallback, the attachments to add by
+ * hand after mailto:) are saved in a folder of their own under
+ * $XDG_DATA_HOME/maildoctor/requests/ that MailDoctor never removes. */
 MdHandoff       *md_handoff_new                  (const MdDraft        *draft);
 /* Which methods to try (default MD_HANDOFF_METHOD_ALL). */
 void             md_handoff_set_methods          (MdHandoff            *self,
@@ -50,8 +54,16 @@ MdHandoffMethod  md_handoff_run_finish           (MdHandoff            *self,
                                                   GError              **error);
 const MdDraft   *md_handoff_get_draft            (MdHandoff            *self);
 /* The directory and files written for the hand-off (attachments, .eml);
- * NULL before they are needed. */
+ * NULL before they are needed. The directory is the saved folder when there
+ * is one (what to show the user), else the temporary one. */
 const char      *md_handoff_get_directory        (MdHandoff            *self);
+/* The folder under the user's data dir holding the .eml or the attachments
+ * the user must add by hand (after an EML or MAILTO hand-off); never
+ * removed by MailDoctor. NULL when nothing was saved for the user. */
+const char      *md_handoff_get_saved_directory  (MdHandoff            *self);
+/* Removes the temporary hand-off files of this process. Call it once, when
+ * the application exits (not earlier: a mail client may still read them). */
+void             md_handoff_remove_temporary_files (void);
 const char      *md_handoff_get_eml_path         (MdHandoff            *self);
 GStrv            md_handoff_get_attachment_paths (MdHandoff            *self);
 /* The mailto: URI the MAILTO method opened (or would open). */

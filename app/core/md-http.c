@@ -83,6 +83,7 @@ typedef struct
   gboolean              timed_out;
   GTlsCertificateFlags  tls_errors;
   gboolean              tls_checked;
+  gboolean              first_hop_public;  /* public_redirects_only: where the first hop went */
 } FetchData;
 
 static void
@@ -519,6 +520,27 @@ handle_redirect (GTask   *task,
       return TRUE;
     }
 
+  if (data->options.public_redirects_only && g_hostname_is_ip_address (g_uri_get_host (next)))
+    {
+      g_autofree char *bare = g_strdup (g_uri_get_host (next));
+      g_autoptr(GInetAddress) address = NULL;
+
+      /* GUri keeps IPv6 literals without brackets; a zone ("%eth0") is
+       * link-local anyway. */
+      g_strdelimit (bare, "%", '\0');
+      address = g_inet_address_new_from_string (bare);
+      if (address == NULL || !md_http_address_is_public (address))
+        {
+          g_set_error (error, MD_HTTP_ERROR, MD_HTTP_ERROR_REDIRECT_REFUSED,
+                       /* Translators: the first %s is a host name, the second the redirect
+                        * target URL */
+                       _("%s redirects to a private or special-purpose address (%s), which is "
+                         "not followed here"),
+                       g_uri_get_host (data->uri), location);
+          return TRUE;
+        }
+    }
+
   if (data->options.redirects == MD_HTTP_REDIRECT_SAME_SITE &&
       !md_http_is_same_site (g_uri_get_host (data->uri), g_uri_get_host (next)))
     {
@@ -587,6 +609,30 @@ send_cb (GObject      *object,
           g_error_free (error);
         }
       return;
+    }
+
+  /* A name a redirect led to must not land on a private address when the
+   * site itself is public (the server cannot steer us into the user's own
+   * network): judged on the address the connection really went to. */
+  if (data->options.public_redirects_only)
+    {
+      GSocketAddress *remote = soup_message_get_remote_address (data->message);
+      gboolean is_public = TRUE;
+
+      if (G_IS_INET_SOCKET_ADDRESS (remote))
+        is_public = md_http_address_is_public (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+      if (data->redirects->len == 0)
+        data->first_hop_public = is_public;
+      else if (data->first_hop_public && !is_public)
+        {
+          g_task_return_new_error (task, MD_HTTP_ERROR, MD_HTTP_ERROR_REDIRECT_REFUSED,
+                                   /* Translators: %s is a host name */
+                                   _("A redirect led to %s, a private or special-purpose "
+                                     "address, which is not followed here"),
+                                   g_uri_get_host (data->uri));
+          return;
+        }
     }
 
   status = soup_message_get_status (data->message);
@@ -771,4 +817,45 @@ md_http_fetch_finish (MdHttp        *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+md_http_address_is_public (GInetAddress *address)
+{
+  const guint8 *b;
+
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
+
+  if (g_inet_address_get_is_any (address) || g_inet_address_get_is_loopback (address) ||
+      g_inet_address_get_is_link_local (address) || g_inet_address_get_is_site_local (address) ||
+      g_inet_address_get_is_multicast (address))
+    return FALSE;
+
+  b = g_inet_address_to_bytes (address);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+    {
+      /* RFC 6890's special-purpose blocks that GLib does not name. */
+      return !(b[0] == 0 ||                                   /* 0.0.0.0/8 */
+               (b[0] == 100 && (b[1] & 0xc0) == 64) ||        /* 100.64.0.0/10 shared */
+               (b[0] == 192 && b[1] == 0 && b[2] == 0) ||     /* 192.0.0.0/24 */
+               (b[0] == 192 && b[1] == 0 && b[2] == 2) ||     /* TEST-NET-1 */
+               (b[0] == 198 && (b[1] & 0xfe) == 18) ||        /* 198.18.0.0/15 */
+               (b[0] == 198 && b[1] == 51 && b[2] == 100) ||  /* TEST-NET-2 */
+               (b[0] == 203 && b[1] == 0 && b[2] == 113) ||   /* TEST-NET-3 */
+               b[0] >= 240);                                  /* reserved, broadcast */
+    }
+
+  /* IPv6: unique local fc00::/7, documentation 2001:db8::/32, and mapped
+   * IPv4 judged as the IPv4 address. */
+  if ((b[0] & 0xfe) == 0xfc || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8))
+    return FALSE;
+  if (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 &&
+      b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && b[10] == 0xff && b[11] == 0xff)
+    {
+      g_autoptr(GInetAddress) v4 = g_inet_address_new_from_bytes (b + 12, G_SOCKET_FAMILY_IPV4);
+
+      return md_http_address_is_public (v4);
+    }
+
+  return TRUE;
 }

@@ -59,6 +59,9 @@ typedef struct
   const char * const   *content_types;     /* accepted media types ("text/plain"), NULL: any */
   gboolean              any_status;        /* hand back 4xx/5xx answers instead of an error */
   gboolean              https_only;        /* refuse a redirect to plain http */
+  gboolean              public_redirects_only; /* refuse a redirect to a private or special
+                                                * address (an IP literal, or a name that
+                                                * connects there when the first hop was public) */
 } MdHttpRequestOptions;
 
 typedef struct
@@ -112,5 +115,9 @@ char           *md_http_registrable_domain      (const char                 *hos
                                                  GError                    **error);
 gboolean        md_http_is_same_site            (const char                 *host_a,
                                                  const char                 *host_b);
+
+/* FALSE for loopback, private, link-local, shared, documentation,
+ * multicast and reserved addresses (RFC 6890), IPv4 and IPv6. */
+gboolean md_http_address_is_public (GInetAddress *address);
 
 G_END_DECLS

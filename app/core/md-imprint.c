@@ -844,6 +844,10 @@ home_page_cb (GObject      *object,
 
   result->imprint_url = g_uri_to_string_partial (target, G_URI_HIDE_FRAGMENT);
   options.redirects = MD_HTTP_REDIRECT_ANY;
+  /* The policy of MTA-STS and RDAP: a redirect only to https, and never
+   * from a public site into a private network. */
+  options.https_only = TRUE;
+  options.public_redirects_only = TRUE;
   options.max_size = SITE_MAX_SIZE;
   options.accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
   cancellable = g_task_get_cancellable (task);
@@ -883,6 +887,10 @@ try_next_site (GTask *task)
   /* Any redirect a browser would follow (example.de → www.example.com is
    * common): the reviewer at T-Online sees where it leads, and so do we. */
   options.redirects = MD_HTTP_REDIRECT_ANY;
+  /* The policy of MTA-STS and RDAP: a redirect only to https, and never
+   * from a public site into a private network. */
+  options.https_only = TRUE;
+  options.public_redirects_only = TRUE;
   options.max_size = SITE_MAX_SIZE;
   options.accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
   md_http_fetch_async (data->http, url, &options, g_task_get_cancellable (task),

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-knowledge.h"
+#include "md-link.h"
 
 #include <string.h>
 
@@ -804,55 +805,31 @@ facts_init (Facts             *facts,
   g_string_free (haystack, TRUE);
 }
 
-static gboolean
-host_in_domains (const char *host,
-                 GPtrArray  *domains)
-{
-  gsize host_len = strlen (host);
-
-  for (guint i = 0; i < domains->len; i++)
-    {
-      const char *domain = g_ptr_array_index (domains, i);
-      gsize domain_len = strlen (domain);
-
-      if (g_ascii_strcasecmp (host, domain) == 0)
-        return TRUE;
-      if (host_len > domain_len && host[host_len - domain_len - 1] == '.' &&
-          g_ascii_strcasecmp (host + host_len - domain_len, domain) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* The host of a URL as the rejection text gave it. Not GUri: relays and
- * NDR generators hand us URLs without a scheme ("www.spamhaus.org/query/ip/…")
- * or with characters GUri refuses, and all we need is the host name. */
+/* A link or address from the rejection text, checked by md-link (https
+ * only, no userinfo, no port but 443, the host on the channel's allow-list
+ * after IDNA normalisation; a plain dot-atom address in the channel's
+ * domains). Returns what the check gave back — the link shown is the link
+ * that opens — or NULL. */
 static char *
-url_host (const char *url)
-{
-  const char *start = strstr (url, "://");
-  const char *end;
-
-  start = start != NULL ? start + 3 : url;
-  end = start + strcspn (start, "/?#:");
-  if (end == start)
-    return NULL;
-
-  return g_strndup (start, end - start);
-}
-
-static const char *
 contact_for_channel (const MdRejection *rejection,
                      MdContactKind      kind,
                      GPtrArray         *domains)
 {
+  g_autoptr(GPtrArray) allowed = NULL;
+
   if (domains->len == 0 || rejection->contacts == NULL)
     return NULL;
+
+  allowed = g_ptr_array_new ();
+  for (guint i = 0; i < domains->len; i++)
+    g_ptr_array_add (allowed, g_ptr_array_index (domains, i));
+  g_ptr_array_add (allowed, NULL);
 
   for (guint i = 0; i < rejection->contacts->len; i++)
     {
       const MdContact *contact = g_ptr_array_index (rejection->contacts, i);
+      g_autoptr(GError) error = NULL;
+      char *checked;
 
       /* The rejected recipient is often quoted in the text (and may sit in
        * the receiver's own domain): it is never the place to write to. */
@@ -862,19 +839,26 @@ contact_for_channel (const MdRejection *rejection,
         continue;
 
       if (kind == MD_CONTACT_EMAIL)
-        {
-          const char *at = strrchr (contact->value, '@');
-
-          if (at != NULL && at[1] != '\0' && host_in_domains (at + 1, domains))
-            return contact->value;
-        }
+        checked = md_link_check_address (contact->value,
+                                         (const char * const *) allowed->pdata, &error);
       else
         {
-          g_autofree char *host = url_host (contact->value);
+          g_autofree char *url = NULL;
 
-          if (host != NULL && host_in_domains (host, domains))
-            return contact->value;
+          /* Receivers still print "http://" or no scheme at all for their
+           * own pages; on an allow-listed host the https page is the same. */
+          if (g_ascii_strncasecmp (contact->value, "http://", 7) == 0)
+            url = g_strconcat ("https://", contact->value + 7, NULL);
+          else if (strstr (contact->value, "://") == NULL)
+            url = g_strconcat ("https://", contact->value, NULL);
+          else
+            url = g_strdup (contact->value);
+          checked = md_link_check_url (url, (const char * const *) allowed->pdata, &error);
         }
+
+      if (checked != NULL)
+        return checked;
+      g_debug ("Not taken from the rejection: %s (%s)", contact->value, error->message);
     }
 
   return NULL;
@@ -1205,8 +1189,8 @@ md_knowledge_explain (MdKnowledge       *self,
 {
   const Entry *best = NULL;
   MdExplanation *explanation;
-  const char *address;
-  const char *url;
+  g_autofree char *address = NULL;
+  g_autofree char *url = NULL;
   Facts facts;
 
   g_return_val_if_fail (MD_IS_KNOWLEDGE (self), NULL);
@@ -1237,13 +1221,13 @@ md_knowledge_explain (MdKnowledge       *self,
   if (address != NULL)
     {
       g_free (explanation->channel_address);
-      explanation->channel_address = g_strdup (address);
+      explanation->channel_address = g_steal_pointer (&address);
     }
   url = contact_for_channel (rejection, MD_CONTACT_URL, best->url_domains);
   if (url != NULL)
     {
       g_free (explanation->channel_url);
-      explanation->channel_url = g_strdup (url);
+      explanation->channel_url = g_steal_pointer (&url);
     }
 
   return explanation;

@@ -11,6 +11,7 @@
 
 #include "md-application.h"
 #include "md-gui-resources.h"
+#include "md-handoff.h"
 #include "md-preferences-window.h"
 #include "md-window.h"
 
@@ -143,6 +144,17 @@ md_application_dispose (GObject *object)
 }
 
 static void
+md_application_shutdown (GApplication *app)
+{
+  /* The files given to a mail client live until now: it may read an
+   * attachment long after the hand-off returned. Saved requests the user
+   * was told about are elsewhere and stay. */
+  md_handoff_remove_temporary_files ();
+
+  G_APPLICATION_CLASS (md_application_parent_class)->shutdown (app);
+}
+
+static void
 md_application_class_init (MdApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -156,6 +168,7 @@ md_application_class_init (MdApplicationClass *klass)
 
   app_class->activate = md_application_activate;
   app_class->startup = md_application_startup;
+  app_class->shutdown = md_application_shutdown;
 }
 
 static void

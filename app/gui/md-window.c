@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-bounded-read.h"
 #include "md-case-view.h"
 #include "md-rejection-parser.h"
 #include "md-window.h"
@@ -428,7 +429,7 @@ file_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
+  bytes = md_file_read_bounded_finish (G_FILE (object), result, &error);
   if (bytes == NULL)
     {
       g_autofree char *message = NULL;
@@ -448,7 +449,10 @@ static void
 md_window_load_file (MdWindow *self,
                      GFile    *file)
 {
-  g_file_load_bytes_async (file, self->cancellable, file_loaded_cb, g_object_ref (self));
+  /* Chunk by chunk up to the bound: a huge file (or /dev/zero) is refused
+   * at the limit instead of filling the memory first. */
+  md_file_read_bounded_async (file, MAX_INPUT_SIZE, self->cancellable, file_loaded_cb,
+                              g_object_ref (self));
 }
 
 static void
