@@ -16,29 +16,6 @@
 #include "md-probe.h"
 #include "md-util.h"
 
-/* Control characters from a reply must not reach the terminal. */
-static char *
-printable (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_unichar (out, 0xfffd);
-          break;
-        }
-      if (g_unichar_iscntrl (c))
-        g_string_append_unichar (out, 0xfffd);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static int
 case_error (gint64      case_id,
             const char *message)
@@ -254,9 +231,9 @@ md_cli_probe_result (int    argc,
       g_print ("%s\n", summary);
       if (outcome->reply != NULL)
         {
-          g_autofree char *reply = printable (outcome->reply);
-          /* Translators: the receiver's reply, quoted */
-          g_print (_("Reply: %u %s\n"), outcome->smtp_code, reply);
+          /* Translators: the receiver's reply, quoted; md-cli.c's print
+           * handler escapes what it holds for the terminal. */
+          g_print (_("Reply: %u %s\n"), outcome->smtp_code, outcome->reply);
         }
       if (outcome->kind == MD_PROBE_OUTCOME_ACCEPTED)
         g_print ("%s\n", _("If mail is delivered again, mark the case as delisted."));
