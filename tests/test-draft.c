@@ -874,8 +874,10 @@ test_facts_from_checks (void)
         {
           g_autoptr(JsonObject) details = json_object_new ();
 
-          json_object_set_string_member (details, "name", "mail.example.org");
+          /* The draft cites the typed fact, never the details JSON. */
+          json_object_set_string_member (details, "name", "details.example.org");
           md_check_set_details (check, details);
+          md_check_set_fact (check, MD_CHECK_FACT_PTR_NAME, "mail.example.org");
         }
       g_list_store_append (store, check);
     }

@@ -116,60 +116,20 @@ md_draft_facts_add_ip (MdDraftFacts *facts,
     g_ptr_array_add (facts->extra_ips, g_strdup (ip));
 }
 
-static const char *
-details_string (JsonObject *details,
-                const char *member)
-{
-  JsonNode *node;
-
-  if (details == NULL || !json_object_has_member (details, member))
-    return NULL;
-  node = json_object_get_member (details, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-/* The value a request cites from a check, language-neutral: the SPF result,
- * the DMARC policy, the confirmed PTR name, the DKIM key, the imprint URL. */
+/* The value a request cites from a check (the SPF result, the DMARC policy,
+ * the PTR name, the DKIM key, the imprint URL, the network's owner): the
+ * typed fact the check set, never its details JSON, so that a check
+ * changing its details cannot change the mail. Each check sets the facts it
+ * decides, and one check decides one of them. */
 static char *
 fact_detail (MdCheck *check)
 {
-  JsonObject *details = md_check_get_details (check);
-  const char *id = md_check_get_id (check);
-
-  if (g_str_equal (id, "spf"))
-    return g_strdup (details_string (details, "result"));
-  if (g_str_equal (id, "dmarc"))
-    return g_strdup (details_string (details, "policy"));
-  if (g_str_equal (id, "rdns"))
+  for (guint i = 0; i < MD_CHECK_N_FACTS; i++)
     {
-      const char *name = details_string (details, "name");
+      const char *value = md_check_get_fact (check, i);
 
-      if (name == NULL && details != NULL && json_object_has_member (details, "ptr") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (details, "ptr")))
-        {
-          JsonArray *ptr = json_object_get_array_member (details, "ptr");
-
-          if (json_array_get_length (ptr) > 0)
-            name = json_array_get_string_element (ptr, 0);
-        }
-      return g_strdup (name);
-    }
-  if (g_str_equal (id, "imprint"))
-    return g_strdup (details_string (details, "imprint_url"));
-  if (g_str_has_prefix (id, "dkim/") && details != NULL && json_object_has_member (details, "key") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (details, "key")))
-    {
-      JsonObject *key = json_object_get_object_member (details, "key");
-      const char *type = details_string (key, "key_type");
-      gint64 bits = json_object_has_member (key, "key_bits") ? json_object_get_int_member (key, "key_bits") : 0;
-
-      if (type != NULL && g_str_equal (type, "rsa") && bits > 0)
-        return g_strdup_printf ("RSA %" G_GINT64_FORMAT, bits);
-      if (type != NULL && g_str_equal (type, "ed25519"))
-        return g_strdup ("Ed25519");
+      if (value != NULL)
+        return g_strdup (value);
     }
 
   return NULL;
