@@ -146,37 +146,37 @@ find_field (const MdDraft *draft,
   return NULL;
 }
 
+/* Not hard-wrapped: one paragraph is one line. Decided facts only: the DKIM
+ * check that could not decide is not in the mail. */
 static const char microsoft_body[] =
   "Hello,\n"
   "\n"
-  "mail from our server is rejected by Exchange Online Protection with the\n"
-  "error below. We ask you to investigate and to remove our sending IP\n"
-  "address from your block list.\n"
-  "\n"
-  "Sending IP address(es):\n"
-  "  203.0.113.7\n"
+  "Mail from our server is rejected by Exchange Online Protection with the error below. We ask "
+  "you to investigate and to remove 203.0.113.7 from your block list.\n"
   "\n"
   "The rejection, verbatim (also attached as rejection.txt):\n"
   "\n"
   SEED_TEXT "\n"
   "\n"
-  "About the sender:\n"
-  "  Organisation: Müller & Söhne GmbH\n"
-  "  Contact: Jörg Müller <joerg@example.org>\n"
-  "  Website: https://www.example.org/\n"
-  "  Mail we send: person-to-person business mail, no newsletters\n"
-  "  Typical volume: about 200 messages a day\n"
+  "About the sending server:\n"
+  "- Sending IP address: 203.0.113.7\n"
+  "- Sending domain: example.org\n"
+  "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n"
+  "- SPF: pass\n"
+  "- The public block list we checked does not list this IP address.\n"
   "\n"
-  "Current state of the sending server:\n"
-  "  - Reverse DNS: mail.example.org, forward-confirmed\n"
-  "  - SPF: pass\n"
-  "  - Blocklists checked: 1; listed on none\n"
+  "About the sender:\n"
+  "- Organisation: Müller & Söhne GmbH\n"
+  "- Contact: Jörg Müller <joerg@example.org>\n"
+  "- Website: https://www.example.org/\n"
+  "- Mail we send: person-to-person business mail, no newsletters\n"
+  "- Volume: about 200 messages a day\n"
   "\n"
   "What we have done to fix the cause:\n"
-  "  - Closed the open relay on port 587\n"
+  "- Closed the open relay on port 587\n"
   "\n"
-  "Please remove 203.0.113.7 from the block list, or let us\n"
-  "know what else you need from us. Thank you for your help.\n"
+  "Please remove 203.0.113.7 from the block list, or let us know what else you need from us. "
+  "Thank you for your help.\n"
   "\n"
   "Kind regards,\n"
   "Jörg Müller\n"
@@ -200,6 +200,7 @@ test_microsoft_mail (void)
   explanation.channel_kind = MD_CHANNEL_EMAIL;
   explanation.channel_id = (char *) "microsoft-delist-mail";
   explanation.channel_address = (char *) "delist@messaging.microsoft.com";
+  explanation.channel_cc = (char *) "delist@microsoft.com";
   explanation.channel_language = (char *) "en";
 
   draft = md_draft_new_for_rejection (r, &explanation, profile, facts, original, NULL, &error);
@@ -208,6 +209,7 @@ test_microsoft_mail (void)
   g_assert_cmpstr (draft->channel_id, ==, "microsoft-delist-mail");
   g_assert_cmpint (draft->channel_kind, ==, MD_CHANNEL_EMAIL);
   g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
   g_assert_null (draft->url);
   g_assert_cmpstr (draft->language, ==, "en");
   g_assert_cmpstr (draft->subject, ==, "Delist request for IP 203.0.113.7 (5.7.511)");
@@ -233,15 +235,15 @@ test_microsoft_mail (void)
                            "Do not send this from the blocked server: its mail to Microsoft is "
                            "rejected as well. Use a mailbox at another provider."));
   g_assert_true (strv_has (draft->warnings,
-                           "Microsoft says it answers within 48 hours. The first answer is often "
-                           "“Not qualified for mitigation”; reply to it and ask for an escalation "
-                           "(follow-up draft)."));
+                           "Microsoft says it answers within 48 hours with the next steps. If "
+                           "there is no answer, or the answer does not lift the block, use the "
+                           "follow-up draft and choose what Microsoft answered."));
   g_assert_true (strv_has (draft->warnings,
                            "An IP can be listed again soon after its removal while the cause is "
                            "still there. Fix the cause before you ask."));
   g_assert_true (strv_has (draft->warnings,
                            "Some checks could not decide (dkim/s1); the request leaves them out."));
-  g_assert_cmpuint (g_strv_length (draft->warnings), ==, 4);
+  g_assert_cmpuint (g_strv_length (draft->warnings), ==, 5);
 }
 
 /* Without a profile, facts or address in the explanation: no empty labels,
@@ -273,7 +275,12 @@ test_microsoft_mail_sparse (void)
   g_assert_null (strstr (draft->body, "N/A"));
   g_assert_null (strstr (draft->body, "{"));
   g_assert_nonnull (strstr (draft->body, "Please remove our IP address from the block list"));
-  g_assert_true (g_str_has_suffix (draft->body, "Kind regards,\n"));
+  /* Without a profile: the natural greeting, and no dangling sign-off. */
+  g_assert_true (g_str_has_prefix (draft->body, "Hello,\n\nMail from our server"));
+  g_assert_null (strstr (draft->body, "Kind regards"));
+  g_assert_true (g_str_has_suffix (draft->body, "Thank you for your help.\n"));
+  /* No documented address in the explanation: no copy. */
+  g_assert_null (draft->cc);
   /* Only rejection.txt: no bounce was imported. */
   g_assert_cmpuint (draft->attachments->len, ==, 1);
   g_assert_true (strv_has (draft->warnings,
@@ -377,6 +384,8 @@ test_outlook_form (void)
   MdExplanation explanation = { 0 };
   const MdDraftField *f;
 
+  g_strfreev (r->references);
+  r->references = g_strsplit ("S3150 DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com", " ", -1);
   md_draft_facts_add_ip (facts, "198.51.100.42");
   md_draft_facts_add_ip (facts, "198.51.100.43");
   md_draft_facts_add_check (facts, "spf", "problem", "SPF fails for example.org");
@@ -394,7 +403,13 @@ test_outlook_form (void)
   g_assert_cmpstr (draft->language, ==, "en");
   g_assert_cmpuint (draft->attachments->len, ==, 0);
 
-  g_assert_cmpuint (draft->fields->len, ==, 7);
+  /* 7 from the profile and the rejection, plus the issue title and the time
+   * zone the form asks for; nothing for what the profile does not say. */
+  g_assert_cmpuint (draft->fields->len, ==, 9);
+  g_assert_cmpstr (find_field (draft, "Issue title")->value, ==,
+                   "Mail from 198.51.100.42 blocked (S3150)");
+  g_assert_true (g_str_has_prefix (find_field (draft, "Time zone")->value, "(UTC"));
+  g_assert_null (find_field (draft, "Dedicated or shared IP"));
   g_assert_cmpstr (find_field (draft, "Contact name and mail address")->value, ==,
                    "Jörg Müller <joerg@example.org>");
   g_assert_cmpstr (find_field (draft, "Recipient domain")->value, ==, "outlook.com");
@@ -405,47 +420,57 @@ test_outlook_form (void)
   g_assert_cmpstr (find_field (draft, "Full error message")->value, ==, S3150_TEXT);
 
   g_assert_true (g_str_has_prefix (draft->body,
+                                   "Issue title: Mail from 198.51.100.42 blocked (S3150)\n"
                                    "Contact name and mail address: Jörg Müller <joerg@example.org>\n"
                                    "Organisation: Müller & Söhne GmbH\n"));
-  g_assert_nonnull (strstr (draft->body,
-                            "\nMail from 198.51.100.42; 198.51.100.43 to Outlook.com users is\n"
-                            "rejected (5.7.1).\n"
-                            "The server sends: person-to-person business mail, no newsletters.\n"
-                            "Typical volume: about 200 messages a day.\n"
-                            "Current state of the sending server:\n"
-                            "  - SPF: fail\n"
+  /* The S-code in the text; the failing SPF result only in the warnings. */
+  g_assert_true (g_str_has_suffix (draft->body,
+                            "\nMail from 198.51.100.42; 198.51.100.43 to Outlook.com users is "
+                            "rejected (5.7.1, S3150).\n"
+                            "We send: person-to-person business mail, no newsletters.\n"
+                            "Volume: about 200 messages a day.\n"
+                            "\n"
+                            "About the sending server:\n"
+                            "- Sending domain: example.org\n"
+                            "\n"
                             "Please review the block and lift it. Thank you.\n"));
+  g_assert_null (strstr (draft->body, "fail"));
   g_assert_true (strv_has (draft->warnings,
                            "The latest checks found problems (spf). Fix them first, or the "
                            "request is likely to be refused."));
 }
 
+/* The English description and the free-text volume of the profile stay out
+ * of the German mail; the German description goes in. */
 static const char tonline_body[] =
   "Sehr geehrte Damen und Herren,\n"
   "\n"
-  "unser Mailserver wird von den Mailservern der Telekom (T-Online)\n"
-  "abgewiesen. Wir bitten Sie, die Sperre zu prüfen und die IP-Adresse\n"
-  "freizugeben.\n"
+  "unser Mailserver wird von den Mailservern der Telekom (T-Online) abgewiesen. Wir bitten Sie, "
+  "die Sperre zu prüfen und die IP-Adresse 192.0.2.10 freizugeben.\n"
   "\n"
-  "Absendende IP-Adresse(n):\n"
-  "  192.0.2.10\n"
-  "\n"
-  "Die Rückweisung im Wortlaut (auch als rejection.txt angehängt):\n"
+  "Die Ablehnung im Wortlaut (auch als rejection.txt angehängt):\n"
   "\n"
   TONLINE_TEXT "\n"
   "\n"
+  "Zum absendenden Server:\n"
+  "- Absendende IP-Adresse: 192.0.2.10\n"
+  "- Absenderdomain: example.org\n"
+  "- Reverse-DNS (PTR): mail.example.org, vorwärts bestätigt\n"
+  "\n"
+  "Wie in Punkt 4.1 Ihrer Hinweise gefordert, führt der Reverse-DNS-Name der IP-Adresse zu "
+  "unserer Domain und zu unserem Impressum:\n"
+  "192.0.2.10 → mail.example.org → example.org → https://www.example.org/impressum\n"
+  "\n"
   "Angaben zum Betreiber:\n"
-  "  Organisation: Müller & Söhne GmbH\n"
-  "  Ansprechpartner: Jörg Müller <joerg@example.org>\n"
-  "  Website mit Impressum: https://www.example.org/\n"
-  "  Art der Mails: person-to-person business mail, no newsletters\n"
-  "  Übliches Volumen: about 200 messages a day\n"
+  "- Organisation: Müller & Söhne GmbH\n"
+  "- Ansprechpartner: Jörg Müller <joerg@example.org>\n"
+  "- Website mit Impressum: https://www.example.org/\n"
+  "- Art der Mails: geschäftliche Mails von Person zu Person, keine Newsletter\n"
   "\n"
   "Folgende Maßnahmen haben wir ergriffen:\n"
-  "  - PTR-Eintrag auf mail.example.org gesetzt\n"
+  "- PTR-Eintrag auf mail.example.org gesetzt\n"
   "\n"
-  "Für Rückfragen stehen wir Ihnen gern zur Verfügung. Vielen Dank für\n"
-  "Ihre Hilfe.\n"
+  "Für Rückfragen stehen wir Ihnen gern zur Verfügung. Vielen Dank für Ihre Hilfe.\n"
   "\n"
   "Mit freundlichen Grüßen\n"
   "Jörg Müller\n"
@@ -463,7 +488,13 @@ test_tonline (void)
   g_autoptr(GError) error = NULL;
   MdExplanation explanation = { 0 };
 
+  profile->description_de = g_strdup ("geschäftliche Mails von Person zu Person, keine Newsletter");
   md_draft_facts_add_remediation (facts, "PTR-Eintrag auf mail.example.org gesetzt");
+  md_draft_facts_add_check (facts, "rdns", "ok", "smtp: vorwärts bestätigt");
+  md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "imprint", "ok", "Impressum gefunden");
+  md_draft_facts_set_check_fact (facts, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
   explanation.channel_kind = MD_CHANNEL_EMAIL;
   explanation.channel_id = (char *) "t-online-mail";
   explanation.channel_address = (char *) "tosa@rx.t-online.de";
@@ -505,13 +536,19 @@ test_override (void)
   follow_up = md_draft_new_for_rejection (r, &explanation, NULL, NULL, NULL,
                                           "microsoft-follow-up", &error);
   g_assert_no_error (error);
-  g_assert_null (follow_up->recipient);
+  /* The follow-up goes to the documented address and, chosen without an
+   * answer, claims none. */
+  g_assert_cmpstr (follow_up->recipient, ==, "delist@microsoft.com");
+  g_assert_null (follow_up->cc);
   g_assert_cmpstr (follow_up->subject, ==, "203.0.113.7 still blocked: request for escalation");
-  g_assert_nonnull (strstr (follow_up->body, "You replied that 203.0.113.7 is not\n"
-                                             "qualified for mitigation"));
+  g_assert_true (g_str_has_prefix (follow_up->body,
+                                   "Hello,\n\nWe asked for the removal of 203.0.113.7 from your "
+                                   "block list. Mail from it is still rejected:\n\n"));
+  g_assert_null (strstr (follow_up->body, "qualified"));
+  g_assert_null (strstr (follow_up->body, "answer"));
   g_assert_true (strv_has (follow_up->warnings,
-                           "Send this as a reply to Microsoft’s answer, so that the ticket number "
-                           "stays in the subject."));
+                           "If Microsoft answered, send this as a reply to that answer instead, so "
+                           "that the ticket number stays in the subject."));
 
   tonline = md_draft_new_for_rejection (r, &explanation, NULL, NULL, NULL, "t-online-mail",
                                         &error);
@@ -560,7 +597,8 @@ test_all_channels (void)
   static const char *const expected[] = {
     "microsoft-delist-mail", "microsoft-delist-portal", "outlook-sender-form",
     "t-online-mail", "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form",
-    "microsoft-follow-up", NULL
+    "microsoft-follow-up", "apple-icloud-mail", "cloudmark-reset", "senderscore-removal",
+    "comcast-form", NULL
   };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) channels = md_draft_list_channels (&error);
@@ -893,9 +931,13 @@ test_facts_from_checks (void)
   g_assert_no_error (error);
   g_assert_cmpstr (((const MdDraftFact *) g_ptr_array_index (facts->checks, 0))->detail, ==,
                    "mail.example.org");
-  g_assert_nonnull (strstr (draft->body, "Current state of the sending server:\n"
-                                         "  - Reverse DNS: mail.example.org, forward-confirmed\n"
-                                         "  - Blocklists checked: 1; listed on: zen.spamhaus.org\n\n"));
+  /* The listing is a problem to fix, not a fact for the receiver: it is in
+   * the warnings, and "no list lists this IP" is not claimed either. */
+  g_assert_nonnull (strstr (draft->body, "About the sending server:\n"
+                                         "- Sending IP address: 203.0.113.7\n"
+                                         "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n\n"));
+  g_assert_null (strstr (draft->body, "zen.spamhaus.org"));
+  g_assert_null (strstr (draft->body, "block list we checked"));
   g_assert_null (strstr (draft->body, "timeout"));
   g_assert_true (strv_has (draft->warnings,
                            "The latest checks found problems (dnsbl/zen.spamhaus.org). Fix them "

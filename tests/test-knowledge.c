@@ -17,7 +17,8 @@
 
 static const char * const allowed_channel_ids[] = {
   "microsoft-delist-mail", "microsoft-delist-portal", "outlook-sender-form", "t-online-mail",
-  "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form", NULL,
+  "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form", "apple-icloud-mail",
+  "comcast-form", "cloudmark-reset", "senderscore-removal", NULL,
 };
 
 #define OUTLOOK_FORM "https://support.microsoft.com/supportrequestform/8ad563e3-288e-2a61-8122-3ba03d6b8d75"
@@ -187,12 +188,155 @@ static const MatchCase match_cases[] = {
     "421-4.7.0 [203.0.113.7] The IP address sending this message does not have a PTR record "
     "setup. gsmtp", NULL, NULL, NULL,
     "gmail-ptr", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
-  { "Gmail other 5.7.1",
+  /* Gmail 5.7.1 by its wording (support.google.com/a/answer/3726730): only
+   * "likely unsolicited" and "low reputation" get a form. */
+  { "Gmail 5.7.1 likely unsolicited",
     "google", NULL, 550, "5.7.1",
     "550-5.7.1 Our system has detected that this message is likely unsolicited mail. gsmtp",
     NULL, NULL, NULL,
+    "gmail-5.7.1-unsolicited", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 5.7.1 very low reputation of the sending domain",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message is likely suspicious due to the very low reputation of the sending "
+    "domain. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-unsolicited", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 5.7.1 recipient domain policy",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 The user or domain that you are sending to (or from) has a policy that prohibits "
+    "the email that you sent. Contact your domain administrator for assistance. gsmtp",
+    NULL, NULL, NULL,
+    "gmail-5.7.1-policy", MD_CHANNEL_RECIPIENT, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 RFC 5322 header fault",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message is not RFC 5322 compliant because it has duplicate headers. gsmtp",
+    NULL, NULL, NULL,
+    "gmail-5.7.1-headers", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 IPv6 PTR and authentication",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message does not meet IPv6 sending guidelines regarding PTR records and "
+    "authentication. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-ipv6", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 use your provider's relay",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 The IP you're using to send email is not authorized to send email directly to our "
+    "servers. Use the SMTP relay at your service provider instead. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-relay", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail other 5.7.1",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This email has been rate limited. gsmtp", NULL, NULL, NULL,
     "gmail-5.7.1", MD_CHANNEL_FORM, "gmail-form", NULL,
     "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  /* Gmail's sender-requirement codes (snapshot of 3726730, 2026-02-15). */
+  { "Gmail 4.7.23 PTR",
+    "google", NULL, 451, "4.7.23",
+    "451 4.7.23 The sending IP address for this message doesn't have a PTR record. gsmtp",
+    NULL, NULL, NULL, "gmail-ptr", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.27 SPF",
+    "google", NULL, 550, "5.7.27",
+    "550 5.7.27 Authentication results: SPF with ip-address = did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-4.7.27", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.28 blocked",
+    "google", NULL, 550, "5.7.28",
+    "550 5.7.28 There is an unusual rate of unsolicited email originating from your IP address. "
+    "gsmtp", NULL, NULL, NULL, "gmail-4.7.28", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 4.7.29 TLS",
+    "google", NULL, 421, "4.7.29", "421 4.7.29 Your email has been rate limited because you're "
+    "not using a TLS connection. gsmtp", NULL, NULL, NULL,
+    "gmail-tls", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.29 TLS",
+    "google", NULL, 550, "5.7.29", "550 5.7.29 This message was blocked because it wasn't sent "
+    "over a TLS connection. gsmtp", NULL, NULL, NULL,
+    "gmail-tls", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.30 DKIM",
+    "google", NULL, 421, "4.7.30", "421 4.7.30 Authentication results: DKIM = Did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-dkim", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.30 DKIM",
+    "google", NULL, 550, "5.7.30", "550 5.7.30 Authentication results: DKIM = did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-dkim", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.31 DMARC record (FAQ)",
+    "google", NULL, 421, "4.7.31", "421 4.7.31 Gmail requires all bulk email senders to add a "
+    "DMARC record to their sending domain. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.40 DMARC record",
+    "google", NULL, 421, "4.7.40", "421 4.7.40 Your email has been rate limited because the "
+    "sending domain doesn't have a DMARC record. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 550 5.7.40 DMARC record",
+    "google", NULL, 550, "5.7.40", "550 5.7.40 Gmail requires all bulk email senders to add a "
+    "DMARC record to their sending domain. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 504 5.7.40 is an authentication type, not DMARC",
+    "google", NULL, 504, "5.7.40", "504 5.7.40 Unrecognized authentication type. gsmtp",
+    NULL, NULL, NULL, "generic-5.7.x", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.32 alignment",
+    "google", NULL, 421, "4.7.32", "421 4.7.32 Your email has been rate limited because the From: "
+    "header (RFC5322) in this message isn't aligned. gsmtp", NULL, NULL, NULL,
+    "gmail-alignment", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.32 alignment",
+    "google", NULL, 550, "5.7.32", "550 5.7.32 Your email was blocked because the From: header "
+    "(RFC5322) in this message isn't aligned. gsmtp", NULL, NULL, NULL,
+    "gmail-alignment", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  /* Microsoft corrections (NDR table, ms.date 03/08/2024; 5.7.700-750 page). */
+  { "5.7.800 sender domain banned",
+    "microsoft", "exchange-online", 550, "5.7.800",
+    "550 5.7.800 Access denied, banned sender. AS(9200)", "AS(9200)", NULL, NULL,
+    "microsoft-5.7.800", MD_CHANNEL_RECIPIENT, NULL, NULL, NULL, NULL },
+  { "5.7.708 is the tenant's own outbound mail",
+    "microsoft", "exchange-online", 550, "5.7.708",
+    "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. "
+    "AS(8561)", "AS(8561)", NULL, NULL,
+    "microsoft-5.7.708", MD_CHANNEL_PORTAL, NULL, NULL, "https://admin.microsoft.com/", NULL },
+  /* Apple (support.apple.com 102322). */
+  { "Apple iCloud 5.7.1",
+    "apple", NULL, 554, "5.7.1",
+    "554 5.7.1 [CS01] Message rejected due to local policy. Please visit "
+    "https://support.apple.com/en-us/HT204137", "CS01", NULL,
+    "https://support.apple.com/en-us/HT204137",
+    "apple-icloud", MD_CHANNEL_EMAIL, "apple-icloud-mail", "icloudadmin@apple.com",
+    "https://support.apple.com/en-us/102322", "en" },
+  /* Comcast (postmaster.comcast.net/mail-error-codes.html). */
+  { "Comcast BL000000 own list",
+    "comcast", NULL, 554, NULL,
+    "554 resimta-ch2-18v.sys.comcast.net resimta-ch2-18v.sys.comcast.net 192.0.2.44 found on one "
+    "or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+    "BL000000", NULL, "http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+    "comcast-bl000000", MD_CHANNEL_FORM, "comcast-form", NULL,
+    "https://postmaster.comcast.net/block-removal-request.html", "en" },
+  { "Comcast BL000001 Spamhaus ZEN",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000001]", "BL000001", NULL, NULL,
+    "comcast-bl000001", MD_CHANNEL_PORTAL, "spamhaus-removal", NULL,
+    "https://check.spamhaus.org/", "en" },
+  { "Comcast BL000010 Cloudmark CSI",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000010]", "BL000010", NULL, NULL,
+    "comcast-bl000010", MD_CHANNEL_PORTAL, "cloudmark-reset", NULL,
+    "https://csi.cloudmark.com/en/reset/", "en" },
+  { "Comcast BL000100 Sender Score",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000100]", "BL000100", NULL, NULL,
+    "comcast-bl000100", MD_CHANNEL_PORTAL, "senderscore-removal", NULL,
+    "https://www.senderscore.org/", "en" },
+  { "Cloudmark CSI at another receiver",
+    NULL, NULL, 550, "5.3.2",
+    "550 5.3.2 system not accepting network messages 192.0.2.44 is listed on Cloudmark CSI-Global",
+    NULL, NULL, NULL,
+    "cloudmark-listed", MD_CHANNEL_PORTAL, "cloudmark-reset", NULL,
+    "https://csi.cloudmark.com/en/reset/", "en" },
+  { "Validity Sender Score RPBL at another receiver",
+    NULL, NULL, 550, "5.7.1",
+    "550 5.7.1 Rejected: 192.0.2.44 listed at bl.score.senderscore.com", NULL, NULL, NULL,
+    "senderscore-listed", MD_CHANNEL_PORTAL, "senderscore-removal", NULL,
+    "https://www.senderscore.org/", "en" },
+  { "Spamhaus SBL: the network owner resolves it",
+    NULL, NULL, 554, "5.7.1",
+    "554 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using sbl.spamhaus.org SBL",
+    NULL, NULL, NULL,
+    "spamhaus-sbl", MD_CHANNEL_PORTAL, "spamhaus-removal", NULL, "https://check.spamhaus.org/",
+    "en" },
   { "Yahoo TSS04: the error-code page is not the form",
     "yahoo", NULL, 421, "4.7.0",
     "421 4.7.0 [TSS04] Messages from 203.0.113.7 temporarily deferred due to unexpected volume "
@@ -445,9 +589,10 @@ test_json (void)
   g_assert_cmpuint (json_array_get_length (remedy), ==, g_strv_length (e->remedy));
   g_assert_cmpstr (json_array_get_string_element (remedy, 0), ==, e->remedy[0]);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "pitfalls")),
-                    ==, 4);
+                    ==, 8);
   channel = json_object_get_object_member (object, "channel");
-  g_assert_cmpuint (json_object_get_size (channel), ==, 4);
+  g_assert_cmpuint (json_object_get_size (channel), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (channel, "cc"), ==, "delist@microsoft.com");
   g_assert_cmpstr (json_object_get_string_member (channel, "kind"), ==, "email");
   g_assert_cmpstr (json_object_get_string_member (channel, "address"), ==,
                    "delist@messaging.microsoft.com");

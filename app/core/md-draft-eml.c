@@ -138,6 +138,8 @@ md_draft_to_eml (const MdDraft  *draft,
     }
   if (draft->recipient != NULL)
     g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO, NULL, draft->recipient);
+  if (draft->cc != NULL)
+    g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_CC, NULL, draft->cc);
 
   g_mime_message_set_subject (message, draft->subject != NULL ? draft->subject : "", "utf-8");
 

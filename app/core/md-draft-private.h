@@ -75,4 +75,15 @@ char           *md_draft_render             (const char  *text,
                                              GHashTable  *values,
                                              GError     **error);
 
+/* md-draft-facts.c: the decided facts, as the receiver reads them, into
+ * VALUES: "facts" (list), "domains", "rejected_at", "ptr", "helo", "hoster",
+ * "imprint_chain", "description", "volume", "ip_use". Returns the number of
+ * lines in "facts". */
+guint           md_draft_facts_fill_values  (const MdDraftFacts    *facts,
+                                             const MdSenderProfile *profile,
+                                             const char            *sender_domain,
+                                             const char            *blocked_ip,
+                                             const char            *language,
+                                             GHashTable            *values);
+
 G_END_DECLS

@@ -38,6 +38,9 @@ md_sender_profile_copy (const MdSenderProfile *profile)
   copy->website = g_strdup (profile->website);
   copy->description = g_strdup (profile->description);
   copy->daily_volume = g_strdup (profile->daily_volume);
+  copy->description_de = g_strdup (profile->description_de);
+  copy->ip_use = g_strdup (profile->ip_use);
+  copy->organisation_kind = g_strdup (profile->organisation_kind);
 
   return copy;
 }
@@ -54,6 +57,9 @@ md_sender_profile_free (MdSenderProfile *profile)
   g_free (profile->website);
   g_free (profile->description);
   g_free (profile->daily_volume);
+  g_free (profile->description_de);
+  g_free (profile->ip_use);
+  g_free (profile->organisation_kind);
   g_free (profile);
 }
 
@@ -97,6 +103,10 @@ md_sender_profile_new_from_settings (void)
   profile->website = settings_get_string (settings, schema, "sender-website");
   profile->description = settings_get_string (settings, schema, "sender-description");
   profile->daily_volume = settings_get_string (settings, schema, "sender-daily-volume");
+  /* Keys a newer schema may add; absent keys leave the fields unset. */
+  profile->description_de = settings_get_string (settings, schema, "sender-description-de");
+  profile->ip_use = settings_get_string (settings, schema, "sender-ip-use");
+  profile->organisation_kind = settings_get_string (settings, schema, "sender-organisation-kind");
 
   return profile;
 }

@@ -82,6 +82,7 @@ md_draft_copy (const MdDraft *draft)
   copy->channel_id = g_strdup (draft->channel_id);
   copy->channel_kind = draft->channel_kind;
   copy->recipient = g_strdup (draft->recipient);
+  copy->cc = g_strdup (draft->cc);
   copy->url = g_strdup (draft->url);
   copy->subject = g_strdup (draft->subject);
   copy->body = g_strdup (draft->body);
@@ -114,6 +115,7 @@ md_draft_free (MdDraft *draft)
 
   g_free (draft->channel_id);
   g_free (draft->recipient);
+  g_free (draft->cc);
   g_free (draft->url);
   g_free (draft->subject);
   g_free (draft->body);
@@ -264,87 +266,32 @@ md_draft_bytes_are_message (GBytes *bytes)
           g_mime_header_list_contains (headers, "Received"));
 }
 
-/* The state of the sending server, for the receiver: in the receiver's
- * language whatever the UI language, so built here from the checks' ids,
- * statuses and details rather than from their (translated) summaries. Like
- * the templates these phrases are text for the receiver, not UI text, so
- * gettext does not translate them. Results that could not be decided say
- * nothing about the server and stay out; so do the recipient's MX, the
- * resolver and the IP's owner, which are not the sender's to fix. */
-static void
-describe_facts (GPtrArray          *lines,
-                const MdDraftFacts *facts,
-                const char         *language)
+/* Outlook.com's S-code ("S3150") from the rejection's references. */
+static const char *
+find_s_code (const MdRejection *rejection)
 {
-  gboolean de = g_strcmp0 (language, "de") == 0;
-  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
-  guint n_lists = 0;
-
-  for (guint i = 0; i < facts->checks->len; i++)
+  for (guint i = 0; rejection->references != NULL && rejection->references[i] != NULL; i++)
     {
-      const MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
-      const char *id = fact->id;
-      const char *status = fact->status;
-      const char *detail = fact->detail;
-      gboolean ok = g_str_equal (status, "ok");
-      gboolean warning = g_str_equal (status, "warning");
-      gboolean problem = g_str_equal (status, "problem");
+      const char *ref = rejection->references[i];
+      gsize len = strlen (ref);
+      gboolean digits = len >= 2 && len <= 8 && ref[0] == 'S';
 
-      if (!ok && !warning && !problem && !g_str_equal (status, "info"))
-        continue;
-
-      if (g_str_has_prefix (id, "dnsbl/"))
-        {
-          n_lists++;
-          if (problem)
-            g_ptr_array_add (listed, (gpointer) (id + strlen ("dnsbl/")));
-        }
-      else if (g_str_equal (id, "spf") && detail != NULL)
-        g_ptr_array_add (lines, g_strdup_printf ("SPF: %s", detail));
-      else if (g_str_equal (id, "dmarc"))
-        g_ptr_array_add (lines, detail != NULL ? g_strdup_printf ("DMARC: p=%s", detail)
-                                : g_strdup (de ? "DMARC: kein Eintrag" : "DMARC: no record"));
-      else if (g_str_has_prefix (id, "dkim/") && !g_str_equal (id, "dkim/*") && (ok || warning))
-        g_ptr_array_add (lines, g_strdup_printf (de ? "DKIM (Selektor %s): gültiger Schlüssel%s%s"
-                                                    : "DKIM (selector %s): valid key%s%s",
-                                                 id + strlen ("dkim/"), detail ? ", " : "",
-                                                 detail ? detail : ""));
-      else if (g_str_equal (id, "rdns") && ok && detail != NULL)
-        g_ptr_array_add (lines, g_strdup_printf (de ? "Reverse-DNS: %s, vorwärts bestätigt"
-                                                    : "Reverse DNS: %s, forward-confirmed", detail));
-      else if (g_str_equal (id, "rdns") && warning && detail != NULL)
-        g_ptr_array_add (lines, g_strdup_printf (de ? "Reverse-DNS: %s" : "Reverse DNS: %s",
-                                                 detail));
-      else if (g_str_equal (id, "helo") && ok)
-        g_ptr_array_add (lines, g_strdup (de ? "Der HELO-Name passt zum Reverse-DNS."
-                                             : "The HELO name matches the reverse DNS."));
-      else if (g_str_equal (id, "mta-sts") && ok)
-        g_ptr_array_add (lines, g_strdup (de ? "MTA-STS: Richtlinie veröffentlicht"
-                                             : "MTA-STS: policy published"));
-      else if (g_str_equal (id, "tls-rpt") && ok)
-        g_ptr_array_add (lines, g_strdup (de ? "TLS-RPT: Eintrag veröffentlicht"
-                                             : "TLS-RPT: record published"));
-      else if (g_str_equal (id, "imprint") && ok && detail != NULL)
-        g_ptr_array_add (lines, g_strdup_printf (de ? "Impressum: %s"
-                                                    : "Imprint with contact details: %s", detail));
+      for (gsize j = 1; digits && j < len; j++)
+        digits = g_ascii_isdigit (ref[j]);
+      if (digits)
+        return ref;
     }
 
-  if (listed->len > 0)
-    {
-      g_autofree char *zones = NULL;
+  return NULL;
+}
 
-      g_ptr_array_add (listed, NULL);
-      zones = g_strjoinv (", ", (char **) listed->pdata);
-      g_ptr_array_add (lines, g_strdup_printf (de ? "Geprüfte Sperrlisten: %u; gelistet auf: %s"
-                                                  : "Blocklists checked: %u; listed on: %s",
-                                               n_lists, zones));
-    }
-  else if (n_lists > 0)
-    {
-      g_ptr_array_add (lines, g_strdup_printf (de ? "Geprüfte Sperrlisten: %u; auf keiner gelistet"
-                                                  : "Blocklists checked: %u; listed on none",
-                                               n_lists));
-    }
+/* The sender's time zone as the Outlook.com form lists them: "(UTC+01:00)". */
+static char *
+local_time_zone (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "(UTC%:z)");
 }
 
 static GHashTable *
@@ -353,11 +300,11 @@ build_values (const MdRejection     *rejection,
               const MdDraftFacts    *facts,
               GBytes                *original_eml,
               const char            *url,
-              const char            *language)
+              const char            *language,
+              MdFollowUpAnswer       answer)
 {
   GHashTable *values = md_draft_values_new ();
   g_autoptr(GPtrArray) ips = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *ips_joined = NULL;
   g_autofree char *status_code = NULL;
@@ -366,6 +313,9 @@ build_values (const MdRejection     *rejection,
   g_autofree char *sender_domain = NULL;
   g_autofree char *bounce_address = NULL;
   g_autofree char *recipient_domain = NULL;
+  g_autofree char *time_zone = NULL;
+  g_autofree char *issue_title = NULL;
+  guint n_facts;
   const char *name = profile != NULL ? profile->name : NULL;
   const char *email = profile != NULL ? profile->email : NULL;
 
@@ -385,9 +335,6 @@ build_values (const MdRejection     *rejection,
   g_ptr_array_add (ips, NULL);
   ips_joined = g_strjoinv ("; ", (char **) ips->pdata);
   g_ptr_array_remove_index (ips, ips->len - 1);
-
-  if (facts != NULL)
-    describe_facts (checks, facts, language);
 
   if (facts != NULL)
     for (guint i = 0; i < facts->remediation->len; i++)
@@ -418,6 +365,16 @@ build_values (const MdRejection     *rejection,
 
   recipient_domain = md_address_get_domain (rejection->recipient);
 
+  time_zone = local_time_zone ();
+  {
+    const char *s_code = find_s_code (rejection);
+
+    issue_title = g_strdup_printf ("Mail from %s blocked%s%s%s",
+                                   !is_empty (rejection->blocked_ip) ? rejection->blocked_ip :
+                                   "our mail server", s_code != NULL ? " (" : "",
+                                   s_code != NULL ? s_code : "", s_code != NULL ? ")" : "");
+  }
+
   md_draft_values_set_string (values, "ip", rejection->blocked_ip);
   md_draft_values_set_list (values, "ips", ips);
   md_draft_values_set_string (values, "ips_joined", ips_joined);
@@ -432,18 +389,43 @@ build_values (const MdRejection     *rejection,
   md_draft_values_set_string (values, "organisation", profile != NULL ? profile->organisation : NULL);
   md_draft_values_set_string (values, "email", email);
   md_draft_values_set_string (values, "website", profile != NULL ? profile->website : NULL);
-  md_draft_values_set_string (values, "description", profile != NULL ? profile->description : NULL);
-  md_draft_values_set_string (values, "volume", profile != NULL ? profile->daily_volume : NULL);
   md_draft_values_set_string (values, "contact", contact);
   md_draft_values_set_string (values, "sender_domain", sender_domain);
+  n_facts = md_draft_facts_fill_values (facts, profile, sender_domain, rejection->blocked_ip,
+                                        language, values);
+  md_draft_values_set_string (values, "server", ips->len > 0 || n_facts > 0 ? "yes" : NULL);
+  md_draft_values_set_string (values, "identity",
+                              (ips->len > 0 || (profile != NULL && !is_empty (profile->organisation)) ||
+                               md_draft_values_lookup (values, "domains") != NULL ||
+                               md_draft_values_lookup (values, "rejected_at") != NULL) ? "yes" : NULL);
+  md_draft_values_set_string (values, "answer_known",
+                              answer != MD_FOLLOW_UP_ANSWER_UNKNOWN ? "yes" : NULL);
   md_draft_values_set_string (values, "profile",
               (profile != NULL &&
                (!is_empty (profile->organisation) || contact != NULL ||
-                !is_empty (profile->website) || !is_empty (profile->description) ||
-                !is_empty (profile->daily_volume))) ? "yes" : NULL);
-  md_draft_values_set_list (values, "checks", checks);
+                !is_empty (profile->website) ||
+                md_draft_values_lookup (values, "description") != NULL ||
+                md_draft_values_lookup (values, "volume") != NULL)) ? "yes" : NULL);
+  /* The sign-off only when there is a name to sign with: no dangling
+   * "Kind regards,". */
+  md_draft_values_set_string (values, "signature",
+              (!is_empty (name) || (profile != NULL && !is_empty (profile->organisation))) ?
+              "yes" : NULL);
   md_draft_values_set_list (values, "steps", steps);
   md_draft_values_set_string (values, "url", url);
+  md_draft_values_set_string (values, "s_code", find_s_code (rejection));
+  md_draft_values_set_string (values, "organisation_kind",
+                              profile != NULL ? profile->organisation_kind : NULL);
+  md_draft_values_set_string (values, "time_zone", time_zone);
+  md_draft_values_set_string (values, "issue_title", issue_title);
+  for (guint i = 1; i < MD_FOLLOW_UP_N_ANSWERS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("answer_%s", md_follow_up_answer_to_string (i));
+
+      /* Keys are static in the table: intern them. */
+      g_strdelimit (key, "-", '_');
+      md_draft_values_set_string (values, g_intern_string (key), answer == i ? "yes" : NULL);
+    }
 
   return values;
 }
@@ -523,14 +505,62 @@ add_fact_warnings (GStrvBuilder          *warnings,
                         _("The sender details are missing: add your name, organisation, mail address and website."));
 }
 
-MdDraft *
-md_draft_new_for_rejection (const MdRejection      *rejection,
-                            const MdExplanation    *explanation,
-                            const MdSenderProfile  *profile,
-                            const MdDraftFacts     *facts,
-                            GBytes                 *original_eml,
-                            const char             *channel_override,
-                            GError                **error)
+static const struct
+{
+  const char *id;
+  const char *label;
+} follow_up_answers[] = {
+  [MD_FOLLOW_UP_ANSWER_UNKNOWN] = { "unknown", N_("I do not know yet") },
+  [MD_FOLLOW_UP_ANSWER_NONE] = { "none", N_("No answer after 48 hours") },
+  [MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED] = { "not-qualified", N_("“Not qualified for mitigation”") },
+  [MD_FOLLOW_UP_ANSWER_NOTHING_FOUND] = { "nothing-found", N_("“We found nothing on our side”") },
+  [MD_FOLLOW_UP_ANSWER_ACKNOWLEDGED] = { "acknowledged", N_("Only an automatic acknowledgement") },
+  [MD_FOLLOW_UP_ANSWER_BOUNCED] = { "bounced", N_("The request itself bounced") },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (follow_up_answers) == MD_FOLLOW_UP_N_ANSWERS);
+
+const char *
+md_follow_up_answer_to_string (MdFollowUpAnswer answer)
+{
+  g_return_val_if_fail (answer < MD_FOLLOW_UP_N_ANSWERS, NULL);
+
+  return follow_up_answers[answer].id;
+}
+
+gboolean
+md_follow_up_answer_from_string (const char       *text,
+                                 MdFollowUpAnswer *answer)
+{
+  g_return_val_if_fail (answer != NULL, FALSE);
+
+  for (guint i = 0; i < MD_FOLLOW_UP_N_ANSWERS; i++)
+    if (g_strcmp0 (text, follow_up_answers[i].id) == 0)
+      {
+        *answer = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+md_follow_up_answer_get_label (MdFollowUpAnswer answer)
+{
+  g_return_val_if_fail (answer < MD_FOLLOW_UP_N_ANSWERS, NULL);
+
+  return _(follow_up_answers[answer].label);
+}
+
+static MdDraft *
+draft_build (const MdRejection      *rejection,
+             const MdExplanation    *explanation,
+             const MdSenderProfile  *profile,
+             const MdDraftFacts     *facts,
+             GBytes                 *original_eml,
+             const char             *channel_override,
+             MdFollowUpAnswer        answer,
+             GError                **error)
 {
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(GHashTable) values = NULL;
@@ -595,13 +625,18 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
         url = t->url;
     }
 
-  values = build_values (rejection, profile, facts, original_eml, url, t->language);
+  values = build_values (rejection, profile, facts, original_eml, url, t->language, answer);
 
   draft = md_draft_new ();
   draft->channel_id = g_strdup (t->id);
   draft->channel_kind = t->kind;
   draft->language = g_strdup (t->language);
   draft->recipient = g_strdup (recipient);
+  /* The documented address in copy (knowledge.xml <cc>) when the request
+   * goes to the address the rejection names. */
+  if (recipient != NULL && same_channel && !is_empty (explanation->channel_cc) &&
+      g_ascii_strcasecmp (recipient, explanation->channel_cc) != 0)
+    draft->cc = g_strdup (explanation->channel_cc);
   draft->url = g_strdup (url);
   if (profile != NULL)
     {
@@ -699,4 +734,37 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
   draft->warnings = g_strv_builder_end (warnings);
 
   return g_steal_pointer (&draft);
+}
+
+MdDraft *
+md_draft_new_for_rejection (const MdRejection      *rejection,
+                            const MdExplanation    *explanation,
+                            const MdSenderProfile  *profile,
+                            const MdDraftFacts     *facts,
+                            GBytes                 *original_eml,
+                            const char             *channel_override,
+                            GError                **error)
+{
+  g_return_val_if_fail (rejection != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return draft_build (rejection, explanation, profile, facts, original_eml, channel_override,
+                      MD_FOLLOW_UP_ANSWER_UNKNOWN, error);
+}
+
+MdDraft *
+md_draft_new_follow_up (const MdRejection      *rejection,
+                        const MdExplanation    *explanation,
+                        const MdSenderProfile  *profile,
+                        const MdDraftFacts     *facts,
+                        GBytes                 *original_eml,
+                        MdFollowUpAnswer        answer,
+                        GError                **error)
+{
+  g_return_val_if_fail (rejection != NULL, NULL);
+  g_return_val_if_fail (answer < MD_FOLLOW_UP_N_ANSWERS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return draft_build (rejection, explanation, profile, facts, original_eml,
+                      "microsoft-follow-up", answer, error);
 }
