@@ -12,6 +12,7 @@
 #include <locale.h>
 
 #include "md-knowledge.h"
+#include "md-receivers.h"
 #include "md-rejection.h"
 #include "md-util.h"
 
@@ -864,6 +865,148 @@ test_translations (void)
   g_rmdir (tmp);
 }
 
+static gboolean
+strv_contains_text (char       **strv,
+                    const char  *needle)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (strstr (strv[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static MdExplanation *
+explain_case (const char *name)
+{
+  g_autoptr(MdRejection) rejection = rejection_from_case (find_case (name));
+
+  return md_knowledge_explain (md_knowledge_get_default (), rejection);
+}
+
+/* Microsoft's NDR table (2024) and its delist pages name delist@microsoft.com;
+ * rejections name delist@messaging.microsoft.com. The request goes to the
+ * rejection's address with the documented one in copy, never twice the same. */
+static void
+test_microsoft_delist_addresses (void)
+{
+  g_autoptr(MdExplanation) seed = explain_case ("seed 5.7.511, address from the text");
+  g_autoptr(MdExplanation) bare = explain_case ("5.7.511 without a contact: the current documented address");
+  g_autoptr(MdExplanation) blocklist1 = explain_case ("5.7.1 Blocklist 1");
+  g_autoptr(MdExplanation) lookup = md_knowledge_lookup (md_knowledge_get_default (),
+                                                         "microsoft-5.7.511");
+
+  g_assert_cmpstr (seed->channel_address, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (seed->channel_cc, ==, "delist@microsoft.com");
+  g_assert_cmpstr (bare->channel_address, ==, "delist@microsoft.com");
+  g_assert_null (bare->channel_cc);
+  g_assert_cmpstr (lookup->channel_address, ==, "delist@microsoft.com");
+  g_assert_null (lookup->channel_cc);
+  g_assert_cmpstr (blocklist1->channel_address, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (blocklist1->channel_cc, ==, "delist@microsoft.com");
+
+  /* Why, in the pitfalls; and the traps of the motivating case. */
+  g_assert_true (strv_contains_text (seed->pitfalls, "with delist@microsoft.com in copy"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "If the request bounces, send the follow-up "
+                                                     "to delist@microsoft.com."));
+  g_assert_true (strv_contains_text (seed->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "\"Not qualified for mitigation\" is not an "
+                                                     "answer to a 5.7.511 request"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "If delist@ has not answered after 48 hours"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "another IP or your provider's smarthost"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "not the number of your network (ASN)"));
+  g_assert_nonnull (strstr (seed->source, "ms.date 03/08/2024"));
+  g_assert_nonnull (strstr (seed->source, "#9449"));
+}
+
+/* 5.7.800 is first-party now; 5.7.708 is the tenant's own outbound mail. */
+static void
+test_microsoft_corrections (void)
+{
+  g_autoptr(MdExplanation) banned = explain_case ("5.7.800 sender domain banned");
+  g_autoptr(MdExplanation) tenant = explain_case ("5.7.708 is the tenant's own outbound mail");
+
+  g_assert_nonnull (strstr (banned->meaning, "the EHLO name, the envelope sender or the From "
+                                             "domain"));
+  g_assert_nonnull (strstr (banned->meaning, "contact Microsoft support"));
+  g_assert_null (strstr (banned->meaning, "Unconfirmed"));
+  g_assert_nonnull (strstr (banned->source, "The EHLO, P1, or P2 sender domain of this message "
+                                            "has been banned due to detected spam activity."));
+  g_assert_null (strstr (banned->source, "relaymetry"));
+  g_assert_true (strv_contains_text (banned->pitfalls, "AS(1410)"));
+
+  g_assert_cmpstr (tenant->title, ==, "Microsoft 365: your tenant's outgoing mail refused (5.7.708)");
+  g_assert_nonnull (strstr (tenant->meaning, "out of your own Microsoft 365 tenant"));
+  g_assert_nonnull (strstr (tenant->meaning, "No remote receiver is involved"));
+  g_assert_nonnull (strstr (tenant->cause, "often a trial tenant"));
+  g_assert_nonnull (strstr (tenant->remedy[0], "ask for an exception"));
+  g_assert_null (tenant->channel_id);
+}
+
+/* Gmail's 5.7.1 by its wording, and the sender-requirement codes. */
+static void
+test_gmail_codes (void)
+{
+  g_autoptr(MdExplanation) other = explain_case ("Gmail other 5.7.1");
+  g_autoptr(MdExplanation) tls = explain_case ("Gmail 5.7.29 TLS");
+  g_autoptr(MdExplanation) dmarc = explain_case ("Gmail 4.7.31 DMARC record (FAQ)");
+
+  g_assert_nonnull (strstr (other->meaning, "several causes"));
+  g_assert_true (strv_contains_text (tls->pitfalls, "Since November 2025"));
+  g_assert_nonnull (strstr (tls->source, "snapshot 2026-02-15"));
+  g_assert_true (strv_contains_text (dmarc->pitfalls, "4.7.31"));
+  g_assert_nonnull (strstr (dmarc->source, "Starting November 2025"));
+}
+
+/* Apple, Comcast, Cloudmark, Validity and Spamhaus SBL/PBL: what the
+ * operators' own pages say, and "unconfirmed" where they are not read. */
+static void
+test_receivers_and_lists (void)
+{
+  g_autoptr(MdExplanation) apple = explain_case ("Apple iCloud 5.7.1");
+  g_autoptr(MdExplanation) comcast = explain_case ("Comcast BL000000 own list");
+  g_autoptr(MdExplanation) cloudmark = explain_case ("Cloudmark CSI at another receiver");
+  g_autoptr(MdExplanation) validity = explain_case ("Validity Sender Score RPBL at another receiver");
+  g_autoptr(MdExplanation) sbl = explain_case ("Spamhaus SBL: the network owner resolves it");
+  g_autoptr(MdExplanation) pbl = md_knowledge_lookup (md_knowledge_get_default (), "spamhaus-pbl");
+
+  g_assert_nonnull (strstr (apple->source, "support.apple.com/en-us/102322"));
+  g_assert_nonnull (strstr (apple->remedy[1], "company name, mail domain, the sending IPs, the "
+                                              "SMTP errors and when the problem started"));
+  g_assert_nonnull (strstr (comcast->source, "postmaster.comcast.net/mail-error-codes.html"));
+  g_assert_true (strv_contains_text (comcast->pitfalls, "Unconfirmed"));
+  g_assert_nonnull (strstr (cloudmark->source, "csi.cloudmark.com/reasons-admin.php"));
+  g_assert_nonnull (cloudmark->response_time);
+  g_assert_nonnull (strstr (validity->meaning, "Unconfirmed"));
+  g_assert_nonnull (strstr (sbl->source, "spamhaus.org/sbl/delistingprocedure/"));
+  g_assert_true (strv_contains_text (sbl->pitfalls, "only at the request of the ISP that owns "
+                                                    "the IP"));
+  g_assert_true (strv_contains_text (pbl->pitfalls, "cannot be removed by the sender"));
+}
+
+/* receivers.xml: Microsoft 365's DNSSEC/DANE MX form and the new notes. */
+static void
+test_receivers_catalog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) catalog = md_receiver_catalog_load (&error);
+  const MdReceiver *r;
+
+  g_assert_no_error (error);
+  r = md_receiver_catalog_match (catalog, "example-com.j-v1.mx.microsoft");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->id, ==, "microsoft-365");
+  g_assert_nonnull (strstr (r->note, "delist@microsoft.com in copy"));
+  g_assert_cmpstr (md_receiver_catalog_match (catalog, "contoso-com.mail.protection.outlook.com")->id,
+                   ==, "microsoft-365");
+  r = md_receiver_catalog_match (catalog, "mx01.mail.icloud.com");
+  g_assert_cmpstr (r->id, ==, "apple");
+  g_assert_cmpstr (r->delist, ==, "https://support.apple.com/en-us/102322");
+  g_assert_nonnull (strstr (r->note, "icloudadmin@apple.com"));
+  r = md_receiver_catalog_match (catalog, "mx1.comcast.net");
+  g_assert_cmpstr (r->id, ==, "comcast");
+  g_assert_nonnull (strstr (r->note, "BL000010 Cloudmark CSI"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -879,6 +1022,12 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Knowledge/malformed", test_malformed);
   g_test_add_func ("/MailDoctor/Knowledge/snippet", test_snippet);
   g_test_add_func ("/MailDoctor/Knowledge/translations", test_translations);
+  g_test_add_func ("/MailDoctor/Knowledge/microsoft-delist-addresses",
+                   test_microsoft_delist_addresses);
+  g_test_add_func ("/MailDoctor/Knowledge/microsoft-corrections", test_microsoft_corrections);
+  g_test_add_func ("/MailDoctor/Knowledge/gmail-codes", test_gmail_codes);
+  g_test_add_func ("/MailDoctor/Knowledge/receivers-and-lists", test_receivers_and_lists);
+  g_test_add_func ("/MailDoctor/Knowledge/receivers-catalog", test_receivers_catalog);
 
   return g_test_run ();
 }
