@@ -13,6 +13,8 @@
 
 #include "md-check.h"
 #include "md-draft.h"
+#include "md-knowledge.h"
+#include "md-rejection-parser.h"
 #include "md-test-util.h"
 #include "md-util.h"
 
@@ -946,6 +948,350 @@ test_facts_from_checks (void)
                            "Some checks could not decide (dkim/s1, mx); the request leaves them out."));
 }
 
+/* The motivating rejection (DESIGN.md) through the parser and the knowledge
+ * base: To is the address it names, Cc the documented one, in the .eml too. */
+static void
+test_seed_to_cc (void)
+{
+  static const char input[] =
+    "<anna@contoso.com>: " SEED_TEXT "\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (input, strlen (input));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejections = md_rejection_parse_bytes (bytes, &error);
+  g_autoptr(MdExplanation) explanation = NULL;
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GBytes) eml = NULL;
+  g_autofree char *text = NULL;
+  const MdRejection *r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejections->len, ==, 1);
+  r = g_ptr_array_index (rejections, 0);
+  explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_assert_cmpstr (explanation->id, ==, "microsoft-5.7.511");
+
+  draft = md_draft_new_for_rejection (r, explanation, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
+
+  eml = md_draft_to_eml (draft, NULL, &error);
+  g_assert_no_error (error);
+  text = g_strndup (g_bytes_get_data (eml, NULL), g_bytes_get_size (eml));
+  g_assert_nonnull (strstr (text, "\r\nTo: delist@messaging.microsoft.com\r\n"));
+  g_assert_nonnull (strstr (text, "\r\nCc: delist@microsoft.com\r\n"));
+}
+
+/* Every check could not decide (a resolver that fails, a network that is
+ * down): the request states only what is known without them. */
+static MdDraftFacts *
+make_undecided_facts (void)
+{
+  static const char *const ids[] = {
+    "resolver", "rdns", "helo", "spf", "dkim/s1", "dkim/*", "dmarc", "mta-sts", "tls-rpt",
+    "dnsbl/zen.spamhaus.org", "dnsbl/bl.spamcop.net", "dnsbl/b.barracudacentral.org",
+    "rdap", "imprint", "mx",
+  };
+  MdDraftFacts *f = md_draft_facts_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    md_draft_facts_add_check (f, ids[i], "error", "could not decide: SERVFAIL");
+  /* Even a value a check set before it failed stays out. */
+  md_draft_facts_set_check_fact (f, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_set_check_fact (f, "spf", MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_draft_facts_set_check_fact (f, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting");
+  md_draft_facts_set_check_fact (f, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
+  md_draft_facts_add_remediation (f, "Closed the open relay on port 587");
+
+  return f;
+}
+
+static void
+test_undecided_microsoft (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (SEED_TEXT, "microsoft", "exchange-online", 550,
+                                             "5.7.511", "203.0.113.7", NULL,
+                                             "delist@messaging.microsoft.com");
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = make_undecided_facts ();
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const never[] = {
+    "SPF", "DKIM", "DMARC", "Reverse DNS", "HELO", "block list we checked", "block lists we",
+    "Example Hosting", "impressum", "Time of the rejection", "hoster",
+    "SERVFAIL", "could not decide", "MTA-STS", "TLS",
+  };
+
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
+  g_assert_nonnull (strstr (draft->body, "About the sending server:\n"
+                                         "- Sending IP address: 203.0.113.7\n"
+                                         "- Sending domain: example.org\n"
+                                         "\n"
+                                         "About the sender:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    {
+      g_test_message ("never: %s", never[i]);
+      g_assert_null (strstr (draft->body, never[i]));
+    }
+  g_assert_true (strv_has (draft->warnings,
+                           "Some checks could not decide (resolver, rdns, helo, spf, dkim/s1, "
+                           "dkim/*, dmarc, mta-sts, tls-rpt, dnsbl/zen.spamhaus.org, "
+                           "dnsbl/bl.spamcop.net, dnsbl/b.barracudacentral.org, rdap, imprint, "
+                           "mx); the request leaves them out."));
+}
+
+static void
+test_undecided_tonline (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", "kunde@t-online.de",
+                                             "tosa@rx.t-online.de");
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = make_undecided_facts ();
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const never[] = {
+    "SPF", "DKIM", "DMARC", "Reverse-DNS", "HELO", "Sperrliste", "Example Hosting",
+    "impressum", "→", "SERVFAIL", "could not decide", "MTA-STS",
+    /* English profile text has no place in a German mail */
+    "person-to-person", "messages a day",
+  };
+
+  g_assert_cmpstr (explanation->channel_id, ==, "t-online-mail");
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->language, ==, "de");
+  g_assert_cmpstr (draft->recipient, ==, "tosa@rx.t-online.de");
+  g_assert_nonnull (strstr (draft->body, "Zum absendenden Server:\n"
+                                         "- Absendende IP-Adresse: 192.0.2.10\n"
+                                         "- Absenderdomain: example.org\n"
+                                         "\n"
+                                         "Angaben zum Betreiber:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    {
+      g_test_message ("never: %s", never[i]);
+      g_assert_null (strstr (draft->body, never[i]));
+    }
+}
+
+/* Every check decided and passed: each fact in its line, in both languages. */
+static void
+test_decided_facts (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", NULL, NULL);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 16, 9, 12, 44);
+  g_autoptr(MdDraft) en = NULL;
+  g_autoptr(MdDraft) de = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (profile->ip_use);
+  profile->ip_use = g_strdup ("dedicated");
+  g_free (profile->daily_volume);
+  profile->daily_volume = g_strdup ("2000");
+  md_draft_facts_set_rejection_time (facts, when);
+  md_draft_facts_add_domain (facts, "example.net");
+  md_draft_facts_add_domain (facts, "EXAMPLE.org");
+  md_draft_facts_add_check (facts, "rdns", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "helo", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "helo", MD_CHECK_FACT_HELO_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "rdap", "info", "…");
+  md_draft_facts_set_check_fact (facts, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting GmbH");
+  md_draft_facts_add_check (facts, "spf", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "spf", MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_draft_facts_add_check (facts, "dkim/s1", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "dkim/s1", MD_CHECK_FACT_DKIM_KEY, "RSA 2048");
+  md_draft_facts_add_check (facts, "dmarc", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "dmarc", MD_CHECK_FACT_DMARC_POLICY, "reject");
+  md_draft_facts_add_check (facts, "dnsbl/zen.spamhaus.org", "ok", "…");
+  md_draft_facts_add_check (facts, "dnsbl/bl.spamcop.net", "ok", "…");
+  md_draft_facts_add_check (facts, "imprint", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
+
+  en = md_draft_new_for_rejection (r, NULL, profile, facts, NULL, "microsoft-delist-mail", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (en->body,
+                            "About the sending server:\n"
+                            "- Sending IP address: 192.0.2.10\n"
+                            "- Time of the rejection: 2026-11-16 09:12 UTC\n"
+                            "- Sending domain: example.org, example.net\n"
+                            "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n"
+                            "- HELO name: mail.example.org (matches the reverse DNS)\n"
+                            "- The IP address is used by us alone.\n"
+                            "- Network owner (hoster): Example Hosting GmbH\n"
+                            "- SPF: pass\n"
+                            "- DKIM (selector s1): valid key, RSA 2048\n"
+                            "- DMARC: record published, p=reject\n"
+                            "- None of the 2 public block lists we checked lists this IP address.\n"
+                            "\n"));
+  g_assert_nonnull (strstr (en->body, "- Volume: about 2,000 messages a day\n"));
+
+  de = md_draft_new_for_rejection (r, NULL, profile, facts, NULL, "t-online-mail", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (de->body,
+                            "Zum absendenden Server:\n"
+                            "- Absendende IP-Adresse: 192.0.2.10\n"
+                            "- Zeitpunkt der Ablehnung: 16.11.2026 09:12 UTC\n"
+                            "- Absenderdomain: example.org, example.net\n"
+                            "- Reverse-DNS (PTR): mail.example.org, vorwärts bestätigt\n"
+                            "- HELO-Name: mail.example.org (passt zum Reverse-DNS)\n"
+                            "- Die IP-Adresse nutzen nur wir.\n"
+                            "- Netzbetreiber (Hoster): Example Hosting GmbH\n"
+                            "- SPF: pass\n"
+                            "- DKIM (Selektor s1): gültiger Schlüssel, RSA 2048\n"
+                            "- DMARC: Eintrag veröffentlicht, p=reject\n"
+                            "- Keine der 2 geprüften öffentlichen Sperrlisten führt diese IP-Adresse.\n"
+                            "\n"
+                            "Wie in Punkt 4.1 Ihrer Hinweise gefordert, führt der Reverse-DNS-Name "
+                            "der IP-Adresse zu unserer Domain und zu unserem Impressum:\n"
+                            "192.0.2.10 → mail.example.org → example.org → "
+                            "https://www.example.org/impressum\n"));
+  /* The English description is left out; the volume gets German units. */
+  g_assert_null (strstr (de->body, "person-to-person"));
+  g_assert_nonnull (strstr (de->body, "- Volumen: etwa 2.000 Nachrichten am Tag\n"));
+}
+
+/* The follow-up says what Microsoft answered as the user chose it. */
+static void
+test_follow_up_answers (void)
+{
+  static const struct { MdFollowUpAnswer answer; const char *id; const char *opening; } cases[] = {
+    { MD_FOLLOW_UP_ANSWER_NONE, "none",
+      "We asked for the removal of 203.0.113.7 from your block list more than 48 hours ago and "
+      "have had no answer. Mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED, "not-qualified",
+      "Thank you for your answer. You replied that 203.0.113.7 is not qualified for mitigation, "
+      "but mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_NOTHING_FOUND, "nothing-found",
+      "Thank you for your answer. You wrote that you found nothing on your side, but mail from "
+      "203.0.113.7 is still rejected by Exchange Online Protection:\n" },
+    { MD_FOLLOW_UP_ANSWER_ACKNOWLEDGED, "acknowledged",
+      "We received the automatic acknowledgement of our delist request for 203.0.113.7, but no "
+      "answer since, and mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_BOUNCED, "bounced",
+      "Our delist request for 203.0.113.7 to the address named in the rejection could not be "
+      "delivered, so we write to the address your documentation names. Mail from the IP is "
+      "rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_UNKNOWN, "unknown",
+      "We asked for the removal of 203.0.113.7 from your block list. Mail from it is still "
+      "rejected:\n" },
+  };
+  g_autoptr(MdRejection) r = make_rejection (SEED_TEXT, "microsoft", "exchange-online", 550,
+                                             "5.7.511", "203.0.113.7", NULL,
+                                             "delist@messaging.microsoft.com");
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  MdFollowUpAnswer parsed;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdDraft) draft = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *opening = g_strconcat ("Hello,\n\n", cases[i].opening, "\n", SEED_TEXT,
+                                              "\n", NULL);
+
+      g_test_message ("answer %s", cases[i].id);
+      g_assert_cmpstr (md_follow_up_answer_to_string (cases[i].answer), ==, cases[i].id);
+      g_assert_true (md_follow_up_answer_from_string (cases[i].id, &parsed));
+      g_assert_cmpint (parsed, ==, cases[i].answer);
+      g_assert_cmpuint (strlen (md_follow_up_answer_get_label (cases[i].answer)), >, 0);
+
+      draft = md_draft_new_follow_up (r, explanation, profile, NULL, NULL, cases[i].answer,
+                                      &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (draft->channel_id, ==, "microsoft-follow-up");
+      g_assert_cmpstr (draft->recipient, ==, "delist@microsoft.com");
+      g_assert_null (draft->cc);
+      g_assert_true (g_str_has_prefix (draft->body, opening));
+      /* No other answer is claimed. */
+      g_assert_true ((strstr (draft->body, "not qualified") != NULL) ==
+                     (cases[i].answer == MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED));
+      g_assert_true ((strstr (draft->body, "found nothing") != NULL) ==
+                     (cases[i].answer == MD_FOLLOW_UP_ANSWER_NOTHING_FOUND));
+      g_assert_true (g_str_has_suffix (draft->body, "Kind regards,\nJörg Müller\nMüller & Söhne GmbH\n"));
+      g_assert_true (strv_has (draft->warnings,
+                               "While the IP stays blocked, send mail for Microsoft recipients "
+                               "through another IP or a smarthost (a relay of your provider): for "
+                               "5.7.511 the IP is blocked, not your domain."));
+    }
+  g_assert_false (md_follow_up_answer_from_string ("we-love-you", &parsed));
+}
+
+/* support.apple.com 102322: company name, mail domain, IPs, SMTP errors and
+ * when it started. */
+static void
+test_apple_mail (void)
+{
+  static const char text[] =
+    "554 5.7.1 [CS01] Message rejected due to local policy. Please visit "
+    "https://support.apple.com/en-us/HT204137";
+  g_autoptr(MdRejection) r = make_rejection (text, "apple", NULL, 554, "5.7.1", "192.0.2.44",
+                                             "friend@icloud.com", NULL);
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 16, 9, 12, 0);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+
+  md_draft_facts_set_rejection_time (facts, when);
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->channel_id, ==, "apple-icloud-mail");
+  g_assert_cmpstr (draft->recipient, ==, "icloudadmin@apple.com");
+  g_assert_cmpstr (draft->subject, ==, "Mail from 192.0.2.44 rejected by iCloud Mail");
+  g_assert_nonnull (strstr (draft->body,
+                            "Company name: Müller & Söhne GmbH\n"
+                            "Email domain: example.org\n"
+                            "IP addresses of the affected mail servers: 192.0.2.44\n"
+                            "When it started: the rejection below is from 2026-11-16 09:12 UTC.\n"
+                            "\n"
+                            "The SMTP error from the iCloud Mail servers (also attached as "
+                            "rejection.txt):\n\n"));
+  g_assert_nonnull (strstr (draft->body, text));
+}
+
+/* Typed facts travel with the check's JSON (a saved case) and with a copy
+ * of the facts. */
+static void
+test_check_facts_json (void)
+{
+  g_autoptr(MdCheck) check = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(MdCheck) restored = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(MdDraftFacts) copy = NULL;
+  JsonObject *json_facts;
+  MdCheckFact fact;
+
+  md_check_set_fact (check, MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_check_set_fact (check, MD_CHECK_FACT_HELO_NAME, "");
+  g_assert_null (md_check_get_fact (check, MD_CHECK_FACT_HELO_NAME));
+  node = md_check_to_json (check);
+  json_facts = json_object_get_object_member (json_node_get_object (node), "facts");
+  g_assert_cmpuint (json_object_get_size (json_facts), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_facts, "spf_result"), ==, "pass");
+  md_check_set_facts_from_json (restored, json_facts);
+  g_assert_cmpstr (md_check_get_fact (restored, MD_CHECK_FACT_SPF_RESULT), ==, "pass");
+  g_assert_true (md_check_fact_from_string ("network_owner", &fact));
+  g_assert_cmpint (fact, ==, MD_CHECK_FACT_NETWORK_OWNER);
+
+  md_draft_facts_add_check (facts, "rdap", "info", "owner");
+  md_draft_facts_set_check_fact (facts, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting");
+  copy = md_draft_facts_copy (facts);
+  g_assert_cmpstr (((MdDraftFact *) g_ptr_array_index (copy->checks, 0))->values[MD_CHECK_FACT_NETWORK_OWNER],
+                   ==, "Example Hosting");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -967,6 +1313,13 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Draft/eml-long-line-bounce", test_eml_long_line_bounce);
   g_test_add_func ("/MailDoctor/Draft/settings-profile", test_settings_profile);
   g_test_add_func ("/MailDoctor/Draft/facts-from-checks", test_facts_from_checks);
+  g_test_add_func ("/MailDoctor/Draft/seed-to-cc", test_seed_to_cc);
+  g_test_add_func ("/MailDoctor/Draft/undecided-microsoft", test_undecided_microsoft);
+  g_test_add_func ("/MailDoctor/Draft/undecided-t-online", test_undecided_tonline);
+  g_test_add_func ("/MailDoctor/Draft/decided-facts", test_decided_facts);
+  g_test_add_func ("/MailDoctor/Draft/follow-up-answers", test_follow_up_answers);
+  g_test_add_func ("/MailDoctor/Draft/apple-mail", test_apple_mail);
+  g_test_add_func ("/MailDoctor/Draft/check-facts-json", test_check_facts_json);
 
   return g_test_run ();
 }
