@@ -942,6 +942,23 @@ test_microsoft_corrections (void)
   g_assert_null (tenant->channel_id);
 }
 
+/* The wrong-team trap of the motivating case, on both sides: Microsoft 365
+ * codes warn off the Outlook.com form, Outlook.com's entries say what the
+ * form cannot do. */
+static void
+test_wrong_team (void)
+{
+  g_autoptr(MdExplanation) portal = explain_case ("5.7.606 to the delist portal");
+  g_autoptr(MdExplanation) blocklist1 = explain_case ("5.7.1 Blocklist 1");
+  g_autoptr(MdExplanation) s3150 = explain_case ("Outlook.com S3150 to the sender support form");
+
+  g_assert_true (strv_contains_text (portal->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (portal->pitfalls, "the block is on the IP, not on your domain"));
+  g_assert_true (strv_contains_text (blocklist1->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (s3150->pitfalls, "This form serves Outlook.com (Hotmail, "
+                                                      "Live, MSN) only."));
+}
+
 /* Gmail's 5.7.1 by its wording, and the sender-requirement codes. */
 static void
 test_gmail_codes (void)
@@ -1025,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Knowledge/microsoft-delist-addresses",
                    test_microsoft_delist_addresses);
   g_test_add_func ("/MailDoctor/Knowledge/microsoft-corrections", test_microsoft_corrections);
+  g_test_add_func ("/MailDoctor/Knowledge/wrong-team", test_wrong_team);
   g_test_add_func ("/MailDoctor/Knowledge/gmail-codes", test_gmail_codes);
   g_test_add_func ("/MailDoctor/Knowledge/receivers-and-lists", test_receivers_and_lists);
   g_test_add_func ("/MailDoctor/Knowledge/receivers-catalog", test_receivers_catalog);
