@@ -442,8 +442,8 @@ test_outlook_form (void)
                            "request is likely to be refused."));
 }
 
-/* The English description and the free-text volume of the profile stay out
- * of the German mail; the German description goes in. */
+/* The English description of the profile stays out of the German mail; the
+ * German description goes in, and the volume gets its German unit. */
 static const char tonline_body[] =
   "Sehr geehrte Damen und Herren,\n"
   "\n"
@@ -468,6 +468,7 @@ static const char tonline_body[] =
   "- Ansprechpartner: Jörg Müller <joerg@example.org>\n"
   "- Website mit Impressum: https://www.example.org/\n"
   "- Art der Mails: geschäftliche Mails von Person zu Person, keine Newsletter\n"
+  "- Volumen: etwa 200 Nachrichten am Tag\n"
   "\n"
   "Folgende Maßnahmen haben wir ergriffen:\n"
   "- PTR-Eintrag auf mail.example.org gesetzt\n"
@@ -1292,6 +1293,44 @@ test_check_facts_json (void)
                    ==, "Example Hosting");
 }
 
+/* Volumes carry their unit in the receiver's language; free text goes into
+ * English mails as written and stays out of German ones. */
+static void
+test_volume_units (void)
+{
+  static const struct { const char *typed; const char *en; const char *de; } cases[] = {
+    { "2000", "- Volume: about 2,000 messages a day\n", "- Volumen: etwa 2.000 Nachrichten am Tag\n" },
+    { "about 200 mails a day", "- Volume: about 200 messages a day\n",
+      "- Volumen: etwa 200 Nachrichten am Tag\n" },
+    { "ca. 12.500 Nachrichten pro Tag", "- Volume: about 12,500 messages a day\n",
+      "- Volumen: etwa 12.500 Nachrichten am Tag\n" },
+    { "200 to 300, more in December", "- Volume: 200 to 300, more in December\n", NULL },
+  };
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdSenderProfile) profile = make_profile ();
+      g_autoptr(MdDraft) en = NULL;
+      g_autoptr(MdDraft) de = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("volume “%s”", cases[i].typed);
+      g_free (profile->daily_volume);
+      profile->daily_volume = g_strdup (cases[i].typed);
+      en = md_draft_new_for_rejection (r, NULL, profile, NULL, NULL, "microsoft-delist-mail", &error);
+      g_assert_no_error (error);
+      de = md_draft_new_for_rejection (r, NULL, profile, NULL, NULL, "t-online-mail", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (en->body, cases[i].en));
+      if (cases[i].de != NULL)
+        g_assert_nonnull (strstr (de->body, cases[i].de));
+      else
+        g_assert_null (strstr (de->body, "Volumen"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1319,6 +1358,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Draft/decided-facts", test_decided_facts);
   g_test_add_func ("/MailDoctor/Draft/follow-up-answers", test_follow_up_answers);
   g_test_add_func ("/MailDoctor/Draft/apple-mail", test_apple_mail);
+  g_test_add_func ("/MailDoctor/Draft/volume-units", test_volume_units);
   g_test_add_func ("/MailDoctor/Draft/check-facts-json", test_check_facts_json);
 
   return g_test_run ();

@@ -309,27 +309,57 @@ host_of_url (const char *url)
   return g_ascii_strdown (host, -1);
 }
 
-/* Digits with thousands separators in the receiver's convention, or NULL
- * when TEXT is not a plain number ("2000", "2,000", "2.000", "~2000"). */
+/* Words around a number of messages that carry no other meaning, in the
+ * languages users type: "about 2,000 mails a day", "ca. 2000 Nachrichten
+ * pro Tag". Anything else makes the text free text. */
+static gboolean
+is_filler_word (const char *word)
+{
+  static const char * const words[] = {
+    "about", "approx", "approx.", "approximately", "around", "circa", "ca", "ca.", "etwa", "rund",
+    "~", "messages", "message", "mails", "mail", "emails", "e-mails", "nachrichten", "a", "per",
+    "pro", "day", "daily", "tag", "/day", "/tag", "am", "täglich", "each", NULL
+  };
+  g_autofree char *lower = g_utf8_strdown (word, -1);
+
+  return g_strv_contains (words, lower);
+}
+
+/* The number of messages in TEXT with thousands separators in the
+ * receiver's convention, or NULL when TEXT is not a number with filler
+ * words around it ("2000", "2,000", "about 2.000 mails a day"). */
 static char *
 format_count (const char *text,
               gboolean    de)
 {
+  g_auto(GStrv) words = NULL;
   g_autoptr(GString) digits = g_string_new (NULL);
   g_autoptr(GString) out = g_string_new (NULL);
-  const char *p = text;
+  gboolean seen_number = FALSE;
   guint64 n;
 
   if (is_empty (text))
     return NULL;
-  while (*p == ' ' || *p == '~')
-    p++;
-  for (; *p != '\0'; p++)
+
+  words = g_strsplit_set (text, " \t", -1);
+  for (guint i = 0; words[i] != NULL; i++)
     {
-      if (g_ascii_isdigit (*p))
-        g_string_append_c (digits, *p);
-      else if (*p != ',' && *p != '.' && *p != ' ' && *p != '\'')
+      const char *w = words[i];
+
+      if (*w == '\0' || is_filler_word (w))
+        continue;
+      if (*w == '~')
+        w++;
+      if (seen_number || !g_ascii_isdigit (*w))
         return NULL;
+      for (const char *p = w; *p != '\0'; p++)
+        {
+          if (g_ascii_isdigit (*p))
+            g_string_append_c (digits, *p);
+          else if (*p != ',' && *p != '.' && *p != '\'')
+            return NULL;
+        }
+      seen_number = TRUE;
     }
   if (digits->len == 0 || digits->len > 12)
     return NULL;
