@@ -94,6 +94,8 @@ test_seed_json (void)
   g_assert_cmpstr (json_object_get_string_member (draft, "language"), ==, "en");
   g_assert_cmpstr (json_object_get_string_member (draft, "recipient"), ==,
                    "delist@messaging.microsoft.com");
+  /* To: the address the rejection names; Cc: the documented one. */
+  g_assert_cmpstr (json_object_get_string_member (draft, "cc"), ==, "delist@microsoft.com");
   g_assert_true (json_object_get_null_member (draft, "url"));
   g_assert_cmpstr (json_object_get_string_member (draft, "subject"), ==,
                    "Delist request for IP 203.0.113.7 (5.7.511)");
@@ -102,9 +104,9 @@ test_seed_json (void)
   g_assert_cmpstr (json_object_get_string_member (from, "address"), ==, "joerg@example.org");
 
   body = json_object_get_string_member (draft, "body");
-  g_assert_nonnull (strstr (body, "  Organisation: Müller & Söhne\n"
-                                  "  Contact: Jörg Müller <joerg@example.org>\n"));
-  g_assert_nonnull (strstr (body, "  - Closed the open relay\n"));
+  g_assert_nonnull (strstr (body, "- Organisation: Müller & Söhne\n"
+                                  "- Contact: Jörg Müller <joerg@example.org>\n"));
+  g_assert_nonnull (strstr (body, "- Closed the open relay\n"));
   g_assert_nonnull (strstr (body, "5.7.511 Access denied, banned sender[203.0.113.7]."));
   g_assert_null (strstr (body, "Website:"));
 
@@ -253,7 +255,8 @@ test_ip_and_follow_up (void)
   g_assert_cmpint (run.status, ==, 0);
   draft = parse_json (parser, run.out);
   g_assert_cmpstr (json_object_get_string_member (draft, "channel"), ==, "microsoft-follow-up");
-  g_assert_true (json_object_get_null_member (draft, "recipient"));
+  /* The follow-up goes to the documented address. */
+  g_assert_cmpstr (json_object_get_string_member (draft, "recipient"), ==, "delist@microsoft.com");
   g_assert_cmpstr (json_object_get_string_member (draft, "subject"), ==,
                    "198.51.100.9 still blocked: request for escalation");
 }

@@ -13,6 +13,8 @@
 
 #include "md-check.h"
 #include "md-draft.h"
+#include "md-knowledge.h"
+#include "md-rejection-parser.h"
 #include "md-test-util.h"
 #include "md-util.h"
 
@@ -146,37 +148,37 @@ find_field (const MdDraft *draft,
   return NULL;
 }
 
+/* Not hard-wrapped: one paragraph is one line. Decided facts only: the DKIM
+ * check that could not decide is not in the mail. */
 static const char microsoft_body[] =
   "Hello,\n"
   "\n"
-  "mail from our server is rejected by Exchange Online Protection with the\n"
-  "error below. We ask you to investigate and to remove our sending IP\n"
-  "address from your block list.\n"
-  "\n"
-  "Sending IP address(es):\n"
-  "  203.0.113.7\n"
+  "Mail from our server is rejected by Exchange Online Protection with the error below. We ask "
+  "you to investigate and to remove 203.0.113.7 from your block list.\n"
   "\n"
   "The rejection, verbatim (also attached as rejection.txt):\n"
   "\n"
   SEED_TEXT "\n"
   "\n"
-  "About the sender:\n"
-  "  Organisation: Müller & Söhne GmbH\n"
-  "  Contact: Jörg Müller <joerg@example.org>\n"
-  "  Website: https://www.example.org/\n"
-  "  Mail we send: person-to-person business mail, no newsletters\n"
-  "  Typical volume: about 200 messages a day\n"
+  "About the sending server:\n"
+  "- Sending IP address: 203.0.113.7\n"
+  "- Sending domain: example.org\n"
+  "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n"
+  "- SPF: pass\n"
+  "- The public block list we checked does not list this IP address.\n"
   "\n"
-  "Current state of the sending server:\n"
-  "  - Reverse DNS: mail.example.org, forward-confirmed\n"
-  "  - SPF: pass\n"
-  "  - Blocklists checked: 1; listed on none\n"
+  "About the sender:\n"
+  "- Organisation: Müller & Söhne GmbH\n"
+  "- Contact: Jörg Müller <joerg@example.org>\n"
+  "- Website: https://www.example.org/\n"
+  "- Mail we send: person-to-person business mail, no newsletters\n"
+  "- Volume: about 200 messages a day\n"
   "\n"
   "What we have done to fix the cause:\n"
-  "  - Closed the open relay on port 587\n"
+  "- Closed the open relay on port 587\n"
   "\n"
-  "Please remove 203.0.113.7 from the block list, or let us\n"
-  "know what else you need from us. Thank you for your help.\n"
+  "Please remove 203.0.113.7 from the block list, or let us know what else you need from us. "
+  "Thank you for your help.\n"
   "\n"
   "Kind regards,\n"
   "Jörg Müller\n"
@@ -200,6 +202,7 @@ test_microsoft_mail (void)
   explanation.channel_kind = MD_CHANNEL_EMAIL;
   explanation.channel_id = (char *) "microsoft-delist-mail";
   explanation.channel_address = (char *) "delist@messaging.microsoft.com";
+  explanation.channel_cc = (char *) "delist@microsoft.com";
   explanation.channel_language = (char *) "en";
 
   draft = md_draft_new_for_rejection (r, &explanation, profile, facts, original, NULL, &error);
@@ -208,6 +211,7 @@ test_microsoft_mail (void)
   g_assert_cmpstr (draft->channel_id, ==, "microsoft-delist-mail");
   g_assert_cmpint (draft->channel_kind, ==, MD_CHANNEL_EMAIL);
   g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
   g_assert_null (draft->url);
   g_assert_cmpstr (draft->language, ==, "en");
   g_assert_cmpstr (draft->subject, ==, "Delist request for IP 203.0.113.7 (5.7.511)");
@@ -233,15 +237,15 @@ test_microsoft_mail (void)
                            "Do not send this from the blocked server: its mail to Microsoft is "
                            "rejected as well. Use a mailbox at another provider."));
   g_assert_true (strv_has (draft->warnings,
-                           "Microsoft says it answers within 48 hours. The first answer is often "
-                           "“Not qualified for mitigation”; reply to it and ask for an escalation "
-                           "(follow-up draft)."));
+                           "Microsoft says it answers within 48 hours with the next steps. If "
+                           "there is no answer, or the answer does not lift the block, use the "
+                           "follow-up draft and choose what Microsoft answered."));
   g_assert_true (strv_has (draft->warnings,
                            "An IP can be listed again soon after its removal while the cause is "
                            "still there. Fix the cause before you ask."));
   g_assert_true (strv_has (draft->warnings,
                            "Some checks could not decide (dkim/s1); the request leaves them out."));
-  g_assert_cmpuint (g_strv_length (draft->warnings), ==, 4);
+  g_assert_cmpuint (g_strv_length (draft->warnings), ==, 5);
 }
 
 /* Without a profile, facts or address in the explanation: no empty labels
@@ -279,7 +283,12 @@ test_microsoft_mail_sparse (void)
   g_assert_null (strstr (draft->body, "N/A"));
   g_assert_null (strstr (draft->body, "{"));
   g_assert_nonnull (strstr (draft->body, "Please remove our IP address from the block list"));
-  g_assert_true (g_str_has_suffix (draft->body, "Kind regards,\n"));
+  /* Without a profile: the natural greeting, and no dangling sign-off. */
+  g_assert_true (g_str_has_prefix (draft->body, "Hello,\n\nMail from our server"));
+  g_assert_null (strstr (draft->body, "Kind regards"));
+  g_assert_true (g_str_has_suffix (draft->body, "Thank you for your help.\n"));
+  /* No documented address in the explanation: no copy. */
+  g_assert_null (draft->cc);
   /* Only rejection.txt: no bounce was imported. */
   g_assert_cmpuint (draft->attachments->len, ==, 1);
   g_assert_true (strv_has (draft->warnings,
@@ -383,6 +392,8 @@ test_outlook_form (void)
   MdExplanation explanation = { 0 };
   const MdDraftField *f;
 
+  g_strfreev (r->references);
+  r->references = g_strsplit ("S3150 DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com", " ", -1);
   md_draft_facts_add_ip (facts, "198.51.100.42");
   md_draft_facts_add_ip (facts, "198.51.100.43");
   md_draft_facts_add_check (facts, "spf", "problem", "SPF fails for example.org");
@@ -400,7 +411,13 @@ test_outlook_form (void)
   g_assert_cmpstr (draft->language, ==, "en");
   g_assert_cmpuint (draft->attachments->len, ==, 0);
 
-  g_assert_cmpuint (draft->fields->len, ==, 7);
+  /* 7 from the profile and the rejection, plus the issue title and the time
+   * zone the form asks for; nothing for what the profile does not say. */
+  g_assert_cmpuint (draft->fields->len, ==, 9);
+  g_assert_cmpstr (find_field (draft, "Issue title")->value, ==,
+                   "Mail from 198.51.100.42 blocked (S3150)");
+  g_assert_true (g_str_has_prefix (find_field (draft, "Time zone")->value, "(UTC"));
+  g_assert_null (find_field (draft, "Dedicated or shared IP"));
   g_assert_cmpstr (find_field (draft, "Contact name and mail address")->value, ==,
                    "Jörg Müller <joerg@example.org>");
   g_assert_cmpstr (find_field (draft, "Recipient domain")->value, ==, "outlook.com");
@@ -411,47 +428,58 @@ test_outlook_form (void)
   g_assert_cmpstr (find_field (draft, "Full error message")->value, ==, S3150_TEXT);
 
   g_assert_true (g_str_has_prefix (draft->body,
+                                   "Issue title: Mail from 198.51.100.42 blocked (S3150)\n"
                                    "Contact name and mail address: Jörg Müller <joerg@example.org>\n"
                                    "Organisation: Müller & Söhne GmbH\n"));
-  g_assert_nonnull (strstr (draft->body,
-                            "\nMail from 198.51.100.42; 198.51.100.43 to Outlook.com users is\n"
-                            "rejected (5.7.1).\n"
-                            "The server sends: person-to-person business mail, no newsletters.\n"
-                            "Typical volume: about 200 messages a day.\n"
-                            "Current state of the sending server:\n"
-                            "  - SPF: fail\n"
+  /* The S-code in the text; the failing SPF result only in the warnings. */
+  g_assert_true (g_str_has_suffix (draft->body,
+                            "\nMail from 198.51.100.42; 198.51.100.43 to Outlook.com users is "
+                            "rejected (5.7.1, S3150).\n"
+                            "We send: person-to-person business mail, no newsletters.\n"
+                            "Volume: about 200 messages a day.\n"
+                            "\n"
+                            "About the sending server:\n"
+                            "- Sending domain: example.org\n"
+                            "\n"
                             "Please review the block and lift it. Thank you.\n"));
+  g_assert_null (strstr (draft->body, "fail"));
   g_assert_true (strv_has (draft->warnings,
                            "The latest checks found problems (spf). Fix them first, or the "
                            "request is likely to be refused."));
 }
 
+/* The English description of the profile stays out of the German mail; the
+ * German description goes in, and the volume gets its German unit. */
 static const char tonline_body[] =
   "Sehr geehrte Damen und Herren,\n"
   "\n"
-  "unser Mailserver wird von den Mailservern der Telekom (T-Online)\n"
-  "abgewiesen. Wir bitten Sie, die Sperre zu prüfen und die IP-Adresse\n"
-  "freizugeben.\n"
+  "unser Mailserver wird von den Mailservern der Telekom (T-Online) abgewiesen. Wir bitten Sie, "
+  "die Sperre zu prüfen und die IP-Adresse 192.0.2.10 freizugeben.\n"
   "\n"
-  "Absendende IP-Adresse(n):\n"
-  "  192.0.2.10\n"
-  "\n"
-  "Die Rückweisung im Wortlaut (auch als rejection.txt angehängt):\n"
+  "Die Ablehnung im Wortlaut (auch als rejection.txt angehängt):\n"
   "\n"
   TONLINE_TEXT "\n"
   "\n"
+  "Zum absendenden Server:\n"
+  "- Absendende IP-Adresse: 192.0.2.10\n"
+  "- Absenderdomain: example.org\n"
+  "- Reverse-DNS (PTR): mail.example.org, vorwärts bestätigt\n"
+  "\n"
+  "Wie in Punkt 4.1 Ihrer Hinweise gefordert, führt der Reverse-DNS-Name der IP-Adresse zu "
+  "unserer Domain und zu unserem Impressum:\n"
+  "192.0.2.10 → mail.example.org → example.org → https://www.example.org/impressum\n"
+  "\n"
   "Angaben zum Betreiber:\n"
-  "  Organisation: Müller & Söhne GmbH\n"
-  "  Ansprechpartner: Jörg Müller <joerg@example.org>\n"
-  "  Website mit Impressum: https://www.example.org/\n"
-  "  Art der Mails: person-to-person business mail, no newsletters\n"
-  "  Übliches Volumen: about 200 messages a day\n"
+  "- Organisation: Müller & Söhne GmbH\n"
+  "- Ansprechpartner: Jörg Müller <joerg@example.org>\n"
+  "- Website mit Impressum: https://www.example.org/\n"
+  "- Art der Mails: geschäftliche Mails von Person zu Person, keine Newsletter\n"
+  "- Volumen: etwa 200 Nachrichten am Tag\n"
   "\n"
   "Folgende Maßnahmen haben wir ergriffen:\n"
-  "  - PTR-Eintrag auf mail.example.org gesetzt\n"
+  "- PTR-Eintrag auf mail.example.org gesetzt\n"
   "\n"
-  "Für Rückfragen stehen wir Ihnen gern zur Verfügung. Vielen Dank für\n"
-  "Ihre Hilfe.\n"
+  "Für Rückfragen stehen wir Ihnen gern zur Verfügung. Vielen Dank für Ihre Hilfe.\n"
   "\n"
   "Mit freundlichen Grüßen\n"
   "Jörg Müller\n"
@@ -469,7 +497,13 @@ test_tonline (void)
   g_autoptr(GError) error = NULL;
   MdExplanation explanation = { 0 };
 
+  profile->description_de = g_strdup ("geschäftliche Mails von Person zu Person, keine Newsletter");
   md_draft_facts_add_remediation (facts, "PTR-Eintrag auf mail.example.org gesetzt");
+  md_draft_facts_add_check (facts, "rdns", "ok", "smtp: vorwärts bestätigt");
+  md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "imprint", "ok", "Impressum gefunden");
+  md_draft_facts_set_check_fact (facts, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
   explanation.channel_kind = MD_CHANNEL_EMAIL;
   explanation.channel_id = (char *) "t-online-mail";
   explanation.channel_address = (char *) "tosa@rx.t-online.de";
@@ -511,13 +545,19 @@ test_override (void)
   follow_up = md_draft_new_for_rejection (r, &explanation, NULL, NULL, NULL,
                                           "microsoft-follow-up", &error);
   g_assert_no_error (error);
-  g_assert_null (follow_up->recipient);
+  /* The follow-up goes to the documented address and, chosen without an
+   * answer, claims none. */
+  g_assert_cmpstr (follow_up->recipient, ==, "delist@microsoft.com");
+  g_assert_null (follow_up->cc);
   g_assert_cmpstr (follow_up->subject, ==, "203.0.113.7 still blocked: request for escalation");
-  g_assert_nonnull (strstr (follow_up->body, "You replied that 203.0.113.7 is not\n"
-                                             "qualified for mitigation"));
+  g_assert_true (g_str_has_prefix (follow_up->body,
+                                   "Hello,\n\nWe asked for the removal of 203.0.113.7 from your "
+                                   "block list. Mail from it is still rejected:\n\n"));
+  g_assert_null (strstr (follow_up->body, "qualified"));
+  g_assert_null (strstr (follow_up->body, "answer"));
   g_assert_true (strv_has (follow_up->warnings,
-                           "Send this as a reply to Microsoft’s answer, so that the ticket number "
-                           "stays in the subject."));
+                           "If Microsoft answered, send this as a reply to that answer instead, so "
+                           "that the ticket number stays in the subject."));
 
   tonline = md_draft_new_for_rejection (r, &explanation, NULL, NULL, NULL, "t-online-mail",
                                         &error);
@@ -566,7 +606,8 @@ test_all_channels (void)
   static const char *const expected[] = {
     "microsoft-delist-mail", "microsoft-delist-portal", "outlook-sender-form",
     "t-online-mail", "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form",
-    "microsoft-follow-up", NULL
+    "microsoft-follow-up", "apple-icloud-mail", "cloudmark-reset", "senderscore-removal",
+    "comcast-form", NULL
   };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) channels = md_draft_list_channels (&error);
@@ -880,8 +921,10 @@ test_facts_from_checks (void)
         {
           g_autoptr(JsonObject) details = json_object_new ();
 
-          json_object_set_string_member (details, "name", "mail.example.org");
+          /* The draft cites the typed fact, never the details JSON. */
+          json_object_set_string_member (details, "name", "details.example.org");
           md_check_set_details (check, details);
+          md_check_set_fact (check, MD_CHECK_FACT_PTR_NAME, "mail.example.org");
         }
       g_list_store_append (store, check);
     }
@@ -897,15 +940,401 @@ test_facts_from_checks (void)
   g_assert_no_error (error);
   g_assert_cmpstr (((const MdDraftFact *) g_ptr_array_index (facts->checks, 0))->detail, ==,
                    "mail.example.org");
-  g_assert_nonnull (strstr (draft->body, "Current state of the sending server:\n"
-                                         "  - Reverse DNS: mail.example.org, forward-confirmed\n"
-                                         "  - Blocklists checked: 1; listed on: zen.spamhaus.org\n\n"));
+  /* The listing is a problem to fix, not a fact for the receiver: it is in
+   * the warnings, and "no list lists this IP" is not claimed either. */
+  g_assert_nonnull (strstr (draft->body, "About the sending server:\n"
+                                         "- Sending IP address: 203.0.113.7\n"
+                                         "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n\n"));
+  g_assert_null (strstr (draft->body, "zen.spamhaus.org"));
+  g_assert_null (strstr (draft->body, "block list we checked"));
   g_assert_null (strstr (draft->body, "timeout"));
   g_assert_true (strv_has (draft->warnings,
                            "The latest checks found problems (dnsbl/zen.spamhaus.org). Fix them "
                            "first, or the request is likely to be refused."));
   g_assert_true (strv_has (draft->warnings,
                            "Some checks could not decide (dkim/s1, mx); the request leaves them out."));
+}
+
+/* The motivating rejection (DESIGN.md) through the parser and the knowledge
+ * base: To is the address it names, Cc the documented one, in the .eml too. */
+static void
+test_seed_to_cc (void)
+{
+  static const char input[] =
+    "<anna@contoso.com>: " SEED_TEXT "\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (input, strlen (input));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejections = md_rejection_parse_bytes (bytes, &error);
+  g_autoptr(MdExplanation) explanation = NULL;
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GBytes) eml = NULL;
+  g_autofree char *text = NULL;
+  const MdRejection *r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejections->len, ==, 1);
+  r = g_ptr_array_index (rejections, 0);
+  explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_assert_cmpstr (explanation->id, ==, "microsoft-5.7.511");
+
+  draft = md_draft_new_for_rejection (r, explanation, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
+
+  eml = md_draft_to_eml (draft, NULL, &error);
+  g_assert_no_error (error);
+  text = g_strndup (g_bytes_get_data (eml, NULL), g_bytes_get_size (eml));
+  g_assert_nonnull (strstr (text, "\r\nTo: delist@messaging.microsoft.com\r\n"));
+  g_assert_nonnull (strstr (text, "\r\nCc: delist@microsoft.com\r\n"));
+}
+
+/* Every check could not decide (a resolver that fails, a network that is
+ * down): the request states only what is known without them. */
+static MdDraftFacts *
+make_undecided_facts (void)
+{
+  static const char *const ids[] = {
+    "resolver", "rdns", "helo", "spf", "dkim/s1", "dkim/*", "dmarc", "mta-sts", "tls-rpt",
+    "dnsbl/zen.spamhaus.org", "dnsbl/bl.spamcop.net", "dnsbl/b.barracudacentral.org",
+    "rdap", "imprint", "mx",
+  };
+  MdDraftFacts *f = md_draft_facts_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    md_draft_facts_add_check (f, ids[i], "error", "could not decide: SERVFAIL");
+  /* Even a value a check set before it failed stays out. */
+  md_draft_facts_set_check_fact (f, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_set_check_fact (f, "spf", MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_draft_facts_set_check_fact (f, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting");
+  md_draft_facts_set_check_fact (f, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
+  md_draft_facts_add_remediation (f, "Closed the open relay on port 587");
+
+  return f;
+}
+
+static void
+test_undecided_microsoft (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (SEED_TEXT, "microsoft", "exchange-online", 550,
+                                             "5.7.511", "203.0.113.7", NULL,
+                                             "delist@messaging.microsoft.com");
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = make_undecided_facts ();
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const never[] = {
+    "SPF", "DKIM", "DMARC", "Reverse DNS", "HELO", "block list we checked", "block lists we",
+    "Example Hosting", "impressum", "Time of the rejection", "hoster",
+    "SERVFAIL", "could not decide", "MTA-STS", "TLS",
+  };
+
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
+  g_assert_nonnull (strstr (draft->body, "About the sending server:\n"
+                                         "- Sending IP address: 203.0.113.7\n"
+                                         "- Sending domain: example.org\n"
+                                         "\n"
+                                         "About the sender:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    {
+      g_test_message ("never: %s", never[i]);
+      g_assert_null (strstr (draft->body, never[i]));
+    }
+  g_assert_true (strv_has (draft->warnings,
+                           "Some checks could not decide (resolver, rdns, helo, spf, dkim/s1, "
+                           "dkim/*, dmarc, mta-sts, tls-rpt, dnsbl/zen.spamhaus.org, "
+                           "dnsbl/bl.spamcop.net, dnsbl/b.barracudacentral.org, rdap, imprint, "
+                           "mx); the request leaves them out."));
+}
+
+static void
+test_undecided_tonline (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", "kunde@t-online.de",
+                                             "tosa@rx.t-online.de");
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = make_undecided_facts ();
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const never[] = {
+    "SPF", "DKIM", "DMARC", "Reverse-DNS", "HELO", "Sperrliste", "Example Hosting",
+    "impressum", "→", "SERVFAIL", "could not decide", "MTA-STS",
+    /* English profile text has no place in a German mail */
+    "person-to-person", "messages a day",
+  };
+
+  g_assert_cmpstr (explanation->channel_id, ==, "t-online-mail");
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->language, ==, "de");
+  g_assert_cmpstr (draft->recipient, ==, "tosa@rx.t-online.de");
+  g_assert_nonnull (strstr (draft->body, "Zum absendenden Server:\n"
+                                         "- Absendende IP-Adresse: 192.0.2.10\n"
+                                         "- Absenderdomain: example.org\n"
+                                         "\n"
+                                         "Angaben zum Betreiber:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    {
+      g_test_message ("never: %s", never[i]);
+      g_assert_null (strstr (draft->body, never[i]));
+    }
+}
+
+/* Every check decided and passed: each fact in its line, in both languages. */
+static void
+test_decided_facts (void)
+{
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", NULL, NULL);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 16, 9, 12, 44);
+  g_autoptr(MdDraft) en = NULL;
+  g_autoptr(MdDraft) de = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (profile->ip_use);
+  profile->ip_use = g_strdup ("dedicated");
+  g_free (profile->daily_volume);
+  profile->daily_volume = g_strdup ("2000");
+  md_draft_facts_set_rejection_time (facts, when);
+  md_draft_facts_add_domain (facts, "example.net");
+  md_draft_facts_add_domain (facts, "EXAMPLE.org");
+  md_draft_facts_add_check (facts, "rdns", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "helo", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "helo", MD_CHECK_FACT_HELO_NAME, "mail.example.org");
+  md_draft_facts_add_check (facts, "rdap", "info", "…");
+  md_draft_facts_set_check_fact (facts, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting GmbH");
+  md_draft_facts_add_check (facts, "spf", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "spf", MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_draft_facts_add_check (facts, "dkim/s1", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "dkim/s1", MD_CHECK_FACT_DKIM_KEY, "RSA 2048");
+  md_draft_facts_add_check (facts, "dmarc", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "dmarc", MD_CHECK_FACT_DMARC_POLICY, "reject");
+  md_draft_facts_add_check (facts, "dnsbl/zen.spamhaus.org", "ok", "…");
+  md_draft_facts_add_check (facts, "dnsbl/bl.spamcop.net", "ok", "…");
+  md_draft_facts_add_check (facts, "imprint", "ok", "…");
+  md_draft_facts_set_check_fact (facts, "imprint", MD_CHECK_FACT_IMPRINT_URL,
+                                 "https://www.example.org/impressum");
+
+  en = md_draft_new_for_rejection (r, NULL, profile, facts, NULL, "microsoft-delist-mail", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (en->body,
+                            "About the sending server:\n"
+                            "- Sending IP address: 192.0.2.10\n"
+                            "- Time of the rejection: 2026-11-16 09:12 UTC\n"
+                            "- Sending domain: example.org, example.net\n"
+                            "- Reverse DNS (PTR): mail.example.org, forward-confirmed\n"
+                            "- HELO name: mail.example.org (matches the reverse DNS)\n"
+                            "- The IP address is used by us alone.\n"
+                            "- Network owner (hoster): Example Hosting GmbH\n"
+                            "- SPF: pass\n"
+                            "- DKIM (selector s1): valid key, RSA 2048\n"
+                            "- DMARC: record published, p=reject\n"
+                            "- None of the 2 public block lists we checked lists this IP address.\n"
+                            "\n"));
+  g_assert_nonnull (strstr (en->body, "- Volume: about 2,000 messages a day\n"));
+
+  de = md_draft_new_for_rejection (r, NULL, profile, facts, NULL, "t-online-mail", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (de->body,
+                            "Zum absendenden Server:\n"
+                            "- Absendende IP-Adresse: 192.0.2.10\n"
+                            "- Zeitpunkt der Ablehnung: 16.11.2026 09:12 UTC\n"
+                            "- Absenderdomain: example.org, example.net\n"
+                            "- Reverse-DNS (PTR): mail.example.org, vorwärts bestätigt\n"
+                            "- HELO-Name: mail.example.org (passt zum Reverse-DNS)\n"
+                            "- Die IP-Adresse nutzen nur wir.\n"
+                            "- Netzbetreiber (Hoster): Example Hosting GmbH\n"
+                            "- SPF: pass\n"
+                            "- DKIM (Selektor s1): gültiger Schlüssel, RSA 2048\n"
+                            "- DMARC: Eintrag veröffentlicht, p=reject\n"
+                            "- Keine der 2 geprüften öffentlichen Sperrlisten führt diese IP-Adresse.\n"
+                            "\n"
+                            "Wie in Punkt 4.1 Ihrer Hinweise gefordert, führt der Reverse-DNS-Name "
+                            "der IP-Adresse zu unserer Domain und zu unserem Impressum:\n"
+                            "192.0.2.10 → mail.example.org → example.org → "
+                            "https://www.example.org/impressum\n"));
+  /* The English description is left out; the volume gets German units. */
+  g_assert_null (strstr (de->body, "person-to-person"));
+  g_assert_nonnull (strstr (de->body, "- Volumen: etwa 2.000 Nachrichten am Tag\n"));
+}
+
+/* The follow-up says what Microsoft answered as the user chose it. */
+static void
+test_follow_up_answers (void)
+{
+  static const struct { MdFollowUpAnswer answer; const char *id; const char *opening; } cases[] = {
+    { MD_FOLLOW_UP_ANSWER_NONE, "none",
+      "We asked for the removal of 203.0.113.7 from your block list more than 48 hours ago and "
+      "have had no answer. Mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED, "not-qualified",
+      "Thank you for your answer. You replied that 203.0.113.7 is not qualified for mitigation, "
+      "but mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_NOTHING_FOUND, "nothing-found",
+      "Thank you for your answer. You wrote that you found nothing on your side, but mail from "
+      "203.0.113.7 is still rejected by Exchange Online Protection:\n" },
+    { MD_FOLLOW_UP_ANSWER_ACKNOWLEDGED, "acknowledged",
+      "We received the automatic acknowledgement of our delist request for 203.0.113.7, but no "
+      "answer since, and mail from it is still rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_BOUNCED, "bounced",
+      "Our delist request for 203.0.113.7 to the address named in the rejection could not be "
+      "delivered, so we write to the address your documentation names. Mail from the IP is "
+      "rejected:\n" },
+    { MD_FOLLOW_UP_ANSWER_UNKNOWN, "unknown",
+      "We asked for the removal of 203.0.113.7 from your block list. Mail from it is still "
+      "rejected:\n" },
+  };
+  g_autoptr(MdRejection) r = make_rejection (SEED_TEXT, "microsoft", "exchange-online", 550,
+                                             "5.7.511", "203.0.113.7", NULL,
+                                             "delist@messaging.microsoft.com");
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  MdFollowUpAnswer parsed;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdDraft) draft = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *opening = g_strconcat ("Hello,\n\n", cases[i].opening, "\n", SEED_TEXT,
+                                              "\n", NULL);
+
+      g_test_message ("answer %s", cases[i].id);
+      g_assert_cmpstr (md_follow_up_answer_to_string (cases[i].answer), ==, cases[i].id);
+      g_assert_true (md_follow_up_answer_from_string (cases[i].id, &parsed));
+      g_assert_cmpint (parsed, ==, cases[i].answer);
+      g_assert_cmpuint (strlen (md_follow_up_answer_get_label (cases[i].answer)), >, 0);
+
+      draft = md_draft_new_follow_up (r, explanation, profile, NULL, NULL, cases[i].answer,
+                                      &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (draft->channel_id, ==, "microsoft-follow-up");
+      g_assert_cmpstr (draft->recipient, ==, "delist@microsoft.com");
+      g_assert_null (draft->cc);
+      g_assert_true (g_str_has_prefix (draft->body, opening));
+      /* No other answer is claimed. */
+      g_assert_true ((strstr (draft->body, "not qualified") != NULL) ==
+                     (cases[i].answer == MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED));
+      g_assert_true ((strstr (draft->body, "found nothing") != NULL) ==
+                     (cases[i].answer == MD_FOLLOW_UP_ANSWER_NOTHING_FOUND));
+      g_assert_true (g_str_has_suffix (draft->body, "Kind regards,\nJörg Müller\nMüller & Söhne GmbH\n"));
+      g_assert_true (strv_has (draft->warnings,
+                               "While the IP stays blocked, send mail for Microsoft recipients "
+                               "through another IP or a smarthost (a relay of your provider): for "
+                               "5.7.511 the IP is blocked, not your domain."));
+    }
+  g_assert_false (md_follow_up_answer_from_string ("we-love-you", &parsed));
+}
+
+/* support.apple.com 102322: company name, mail domain, IPs, SMTP errors and
+ * when it started. */
+static void
+test_apple_mail (void)
+{
+  static const char text[] =
+    "554 5.7.1 [CS01] Message rejected due to local policy. Please visit "
+    "https://support.apple.com/en-us/HT204137";
+  g_autoptr(MdRejection) r = make_rejection (text, "apple", NULL, 554, "5.7.1", "192.0.2.44",
+                                             "friend@icloud.com", NULL);
+  g_autoptr(MdExplanation) explanation = md_knowledge_explain (md_knowledge_get_default (), r);
+  g_autoptr(MdSenderProfile) profile = make_profile ();
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 16, 9, 12, 0);
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+
+  md_draft_facts_set_rejection_time (facts, when);
+  draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (draft->channel_id, ==, "apple-icloud-mail");
+  g_assert_cmpstr (draft->recipient, ==, "icloudadmin@apple.com");
+  g_assert_cmpstr (draft->subject, ==, "Mail from 192.0.2.44 rejected by iCloud Mail");
+  g_assert_nonnull (strstr (draft->body,
+                            "Company name: Müller & Söhne GmbH\n"
+                            "Email domain: example.org\n"
+                            "IP addresses of the affected mail servers: 192.0.2.44\n"
+                            "When it started: the rejection below is from 2026-11-16 09:12 UTC.\n"
+                            "\n"
+                            "The SMTP error from the iCloud Mail servers (also attached as "
+                            "rejection.txt):\n\n"));
+  g_assert_nonnull (strstr (draft->body, text));
+}
+
+/* Typed facts travel with the check's JSON (a saved case) and with a copy
+ * of the facts. */
+static void
+test_check_facts_json (void)
+{
+  g_autoptr(MdCheck) check = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(MdCheck) restored = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(MdDraftFacts) copy = NULL;
+  JsonObject *json_facts;
+  MdCheckFact fact;
+
+  md_check_set_fact (check, MD_CHECK_FACT_SPF_RESULT, "pass");
+  md_check_set_fact (check, MD_CHECK_FACT_HELO_NAME, "");
+  g_assert_null (md_check_get_fact (check, MD_CHECK_FACT_HELO_NAME));
+  node = md_check_to_json (check);
+  json_facts = json_object_get_object_member (json_node_get_object (node), "facts");
+  g_assert_cmpuint (json_object_get_size (json_facts), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_facts, "spf_result"), ==, "pass");
+  md_check_set_facts_from_json (restored, json_facts);
+  g_assert_cmpstr (md_check_get_fact (restored, MD_CHECK_FACT_SPF_RESULT), ==, "pass");
+  g_assert_true (md_check_fact_from_string ("network_owner", &fact));
+  g_assert_cmpint (fact, ==, MD_CHECK_FACT_NETWORK_OWNER);
+
+  md_draft_facts_add_check (facts, "rdap", "info", "owner");
+  md_draft_facts_set_check_fact (facts, "rdap", MD_CHECK_FACT_NETWORK_OWNER, "Example Hosting");
+  copy = md_draft_facts_copy (facts);
+  g_assert_cmpstr (((MdDraftFact *) g_ptr_array_index (copy->checks, 0))->values[MD_CHECK_FACT_NETWORK_OWNER],
+                   ==, "Example Hosting");
+}
+
+/* Volumes carry their unit in the receiver's language; free text goes into
+ * English mails as written and stays out of German ones. */
+static void
+test_volume_units (void)
+{
+  static const struct { const char *typed; const char *en; const char *de; } cases[] = {
+    { "2000", "- Volume: about 2,000 messages a day\n", "- Volumen: etwa 2.000 Nachrichten am Tag\n" },
+    { "about 200 mails a day", "- Volume: about 200 messages a day\n",
+      "- Volumen: etwa 200 Nachrichten am Tag\n" },
+    { "ca. 12.500 Nachrichten pro Tag", "- Volume: about 12,500 messages a day\n",
+      "- Volumen: etwa 12.500 Nachrichten am Tag\n" },
+    { "200 to 300, more in December", "- Volume: 200 to 300, more in December\n", NULL },
+  };
+  g_autoptr(MdRejection) r = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                             "192.0.2.10", NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MdSenderProfile) profile = make_profile ();
+      g_autoptr(MdDraft) en = NULL;
+      g_autoptr(MdDraft) de = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("volume “%s”", cases[i].typed);
+      g_free (profile->daily_volume);
+      profile->daily_volume = g_strdup (cases[i].typed);
+      en = md_draft_new_for_rejection (r, NULL, profile, NULL, NULL, "microsoft-delist-mail", &error);
+      g_assert_no_error (error);
+      de = md_draft_new_for_rejection (r, NULL, profile, NULL, NULL, "t-online-mail", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (en->body, cases[i].en));
+      if (cases[i].de != NULL)
+        g_assert_nonnull (strstr (de->body, cases[i].de));
+      else
+        g_assert_null (strstr (de->body, "Volumen"));
+    }
 }
 
 int
@@ -929,6 +1358,14 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Draft/eml-long-line-bounce", test_eml_long_line_bounce);
   g_test_add_func ("/MailDoctor/Draft/settings-profile", test_settings_profile);
   g_test_add_func ("/MailDoctor/Draft/facts-from-checks", test_facts_from_checks);
+  g_test_add_func ("/MailDoctor/Draft/seed-to-cc", test_seed_to_cc);
+  g_test_add_func ("/MailDoctor/Draft/undecided-microsoft", test_undecided_microsoft);
+  g_test_add_func ("/MailDoctor/Draft/undecided-t-online", test_undecided_tonline);
+  g_test_add_func ("/MailDoctor/Draft/decided-facts", test_decided_facts);
+  g_test_add_func ("/MailDoctor/Draft/follow-up-answers", test_follow_up_answers);
+  g_test_add_func ("/MailDoctor/Draft/apple-mail", test_apple_mail);
+  g_test_add_func ("/MailDoctor/Draft/volume-units", test_volume_units);
+  g_test_add_func ("/MailDoctor/Draft/check-facts-json", test_check_facts_json);
 
   return g_test_run ();
 }

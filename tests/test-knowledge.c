@@ -12,12 +12,14 @@
 #include <locale.h>
 
 #include "md-knowledge.h"
+#include "md-receivers.h"
 #include "md-rejection.h"
 #include "md-util.h"
 
 static const char * const allowed_channel_ids[] = {
   "microsoft-delist-mail", "microsoft-delist-portal", "outlook-sender-form", "t-online-mail",
-  "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form", NULL,
+  "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form", "apple-icloud-mail",
+  "comcast-form", "cloudmark-reset", "senderscore-removal", NULL,
 };
 
 #define OUTLOOK_FORM "https://support.microsoft.com/supportrequestform/8ad563e3-288e-2a61-8122-3ba03d6b8d75"
@@ -187,12 +189,155 @@ static const MatchCase match_cases[] = {
     "421-4.7.0 [203.0.113.7] The IP address sending this message does not have a PTR record "
     "setup. gsmtp", NULL, NULL, NULL,
     "gmail-ptr", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
-  { "Gmail other 5.7.1",
+  /* Gmail 5.7.1 by its wording (support.google.com/a/answer/3726730): only
+   * "likely unsolicited" and "low reputation" get a form. */
+  { "Gmail 5.7.1 likely unsolicited",
     "google", NULL, 550, "5.7.1",
     "550-5.7.1 Our system has detected that this message is likely unsolicited mail. gsmtp",
     NULL, NULL, NULL,
+    "gmail-5.7.1-unsolicited", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 5.7.1 very low reputation of the sending domain",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message is likely suspicious due to the very low reputation of the sending "
+    "domain. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-unsolicited", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 5.7.1 recipient domain policy",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 The user or domain that you are sending to (or from) has a policy that prohibits "
+    "the email that you sent. Contact your domain administrator for assistance. gsmtp",
+    NULL, NULL, NULL,
+    "gmail-5.7.1-policy", MD_CHANNEL_RECIPIENT, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 RFC 5322 header fault",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message is not RFC 5322 compliant because it has duplicate headers. gsmtp",
+    NULL, NULL, NULL,
+    "gmail-5.7.1-headers", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 IPv6 PTR and authentication",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This message does not meet IPv6 sending guidelines regarding PTR records and "
+    "authentication. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-ipv6", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.1 use your provider's relay",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 The IP you're using to send email is not authorized to send email directly to our "
+    "servers. Use the SMTP relay at your service provider instead. gsmtp", NULL, NULL, NULL,
+    "gmail-5.7.1-relay", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail other 5.7.1",
+    "google", NULL, 550, "5.7.1",
+    "550 5.7.1 This email has been rate limited. gsmtp", NULL, NULL, NULL,
     "gmail-5.7.1", MD_CHANNEL_FORM, "gmail-form", NULL,
     "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  /* Gmail's sender-requirement codes (snapshot of 3726730, 2026-02-15). */
+  { "Gmail 4.7.23 PTR",
+    "google", NULL, 451, "4.7.23",
+    "451 4.7.23 The sending IP address for this message doesn't have a PTR record. gsmtp",
+    NULL, NULL, NULL, "gmail-ptr", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.27 SPF",
+    "google", NULL, 550, "5.7.27",
+    "550 5.7.27 Authentication results: SPF with ip-address = did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-4.7.27", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.28 blocked",
+    "google", NULL, 550, "5.7.28",
+    "550 5.7.28 There is an unusual rate of unsolicited email originating from your IP address. "
+    "gsmtp", NULL, NULL, NULL, "gmail-4.7.28", MD_CHANNEL_FORM, "gmail-form", NULL,
+    "https://support.google.com/mail/troubleshooter/2696779", "en" },
+  { "Gmail 4.7.29 TLS",
+    "google", NULL, 421, "4.7.29", "421 4.7.29 Your email has been rate limited because you're "
+    "not using a TLS connection. gsmtp", NULL, NULL, NULL,
+    "gmail-tls", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.29 TLS",
+    "google", NULL, 550, "5.7.29", "550 5.7.29 This message was blocked because it wasn't sent "
+    "over a TLS connection. gsmtp", NULL, NULL, NULL,
+    "gmail-tls", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.30 DKIM",
+    "google", NULL, 421, "4.7.30", "421 4.7.30 Authentication results: DKIM = Did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-dkim", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.30 DKIM",
+    "google", NULL, 550, "5.7.30", "550 5.7.30 Authentication results: DKIM = did not pass. gsmtp",
+    NULL, NULL, NULL, "gmail-dkim", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.31 DMARC record (FAQ)",
+    "google", NULL, 421, "4.7.31", "421 4.7.31 Gmail requires all bulk email senders to add a "
+    "DMARC record to their sending domain. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.40 DMARC record",
+    "google", NULL, 421, "4.7.40", "421 4.7.40 Your email has been rate limited because the "
+    "sending domain doesn't have a DMARC record. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 550 5.7.40 DMARC record",
+    "google", NULL, 550, "5.7.40", "550 5.7.40 Gmail requires all bulk email senders to add a "
+    "DMARC record to their sending domain. gsmtp", NULL, NULL, NULL,
+    "gmail-dmarc-record", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 504 5.7.40 is an authentication type, not DMARC",
+    "google", NULL, 504, "5.7.40", "504 5.7.40 Unrecognized authentication type. gsmtp",
+    NULL, NULL, NULL, "generic-5.7.x", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 4.7.32 alignment",
+    "google", NULL, 421, "4.7.32", "421 4.7.32 Your email has been rate limited because the From: "
+    "header (RFC5322) in this message isn't aligned. gsmtp", NULL, NULL, NULL,
+    "gmail-alignment", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  { "Gmail 5.7.32 alignment",
+    "google", NULL, 550, "5.7.32", "550 5.7.32 Your email was blocked because the From: header "
+    "(RFC5322) in this message isn't aligned. gsmtp", NULL, NULL, NULL,
+    "gmail-alignment", MD_CHANNEL_NONE, NULL, NULL, NULL, NULL },
+  /* Microsoft corrections (NDR table, ms.date 03/08/2024; 5.7.700-750 page). */
+  { "5.7.800 sender domain banned",
+    "microsoft", "exchange-online", 550, "5.7.800",
+    "550 5.7.800 Access denied, banned sender. AS(9200)", "AS(9200)", NULL, NULL,
+    "microsoft-5.7.800", MD_CHANNEL_RECIPIENT, NULL, NULL, NULL, NULL },
+  { "5.7.708 is the tenant's own outbound mail",
+    "microsoft", "exchange-online", 550, "5.7.708",
+    "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. "
+    "AS(8561)", "AS(8561)", NULL, NULL,
+    "microsoft-5.7.708", MD_CHANNEL_PORTAL, NULL, NULL, "https://admin.microsoft.com/", NULL },
+  /* Apple (support.apple.com 102322). */
+  { "Apple iCloud 5.7.1",
+    "apple", NULL, 554, "5.7.1",
+    "554 5.7.1 [CS01] Message rejected due to local policy. Please visit "
+    "https://support.apple.com/en-us/HT204137", "CS01", NULL,
+    "https://support.apple.com/en-us/HT204137",
+    "apple-icloud", MD_CHANNEL_EMAIL, "apple-icloud-mail", "icloudadmin@apple.com",
+    "https://support.apple.com/en-us/102322", "en" },
+  /* Comcast (postmaster.comcast.net/mail-error-codes.html). */
+  { "Comcast BL000000 own list",
+    "comcast", NULL, 554, NULL,
+    "554 resimta-ch2-18v.sys.comcast.net resimta-ch2-18v.sys.comcast.net 192.0.2.44 found on one "
+    "or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+    "BL000000", NULL, "http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+    "comcast-bl000000", MD_CHANNEL_FORM, "comcast-form", NULL,
+    "https://postmaster.comcast.net/block-removal-request.html", "en" },
+  { "Comcast BL000001 Spamhaus ZEN",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000001]", "BL000001", NULL, NULL,
+    "comcast-bl000001", MD_CHANNEL_PORTAL, "spamhaus-removal", NULL,
+    "https://check.spamhaus.org/", "en" },
+  { "Comcast BL000010 Cloudmark CSI",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000010]", "BL000010", NULL, NULL,
+    "comcast-bl000010", MD_CHANNEL_PORTAL, "cloudmark-reset", NULL,
+    "https://csi.cloudmark.com/en/reset/", "en" },
+  { "Comcast BL000100 Sender Score",
+    "comcast", NULL, 554, NULL,
+    "554 192.0.2.44 found on one or more DNSBLs [BL000100]", "BL000100", NULL, NULL,
+    "comcast-bl000100", MD_CHANNEL_PORTAL, "senderscore-removal", NULL,
+    "https://www.senderscore.org/", "en" },
+  { "Cloudmark CSI at another receiver",
+    NULL, NULL, 550, "5.3.2",
+    "550 5.3.2 system not accepting network messages 192.0.2.44 is listed on Cloudmark CSI-Global",
+    NULL, NULL, NULL,
+    "cloudmark-listed", MD_CHANNEL_PORTAL, "cloudmark-reset", NULL,
+    "https://csi.cloudmark.com/en/reset/", "en" },
+  { "Validity Sender Score RPBL at another receiver",
+    NULL, NULL, 550, "5.7.1",
+    "550 5.7.1 Rejected: 192.0.2.44 listed at bl.score.senderscore.com", NULL, NULL, NULL,
+    "senderscore-listed", MD_CHANNEL_PORTAL, "senderscore-removal", NULL,
+    "https://www.senderscore.org/", "en" },
+  { "Spamhaus SBL: the network owner resolves it",
+    NULL, NULL, 554, "5.7.1",
+    "554 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using sbl.spamhaus.org SBL",
+    NULL, NULL, NULL,
+    "spamhaus-sbl", MD_CHANNEL_PORTAL, "spamhaus-removal", NULL, "https://check.spamhaus.org/",
+    "en" },
   { "Yahoo TSS04: the error-code page is not the form",
     "yahoo", NULL, 421, "4.7.0",
     "421 4.7.0 [TSS04] Messages from 203.0.113.7 temporarily deferred due to unexpected volume "
@@ -445,9 +590,10 @@ test_json (void)
   g_assert_cmpuint (json_array_get_length (remedy), ==, g_strv_length (e->remedy));
   g_assert_cmpstr (json_array_get_string_element (remedy, 0), ==, e->remedy[0]);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "pitfalls")),
-                    ==, 4);
+                    ==, 8);
   channel = json_object_get_object_member (object, "channel");
-  g_assert_cmpuint (json_object_get_size (channel), ==, 4);
+  g_assert_cmpuint (json_object_get_size (channel), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (channel, "cc"), ==, "delist@microsoft.com");
   g_assert_cmpstr (json_object_get_string_member (channel, "kind"), ==, "email");
   g_assert_cmpstr (json_object_get_string_member (channel, "address"), ==,
                    "delist@messaging.microsoft.com");
@@ -719,6 +865,165 @@ test_translations (void)
   g_rmdir (tmp);
 }
 
+static gboolean
+strv_contains_text (char       **strv,
+                    const char  *needle)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (strstr (strv[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static MdExplanation *
+explain_case (const char *name)
+{
+  g_autoptr(MdRejection) rejection = rejection_from_case (find_case (name));
+
+  return md_knowledge_explain (md_knowledge_get_default (), rejection);
+}
+
+/* Microsoft's NDR table (2024) and its delist pages name delist@microsoft.com;
+ * rejections name delist@messaging.microsoft.com. The request goes to the
+ * rejection's address with the documented one in copy, never twice the same. */
+static void
+test_microsoft_delist_addresses (void)
+{
+  g_autoptr(MdExplanation) seed = explain_case ("seed 5.7.511, address from the text");
+  g_autoptr(MdExplanation) bare = explain_case ("5.7.511 without a contact: the current documented address");
+  g_autoptr(MdExplanation) blocklist1 = explain_case ("5.7.1 Blocklist 1");
+  g_autoptr(MdExplanation) lookup = md_knowledge_lookup (md_knowledge_get_default (),
+                                                         "microsoft-5.7.511");
+
+  g_assert_cmpstr (seed->channel_address, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (seed->channel_cc, ==, "delist@microsoft.com");
+  g_assert_cmpstr (bare->channel_address, ==, "delist@microsoft.com");
+  g_assert_null (bare->channel_cc);
+  g_assert_cmpstr (lookup->channel_address, ==, "delist@microsoft.com");
+  g_assert_null (lookup->channel_cc);
+  g_assert_cmpstr (blocklist1->channel_address, ==, "delist@messaging.microsoft.com");
+  g_assert_cmpstr (blocklist1->channel_cc, ==, "delist@microsoft.com");
+
+  /* Why, in the pitfalls; and the traps of the motivating case. */
+  g_assert_true (strv_contains_text (seed->pitfalls, "with delist@microsoft.com in copy"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "If the request bounces, send the follow-up "
+                                                     "to delist@microsoft.com."));
+  g_assert_true (strv_contains_text (seed->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "\"Not qualified for mitigation\" is not an "
+                                                     "answer to a 5.7.511 request"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "If delist@ has not answered after 48 hours"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "another IP or your provider's smarthost"));
+  g_assert_true (strv_contains_text (seed->pitfalls, "not the number of your network (ASN)"));
+  g_assert_nonnull (strstr (seed->source, "ms.date 03/08/2024"));
+  g_assert_nonnull (strstr (seed->source, "#9449"));
+}
+
+/* 5.7.800 is first-party now; 5.7.708 is the tenant's own outbound mail. */
+static void
+test_microsoft_corrections (void)
+{
+  g_autoptr(MdExplanation) banned = explain_case ("5.7.800 sender domain banned");
+  g_autoptr(MdExplanation) tenant = explain_case ("5.7.708 is the tenant's own outbound mail");
+
+  g_assert_nonnull (strstr (banned->meaning, "the EHLO name, the envelope sender or the From "
+                                             "domain"));
+  g_assert_nonnull (strstr (banned->meaning, "contact Microsoft support"));
+  g_assert_null (strstr (banned->meaning, "Unconfirmed"));
+  g_assert_nonnull (strstr (banned->source, "The EHLO, P1, or P2 sender domain of this message "
+                                            "has been banned due to detected spam activity."));
+  g_assert_null (strstr (banned->source, "relaymetry"));
+  g_assert_true (strv_contains_text (banned->pitfalls, "AS(1410)"));
+
+  g_assert_cmpstr (tenant->title, ==, "Microsoft 365: your tenant's outgoing mail refused (5.7.708)");
+  g_assert_nonnull (strstr (tenant->meaning, "out of your own Microsoft 365 tenant"));
+  g_assert_nonnull (strstr (tenant->meaning, "No remote receiver is involved"));
+  g_assert_nonnull (strstr (tenant->cause, "often a trial tenant"));
+  g_assert_nonnull (strstr (tenant->remedy[0], "ask for an exception"));
+  g_assert_null (tenant->channel_id);
+}
+
+/* The wrong-team trap of the motivating case, on both sides: Microsoft 365
+ * codes warn off the Outlook.com form, Outlook.com's entries say what the
+ * form cannot do. */
+static void
+test_wrong_team (void)
+{
+  g_autoptr(MdExplanation) portal = explain_case ("5.7.606 to the delist portal");
+  g_autoptr(MdExplanation) blocklist1 = explain_case ("5.7.1 Blocklist 1");
+  g_autoptr(MdExplanation) s3150 = explain_case ("Outlook.com S3150 to the sender support form");
+
+  g_assert_true (strv_contains_text (portal->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (portal->pitfalls, "the block is on the IP, not on your domain"));
+  g_assert_true (strv_contains_text (blocklist1->pitfalls, "cannot see Exchange Online Protection"));
+  g_assert_true (strv_contains_text (s3150->pitfalls, "This form serves Outlook.com (Hotmail, "
+                                                      "Live, MSN) only."));
+}
+
+/* Gmail's 5.7.1 by its wording, and the sender-requirement codes. */
+static void
+test_gmail_codes (void)
+{
+  g_autoptr(MdExplanation) other = explain_case ("Gmail other 5.7.1");
+  g_autoptr(MdExplanation) tls = explain_case ("Gmail 5.7.29 TLS");
+  g_autoptr(MdExplanation) dmarc = explain_case ("Gmail 4.7.31 DMARC record (FAQ)");
+
+  g_assert_nonnull (strstr (other->meaning, "several causes"));
+  g_assert_true (strv_contains_text (tls->pitfalls, "Since November 2025"));
+  g_assert_nonnull (strstr (tls->source, "snapshot 2026-02-15"));
+  g_assert_true (strv_contains_text (dmarc->pitfalls, "4.7.31"));
+  g_assert_nonnull (strstr (dmarc->source, "Starting November 2025"));
+}
+
+/* Apple, Comcast, Cloudmark, Validity and Spamhaus SBL/PBL: what the
+ * operators' own pages say, and "unconfirmed" where they are not read. */
+static void
+test_receivers_and_lists (void)
+{
+  g_autoptr(MdExplanation) apple = explain_case ("Apple iCloud 5.7.1");
+  g_autoptr(MdExplanation) comcast = explain_case ("Comcast BL000000 own list");
+  g_autoptr(MdExplanation) cloudmark = explain_case ("Cloudmark CSI at another receiver");
+  g_autoptr(MdExplanation) validity = explain_case ("Validity Sender Score RPBL at another receiver");
+  g_autoptr(MdExplanation) sbl = explain_case ("Spamhaus SBL: the network owner resolves it");
+  g_autoptr(MdExplanation) pbl = md_knowledge_lookup (md_knowledge_get_default (), "spamhaus-pbl");
+
+  g_assert_nonnull (strstr (apple->source, "support.apple.com/en-us/102322"));
+  g_assert_nonnull (strstr (apple->remedy[1], "company name, mail domain, the sending IPs, the "
+                                              "SMTP errors and when the problem started"));
+  g_assert_nonnull (strstr (comcast->source, "postmaster.comcast.net/mail-error-codes.html"));
+  g_assert_true (strv_contains_text (comcast->pitfalls, "Unconfirmed"));
+  g_assert_nonnull (strstr (cloudmark->source, "csi.cloudmark.com/reasons-admin.php"));
+  g_assert_nonnull (cloudmark->response_time);
+  g_assert_nonnull (strstr (validity->meaning, "Unconfirmed"));
+  g_assert_nonnull (strstr (sbl->source, "spamhaus.org/sbl/delistingprocedure/"));
+  g_assert_true (strv_contains_text (sbl->pitfalls, "only at the request of the ISP that owns "
+                                                    "the IP"));
+  g_assert_true (strv_contains_text (pbl->pitfalls, "cannot be removed by the sender"));
+}
+
+/* receivers.xml: Microsoft 365's DNSSEC/DANE MX form and the new notes. */
+static void
+test_receivers_catalog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) catalog = md_receiver_catalog_load (&error);
+  const MdReceiver *r;
+
+  g_assert_no_error (error);
+  r = md_receiver_catalog_match (catalog, "example-com.j-v1.mx.microsoft");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->id, ==, "microsoft-365");
+  g_assert_nonnull (strstr (r->note, "delist@microsoft.com in copy"));
+  g_assert_cmpstr (md_receiver_catalog_match (catalog, "contoso-com.mail.protection.outlook.com")->id,
+                   ==, "microsoft-365");
+  r = md_receiver_catalog_match (catalog, "mx01.mail.icloud.com");
+  g_assert_cmpstr (r->id, ==, "apple");
+  g_assert_cmpstr (r->delist, ==, "https://support.apple.com/en-us/102322");
+  g_assert_nonnull (strstr (r->note, "icloudadmin@apple.com"));
+  r = md_receiver_catalog_match (catalog, "mx1.comcast.net");
+  g_assert_cmpstr (r->id, ==, "comcast");
+  g_assert_nonnull (strstr (r->note, "BL000010 Cloudmark CSI"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -734,6 +1039,13 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Knowledge/malformed", test_malformed);
   g_test_add_func ("/MailDoctor/Knowledge/snippet", test_snippet);
   g_test_add_func ("/MailDoctor/Knowledge/translations", test_translations);
+  g_test_add_func ("/MailDoctor/Knowledge/microsoft-delist-addresses",
+                   test_microsoft_delist_addresses);
+  g_test_add_func ("/MailDoctor/Knowledge/microsoft-corrections", test_microsoft_corrections);
+  g_test_add_func ("/MailDoctor/Knowledge/wrong-team", test_wrong_team);
+  g_test_add_func ("/MailDoctor/Knowledge/gmail-codes", test_gmail_codes);
+  g_test_add_func ("/MailDoctor/Knowledge/receivers-and-lists", test_receivers_and_lists);
+  g_test_add_func ("/MailDoctor/Knowledge/receivers-catalog", test_receivers_catalog);
 
   return g_test_run ();
 }

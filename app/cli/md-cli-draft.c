@@ -129,6 +129,8 @@ md_cli_draft (int    argc,
   g_autofree char *description = NULL;
   g_autofree char *volume = NULL;
   g_auto(GStrv) steps = NULL;
+  g_autofree char *answer_name = NULL;
+  MdFollowUpAnswer answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
   const GOptionEntry entries[] = {
     { "channel", 0, 0, G_OPTION_ARG_STRING, &channel, N_("Draft for this channel instead of the one the rejection needs"), N_("CHANNEL") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (the format the README documents)"), NULL },
@@ -141,6 +143,7 @@ md_cli_draft (int    argc,
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("What kind of mail the server sends"), N_("TEXT") },
     { "volume", 0, 0, G_OPTION_ARG_STRING, &volume, N_("How much mail the server sends a day"), N_("TEXT") },
     { "step", 0, 0, G_OPTION_ARG_STRING_ARRAY, &steps, N_("A remediation step you took (repeat for more)"), N_("TEXT") },
+    { "answer", 0, 0, G_OPTION_ARG_STRING, &answer_name, N_("Draft Microsoft’s follow-up for its answer: none, not-qualified, nothing-found, acknowledged or bounced"), N_("ANSWER") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -177,6 +180,9 @@ md_cli_draft (int    argc,
       g_autofree char *list = g_strjoinv (", ", channels);
       return md_cli_usage_error (_("unknown channel “%s” (one of: %s)"), channel, list);
     }
+
+  if (answer_name != NULL && !md_follow_up_answer_from_string (answer_name, &answer))
+    return md_cli_usage_error (_("unknown answer “%s”"), answer_name);
 
   if (ip != NULL)
     {
@@ -234,9 +240,14 @@ md_cli_draft (int    argc,
   for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
     md_draft_facts_add_remediation (facts, steps[i]);
 
-  draft = md_draft_new_for_rejection (rejection, explanation, profile, facts,
-                                      md_draft_bytes_are_message (input) ? input : NULL,
-                                      channel, &error);
+  if (answer_name != NULL)
+    draft = md_draft_new_follow_up (rejection, explanation, profile, facts,
+                                    md_draft_bytes_are_message (input) ? input : NULL,
+                                    answer, &error);
+  else
+    draft = md_draft_new_for_rejection (rejection, explanation, profile, facts,
+                                        md_draft_bytes_are_message (input) ? input : NULL,
+                                        channel, &error);
   if (draft == NULL && g_error_matches (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_NO_CHANNEL))
     {
       /* A finding, not a failure: this rejection has nobody to write to. */

@@ -292,6 +292,8 @@ selector_cb (MdCheckContext    *context,
     }
 
   json_object_set_object_member (details, "key", key_json (key));
+  md_check_set_fact_take (md_check_context_get_check (context), MD_CHECK_FACT_DKIM_KEY, key->key_type == MD_DKIM_KEY_TYPE_RSA ?
+                          g_strdup_printf ("RSA %u", key->key_bits) : g_strdup ("Ed25519"));
   json_object_set_int_member (details, "records", n_records);
   status = judge_key (key, self->selector, &summary, &remedy);
 

@@ -364,6 +364,8 @@ discover (MdCheckContext *context)
   json_object_set_string_member (details, "policy",
                                  policy_label (md_dmarc_discovery_policy_for (self->discovery,
                                                                               TRUE)));
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_DMARC_POLICY,
+                     policy_label (md_dmarc_discovery_policy_for (self->discovery, TRUE)));
   json_object_set_string_member (details, "p", policy_label (record->policy));
   json_object_set_string_member (details, "sp", policy_label (record->subdomain_policy));
   json_object_set_string_member (details, "np", policy_label (record->nonexistent_policy));

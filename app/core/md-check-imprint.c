@@ -78,6 +78,7 @@ imprint_cb (GObject      *object,
     json_object_set_string_member (details, "imprint_url", result->imprint_url);
   else
     json_object_set_null_member (details, "imprint_url");
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_IMPRINT_URL, result->imprint_url);
   json_object_set_boolean_member (details, "contact_confirmed", result->contact_confirmed);
   kinds = json_array_new ();
   for (guint i = 0; result->contact_kinds != NULL && result->contact_kinds[i] != NULL; i++)

@@ -76,6 +76,8 @@ lookup_cb (GObject      *object,
   set_string_or_null (details, "handle", network->handle);
   set_string_or_null (details, "name", network->name);
   set_string_or_null (details, "organisation", network->organisation);
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_NETWORK_OWNER,
+                     network->organisation != NULL ? network->organisation : network->name);
   set_string_or_null (details, "country", network->country);
   set_string_or_null (details, "start_address", network->start_address);
   set_string_or_null (details, "end_address", network->end_address);

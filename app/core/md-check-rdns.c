@@ -290,6 +290,7 @@ rdns_evaluate (MdCheckContext *context,
     }
 
   json_object_set_string_member (details, "name", confirmed);
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_PTR_NAME, confirmed);
 
   reasons = generic_reasons (confirmed, self->address);
   json_object_set_array_member (details, "generic_reasons", md_check_json_string_array (reasons));
@@ -361,6 +362,8 @@ rdns_ptr_cb (MdCheckContext    *context,
     }
 
   json_object_set_array_member (details, "ptr", md_check_json_string_array (self->names));
+  if (self->names->len > 0)
+    md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_PTR_NAME, g_ptr_array_index (self->names, 0));
 
   if (self->names->len == 0)
     {
@@ -568,6 +571,8 @@ helo_start (MdCheckContext *context)
   g_autofree char *ptr_name = NULL;
   g_autofree char *summary = NULL;
   gsize len = strlen (self->helo);
+
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_HELO_NAME, self->helo);
 
   if (self->helo[0] == '[' && self->helo[len - 1] == ']')
     {

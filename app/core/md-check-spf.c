@@ -158,6 +158,7 @@ spf_cb (GObject      *object,
     }
 
   fill_details (details, result);
+  md_check_set_fact (md_check_context_get_check (context), MD_CHECK_FACT_SPF_RESULT, md_spf_verdict_to_string (result->verdict));
   problems = join_problems (result->problems);
   remedy = join_remedies (result->problems);
   why = result->reason != NULL ? result->reason : "";

@@ -24,6 +24,7 @@ struct _MdCheck
   char          *remedy;
   char          *group;
   JsonObject    *details;
+  char          *facts[MD_CHECK_N_FACTS];
 
   MdCheckStatus  status;
   guint          duration_ms;
@@ -83,6 +84,8 @@ md_check_finalize (GObject *object)
   g_free (self->title);
   g_free (self->summary);
   g_free (self->remedy);
+  for (guint i = 0; i < MD_CHECK_N_FACTS; i++)
+    g_free (self->facts[i]);
   g_free (self->group);
   g_clear_pointer (&self->details, json_object_unref);
 
@@ -449,6 +452,87 @@ md_check_is_done (MdCheck *self)
 }
 
 /* The check as the CLI's --json prints it (README, "check --json"). */
+static const char * const fact_names[] = {
+  [MD_CHECK_FACT_SPF_RESULT] = "spf_result",
+  [MD_CHECK_FACT_DMARC_POLICY] = "dmarc_policy",
+  [MD_CHECK_FACT_PTR_NAME] = "ptr_name",
+  [MD_CHECK_FACT_HELO_NAME] = "helo_name",
+  [MD_CHECK_FACT_DKIM_KEY] = "dkim_key",
+  [MD_CHECK_FACT_IMPRINT_URL] = "imprint_url",
+  [MD_CHECK_FACT_NETWORK_OWNER] = "network_owner",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (fact_names) == MD_CHECK_N_FACTS);
+
+const char *
+md_check_fact_to_string (MdCheckFact fact)
+{
+  g_return_val_if_fail (fact < MD_CHECK_N_FACTS, NULL);
+
+  return fact_names[fact];
+}
+
+gboolean
+md_check_fact_from_string (const char  *text,
+                           MdCheckFact *fact)
+{
+  for (guint i = 0; i < MD_CHECK_N_FACTS; i++)
+    if (g_strcmp0 (text, fact_names[i]) == 0)
+      {
+        *fact = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+md_check_get_fact (MdCheck     *self,
+                   MdCheckFact  fact)
+{
+  g_return_val_if_fail (MD_IS_CHECK (self), NULL);
+  g_return_val_if_fail (fact < MD_CHECK_N_FACTS, NULL);
+
+  return self->facts[fact];
+}
+
+void
+md_check_set_fact (MdCheck     *self,
+                   MdCheckFact  fact,
+                   const char  *value)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+  g_return_if_fail (fact < MD_CHECK_N_FACTS);
+
+  g_free (self->facts[fact]);
+  self->facts[fact] = (value != NULL && value[0] != '\0') ? g_strdup (value) : NULL;
+}
+
+void
+md_check_set_fact_take (MdCheck     *self,
+                        MdCheckFact  fact,
+                        char        *value)
+{
+  md_check_set_fact (self, fact, value);
+  g_free (value);
+}
+
+void
+md_check_set_facts_from_json (MdCheck    *self,
+                              JsonObject *facts)
+{
+  g_return_if_fail (MD_IS_CHECK (self));
+
+  for (guint i = 0; facts != NULL && i < MD_CHECK_N_FACTS; i++)
+    {
+      JsonNode *node = json_object_get_member (facts, fact_names[i]);
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        md_check_set_fact (self, i, json_node_get_string (node));
+    }
+}
+
 JsonNode *
 md_check_to_json (MdCheck *self)
 {
@@ -473,6 +557,12 @@ md_check_to_json (MdCheck *self)
   json_builder_add_value (builder, details);
   json_builder_set_member_name (builder, "duration_ms");
   json_builder_add_int_value (builder, self->duration_ms);
+  json_builder_set_member_name (builder, "facts");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < MD_CHECK_N_FACTS; i++)
+    if (self->facts[i] != NULL)
+      md_json_builder_add_string_member (builder, md_check_fact_to_string (i), self->facts[i]);
+  json_builder_end_object (builder);
   /* Kept so a case reopened later shows its checks in the same places. */
   md_json_builder_add_string_member (builder, "group", self->group);
   json_builder_set_member_name (builder, "weight");

@@ -31,6 +31,27 @@ const char    *md_check_status_to_string    (MdCheckStatus  status);
 gboolean       md_check_status_from_string  (const char    *text,
                                              MdCheckStatus *status);
 
+/* The values a delist request may cite from a check, each set by the check
+ * that decides it (where it sets its result), so that a draft never reads a
+ * check's details JSON. Language-neutral text; NULL when the check did not
+ * decide it. */
+typedef enum
+{
+  MD_CHECK_FACT_SPF_RESULT,      /* RFC 7208 result: "pass", "fail", "softfail" … */
+  MD_CHECK_FACT_DMARC_POLICY,    /* the policy that applies: "none", "quarantine", "reject" */
+  MD_CHECK_FACT_PTR_NAME,        /* the forward-confirmed PTR name, else the first PTR name */
+  MD_CHECK_FACT_HELO_NAME,       /* the HELO name that was checked */
+  MD_CHECK_FACT_DKIM_KEY,        /* "RSA 2048", "Ed25519" */
+  MD_CHECK_FACT_IMPRINT_URL,     /* the imprint page the PTR name leads to */
+  MD_CHECK_FACT_NETWORK_OWNER,   /* RDAP: who holds the IP's network (the hoster) */
+} MdCheckFact;
+
+#define MD_CHECK_N_FACTS (MD_CHECK_FACT_NETWORK_OWNER + 1)
+
+const char    *md_check_fact_to_string      (MdCheckFact    fact);
+gboolean       md_check_fact_from_string    (const char    *text,
+                                             MdCheckFact   *fact);
+
 #define MD_TYPE_CHECK (md_check_get_type ())
 G_DECLARE_FINAL_TYPE (MdCheck, md_check, MD, CHECK, GObject)
 
@@ -57,6 +78,17 @@ void           md_check_set_remedy          (MdCheck       *self,
 JsonObject    *md_check_get_details         (MdCheck       *self);
 void           md_check_set_details         (MdCheck       *self,
                                              JsonObject    *details);
+const char    *md_check_get_fact            (MdCheck       *self,
+                                             MdCheckFact    fact);
+void           md_check_set_fact            (MdCheck       *self,
+                                             MdCheckFact    fact,
+                                             const char    *value);
+void           md_check_set_fact_take       (MdCheck       *self,
+                                             MdCheckFact    fact,
+                                             char          *value);
+/* Restores what md_check_to_json() wrote as "facts" (a saved case). */
+void           md_check_set_facts_from_json (MdCheck       *self,
+                                             JsonObject    *facts);
 guint          md_check_get_duration_ms     (MdCheck       *self);
 void           md_check_set_duration_ms     (MdCheck       *self,
                                              guint          duration_ms);

@@ -136,6 +136,7 @@ md_draft_to_eml (const MdDraft  *draft,
   g_autofree char *from_address = NULL;
   g_autofree char *from_name = NULL;
   g_autofree char *recipient = NULL;
+  g_autofree char *cc = NULL;
   GMimeFormatOptions *options;
   GByteArray *array;
 
@@ -150,6 +151,7 @@ md_draft_to_eml (const MdDraft  *draft,
                  md_link_check_address (draft->from_address, NULL, NULL) : NULL;
   recipient = draft->recipient != NULL ? md_link_check_address (draft->recipient, NULL, NULL)
                                        : NULL;
+  cc = draft->cc != NULL ? md_link_check_address (draft->cc, NULL, NULL) : NULL;
   from_name = one_line (draft->from_name);
   if (from_address != NULL)
     {
@@ -163,6 +165,8 @@ md_draft_to_eml (const MdDraft  *draft,
     }
   if (recipient != NULL)
     g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO, NULL, recipient);
+  if (cc != NULL)
+    g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_CC, NULL, cc);
 
   g_mime_message_set_subject (message, draft->subject != NULL ? draft->subject : "", "utf-8");
 

@@ -26,6 +26,7 @@ md_draft_to_json (const MdDraft *draft)
                                      md_channel_kind_to_string (draft->channel_kind));
   md_json_builder_add_string_member (builder, "language", draft->language);
   md_json_builder_add_string_member (builder, "recipient", draft->recipient);
+  md_json_builder_add_string_member (builder, "cc", draft->cc);
   md_json_builder_add_string_member (builder, "url", draft->url);
   json_builder_set_member_name (builder, "from");
   if (draft->from_address != NULL)

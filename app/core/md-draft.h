@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "md-check.h"
 #include "md-knowledge.h"
 #include "md-rejection.h"
 
@@ -36,8 +37,11 @@ typedef struct
   char *organisation;
   char *email;
   char *website;
-  char *description;   /* what kind of mail the server sends */
-  char *daily_volume;  /* free text: "about 200 messages a day" */
+  char *description;   /* what kind of mail the server sends, in the UI language */
+  char *daily_volume;  /* messages a day: a number ("2000", "2,000") or free text */
+  char *description_de;      /* the same in German, for German receivers, or NULL */
+  char *ip_use;              /* "dedicated" or "shared": who else sends from the IP */
+  char *organisation_kind;   /* how the sender describes itself: "company", "university" … */
 } MdSenderProfile;
 
 #define MD_TYPE_SENDER_PROFILE (md_sender_profile_get_type ())
@@ -62,6 +66,7 @@ typedef struct
   char *status;   /* "ok", "warning", "problem", "info", "error", "running" */
   char *summary;  /* in the UI language: for the user, not for the receiver */
   char *detail;   /* the one value the request cites (SPF result, PTR name …) or NULL */
+  char *values[MD_CHECK_N_FACTS];   /* the check's typed facts (md_check_get_fact) */
 } MdDraftFact;
 
 typedef struct
@@ -69,6 +74,8 @@ typedef struct
   GPtrArray *checks;        /* of MdDraftFact* */
   GPtrArray *remediation;   /* of char*: what the user fixed, one step each */
   GPtrArray *extra_ips;     /* of char*: further sending IPs (besides the blocked one) */
+  GPtrArray *domains;       /* of char*: the sending domains that were checked */
+  GDateTime *rejected_at;   /* when the receiver rejected (the bounce's date), or NULL */
 } MdDraftFacts;
 
 #define MD_TYPE_DRAFT_FACTS (md_draft_facts_get_type ())
@@ -85,6 +92,15 @@ void          md_draft_facts_add_remediation (MdDraftFacts       *facts,
                                               const char         *step);
 void          md_draft_facts_add_ip          (MdDraftFacts       *facts,
                                               const char         *ip);
+void          md_draft_facts_add_domain      (MdDraftFacts       *facts,
+                                              const char         *domain);
+/* A typed fact of the last check added with ID (a saved case, a test). */
+void          md_draft_facts_set_check_fact  (MdDraftFacts       *facts,
+                                              const char         *id,
+                                              MdCheckFact         fact,
+                                              const char         *value);
+void          md_draft_facts_set_rejection_time (MdDraftFacts    *facts,
+                                                 GDateTime       *rejected_at);
 /* Adds every MdCheck of a check run (a GListModel of MdCheck). */
 void          md_draft_facts_add_checks      (MdDraftFacts       *facts,
                                               GListModel         *checks);
@@ -112,6 +128,7 @@ typedef struct
   char          *channel_id;    /* a template id: "microsoft-delist-mail" … */
   MdChannelKind  channel_kind;
   char          *recipient;     /* mail address, or NULL (forms, portals, replies) */
+  char          *cc;            /* a second recipient (the documented address), or NULL */
   char          *url;           /* form or portal to open, or NULL */
   char          *subject;
   char          *body;          /* for forms and portals: the text to paste */
@@ -142,6 +159,36 @@ MdDraft           *md_draft_new_for_rejection    (const MdRejection        *reje
                                                   const MdDraftFacts       *facts,
                                                   GBytes                   *original_eml,
                                                   const char               *channel_override,
+                                                  GError                  **error);
+/* What the receiver answered to the first request, as the user tells it:
+ * the follow-up says what happened and never claims an answer the user did
+ * not choose. */
+typedef enum
+{
+  MD_FOLLOW_UP_ANSWER_UNKNOWN,         /* not said: the mail claims no answer */
+  MD_FOLLOW_UP_ANSWER_NONE,            /* nothing 48 hours after the request */
+  MD_FOLLOW_UP_ANSWER_NOT_QUALIFIED,   /* "not qualified for mitigation" */
+  MD_FOLLOW_UP_ANSWER_NOTHING_FOUND,   /* "we found nothing on our side" */
+  MD_FOLLOW_UP_ANSWER_ACKNOWLEDGED,    /* only an automatic acknowledgement */
+  MD_FOLLOW_UP_ANSWER_BOUNCED,         /* the request itself was not delivered */
+} MdFollowUpAnswer;
+
+#define MD_FOLLOW_UP_N_ANSWERS (MD_FOLLOW_UP_ANSWER_BOUNCED + 1)
+
+/* "unknown", "none", "not-qualified", "nothing-found", "acknowledged", "bounced" */
+const char        *md_follow_up_answer_to_string   (MdFollowUpAnswer          answer);
+gboolean           md_follow_up_answer_from_string (const char               *text,
+                                                    MdFollowUpAnswer         *answer);
+/* Translated, for the window's choice ("No answer after 48 hours" …). */
+const char        *md_follow_up_answer_get_label   (MdFollowUpAnswer          answer);
+/* The Microsoft follow-up ("microsoft-follow-up") for what Microsoft
+ * answered; it goes to the documented delist address. */
+MdDraft           *md_draft_new_follow_up        (const MdRejection        *rejection,
+                                                  const MdExplanation      *explanation,
+                                                  const MdSenderProfile    *profile,
+                                                  const MdDraftFacts       *facts,
+                                                  GBytes                   *original_eml,
+                                                  MdFollowUpAnswer          answer,
                                                   GError                  **error);
 /* What "Copy" puts on the clipboard: the body, or for forms the text to paste. */
 const char        *md_draft_get_clipboard_text   (const MdDraft            *draft);

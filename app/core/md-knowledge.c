@@ -26,6 +26,10 @@ static const char * const allowed_channel_ids[] = {
   "gmail-form",
   "yahoo-form",
   "gmx-form",
+  "apple-icloud-mail",
+  "comcast-form",
+  "cloudmark-reset",
+  "senderscore-removal",
 };
 
 typedef enum
@@ -84,6 +88,7 @@ typedef struct
   char          *channel_id;
   char          *channel_language;
   char          *channel_address;
+  char          *channel_cc;
   GPtrArray     *channel_urls;   /* of ChannelUrl* */
   GPtrArray     *address_domains;
   GPtrArray     *url_domains;
@@ -151,6 +156,7 @@ entry_free (Entry *entry)
   g_free (entry->channel_id);
   g_free (entry->channel_language);
   g_free (entry->channel_address);
+  g_free (entry->channel_cc);
   g_ptr_array_unref (entry->channel_urls);
   g_ptr_array_unref (entry->address_domains);
   g_ptr_array_unref (entry->url_domains);
@@ -327,7 +333,8 @@ is_plain_element (const char *name,
            g_str_equal (name, "status") || g_str_equal (name, "code") ||
            g_str_equal (name, "temporary") || g_str_equal (name, "text");
   if (g_str_equal (parent, "channel"))
-    return g_str_equal (name, "address") || g_str_equal (name, "address-domain") ||
+    return g_str_equal (name, "address") || g_str_equal (name, "cc") ||
+           g_str_equal (name, "address-domain") ||
            g_str_equal (name, "url-domain");
   return FALSE;
 }
@@ -609,6 +616,8 @@ end_element_cb (GMarkupParseContext  *context,
     {
       if (g_str_equal (element_name, "address"))
         set_single (context, &entry->channel_address, element_name, text, error);
+      else if (g_str_equal (element_name, "cc"))
+        set_single (context, &entry->channel_cc, element_name, text, error);
       else if (g_str_equal (element_name, "address-domain"))
         g_ptr_array_add (entry->address_domains, g_ascii_strdown (text, -1));
       else if (g_str_equal (element_name, "url-domain"))
@@ -922,6 +931,20 @@ join_sources (GPtrArray *sources)
   return g_string_free (joined, FALSE);
 }
 
+/* A copy to the documented address only when the request goes to another
+ * one (the address the rejection names): the same address twice is one
+ * recipient. */
+static void
+set_channel_cc (MdExplanation *explanation,
+                const char    *cc)
+{
+  g_free (explanation->channel_cc);
+  explanation->channel_cc = NULL;
+  if (cc != NULL && (explanation->channel_address == NULL ||
+                     g_ascii_strcasecmp (cc, explanation->channel_address) != 0))
+    explanation->channel_cc = g_strdup (cc);
+}
+
 /* Translated at call time, not at load time, so that a change of LANGUAGE
  * while the program runs shows in the next explanation. */
 static MdExplanation *
@@ -940,6 +963,7 @@ entry_explain (const Entry *entry,
   explanation->channel_kind = entry->channel_kind;
   explanation->channel_id = g_strdup (entry->channel_id);
   explanation->channel_address = g_strdup (entry->channel_address);
+  set_channel_cc (explanation, entry->channel_cc);
   explanation->channel_url = g_strdup (entry_url (entry, provider));
   explanation->channel_language = speaks ? g_strdup (entry->channel_language) : NULL;
   explanation->response_time = g_strdup (translate (entry->response_time));
@@ -1016,6 +1040,7 @@ md_explanation_copy (const MdExplanation *explanation)
   copy->channel_kind = explanation->channel_kind;
   copy->channel_id = g_strdup (explanation->channel_id);
   copy->channel_address = g_strdup (explanation->channel_address);
+  copy->channel_cc = g_strdup (explanation->channel_cc);
   copy->channel_url = g_strdup (explanation->channel_url);
   copy->channel_language = g_strdup (explanation->channel_language);
   copy->response_time = g_strdup (explanation->response_time);
@@ -1038,6 +1063,7 @@ md_explanation_free (MdExplanation *explanation)
   g_strfreev (explanation->remedy);
   g_free (explanation->channel_id);
   g_free (explanation->channel_address);
+  g_free (explanation->channel_cc);
   g_free (explanation->channel_url);
   g_free (explanation->channel_language);
   g_free (explanation->response_time);
@@ -1101,6 +1127,7 @@ md_explanation_to_json (const MdExplanation *explanation)
   md_json_builder_add_string_member (builder, "kind",
                                      md_channel_kind_to_string (explanation->channel_kind));
   md_json_builder_add_string_member (builder, "address", explanation->channel_address);
+  md_json_builder_add_string_member (builder, "cc", explanation->channel_cc);
   md_json_builder_add_string_member (builder, "url", explanation->channel_url);
   md_json_builder_add_string_member (builder, "language", explanation->channel_language);
   json_builder_end_object (builder);
@@ -1223,6 +1250,7 @@ md_knowledge_explain (MdKnowledge       *self,
       g_free (explanation->channel_address);
       explanation->channel_address = g_steal_pointer (&address);
     }
+  set_channel_cc (explanation, best->channel_cc);
   url = contact_for_channel (rejection, MD_CONTACT_URL, best->url_domains);
   if (url != NULL)
     {

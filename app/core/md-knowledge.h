@@ -45,12 +45,18 @@ typedef struct
   MdChannelKind  channel_kind;
   /* The draft template for this channel, one of: "microsoft-delist-mail",
    * "microsoft-delist-portal", "outlook-sender-form", "t-online-mail",
-   * "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form"; NULL when there is
+   * "spamhaus-removal", "gmail-form", "yahoo-form", "gmx-form", "apple-icloud-mail",
+   * "comcast-form", "cloudmark-reset", "senderscore-removal"; NULL when there is
    * nothing to send (fix and wait, or the recipient's admin must act). The
    * follow-up draft "microsoft-follow-up" is chosen by the user, never by the
    * knowledge base. */
   char          *channel_id;
   char          *channel_address;
+  /* A second recipient for the same request, or NULL: the address the
+   * receiver documents when its rejections name another one (Microsoft:
+   * delist@microsoft.com beside delist@messaging.microsoft.com). Never the
+   * same as channel_address. */
+  char          *channel_cc;
   char          *channel_url;
   char          *channel_language; /* "en", "de": the language the receiver reads */
   char          *response_time;
