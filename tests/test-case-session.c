@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "md-case-session.h"
+#include "md-resolver.h"
 #include "md-test-util.h"
 #include "md-util.h"
 
@@ -92,10 +93,9 @@ test_paste (Fixture       *f,
   g_autoptr(MdCaseSession) reopened = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ip = NULL;
-  g_autofree char *domain = NULL;
-  g_autofree char *helo = NULL;
-  g_autofree char *recipient_domain = NULL;
+  g_autoptr(MdSubjectGuess) guess = NULL;
+  g_autoptr(MdSubjectGuess) unknown = NULL;
+  const char * const sending_domains[] = { "Sender.Example.NET", NULL };
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(MdSenderProfile) profile = md_sender_profile_new ();
 
@@ -108,13 +108,18 @@ test_paste (Fixture       *f,
   g_assert_cmpstr (record->blocked_ip, ==, "203.0.113.7");
   g_assert_cmpstr (record->receiver, ==, "microsoft");
 
-  /* Pasted text says nothing of the sender: the profile's domain is used. */
-  md_case_session_guess_subject (session, "postmaster@Sender.Example.NET", &ip, &domain, &helo,
-                                 &recipient_domain);
-  g_assert_cmpstr (ip, ==, "203.0.113.7");
-  g_assert_cmpstr (domain, ==, "sender.example.net");
-  g_assert_null (helo);
-  g_assert_cmpstr (recipient_domain, ==, "contoso.com");
+  /* Pasted text says nothing of the sender: the user's own sending domain
+   * is used, and without one the guess says that nobody knows. */
+  guess = md_case_session_guess_subject (session, sending_domains);
+  g_assert_cmpstr (guess->ip, ==, "203.0.113.7");
+  g_assert_cmpstr (guess->domain, ==, "sender.example.net");
+  g_assert_cmpint (guess->domain_source, ==, MD_DOMAIN_SOURCE_PROFILE);
+  g_assert_null (guess->helo);
+  g_assert_cmpstr (guess->recipient_domain, ==, "contoso.com");
+  unknown = md_case_session_guess_subject (session, NULL);
+  g_assert_null (unknown->domain);
+  g_assert_cmpint (unknown->domain_source, ==, MD_DOMAIN_SOURCE_NONE);
+  g_assert_null (md_case_session_get_checked_subject (session));
 
   /* The draft: built, and kept in the timeline only when saved. */
   draft = md_case_session_build_draft (session, profile, NULL, &error);
@@ -151,17 +156,105 @@ test_bounce_names_sender (Fixture       *f,
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
   g_autoptr(GBytes) input = NULL;
   g_autoptr(MdCaseSession) session = NULL;
-  g_autofree char *domain = NULL;
+  g_autoptr(MdSubjectGuess) guess = NULL;
+  const char * const sending_domains[] = { "other.example", NULL };
 
   g_assert_nonnull (file);
   input = g_mapped_file_get_bytes (file);
   session = create (f, input);
 
-  /* The bounce went back to the sender: its To: is the sending domain,
-   * whatever the profile says. */
+  /* The bounce names the sender (the returned message's From) and the
+   * sending server (the Reporting-MTA of its own bounce), whatever the
+   * preferences say. */
   g_assert_nonnull (md_case_session_get_original_eml (session));
-  md_case_session_guess_subject (session, "postmaster@other.example", NULL, &domain, NULL, NULL);
-  g_assert_cmpstr (domain, ==, "example.org");
+  guess = md_case_session_guess_subject (session, sending_domains);
+  g_assert_cmpstr (guess->domain, ==, "example.org");
+  g_assert_cmpint (guess->domain_source, ==, MD_DOMAIN_SOURCE_BOUNCE);
+  g_assert_cmpstr (guess->helo, ==, "mail.example.org");
+}
+
+/* Issue 14: the store named the receiver of a Spamhaus open-resolver
+ * rejection (no provider) after the recipient's domain, and the session
+ * then overwrote it with NULL; the sidebar's search could not find it. */
+static void
+test_receiver_kept (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "rejections", "spamhaus-open-resolver.txt",
+                                               NULL);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(MdCaseSession) reopened = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (file);
+  input = g_mapped_file_get_bytes (file);
+  session = create (f, input);
+
+  g_assert_null (md_case_session_get_rejection (session, 0)->provider);
+  g_assert_cmpstr (md_diagnosis_get_receiver (md_case_session_get_diagnosis (session)), ==,
+                   "partner.example");
+  record = md_case_session_dup_case (session);
+  g_assert_cmpstr (record->receiver, ==, "partner.example");
+
+  found = md_case_store_list_cases (f->store, "partner.example", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  reopened = md_case_session_open (f->store, md_case_session_get_case_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (md_diagnosis_get_receiver (md_case_session_get_diagnosis (reopened)), ==,
+                   "partner.example");
+}
+
+/* Issue 14: after checking 198.51.100.9 / user-typed.example and opening
+ * the case again, "What Is Checked" showed the bounce's IP next to the
+ * results for the other one, and Re-check checked something else. */
+static void
+test_subject_restored (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdCaseSession) reopened = NULL;
+  g_autoptr(MdCheckSubject) subject = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  const char * const selectors[] = { "s2026", NULL };
+  const MdCheckSubject *checked;
+  gint64 case_id = md_case_session_get_case_id (session);
+
+  subject = md_check_subject_new ("198.51.100.9", "user-typed.example", "mx.user-typed.example",
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_check_subject_set_dkim_selectors (subject, selectors, &error));
+
+  /* A run as the window saves it (never started: nothing leaves the
+   * machine); its JSON holds the subject. */
+  resolver = md_resolver_new_for_servers ("127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  results = md_check_run_to_json (run);
+  g_assert_cmpint (md_case_store_add_check_run (f->store, case_id, now, now, results, &error), >, 0);
+  g_assert_no_error (error);
+
+  reopened = md_case_session_open (f->store, case_id, &error);
+  g_assert_no_error (error);
+  checked = md_case_session_get_checked_subject (reopened);
+  g_assert_nonnull (checked);
+  g_assert_cmpstr (checked->ip, ==, "198.51.100.9");
+  g_assert_cmpstr (checked->domain, ==, "user-typed.example");
+  g_assert_cmpstr (checked->helo, ==, "mx.user-typed.example");
+  g_assert_null (checked->recipient_domain);
+  g_assert_cmpstrv (checked->dkim_selectors, selectors);
+  /* The bounce's own IP is still the rejection's, not what was checked. */
+  g_assert_cmpstr (md_case_session_get_rejection (reopened, 0)->blocked_ip, ==, "203.0.113.7");
 }
 
 static void
@@ -205,6 +298,10 @@ main (int    argc,
               fixture_setup, test_paste, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/bounce-names-sender", Fixture, NULL,
               fixture_setup, test_bounce_names_sender, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/receiver-kept", Fixture, NULL,
+              fixture_setup, test_receiver_kept, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/subject-restored", Fixture, NULL,
+              fixture_setup, test_subject_restored, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/no-rejection", Fixture, NULL,
               fixture_setup, test_no_rejection, fixture_teardown);
 
