@@ -224,7 +224,8 @@ print_human (const Parsed *parsed,
           print_field (_("Receiver:"), receiver ? receiver : _("unknown"));
           if (r->remote_host != NULL || r->remote_ip != NULL)
             server = g_strdup_printf ("%s%s%s%s", r->remote_host ? r->remote_host : "",
-                                      r->remote_host && r->remote_ip ? " [" : (r->remote_ip ? "[" : ""),
+                                      r->remote_host && r->remote_ip ? " ["
+                                      : (r->remote_ip ? "[" : ""),
                                       r->remote_ip ? r->remote_ip : "", r->remote_ip ? "]" : "");
           print_field (_("Rejecting server:"), server);
           kind = r->temporary ? _("temporary") : _("permanent");
@@ -232,7 +233,8 @@ print_human (const Parsed *parsed,
             reply = g_strdup_printf ("%u%s%s — %s", r->smtp_code, r->enhanced_status ? " " : "",
                                      r->enhanced_status ? r->enhanced_status : "", kind);
           else
-            reply = g_strdup_printf ("%s — %s", r->enhanced_status ? r->enhanced_status : "?", kind);
+            reply = g_strdup_printf ("%s — %s", r->enhanced_status ? r->enhanced_status : "?",
+                                     kind);
           print_field (_("Reply:"), reply);
           print_field (_("Stage:"), stage_label (r->stage));
           print_field (_("Blocked IP:"), r->blocked_ip);

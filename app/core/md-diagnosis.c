@@ -26,6 +26,13 @@ struct _MdDiagnosis
   guint        seen;
   guint        primary;
   char        *receiver;
+
+  /* What the input says of the sending side (for the primary rejection's
+   * message), read with the rest so that a big log is scanned in the
+   * worker thread, not when the window asks. */
+  char        *sender;
+  char        *addressee;
+  char        *helo;
 };
 
 G_DEFINE_FINAL_TYPE (MdDiagnosis, md_diagnosis, G_TYPE_OBJECT)
@@ -71,6 +78,9 @@ md_diagnosis_finalize (GObject *object)
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->explanations, g_ptr_array_unref);
   g_clear_pointer (&self->receiver, g_free);
+  g_clear_pointer (&self->sender, g_free);
+  g_clear_pointer (&self->addressee, g_free);
+  g_clear_pointer (&self->helo, g_free);
 
   G_OBJECT_CLASS (md_diagnosis_parent_class)->finalize (object);
 }
@@ -106,6 +116,16 @@ settle (MdDiagnosis *self)
   self->primary = md_diagnosis_find_primary (self->rejections, self->explanations);
   g_clear_pointer (&self->receiver, g_free);
   self->receiver = md_diagnosis_find_receiver (self->rejections, self->primary);
+
+  if (self->input != NULL && self->rejections->len > 0)
+    {
+      const MdRejection *primary = g_ptr_array_index (self->rejections, self->primary);
+      guint index = primary->source_message > 0 ? primary->source_message - 1 : 0;
+
+      self->sender = md_input_dup_original_sender (self->input, index);
+      self->addressee = md_input_dup_bounce_addressee (self->input, index);
+      self->helo = md_input_dup_helo (self->input, index);
+    }
 }
 
 /* The last two labels of a host name: enough to tell one site from another
@@ -453,34 +473,26 @@ md_diagnosis_guess_subject (MdDiagnosis        *self,
   guess->ip = g_strdup (primary->blocked_ip);
   guess->recipient_domain = md_address_get_domain (primary->recipient);
 
-  if (self->input != NULL)
+  guess->domain = md_address_get_domain (self->sender);
+  if (guess->domain != NULL)
+    guess->domain_source = MD_DOMAIN_SOURCE_BOUNCE;
+  /* A bounce goes back to the sender: its addressee is at the sending
+   * domain too. */
+  if (guess->domain == NULL)
     {
-      guint index = message_index (primary);
-      g_autofree char *sender = md_input_dup_original_sender (self->input, index);
-      g_autofree char *addressee = md_input_dup_bounce_addressee (self->input, index);
-
-      guess->domain = md_address_get_domain (sender);
+      guess->domain = md_address_get_domain (self->addressee);
       if (guess->domain != NULL)
-        guess->domain_source = MD_DOMAIN_SOURCE_BOUNCE;
-      /* A bounce goes back to the sender: its addressee is at the sending
-       * domain too. */
-      if (guess->domain == NULL)
-        {
-          guess->domain = md_address_get_domain (addressee);
-          if (guess->domain != NULL)
-            guess->domain_source = MD_DOMAIN_SOURCE_ADDRESSEE;
-        }
-
-      guess->helo = md_input_dup_helo (self->input, index);
-      /* A bounce written by the receiver names the receiver's own hosts
-       * (its Reporting-MTA, its Received line): not the sender's HELO. */
-      if (guess->helo != NULL &&
-          ((guess->recipient_domain != NULL &&
-            g_ascii_strcasecmp (site_of (guess->helo), site_of (guess->recipient_domain)) == 0) ||
-           (primary->remote_host != NULL &&
-            g_ascii_strcasecmp (site_of (guess->helo), site_of (primary->remote_host)) == 0)))
-        g_clear_pointer (&guess->helo, g_free);
+        guess->domain_source = MD_DOMAIN_SOURCE_ADDRESSEE;
     }
+
+  /* A bounce written by the receiver names the receiver's own hosts (its
+   * Reporting-MTA, its Received line): not the sender's HELO. */
+  if (self->helo != NULL &&
+      !(guess->recipient_domain != NULL &&
+        g_ascii_strcasecmp (site_of (self->helo), site_of (guess->recipient_domain)) == 0) &&
+      !(primary->remote_host != NULL &&
+        g_ascii_strcasecmp (site_of (self->helo), site_of (primary->remote_host)) == 0))
+    guess->helo = g_strdup (self->helo);
 
   if (guess->domain == NULL && sending_domains != NULL)
     for (guint i = 0; sending_domains[i] != NULL && guess->domain == NULL; i++)

@@ -910,7 +910,8 @@ md_input_dup_bounce_addressee (MdInput *self,
 
         if (INTERNET_ADDRESS_IS_MAILBOX (address))
           {
-            const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address));
+            InternetAddressMailbox *mailbox = INTERNET_ADDRESS_MAILBOX (address);
+            const char *addr = internet_address_mailbox_get_addr (mailbox);
 
             if (addr != NULL && strchr (addr, '@') != NULL && g_utf8_validate (addr, -1, NULL))
               return g_strdup (addr);
@@ -954,7 +955,9 @@ md_input_dup_original_sender (MdInput *self,
     {
       InternetAddressList *from = g_mime_message_get_from (w.returned);
 
-      for (int i = 0; from != NULL && address == NULL && i < internet_address_list_length (from); i++)
+      int n = from != NULL ? internet_address_list_length (from) : 0;
+
+      for (int i = 0; address == NULL && i < n; i++)
         {
           InternetAddress *a = internet_address_list_get_address (from, i);
 

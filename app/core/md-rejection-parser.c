@@ -2815,6 +2815,9 @@ md_rejection_parse_text (const char *utf8)
 
   in = md_input_new_for_text (utf8);
   parse = parse_input (in, NULL, NULL);
+  /* Only an input over the size limit has no result. */
+  if (parse == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
 
   return g_steal_pointer (&parse->rejections);
 }
