@@ -644,8 +644,10 @@ fill_subject (MdCaseView *self)
     }
   else
     {
-      g_autoptr(MdSubjectGuess) guess = md_case_session_guess_subject (self->session,
-                                                                     (const char * const *) sending_domains);
+      g_autoptr(MdSubjectGuess) guess = NULL;
+
+      guess = md_case_session_guess_subject (self->session,
+                                             (const char * const *) sending_domains);
 
       ip = g_steal_pointer (&guess->ip);
       domain = g_steal_pointer (&guess->domain);
