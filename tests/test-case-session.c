@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "md-case-session.h"
+#include "md-rejection-parser.h"
 #include "md-resolver.h"
 #include "md-test-util.h"
 #include "md-util.h"
@@ -257,6 +258,60 @@ test_subject_restored (Fixture       *f,
   g_assert_cmpstr (md_case_session_get_rejection (reopened, 0)->blocked_ip, ==, "203.0.113.7");
 }
 
+/* Each type reads back what it writes (issue 14: the readers lived in the
+ * store and the session). */
+static void
+test_json_round_trips (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rejections = md_rejection_parse_text (seed_rejection);
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(MdRejection) read = NULL;
+  g_autoptr(MdCheck) check = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(MdCheck) check_read = NULL;
+  g_autoptr(MdCheck) running = md_check_new ("rdns", "rdns", "Reverse DNS");
+  g_autoptr(MdCheck) running_read = NULL;
+  g_autoptr(JsonNode) check_written = NULL;
+  g_autoptr(JsonNode) check_again = NULL;
+  g_autoptr(JsonNode) running_json = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(JsonNode) not_an_object = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (rejections->len, ==, 1);
+  written = md_rejection_to_json (g_ptr_array_index (rejections, 0));
+  read = md_rejection_new_from_json (written, &error);
+  g_assert_no_error (error);
+  again = md_rejection_to_json (read);
+  g_assert_true (json_node_equal (written, again));
+  g_assert_null (md_rejection_new_from_json (not_an_object, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+
+  json_object_set_string_member (details, "result", "pass");
+  md_check_set_status (check, MD_CHECK_STATUS_OK);
+  md_check_set_summary (check, "SPF passes for 203.0.113.7");
+  md_check_set_remedy (check, "Nothing to do");
+  md_check_set_details (check, details);
+  md_check_set_duration_ms (check, 42);
+  md_check_set_group (check, "sender");
+  md_check_set_weight (check, 7);
+  check_written = md_check_to_json (check);
+  check_read = md_check_new_from_json (check_written);
+  g_assert_nonnull (check_read);
+  check_again = md_check_to_json (check_read);
+  g_assert_true (json_node_equal (check_written, check_again));
+
+  /* A check saved while it ran never got its answer. */
+  md_check_set_status (running, MD_CHECK_STATUS_RUNNING);
+  running_json = md_check_to_json (running);
+  running_read = md_check_new_from_json (running_json);
+  g_assert_cmpint (md_check_get_status (running_read), ==, MD_CHECK_STATUS_ERROR);
+  g_assert_cmpstr (md_check_get_summary (running_read), ==,
+                   "Could not decide: the check was interrupted.");
+  g_assert_null (md_check_new_from_json (not_an_object));
+}
+
 static void
 no_rejection_cb (GObject      *object,
                  GAsyncResult *result,
@@ -302,6 +357,8 @@ main (int    argc,
               fixture_setup, test_receiver_kept, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/subject-restored", Fixture, NULL,
               fixture_setup, test_subject_restored, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/json-round-trips", Fixture, NULL,
+              fixture_setup, test_json_round_trips, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/no-rejection", Fixture, NULL,
               fixture_setup, test_no_rejection, fixture_teardown);
 

@@ -478,20 +478,6 @@ valid_host (const char *start,
   return g_ascii_strdown (start, len);
 }
 
-static const char *
-find_ci (const char *haystack,
-         gsize       len,
-         const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; i + n <= len; i++)
-    if (g_ascii_strncasecmp (haystack + i, needle, n) == 0)
-      return haystack + i;
-
-  return NULL;
-}
-
 /* The value of the first "Name:" field in a block of header or DSN fields
  * (continuation lines joined). */
 static char *
@@ -675,7 +661,8 @@ helo_in_text (const char *data,
   return NULL;
 }
 
-/* A Postfix log's "from=<sender@example.org>". */
+/* A Postfix log's "from=<sender@example.org>". Found through memchr() on
+ * '=': a big log is scanned at memory speed. */
 static char *
 from_in_log (const char *data,
              gsize       len)
@@ -684,22 +671,25 @@ from_in_log (const char *data,
 
   for (const char *p = data; p < end; )
     {
-      const char *hit = find_ci (p, end - p, "from=<");
+      const char *eq = memchr (p, '=', end - p);
+      const char *value;
       const char *close;
 
-      if (hit == NULL)
+      if (eq == NULL)
         return NULL;
-      hit += 6;
-      close = memchr (hit, '>', MIN ((gsize) (end - hit), (gsize) 320));
-      if (close != NULL && close > hit)
+      p = eq + 1;
+      if (eq - data < 4 || g_ascii_strncasecmp (eq - 4, "from", 4) != 0 || p >= end || *p != '<')
+        continue;
+      value = p + 1;
+      close = memchr (value, '>', MIN ((gsize) (end - value), (gsize) 320));
+      if (close != NULL && close > value)
         {
-          g_autofree char *value = g_strndup (hit, close - hit);
-          char *address = mailbox_of (value);
+          g_autofree char *address = g_strndup (value, close - value);
+          char *mailbox = mailbox_of (address);
 
-          if (address != NULL)
-            return address;
+          if (mailbox != NULL)
+            return mailbox;
         }
-      p = hit;
     }
 
   return NULL;
