@@ -259,6 +259,23 @@ test_truncated (void)
   g_assert_nonnull (strstr (human.err, "Only the first 1000 of 1500 rejections are shown"));
 }
 
+/* Issue 12: "--" ends the options (for a file named like an option). */
+static void
+test_double_dash (void)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "rejections", "spamhaus-open-resolver.txt",
+                                               NULL);
+  g_auto(MdTestCliRun) parse = { 0, };
+  g_auto(MdTestCliRun) draft = { 0, };
+
+  run_cli (&parse, NULL, "parse", "--", path, NULL);
+  g_assert_cmpint (parse.status, ==, 0);
+  g_assert_nonnull (strstr (parse.out, "Found 1 rejection."));
+
+  run_cli (&draft, NULL, "draft", "--", path, NULL);
+  g_assert_cmpint (draft.status, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +288,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/CliParse/human", test_human);
   g_test_add_func ("/MailDoctor/CliParse/exit-codes", test_exit_codes);
   g_test_add_func ("/MailDoctor/CliParse/sources", test_sources);
+  g_test_add_func ("/MailDoctor/CliParse/double-dash", test_double_dash);
   g_test_add_func ("/MailDoctor/CliParse/truncated", test_truncated);
 
   return g_test_run ();

@@ -182,6 +182,12 @@ md_cli_draft (int    argc,
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_USAGE;
 
+  /* GOption leaves the "--" that ends the options (`draft -- -file.txt`). */
+  if (argc >= 2 && g_str_equal (argv[1], "--"))
+    {
+      argv++;
+      argc--;
+    }
   if (argc > 2)
     return md_cli_usage_error ("%s", _("draft reads one input: give one FILE, or - for standard input"));
   if (argc == 2)

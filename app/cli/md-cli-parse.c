@@ -281,6 +281,12 @@ md_cli_parse (int    argc,
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_USAGE;
 
+  /* GOption leaves the "--" that ends the options (`parse -- -file.txt`). */
+  if (argc >= 2 && g_str_equal (argv[1], "--"))
+    {
+      argv++;
+      argc--;
+    }
   paths = argc >= 2 ? (const char * const *) argv + 1 : stdin_only;
   for (guint i = 0; paths[i] != NULL; i++)
     if (g_str_equal (paths[i], "-") && ++n_stdin > 1)
