@@ -325,6 +325,21 @@ test_sender_facts (void)
   g_assert_cmpstr (addressee, ==, "joerg@example.org");
   /* The .eml is the input as it came, not a copy. */
   g_assert_true (eml == bytes);
+
+  /* A bare domain as Reporting-MTA names a mail system, not a HELO. */
+  {
+    static const char gmail[] =
+      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: a@gmail.example.com\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; "
+      "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nDelivery failed.\n--b\n"
+      "Content-Type: message/delivery-status\n\nReporting-MTA: dns; googlemail.com\n\n"
+      "Final-Recipient: rfc822; x@example.jp\nStatus: 5.0.0\n--b--\n";
+    g_autoptr(MdInput) provider = md_input_new_for_text (gmail);
+    g_autofree char *none = md_input_dup_helo (provider, 0);
+
+    g_assert_true (md_input_is_message (provider));
+    g_assert_null (none);
+  }
 }
 
 int

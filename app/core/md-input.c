@@ -1016,6 +1016,10 @@ md_input_dup_helo (MdInput *self,
           while (*value == ' ')
             value++;
           helo = valid_host (value, strcspn (value, " \t"));
+          /* A bare domain ("googlemail.com") names a provider's mail
+           * system, not the host that said HELO. */
+          if (helo != NULL && strchr (strchr (helo, '.') + 1, '.') == NULL)
+            g_clear_pointer (&helo, g_free);
         }
     }
   /* The last hop of the returned message: the server that sent it out. */

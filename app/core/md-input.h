@@ -80,8 +80,8 @@ char         *md_input_dup_bounce_addressee  (MdInput      *self,
 char         *md_input_dup_original_sender   (MdInput      *self,
                                               guint         index);
 /* The sending server's HELO name: a transcript's EHLO/HELO, a log line's
- * helo=<…>, the DSN's Reporting-MTA or the returned message's last
- * Received "by" host. A host name or NULL. */
+ * helo=<…>, the DSN's Reporting-MTA (a host, not a bare domain) or the
+ * returned message's last Received "by" host. A host name or NULL. */
 char         *md_input_dup_helo              (MdInput      *self,
                                               guint         index);
 
