@@ -128,6 +128,15 @@ test_paste (Fixture       *f,
   g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
   g_assert_true (md_case_session_save_draft (session, draft, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(MdHandoff) handoff = md_handoff_new (draft);
+
+    g_assert_true (md_case_session_record_handoff (session, handoff, MD_HANDOFF_METHOD_PORTAL,
+                                                   &error));
+    g_assert_no_error (error);
+    g_assert_true (md_case_session_record_handoff (session, handoff, MD_HANDOFF_METHOD_NONE,
+                                                   &error));
+  }
   g_assert_true (md_case_session_set_notes (session, "Ticket SRX1", &error));
   g_assert_true (md_case_session_set_status (session, MD_CASE_STATUS_REQUESTED, &error));
 
@@ -146,6 +155,10 @@ test_paste (Fixture       *f,
                      MD_CASE_EVENT_CREATED);
     g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 1))->kind, ==,
                      MD_CASE_EVENT_DRAFT_CREATED);
+    g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 2))->kind, ==,
+                     MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP);
+    g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 2))->detail, ==,
+                     "delist@messaging.microsoft.com");
   }
 }
 

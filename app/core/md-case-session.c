@@ -618,6 +618,33 @@ md_case_session_record (MdCaseSession    *self,
 }
 
 gboolean
+md_case_session_record_handoff (MdCaseSession    *self,
+                                MdHandoff        *handoff,
+                                MdHandoffMethod   method,
+                                GError          **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_SESSION (self), FALSE);
+  g_return_val_if_fail (MD_IS_HANDOFF (handoff), FALSE);
+
+  switch (method)
+    {
+    case MD_HANDOFF_METHOD_PORTAL:
+    case MD_HANDOFF_METHOD_XDG_EMAIL:
+    case MD_HANDOFF_METHOD_MAILTO:
+      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
+                                     md_handoff_get_draft (handoff)->recipient, error);
+
+    case MD_HANDOFF_METHOD_EML:
+      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_SAVED,
+                                     md_handoff_get_eml_path (handoff), error);
+
+    case MD_HANDOFF_METHOD_NONE:
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
 md_case_session_set_status (MdCaseSession  *self,
                             MdCaseStatus    status,
                             GError        **error)

@@ -13,6 +13,7 @@
 #include "md-check-run.h"
 #include "md-diagnosis.h"
 #include "md-draft.h"
+#include "md-handoff.h"
 #include "md-http.h"
 #include "md-knowledge.h"
 #include "md-rejection.h"
@@ -113,6 +114,13 @@ gboolean        md_case_session_set_status          (MdCaseSession        *self,
                                                      GError              **error);
 gboolean        md_case_session_set_notes           (MdCaseSession        *self,
                                                      const char           *notes,
+                                                     GError              **error);
+/* Records in the timeline what a hand-off did with the request: opened in
+ * the mail app (to its recipient), or saved as an .eml (its path). A
+ * hand-off that did nothing (@method NONE) records nothing and returns TRUE. */
+gboolean        md_case_session_record_handoff      (MdCaseSession        *self,
+                                                     MdHandoff            *handoff,
+                                                     MdHandoffMethod       method,
                                                      GError              **error);
 /* Oldest first: GPtrArray of MdCaseEvent*. */
 GPtrArray      *md_case_session_list_events         (MdCaseSession        *self,
