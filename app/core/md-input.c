@@ -379,7 +379,7 @@ parse_message_locked (MdInput *self,
       g_autoptr(GMimeParser) parser = NULL;
 
       m->parsed = TRUE;
-      /* The stream does not copy: the text lives as long as the input. */
+      /* GMime copies the text into the stream: one copy, for the one parse. */
       stream = g_mime_stream_mem_new_with_buffer (m->data, m->len);
       parser = g_mime_parser_new_with_stream (stream);
       g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
