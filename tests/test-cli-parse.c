@@ -256,7 +256,7 @@ test_truncated (void)
   run_cli (&human, log->str, "parse", "-", NULL);
   g_assert_cmpint (human.status, ==, 0);
   g_assert_nonnull (strstr (human.out, "Found 1000 rejections."));
-  g_assert_nonnull (strstr (human.err, "Only the first 1000 of 1500 rejections are shown"));
+  g_assert_nonnull (strstr (human.out, "Only the first 1000 of 1500 rejections are shown"));
 }
 
 /* Issue 12: "--" ends the options (for a file named like an option). */

@@ -158,13 +158,20 @@ print_explanation (const MdExplanation *e)
     }
 }
 
+/* Part of the report in human output; on stderr next to JSON, which stays
+ * valid on stdout. */
 static void
-print_truncation_note (const Parsed *parsed)
+print_truncation_note (const Parsed *parsed,
+                       gboolean      to_stderr)
 {
+  void (*print) (const char *format, ...) = to_stderr ? g_printerr : g_print;
+
   if (!parsed->truncated)
     return;
 
-  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+  if (!to_stderr)
+    g_print ("\n");
+  print (g_dngettext (GETTEXT_PACKAGE,
                            "Only the first %u of %u rejection is shown: the rest was left out. A "
                            "log this big is a job for the coming “maildoctor-cli scan” command.\n",
                            "Only the first %u of %u rejections are shown: the rest were left out. A "
@@ -341,7 +348,7 @@ md_cli_parse (int    argc,
   else
     print_human (&parsed, show_source);
 
-  print_truncation_note (&parsed);
+  print_truncation_note (&parsed, json);
 
   return MD_CLI_EXIT_OK;
 }
