@@ -82,6 +82,41 @@ test_utf16_unpaired_surrogate (void)
   g_assert_nonnull (strstr (text, "banned sender[203.0.113.7]"));
 }
 
+/* Big-endian UTF-16 and a UTF-8 byte order mark, the other ways editors
+ * save text. */
+static void
+test_other_encodings (void)
+{
+  g_autofree gunichar2 *units = NULL;
+  g_autoptr(GByteArray) be = g_byte_array_new ();
+  g_autoptr(GBytes) be_bytes = NULL;
+  g_autoptr(GBytes) bom_bytes = NULL;
+  g_autoptr(MdRejectionParse) be_parse = NULL;
+  g_autoptr(MdRejectionParse) bom_parse = NULL;
+  g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", seed_rejection, NULL);
+  static const guint8 bom[] = { 0xfe, 0xff };
+  glong n = 0;
+
+  units = g_utf8_to_utf16 (seed_rejection, -1, NULL, &n, NULL);
+  g_byte_array_append (be, bom, 2);
+  for (glong i = 0; i < n; i++)
+    {
+      guint8 pair[2] = { units[i] >> 8, units[i] & 0xff };
+      g_byte_array_append (be, pair, 2);
+    }
+  be_bytes = g_bytes_new (be->data, be->len);
+  be_parse = parse_bytes (be_bytes, NULL);
+  g_assert_cmpuint (be_parse->rejections->len, ==, 1);
+  g_assert_cmpstr (((MdRejection *) g_ptr_array_index (be_parse->rejections, 0))->blocked_ip, ==,
+                   "203.0.113.7");
+
+  bom_bytes = g_bytes_new (with_bom, strlen (with_bom));
+  bom_parse = parse_bytes (bom_bytes, NULL);
+  g_assert_cmpuint (bom_parse->rejections->len, ==, 1);
+  g_assert_cmpstr (((MdRejection *) g_ptr_array_index (bom_parse->rejections, 0))->recipient, ==,
+                   "someone@contoso.com");
+}
+
 static void
 test_is_message (void)
 {
@@ -350,6 +385,7 @@ main (int    argc,
   md_core_init ();
 
   g_test_add_func ("/MailDoctor/Input/utf16-unpaired-surrogate", test_utf16_unpaired_surrogate);
+  g_test_add_func ("/MailDoctor/Input/other-encodings", test_other_encodings);
   g_test_add_func ("/MailDoctor/Input/is-message", test_is_message);
   g_test_add_func ("/MailDoctor/Input/mbox-quoting", test_mbox_quoting);
   g_test_add_func ("/MailDoctor/Input/mbox-sisimai", test_mbox_sisimai);
