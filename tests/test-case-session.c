@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "md-case-session.h"
+#include "md-rejection-parser.h"
+#include "md-resolver.h"
 #include "md-test-util.h"
 #include "md-util.h"
 
@@ -92,10 +94,9 @@ test_paste (Fixture       *f,
   g_autoptr(MdCaseSession) reopened = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ip = NULL;
-  g_autofree char *domain = NULL;
-  g_autofree char *helo = NULL;
-  g_autofree char *recipient_domain = NULL;
+  g_autoptr(MdSubjectGuess) guess = NULL;
+  g_autoptr(MdSubjectGuess) unknown = NULL;
+  const char * const sending_domains[] = { "Sender.Example.NET", NULL };
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(MdSenderProfile) profile = md_sender_profile_new ();
 
@@ -108,13 +109,18 @@ test_paste (Fixture       *f,
   g_assert_cmpstr (record->blocked_ip, ==, "203.0.113.7");
   g_assert_cmpstr (record->receiver, ==, "microsoft");
 
-  /* Pasted text says nothing of the sender: the profile's domain is used. */
-  md_case_session_guess_subject (session, "postmaster@Sender.Example.NET", &ip, &domain, &helo,
-                                 &recipient_domain);
-  g_assert_cmpstr (ip, ==, "203.0.113.7");
-  g_assert_cmpstr (domain, ==, "sender.example.net");
-  g_assert_null (helo);
-  g_assert_cmpstr (recipient_domain, ==, "contoso.com");
+  /* Pasted text says nothing of the sender: the user's own sending domain
+   * is used, and without one the guess says that nobody knows. */
+  guess = md_case_session_guess_subject (session, sending_domains);
+  g_assert_cmpstr (guess->ip, ==, "203.0.113.7");
+  g_assert_cmpstr (guess->domain, ==, "sender.example.net");
+  g_assert_cmpint (guess->domain_source, ==, MD_DOMAIN_SOURCE_PROFILE);
+  g_assert_null (guess->helo);
+  g_assert_cmpstr (guess->recipient_domain, ==, "contoso.com");
+  unknown = md_case_session_guess_subject (session, NULL);
+  g_assert_null (unknown->domain);
+  g_assert_cmpint (unknown->domain_source, ==, MD_DOMAIN_SOURCE_NONE);
+  g_assert_null (md_case_session_get_checked_subject (session));
 
   /* The draft: built, and kept in the timeline only when saved. */
   draft = md_case_session_build_draft (session, profile, NULL, &error);
@@ -122,6 +128,15 @@ test_paste (Fixture       *f,
   g_assert_cmpstr (draft->recipient, ==, "delist@messaging.microsoft.com");
   g_assert_true (md_case_session_save_draft (session, draft, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(MdHandoff) handoff = md_handoff_new (draft);
+
+    g_assert_true (md_case_session_record_handoff (session, handoff, MD_HANDOFF_METHOD_PORTAL,
+                                                   &error));
+    g_assert_no_error (error);
+    g_assert_true (md_case_session_record_handoff (session, handoff, MD_HANDOFF_METHOD_NONE,
+                                                   &error));
+  }
   g_assert_true (md_case_session_set_notes (session, "Ticket SRX1", &error));
   g_assert_true (md_case_session_set_status (session, MD_CASE_STATUS_REQUESTED, &error));
 
@@ -140,6 +155,10 @@ test_paste (Fixture       *f,
                      MD_CASE_EVENT_CREATED);
     g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 1))->kind, ==,
                      MD_CASE_EVENT_DRAFT_CREATED);
+    g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 2))->kind, ==,
+                     MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP);
+    g_assert_cmpstr (((MdCaseEvent *) g_ptr_array_index (events, 2))->detail, ==,
+                     "delist@messaging.microsoft.com");
   }
 }
 
@@ -151,17 +170,159 @@ test_bounce_names_sender (Fixture       *f,
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
   g_autoptr(GBytes) input = NULL;
   g_autoptr(MdCaseSession) session = NULL;
-  g_autofree char *domain = NULL;
+  g_autoptr(MdSubjectGuess) guess = NULL;
+  const char * const sending_domains[] = { "other.example", NULL };
 
   g_assert_nonnull (file);
   input = g_mapped_file_get_bytes (file);
   session = create (f, input);
 
-  /* The bounce went back to the sender: its To: is the sending domain,
-   * whatever the profile says. */
+  /* The bounce names the sender (the returned message's From) and the
+   * sending server (the Reporting-MTA of its own bounce), whatever the
+   * preferences say. */
   g_assert_nonnull (md_case_session_get_original_eml (session));
-  md_case_session_guess_subject (session, "postmaster@other.example", NULL, &domain, NULL, NULL);
-  g_assert_cmpstr (domain, ==, "example.org");
+  guess = md_case_session_guess_subject (session, sending_domains);
+  g_assert_cmpstr (guess->domain, ==, "example.org");
+  g_assert_cmpint (guess->domain_source, ==, MD_DOMAIN_SOURCE_BOUNCE);
+  g_assert_cmpstr (guess->helo, ==, "mail.example.org");
+}
+
+/* Issue 14: the store named the receiver of a Spamhaus open-resolver
+ * rejection (no provider) after the recipient's domain, and the session
+ * then overwrote it with NULL; the sidebar's search could not find it. */
+static void
+test_receiver_kept (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "rejections", "spamhaus-open-resolver.txt",
+                                               NULL);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(MdCaseSession) reopened = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (file);
+  input = g_mapped_file_get_bytes (file);
+  session = create (f, input);
+
+  g_assert_null (md_case_session_get_rejection (session, 0)->provider);
+  g_assert_cmpstr (md_diagnosis_get_receiver (md_case_session_get_diagnosis (session)), ==,
+                   "partner.example");
+  record = md_case_session_dup_case (session);
+  g_assert_cmpstr (record->receiver, ==, "partner.example");
+
+  found = md_case_store_list_cases (f->store, "partner.example", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  reopened = md_case_session_open (f->store, md_case_session_get_case_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (md_diagnosis_get_receiver (md_case_session_get_diagnosis (reopened)), ==,
+                   "partner.example");
+}
+
+/* Issue 14: after checking 198.51.100.9 / user-typed.example and opening
+ * the case again, "What Is Checked" showed the bounce's IP next to the
+ * results for the other one, and Re-check checked something else. */
+static void
+test_subject_restored (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdCaseSession) reopened = NULL;
+  g_autoptr(MdCheckSubject) subject = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(JsonNode) results = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  const char * const selectors[] = { "s2026", NULL };
+  const MdCheckSubject *checked;
+  gint64 case_id = md_case_session_get_case_id (session);
+
+  subject = md_check_subject_new ("198.51.100.9", "user-typed.example", "mx.user-typed.example",
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (md_check_subject_set_dkim_selectors (subject, selectors, &error));
+
+  /* A run as the window saves it (never started: nothing leaves the
+   * machine); its JSON holds the subject. */
+  resolver = md_resolver_new_for_servers ("127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  results = md_check_run_to_json (run);
+  g_assert_cmpint (md_case_store_add_check_run (f->store, case_id, now, now, results, &error), >, 0);
+  g_assert_no_error (error);
+
+  reopened = md_case_session_open (f->store, case_id, &error);
+  g_assert_no_error (error);
+  checked = md_case_session_get_checked_subject (reopened);
+  g_assert_nonnull (checked);
+  g_assert_cmpstr (checked->ip, ==, "198.51.100.9");
+  g_assert_cmpstr (checked->domain, ==, "user-typed.example");
+  g_assert_cmpstr (checked->helo, ==, "mx.user-typed.example");
+  g_assert_null (checked->recipient_domain);
+  g_assert_cmpstrv (checked->dkim_selectors, selectors);
+  /* The bounce's own IP is still the rejection's, not what was checked. */
+  g_assert_cmpstr (md_case_session_get_rejection (reopened, 0)->blocked_ip, ==, "203.0.113.7");
+}
+
+/* Each type reads back what it writes (issue 14: the readers lived in the
+ * store and the session). */
+static void
+test_json_round_trips (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rejections = md_rejection_parse_text (seed_rejection);
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(MdRejection) read = NULL;
+  g_autoptr(MdCheck) check = md_check_new ("spf", "spf", "SPF");
+  g_autoptr(MdCheck) check_read = NULL;
+  g_autoptr(MdCheck) running = md_check_new ("rdns", "rdns", "Reverse DNS");
+  g_autoptr(MdCheck) running_read = NULL;
+  g_autoptr(JsonNode) check_written = NULL;
+  g_autoptr(JsonNode) check_again = NULL;
+  g_autoptr(JsonNode) running_json = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(JsonNode) not_an_object = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (rejections->len, ==, 1);
+  written = md_rejection_to_json (g_ptr_array_index (rejections, 0));
+  read = md_rejection_new_from_json (written, &error);
+  g_assert_no_error (error);
+  again = md_rejection_to_json (read);
+  g_assert_true (json_node_equal (written, again));
+  g_assert_null (md_rejection_new_from_json (not_an_object, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+
+  json_object_set_string_member (details, "result", "pass");
+  md_check_set_status (check, MD_CHECK_STATUS_OK);
+  md_check_set_summary (check, "SPF passes for 203.0.113.7");
+  md_check_set_remedy (check, "Nothing to do");
+  md_check_set_details (check, details);
+  md_check_set_duration_ms (check, 42);
+  md_check_set_group (check, "sender");
+  md_check_set_weight (check, 7);
+  check_written = md_check_to_json (check);
+  check_read = md_check_new_from_json (check_written);
+  g_assert_nonnull (check_read);
+  check_again = md_check_to_json (check_read);
+  g_assert_true (json_node_equal (check_written, check_again));
+
+  /* A check saved while it ran never got its answer. */
+  md_check_set_status (running, MD_CHECK_STATUS_RUNNING);
+  running_json = md_check_to_json (running);
+  running_read = md_check_new_from_json (running_json);
+  g_assert_cmpint (md_check_get_status (running_read), ==, MD_CHECK_STATUS_ERROR);
+  g_assert_cmpstr (md_check_get_summary (running_read), ==,
+                   "Could not decide: the check was interrupted.");
+  g_assert_null (md_check_new_from_json (not_an_object));
 }
 
 static void
@@ -205,6 +366,12 @@ main (int    argc,
               fixture_setup, test_paste, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/bounce-names-sender", Fixture, NULL,
               fixture_setup, test_bounce_names_sender, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/receiver-kept", Fixture, NULL,
+              fixture_setup, test_receiver_kept, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/subject-restored", Fixture, NULL,
+              fixture_setup, test_subject_restored, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/json-round-trips", Fixture, NULL,
+              fixture_setup, test_json_round_trips, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/no-rejection", Fixture, NULL,
               fixture_setup, test_no_rejection, fixture_teardown);
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "md-test-util.h"
@@ -17,7 +18,7 @@
 
 static const char *fields[] = {
   "recipient", "provider", "service", "remote_host", "remote_ip", "smtp_code", "enhanced_status",
-  "stage", "temporary", "blocked_ip", "references", "contacts", "text", "explanation",
+  "stage", "temporary", "blocked_ip", "references", "contacts", "text", "explanation", "source",
 };
 
 static void
@@ -139,11 +140,140 @@ test_exit_codes (void)
   /* One line on stderr. */
   g_assert_cmpint (strchr (missing.err, '\n') - missing.err, ==, strlen (missing.err) - 1);
 
+  /* Several files are read; one that cannot be read stops the command. */
   run_cli (&extra, NULL, "parse", "a.txt", "b.txt", NULL);
   g_assert_cmpint (extra.status, ==, 2);
+  g_assert_nonnull (strstr (extra.err, "a.txt"));
 
   run_cli (&option, NULL, "parse", "--no-such-option", NULL);
   g_assert_cmpint (option.status, ==, 2);
+}
+
+static JsonObject *
+parse_json (const MdTestCliRun *run,
+            JsonParser         *parser)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  json_parser_load_from_data (parser, run->out, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Issue 11: several files and an mbox; each rejection says where it was
+ * found. */
+static void
+test_sources (void)
+{
+  g_autofree char *seed = md_test_srcdir_path ("data", "drafts", "seed-bounce.eml", NULL);
+  g_autofree char *spamhaus = md_test_srcdir_path ("data", "rejections",
+                                                   "spamhaus-open-resolver.txt", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("md-cli-parse-XXXXXX", NULL);
+  g_autofree char *mbox = g_build_filename (dir, "bounces.mbox", NULL);
+  g_autofree char *eml = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(MdTestCliRun) run = { 0, };
+  g_auto(MdTestCliRun) human = { 0, };
+  g_auto(MdTestCliRun) piped = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) piped_parser = json_parser_new ();
+  JsonArray *rejections;
+  JsonObject *source;
+
+  g_assert_true (g_file_get_contents (seed, &eml, NULL, NULL));
+  g_string_append_printf (text, "From MAILER-DAEMON Mon Nov 16 09:13:00 2026\n%s\n", eml);
+  /* The second message bounced for another recipient. */
+  g_string_replace (text, "anna@contoso.com", "ben@contoso.com", 0);
+  g_string_prepend (text, "\n");
+  g_string_prepend (text, eml);
+  g_string_prepend (text, "From MAILER-DAEMON Mon Nov 16 09:12:44 2026\n");
+  g_assert_true (g_file_set_contents (mbox, text->str, text->len, NULL));
+
+  run_cli (&run, NULL, "parse", "--json", mbox, spamhaus, NULL);
+  rejections = json_object_get_array_member (parse_json (&run, parser), "rejections");
+  g_assert_cmpuint (json_array_get_length (rejections), ==, 3);
+
+  source = json_object_get_object_member (json_array_get_object_element (rejections, 0), "source");
+  g_assert_cmpstr (json_object_get_string_member (source, "file"), ==, mbox);
+  g_assert_cmpint (json_object_get_int_member (source, "message"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 0),
+                                                  "recipient"), ==, "anna@contoso.com");
+  source = json_object_get_object_member (json_array_get_object_element (rejections, 1), "source");
+  g_assert_cmpint (json_object_get_int_member (source, "message"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejections, 1),
+                                                  "recipient"), ==, "ben@contoso.com");
+  source = json_object_get_object_member (json_array_get_object_element (rejections, 2), "source");
+  g_assert_cmpstr (json_object_get_string_member (source, "file"), ==, spamhaus);
+  g_assert_true (json_object_get_null_member (source, "message"));
+  g_assert_false (json_object_get_boolean_member (parse_json (&run, parser), "truncated"));
+  g_assert_cmpint (json_object_get_int_member (parse_json (&run, parser), "seen"), ==, 3);
+
+  run_cli (&human, NULL, "parse", mbox, spamhaus, NULL);
+  g_assert_cmpint (human.status, ==, 0);
+  g_assert_nonnull (strstr (human.out, "Found 3 rejections."));
+  g_assert_nonnull (strstr (human.out, "bounces.mbox, message 2"));
+
+  /* Standard input is "-". */
+  run_cli (&piped, "550 5.7.1 Service unavailable; Client host [203.0.113.7] blocked using "
+                   "zen.spamhaus.org\n", "parse", "--json", "-", NULL);
+  rejections = json_object_get_array_member (parse_json (&piped, piped_parser), "rejections");
+  source = json_object_get_object_member (json_array_get_object_element (rejections, 0), "source");
+  g_assert_cmpstr (json_object_get_string_member (source, "file"), ==, "-");
+
+  g_unlink (mbox);
+  g_rmdir (dir);
+}
+
+/* Issue 11: when the 1,000-rejection cap cuts a log, the JSON and the
+ * human output say so, with the number found. */
+static void
+test_truncated (void)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_auto(MdTestCliRun) run = { 0, };
+  g_auto(MdTestCliRun) human = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  for (guint i = 0; i < 1500; i++)
+    g_string_append_printf (log, "Nov 16 09:12:44 mail postfix/smtp[1234]: 4Zx%u: "
+                            "to=<user%u@contoso.example>, relay=mx.contoso.example[192.0.2.1]:25, "
+                            "status=bounced (host mx.contoso.example[192.0.2.1] said: 550 5.7.1 "
+                            "Service unavailable; client [203.0.113.7] blocked (in reply to RCPT TO "
+                            "command))\n", i, i);
+
+  run_cli (&run, log->str, "parse", "--json", "-", NULL);
+  root = parse_json (&run, parser);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "rejections")), ==,
+                    1000);
+  g_assert_true (json_object_get_boolean_member (root, "truncated"));
+  g_assert_cmpint (json_object_get_int_member (root, "seen"), ==, 1500);
+  g_assert_nonnull (strstr (run.err, "Only the first 1000 of 1500 rejections are shown"));
+  g_assert_nonnull (strstr (run.err, "maildoctor-cli scan"));
+
+  run_cli (&human, log->str, "parse", "-", NULL);
+  g_assert_cmpint (human.status, ==, 0);
+  g_assert_nonnull (strstr (human.out, "Found 1000 rejections."));
+  g_assert_nonnull (strstr (human.out, "Only the first 1000 of 1500 rejections are shown"));
+}
+
+/* Issue 12: "--" ends the options (for a file named like an option). */
+static void
+test_double_dash (void)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "rejections", "spamhaus-open-resolver.txt",
+                                               NULL);
+  g_auto(MdTestCliRun) parse = { 0, };
+  g_auto(MdTestCliRun) draft = { 0, };
+
+  run_cli (&parse, NULL, "parse", "--", path, NULL);
+  g_assert_cmpint (parse.status, ==, 0);
+  g_assert_nonnull (strstr (parse.out, "Found 1 rejection."));
+
+  run_cli (&draft, NULL, "draft", "--", path, NULL);
+  g_assert_cmpint (draft.status, ==, 0);
 }
 
 int
@@ -157,6 +287,9 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/CliParse/no-rejection", test_no_rejection);
   g_test_add_func ("/MailDoctor/CliParse/human", test_human);
   g_test_add_func ("/MailDoctor/CliParse/exit-codes", test_exit_codes);
+  g_test_add_func ("/MailDoctor/CliParse/sources", test_sources);
+  g_test_add_func ("/MailDoctor/CliParse/double-dash", test_double_dash);
+  g_test_add_func ("/MailDoctor/CliParse/truncated", test_truncated);
 
   return g_test_run ();
 }

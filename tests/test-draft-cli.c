@@ -13,7 +13,9 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "md-case-session.h"
 #include "md-test-util.h"
+#include "md-util.h"
 
 #define SEED_TEXT \
   "host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n" \
@@ -307,11 +309,153 @@ test_usage_errors (void)
   g_assert_false (g_file_test ("/tmp/x.eml", G_FILE_TEST_EXISTS));
 }
 
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MdCaseSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = md_case_session_new_from_input_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The window's draft: a case session made from @input, as the window makes
+ * it, with the preferences' profile. */
+static JsonNode *
+session_draft_json (GBytes *input)
+{
+  g_autofree char *dir = g_dir_make_tmp ("md-draft-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cases.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = md_case_store_new (path, &error);
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(MdSenderProfile) profile = md_sender_profile_new_from_settings ();
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  JsonNode *json;
+
+  g_assert_no_error (error);
+  md_case_session_new_from_input_async (store, input, NULL, created_cb, &session);
+  while (session == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  draft = md_case_session_build_draft (session, profile, NULL, &error);
+  g_assert_no_error (error);
+  json = md_draft_to_json (draft);
+
+  g_clear_object (&session);
+  g_clear_object (&store);
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+
+  return json;
+}
+
+/* Issue 14: `maildoctor-cli draft` and the window draft the same request
+ * from the same input. The CLI used to take the first rejection with a
+ * channel and the window the first with a blocked IP: the second input has
+ * a Spamhaus rejection without a request channel before the Microsoft one. */
+static void
+test_same_as_window (void)
+{
+  g_autofree char *bounce = md_test_srcdir_path ("data", "drafts", "seed-bounce.eml", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("md-draft-cli-XXXXXX", NULL);
+  g_autofree char *mixed = g_build_filename (dir, "mixed.txt", NULL);
+  static const char mixed_text[] =
+    "<info@partner.example>: host mx.partner.example[198.51.100.40] said: 554 5.7.1 Service "
+    "unavailable; Client host [198.51.100.77] blocked using bl.lists.example (in reply to RCPT "
+    "TO command)\n\n"
+    "<anna@contoso.com>: " SEED_TEXT;
+  const char *inputs[] = { bounce, mixed };
+
+  g_assert_true (g_file_set_contents (mixed, mixed_text, -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_auto(MdTestCliRun) run = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) window = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      JsonObject *cli;
+      char *contents;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (inputs[i], &contents, &len, NULL));
+      bytes = g_bytes_new_take (contents, len);
+      window = session_draft_json (bytes);
+
+      md_test_cli_run (&run, NULL, NULL, NULL,
+                       (const char *[]) { "draft", "--json", inputs[i], NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      cli = parse_json (parser, run.out);
+      /* What only the CLI prints: which explanation, where the .eml went. */
+      json_object_remove_member (cli, "explanation");
+      json_object_remove_member (cli, "eml");
+
+      if (!json_node_equal (json_parser_get_root (parser), window))
+        {
+          g_autofree char *a = json_to_string (json_parser_get_root (parser), TRUE);
+          g_autofree char *b = json_to_string (window, TRUE);
+
+          g_error ("%s: the CLI drafted\n%s\nthe window\n%s", inputs[i], a, b);
+        }
+      g_assert_cmpstr (json_object_get_string_member (cli, "channel"), ==,
+                       "microsoft-delist-mail");
+    }
+
+  g_unlink (mixed);
+  g_rmdir (dir);
+}
+
+/* Issue 12: `draft` read the input with GMime a second time, without the
+ * parser's guards (6.5 s for a 128k-deep multipart). Now one MdInput is
+ * read once: the deep message is text, and no bounce is attached. */
+static void
+test_deep_multipart (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("md-draft-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "deep.eml", NULL);
+  g_autoptr(GString) s = g_string_new ("From: MAILER-DAEMON@mail.example.org\n"
+                                       "To: joerg@example.org\nSubject: Undelivered\n"
+                                       "MIME-Version: 1.0\n");
+  g_auto(MdTestCliRun) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *draft;
+  JsonArray *attachments;
+
+  for (guint i = 0; i < 128 * 1024; i++)
+    g_string_append_printf (s, "Content-Type: multipart/mixed; boundary=\"b%u\"\n\n--b%u\n", i, i);
+  g_string_append (s, "Content-Type: text/plain\n\n");
+  g_string_append (s, SEED_TEXT);
+  g_assert_true (g_file_set_contents (path, s->str, s->len, NULL));
+
+  md_test_cli_run (&run, NULL, NULL, NULL, (const char *[]) { "draft", "--json", path, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  draft = parse_json (parser, run.out);
+  g_assert_cmpstr (json_object_get_string_member (draft, "channel"), ==, "microsoft-delist-mail");
+  attachments = json_object_get_array_member (draft, "attachments");
+  for (guint i = 0; i < json_array_get_length (attachments); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attachments, i),
+                                                    "name"), !=, "bounce.eml");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  md_core_init ();
 
   g_test_add_func ("/MailDoctor/DraftCli/seed-json", test_seed_json);
   g_test_add_func ("/MailDoctor/DraftCli/bounce-eml", test_bounce_eml);
@@ -320,6 +464,8 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/DraftCli/ip-and-follow-up", test_ip_and_follow_up);
   g_test_add_func ("/MailDoctor/DraftCli/human", test_human);
   g_test_add_func ("/MailDoctor/DraftCli/usage-errors", test_usage_errors);
+  g_test_add_func ("/MailDoctor/DraftCli/same-as-window", test_same_as_window);
+  g_test_add_func ("/MailDoctor/DraftCli/deep-multipart", test_deep_multipart);
 
   return g_test_run ();
 }

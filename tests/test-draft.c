@@ -193,6 +193,7 @@ test_microsoft_mail (void)
   g_autoptr(MdSenderProfile) profile = make_profile ();
   g_autoptr(MdDraftFacts) facts = make_facts ();
   g_autoptr(GBytes) original = read_fixture ("seed-bounce.eml");
+  g_autoptr(MdInput) original_input = md_input_new (original, NULL);
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(GError) error = NULL;
   MdExplanation explanation = { 0 };
@@ -205,7 +206,8 @@ test_microsoft_mail (void)
   explanation.channel_cc = (char *) "delist@microsoft.com";
   explanation.channel_language = (char *) "en";
 
-  draft = md_draft_new_for_rejection (r, &explanation, profile, facts, original, NULL, &error);
+  draft = md_draft_new_for_rejection (r, &explanation, profile, facts, original_input, NULL,
+                                      &error);
   g_assert_no_error (error);
 
   g_assert_cmpstr (draft->channel_id, ==, "microsoft-delist-mail");
@@ -365,12 +367,14 @@ test_portal (void)
     }
   {
     g_autoptr(GBytes) bounce = NULL;
+    g_autoptr(MdInput) bounce_input = NULL;
     char *contents;
     gsize len;
 
     g_assert_true (g_file_get_contents (sisimai, &contents, &len, NULL));
     bounce = g_bytes_new_take (contents, len);
-    with_bounce = md_draft_new_for_rejection (r, &explanation, profile, NULL, bounce, NULL,
+    bounce_input = md_input_new (bounce, NULL);
+    with_bounce = md_draft_new_for_rejection (r, &explanation, profile, NULL, bounce_input, NULL,
                                               &error);
     g_assert_no_error (error);
     f = find_field (with_bounce, "Mail address");
@@ -666,12 +670,18 @@ test_bytes_are_message (void)
   static const char reply[] = "Subject: 550 5.7.511 Access denied";
 
   log = g_bytes_new_static (log_line, strlen (log_line));
-  g_assert_true (md_draft_bytes_are_message (eml));
-  g_assert_false (md_draft_bytes_are_message (text));
-  g_assert_false (md_draft_bytes_are_message (log));
+  /* MdInput gives the one answer to "is this a mail?". */
   {
+    g_autoptr(MdInput) eml_input = md_input_new (eml, NULL);
+    g_autoptr(MdInput) text_input = md_input_new (text, NULL);
+    g_autoptr(MdInput) log_input = md_input_new (log, NULL);
     g_autoptr(GBytes) one_header = g_bytes_new_static (reply, strlen (reply));
-    g_assert_false (md_draft_bytes_are_message (one_header));
+    g_autoptr(MdInput) one_header_input = md_input_new (one_header, NULL);
+
+    g_assert_true (md_input_is_message (eml_input));
+    g_assert_false (md_input_is_message (text_input));
+    g_assert_false (md_input_is_message (log_input));
+    g_assert_false (md_input_is_message (one_header_input));
   }
 }
 
@@ -772,6 +782,7 @@ test_eml (void)
   g_autoptr(MdSenderProfile) profile = make_profile ();
   g_autoptr(MdDraftFacts) facts = make_facts ();
   g_autoptr(GBytes) original = read_fixture ("seed-bounce.eml");
+  g_autoptr(MdInput) original_input = md_input_new (original, NULL);
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(MdDraft) tonline = NULL;
   g_autoptr(MdDraft) follow_up = NULL;
@@ -779,7 +790,7 @@ test_eml (void)
   g_autoptr(GError) error = NULL;
   static const guchar binary_data[] = { 0x00, 0xff, 0x0d, 0x0a, 0x0a, 0x80, 'R', 0xc3, 0xbc };
 
-  draft = md_draft_new_for_rejection (r, NULL, profile, facts, original,
+  draft = md_draft_new_for_rejection (r, NULL, profile, facts, original_input,
                                       "microsoft-delist-mail", &error);
   g_assert_no_error (error);
   /* An umlaut in an attachment's name, and octets no text part may hold. */

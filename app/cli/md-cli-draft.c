@@ -14,9 +14,7 @@
 
 #include "md-cli.h"
 #include "md-cli-commands.h"
-#include "md-draft.h"
-#include "md-knowledge.h"
-#include "md-rejection-parser.h"
+#include "md-diagnosis.h"
 
 /* The JSON shape is documented in the README ("maildoctor-cli draft"): the
  * draft as the engine writes it, plus the explanation it came from and the
@@ -148,15 +146,14 @@ md_cli_draft (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) input = NULL;
-  g_autoptr(GPtrArray) rejections = NULL;
-  g_autoptr(MdRejection) rejection = NULL;
-  g_autoptr(MdExplanation) explanation = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(MdInput) input = NULL;
+  g_autoptr(MdDiagnosis) diagnosis = NULL;
   g_autoptr(MdSenderProfile) profile = NULL;
   g_autoptr(MdDraftFacts) facts = NULL;
   g_autoptr(MdDraft) draft = NULL;
   g_auto(GStrv) channels = NULL;
-  MdKnowledge *knowledge;
+  const MdExplanation *explanation;
   const char *path = NULL;
   const char *eml_path = NULL;
 
@@ -167,6 +164,12 @@ md_cli_draft (int    argc,
   if (!md_cli_parse_options (context, &argc, &argv))
     return MD_CLI_EXIT_USAGE;
 
+  /* GOption leaves the "--" that ends the options (`draft -- -file.txt`). */
+  if (argc >= 2 && g_str_equal (argv[1], "--"))
+    {
+      argv++;
+      argc--;
+    }
   if (argc > 2)
     return md_cli_usage_error ("%s", _("draft reads one input: give one FILE, or - for standard input"));
   if (argc == 2)
@@ -194,38 +197,23 @@ md_cli_draft (int    argc,
   if (json && eml_out != NULL && g_str_equal (eml_out, "-"))
     return md_cli_usage_error ("%s", _("--json and --eml - both write to standard output: save the .eml to a file"));
 
-  input = md_cli_read_input (path, &error);
-  if (input == NULL)
+  bytes = md_cli_read_input (path, &error);
+  if (bytes == NULL)
     return md_cli_usage_error (_("cannot read “%s”: %s"), path ? path : "-", error->message);
 
-  rejections = md_rejection_parse_bytes (input, &error);
-  if (rejections == NULL)
-    return md_cli_usage_error ("%s", error->message);
-  if (rejections->len == 0)
+  /* The same reading as the window's (MdDiagnosis): the same rejection,
+   * the same request. */
+  input = md_input_new (bytes, path != NULL ? path : "-");
+  diagnosis = md_diagnosis_new (input, NULL, &error);
+  if (diagnosis == NULL && g_error_matches (error, MD_DIAGNOSIS_ERROR, MD_DIAGNOSIS_ERROR_NO_REJECTION))
     return md_cli_usage_error ("%s", _("no rejection found in the input: give the bounce message, "
                                        "the server’s reply or the log line"));
-
-  /* One bounce can hold several rejections: draft for the first that has
-   * somewhere to send a request (or simply the first with --channel). */
-  knowledge = md_knowledge_get_default ();
-  for (guint i = 0; i < rejections->len && rejection == NULL; i++)
-    {
-      const MdRejection *candidate = g_ptr_array_index (rejections, i);
-      g_autoptr(MdExplanation) e = knowledge != NULL ? md_knowledge_explain (knowledge, candidate)
-                                                     : NULL;
-
-      if (channel != NULL || (e != NULL && e->channel_id != NULL) || i == rejections->len - 1)
-        {
-          rejection = md_rejection_copy (candidate);
-          explanation = g_steal_pointer (&e);
-        }
-    }
+  if (diagnosis == NULL)
+    return md_cli_usage_error ("%s", error->message);
 
   if (ip != NULL)
-    {
-      g_free (rejection->blocked_ip);
-      rejection->blocked_ip = g_strdup (ip);
-    }
+    md_diagnosis_set_blocked_ip (diagnosis, ip);
+  explanation = md_diagnosis_get_explanation (diagnosis, md_diagnosis_get_primary_index (diagnosis));
 
   /* Options win; the rest comes from the preferences when installed. */
   profile = md_sender_profile_new_from_settings ();
@@ -241,13 +229,9 @@ md_cli_draft (int    argc,
     md_draft_facts_add_remediation (facts, steps[i]);
 
   if (answer_name != NULL)
-    draft = md_draft_new_follow_up (rejection, explanation, profile, facts,
-                                    md_draft_bytes_are_message (input) ? input : NULL,
-                                    answer, &error);
+    draft = md_diagnosis_build_follow_up (diagnosis, profile, facts, answer, &error);
   else
-    draft = md_draft_new_for_rejection (rejection, explanation, profile, facts,
-                                        md_draft_bytes_are_message (input) ? input : NULL,
-                                        channel, &error);
+    draft = md_diagnosis_build_draft (diagnosis, profile, facts, channel, &error);
   if (draft == NULL && g_error_matches (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_NO_CHANNEL))
     {
       /* A finding, not a failure: this rejection has nobody to write to. */

@@ -10,26 +10,23 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-case-session.h"
-#include "md-rejection-parser.h"
 #include "md-util.h"
-
-#include <gmime/gmime.h>
 
 struct _MdCaseSession
 {
-  GObject        parent_instance;
+  GObject          parent_instance;
 
   /* Owned */
-  MdCaseStore   *store;
-  gint64         case_id;
-  GPtrArray     *rejections;    /* of MdRejection* */
-  GPtrArray     *explanations;  /* of MdExplanation*, same order */
-  GBytes        *original_eml;
-  MdCheckRun    *check_run;     /* the live run, or NULL */
-  GListModel    *checks;        /* what is shown: the run, or restored results */
-  GCancellable  *checks_cancellable;
-  gint64         check_run_id;  /* the store's row for the live run */
-  GDateTime     *check_started;
+  MdCaseStore     *store;
+  gint64           case_id;
+  MdDiagnosis     *diagnosis;
+  GBytes          *original_eml;
+  MdCheckSubject  *checked;       /* what the latest run checked (live or restored) */
+  MdCheckRun      *check_run;     /* the live run, or NULL */
+  GListModel      *checks;        /* what is shown: the run, or restored results */
+  GCancellable    *checks_cancellable;
+  gint64           check_run_id;  /* the store's row for the live run */
+  GDateTime       *check_started;
 };
 
 enum {
@@ -44,50 +41,59 @@ G_DEFINE_QUARK (md-case-session-error-quark, md_case_session_error)
 
 static guint signals[N_SIGNALS];
 
-static void
-explain_all (MdCaseSession *self)
+/* The "subject" member of md_check_run_to_json(): what a saved run checked.
+ * NULL when it is missing or no longer valid. */
+static MdCheckSubject *
+subject_from_json (JsonNode *results)
 {
-  MdKnowledge *knowledge = md_knowledge_get_default ();
+  g_autoptr(MdCheckSubject) subject = NULL;
+  JsonObject *object;
+  JsonNode *node;
+  JsonArray *selectors;
+  const char *fields[4] = { NULL, };
+  static const char *names[4] = { "ip", "domain", "helo", "recipient_domain" };
 
-  g_ptr_array_set_size (self->explanations, 0);
-  for (guint i = 0; i < self->rejections->len; i++)
-    g_ptr_array_add (self->explanations,
-                     md_knowledge_explain (knowledge, g_ptr_array_index (self->rejections, i)));
-}
+  if (results == NULL || !JSON_NODE_HOLDS_OBJECT (results))
+    return NULL;
+  node = json_object_get_member (json_node_get_object (results), "subject");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
 
-/* "Microsoft 5.7.511", "T-Online 554", or the first line of the text. */
-static char *
-make_title (MdCaseSession *self)
-{
-  const MdRejection *rejection;
-  const char *provider;
-  const char *code;
-  g_autofree char *smtp = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonNode *member = json_object_get_member (object, names[i]);
 
-  rejection = md_case_session_get_rejection (self, md_case_session_get_primary_index (self));
-  provider = md_provider_display_name (rejection->provider);
-  code = rejection->enhanced_status;
-  if (code == NULL && rejection->smtp_code != 0)
-    code = smtp = g_strdup_printf ("%u", rejection->smtp_code);
+      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+          json_node_get_value_type (member) == G_TYPE_STRING)
+        fields[i] = json_node_get_string (member);
+    }
 
-  if (provider != NULL && code != NULL)
-    return g_strdup_printf ("%s %s", provider, code);
-  if (provider != NULL)
-    return g_strdup (provider);
-  if (code != NULL)
-    /* Translators: a case's title when the receiver is not known; %s is a code like 5.7.1 */
-    return g_strdup_printf (_("Rejection %s"), code);
+  subject = md_check_subject_new (fields[0], fields[1], fields[2], fields[3], NULL);
+  if (subject == NULL)
+    return NULL;
 
-  return g_strdup (_("Rejection"));
-}
+  node = json_object_get_member (object, "dkim_selectors");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
 
-static const char *
-receiver_of (const MdRejection *rejection)
-{
-  if (rejection->provider != NULL)
-    return rejection->provider;
+      selectors = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (selectors); i++)
+        {
+          JsonNode *element = json_array_get_element (selectors, i);
 
-  return NULL;
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+      strv = g_strv_builder_end (builder);
+      if (strv[0] != NULL)
+        md_check_subject_set_dkim_selectors (subject, (const char * const *) strv, NULL);
+    }
+
+  return g_steal_pointer (&subject);
 }
 
 static void
@@ -111,6 +117,7 @@ md_case_session_dispose (GObject *object)
   g_clear_object (&self->checks_cancellable);
   g_clear_object (&self->check_run);
   g_clear_object (&self->checks);
+  g_clear_object (&self->diagnosis);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->dispose (object);
@@ -121,9 +128,8 @@ md_case_session_finalize (GObject *object)
 {
   MdCaseSession *self = MD_CASE_SESSION (object);
 
-  g_clear_pointer (&self->rejections, g_ptr_array_unref);
-  g_clear_pointer (&self->explanations, g_ptr_array_unref);
   g_clear_pointer (&self->original_eml, g_bytes_unref);
+  g_clear_pointer (&self->checked, md_check_subject_free);
   g_clear_pointer (&self->check_started, g_date_time_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
@@ -165,62 +171,91 @@ md_case_session_class_init (MdCaseSessionClass *klass)
 static void
 md_case_session_init (MdCaseSession *self)
 {
-  self->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
-  self->explanations = g_ptr_array_new_with_free_func ((GDestroyNotify) md_explanation_free);
   self->checks = G_LIST_MODEL (g_list_store_new (MD_TYPE_CHECK));
 }
 
+/* What the worker thread hands back: the diagnosis and what the store
+ * needs, all computed off the main thread (a 200 MB log takes seconds). */
+typedef struct
+{
+  MdDiagnosis *diagnosis;
+  GBytes      *original_eml;
+  char        *text;
+  char        *title;
+} Reading;
+
 static void
-parse_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+reading_free (Reading *reading)
+{
+  g_clear_object (&reading->diagnosis);
+  g_clear_pointer (&reading->original_eml, g_bytes_unref);
+  g_free (reading->text);
+  g_free (reading->title);
+  g_free (reading);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MdInput *input = task_data;
+  Reading *reading;
+  GError *error = NULL;
+  g_autoptr(MdDiagnosis) diagnosis = md_diagnosis_new (input, cancellable, &error);
+
+  if (diagnosis == NULL)
+    {
+      if (g_error_matches (error, MD_DIAGNOSIS_ERROR, MD_DIAGNOSIS_ERROR_NO_REJECTION))
+        {
+          g_task_return_new_error (task, MD_CASE_SESSION_ERROR,
+                                   MD_CASE_SESSION_ERROR_NO_REJECTION, "%s", error->message);
+          g_error_free (error);
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  reading = g_new0 (Reading, 1);
+  reading->original_eml = md_diagnosis_dup_original_eml (diagnosis);
+  /* The store keeps the input as text: valid UTF-8, whatever was pasted. */
+  reading->text = md_input_dup_valid_text (input);
+  reading->title = md_diagnosis_dup_title (diagnosis);
+  reading->diagnosis = g_steal_pointer (&diagnosis);
+  g_task_return_pointer (task, reading, (GDestroyNotify) reading_free);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   MdCaseSession *self = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) rejections = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
-  GBytes *input;
-  const MdRejection *primary;
+  Reading *reading;
 
-  rejections = md_rejection_parse_finish (result, &error);
-  if (rejections == NULL)
+  reading = g_task_propagate_pointer (G_TASK (result), &error);
+  if (reading == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (rejections->len == 0)
-    {
-      g_task_return_new_error (task, MD_CASE_SESSION_ERROR, MD_CASE_SESSION_ERROR_NO_REJECTION,
-                               "%s", _("This text holds no rejection MailDoctor can read. "
-                                       "Paste the whole bounce message or the server’s reply."));
-      return;
-    }
+  self->diagnosis = g_steal_pointer (&reading->diagnosis);
+  self->original_eml = g_steal_pointer (&reading->original_eml);
 
-  for (guint i = 0; i < rejections->len; i++)
-    g_ptr_array_add (self->rejections, md_rejection_copy (g_ptr_array_index (rejections, i)));
-  explain_all (self);
-
-  input = g_object_get_data (G_OBJECT (task), "input");
-  if (md_draft_bytes_are_message (input))
-    self->original_eml = g_bytes_ref (input);
-
-  /* The store keeps the input as text: valid UTF-8, whatever was pasted. */
-  text = g_utf8_make_valid (g_bytes_get_data (input, NULL), g_bytes_get_size (input));
-  title = make_title (self);
-  self->case_id = md_case_store_create_case (self->store, title, text, self->original_eml,
-                                             self->rejections, self->explanations, &error);
+  /* The store settles the receiver and blocked IP by the diagnosis's rules:
+   * written once, here. */
+  self->case_id = md_case_store_create_case (self->store, reading->title, reading->text,
+                                             self->original_eml,
+                                             md_diagnosis_get_rejections (self->diagnosis),
+                                             md_diagnosis_get_explanations (self->diagnosis),
+                                             &error);
+  reading_free (reading);
   if (self->case_id <= 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  primary = md_case_session_get_rejection (self, md_case_session_get_primary_index (self));
-  if (!md_case_store_set_subject (self->store, self->case_id, receiver_of (primary),
-                                  primary->blocked_ip, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -237,6 +272,8 @@ md_case_session_new_from_input_async (MdCaseStore         *store,
                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) read = NULL;
+  g_autoptr(MdInput) in = NULL;
   MdCaseSession *self;
 
   g_return_if_fail (MD_IS_CASE_STORE (store));
@@ -248,10 +285,14 @@ md_case_session_new_from_input_async (MdCaseStore         *store,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, md_case_session_new_from_input_async);
   g_task_set_task_data (task, self, g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "input", g_bytes_ref (input),
-                          (GDestroyNotify) g_bytes_unref);
 
-  md_rejection_parse_async (input, cancellable, parse_cb, g_steal_pointer (&task));
+  /* Loaded here, on the main thread, so that the worker only reads it. */
+  md_knowledge_get_default ();
+
+  in = md_input_new (input, NULL);
+  read = g_task_new (NULL, cancellable, read_cb, g_steal_pointer (&task));
+  g_task_set_task_data (read, g_steal_pointer (&in), g_object_unref);
+  g_task_run_in_thread (read, read_thread);
 }
 
 MdCaseSession *
@@ -271,7 +312,9 @@ md_case_session_open (MdCaseStore  *store,
   g_autoptr(MdCaseSession) self = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(MdInput) input = NULL;
 
   g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
 
@@ -287,21 +330,20 @@ md_case_session_open (MdCaseStore  *store,
   self->store = g_object_ref (store);
   self->case_id = case_id;
 
-  for (guint i = 0; i < stored->len; i++)
-    {
-      const MdCaseRejection *r = g_ptr_array_index (stored, i);
-      g_ptr_array_add (self->rejections, md_rejection_copy (r->rejection));
-    }
-  /* Explained again rather than read back, so the texts follow the UI
-   * language and the knowledge base as it is now. */
-  explain_all (self);
-
   if (record->has_input_eml)
     {
       self->original_eml = md_case_store_dup_input_eml (store, case_id, error);
       if (self->original_eml == NULL)
         return NULL;
+      input = md_input_new (self->original_eml, NULL);
     }
+
+  /* Explained again rather than read back, so the texts follow the UI
+   * language and the knowledge base as it is now. */
+  rejections = g_ptr_array_new ();
+  for (guint i = 0; i < stored->len; i++)
+    g_ptr_array_add (rejections, ((MdCaseRejection *) g_ptr_array_index (stored, i))->rejection);
+  self->diagnosis = md_diagnosis_new_for_rejections (rejections, input);
 
   runs = md_case_store_list_check_runs (store, case_id, error);
   if (runs == NULL)
@@ -314,6 +356,7 @@ md_case_session_open (MdCaseStore  *store,
         {
           g_clear_object (&self->checks);
           self->checks = md_checks_new_from_json (latest->results);
+          self->checked = subject_from_json (latest->results);
         }
     }
 
@@ -344,12 +387,20 @@ md_case_session_dup_case (MdCaseSession *self)
   return md_case_store_get_case (self->store, self->case_id, NULL);
 }
 
+MdDiagnosis *
+md_case_session_get_diagnosis (MdCaseSession *self)
+{
+  g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
+
+  return self->diagnosis;
+}
+
 guint
 md_case_session_get_n_rejections (MdCaseSession *self)
 {
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), 0);
 
-  return self->rejections->len;
+  return md_diagnosis_get_n_rejections (self->diagnosis);
 }
 
 const MdRejection *
@@ -357,9 +408,8 @@ md_case_session_get_rejection (MdCaseSession *self,
                                guint          index)
 {
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
-  g_return_val_if_fail (index < self->rejections->len, NULL);
 
-  return g_ptr_array_index (self->rejections, index);
+  return md_diagnosis_get_rejection (self->diagnosis, index);
 }
 
 const MdExplanation *
@@ -367,9 +417,8 @@ md_case_session_get_explanation (MdCaseSession *self,
                                  guint          index)
 {
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
-  g_return_val_if_fail (index < self->explanations->len, NULL);
 
-  return g_ptr_array_index (self->explanations, index);
+  return md_diagnosis_get_explanation (self->diagnosis, index);
 }
 
 guint
@@ -377,15 +426,7 @@ md_case_session_get_primary_index (MdCaseSession *self)
 {
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), 0);
 
-  for (guint i = 0; i < self->rejections->len; i++)
-    {
-      const MdRejection *r = g_ptr_array_index (self->rejections, i);
-
-      if (r->blocked_ip != NULL)
-        return i;
-    }
-
-  return 0;
+  return md_diagnosis_get_primary_index (self->diagnosis);
 }
 
 GBytes *
@@ -396,68 +437,21 @@ md_case_session_get_original_eml (MdCaseSession *self)
   return self->original_eml;
 }
 
-/* A bounce goes back to the sender of the message that bounced: its To:
- * names the sending domain. */
-static char *
-domain_of_bounce (GBytes *eml)
+const MdCheckSubject *
+md_case_session_get_checked_subject (MdCaseSession *self)
 {
-  GMimeStream *stream;
-  GMimeParser *parser;
-  GMimeMessage *message;
-  InternetAddressList *to;
-  char *domain = NULL;
+  g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
 
-  if (eml == NULL)
-    return NULL;
-
-  /* GMime 3.2 declares no g_autoptr() cleanups: released by hand. */
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (eml, NULL),
-                                              g_bytes_get_size (eml));
-  parser = g_mime_parser_new_with_stream (stream);
-  message = g_mime_parser_construct_message (parser, NULL);
-
-  to = message != NULL ? g_mime_message_get_to (message) : NULL;
-  for (int i = 0; to != NULL && domain == NULL && i < internet_address_list_length (to); i++)
-    {
-      InternetAddress *address = internet_address_list_get_address (to, i);
-
-      if (INTERNET_ADDRESS_IS_MAILBOX (address))
-        domain = md_address_get_domain (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
-    }
-
-  g_clear_object (&message);
-  g_object_unref (parser);
-  g_object_unref (stream);
-
-  return domain;
+  return self->checked;
 }
 
-void
-md_case_session_guess_subject (MdCaseSession  *self,
-                               const char     *sender_address,
-                               char          **ip,
-                               char          **domain,
-                               char          **helo,
-                               char          **recipient_domain)
+MdSubjectGuess *
+md_case_session_guess_subject (MdCaseSession      *self,
+                               const char * const *sending_domains)
 {
-  const MdRejection *primary;
+  g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
 
-  g_return_if_fail (MD_IS_CASE_SESSION (self));
-
-  primary = md_case_session_get_rejection (self, md_case_session_get_primary_index (self));
-
-  if (ip != NULL)
-    *ip = g_strdup (primary->blocked_ip);
-  if (domain != NULL)
-    {
-      *domain = domain_of_bounce (self->original_eml);
-      if (*domain == NULL)
-        *domain = md_address_get_domain (sender_address);
-    }
-  if (helo != NULL)
-    *helo = NULL;
-  if (recipient_domain != NULL)
-    *recipient_domain = md_address_get_domain (primary->recipient);
+  return md_diagnosis_guess_subject (self->diagnosis, sending_domains);
 }
 
 GListModel *
@@ -532,6 +526,8 @@ md_case_session_start_checks (MdCaseSession        *self,
 
   g_clear_object (&self->check_run);
   self->check_run = md_check_run_new (source, subject);
+  g_clear_pointer (&self->checked, md_check_subject_free);
+  self->checked = md_check_subject_copy (subject);
   md_check_run_set_resolver (self->check_run, resolver_description, public_resolver);
   if (http != NULL)
     md_check_run_set_http (self->check_run, http);
@@ -578,24 +574,12 @@ md_case_session_build_draft (MdCaseSession         *self,
                              GError               **error)
 {
   g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
-  guint primary;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
 
-  primary = md_case_session_get_primary_index (self);
   md_draft_facts_add_checks (facts, self->checks);
-  for (guint i = 0; i < self->rejections->len; i++)
-    {
-      const MdRejection *r = g_ptr_array_index (self->rejections, i);
 
-      if (r->blocked_ip != NULL)
-        md_draft_facts_add_ip (facts, r->blocked_ip);
-    }
-
-  return md_draft_new_for_rejection (md_case_session_get_rejection (self, primary),
-                                     md_case_session_get_explanation (self, primary),
-                                     profile, facts, self->original_eml, channel_override,
-                                     error);
+  return md_diagnosis_build_draft (self->diagnosis, profile, facts, channel_override, error);
 }
 
 gboolean
@@ -631,6 +615,33 @@ md_case_session_record (MdCaseSession    *self,
   g_signal_emit (self, signals[CASE_CHANGED], 0);
 
   return TRUE;
+}
+
+gboolean
+md_case_session_record_handoff (MdCaseSession    *self,
+                                MdHandoff        *handoff,
+                                MdHandoffMethod   method,
+                                GError          **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_SESSION (self), FALSE);
+  g_return_val_if_fail (MD_IS_HANDOFF (handoff), FALSE);
+
+  switch (method)
+    {
+    case MD_HANDOFF_METHOD_PORTAL:
+    case MD_HANDOFF_METHOD_XDG_EMAIL:
+    case MD_HANDOFF_METHOD_MAILTO:
+      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
+                                     md_handoff_get_draft (handoff)->recipient, error);
+
+    case MD_HANDOFF_METHOD_EML:
+      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_SAVED,
+                                     md_handoff_get_eml_path (handoff), error);
+
+    case MD_HANDOFF_METHOD_NONE:
+    default:
+      return TRUE;
+    }
 }
 
 gboolean
@@ -672,80 +683,25 @@ md_case_session_list_events (MdCaseSession  *self,
   return md_case_store_list_events (self->store, self->case_id, error);
 }
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 GListModel *
 md_checks_new_from_json (JsonNode *results)
 {
   GListStore *store = g_list_store_new (MD_TYPE_CHECK);
-  JsonObject *root;
-  JsonArray *checks;
+  JsonNode *checks;
 
   if (results == NULL || !JSON_NODE_HOLDS_OBJECT (results))
     return G_LIST_MODEL (store);
 
-  root = json_node_get_object (results);
-  if (!json_object_has_member (root, "checks") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "checks")))
+  checks = json_object_get_member (json_node_get_object (results), "checks");
+  if (checks == NULL || !JSON_NODE_HOLDS_ARRAY (checks))
     return G_LIST_MODEL (store);
 
-  checks = json_object_get_array_member (root, "checks");
-  for (guint i = 0; i < json_array_get_length (checks); i++)
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (checks)); i++)
     {
-      JsonNode *node = json_array_get_element (checks, i);
-      JsonObject *object;
-      g_autoptr(MdCheck) check = NULL;
-      MdCheckStatus status;
-      const char *id;
-      const char *kind;
-      const char *group;
+      g_autoptr(MdCheck) check = md_check_new_from_json (json_array_get_element (json_node_get_array (checks), i));
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      object = json_node_get_object (node);
-      id = get_string_member (object, "id");
-      kind = get_string_member (object, "kind");
-      if (id == NULL || kind == NULL)
-        continue;
-
-      check = md_check_new (id, kind, get_string_member (object, "title"));
-      /* A run that was cut off (the app was closed) left checks running:
-       * they never got an answer, so they are undecided now. */
-      if (!md_check_status_from_string (get_string_member (object, "status"), &status) ||
-          status == MD_CHECK_STATUS_RUNNING)
-        {
-          status = MD_CHECK_STATUS_ERROR;
-          md_check_set_summary (check, _("Could not decide: the check was interrupted."));
-        }
-      else
-        {
-          md_check_set_summary (check, get_string_member (object, "summary"));
-        }
-      md_check_set_status (check, status);
-      md_check_set_remedy (check, get_string_member (object, "remedy"));
-      if (json_object_has_member (object, "details") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "details")))
-        md_check_set_details (check, json_object_get_object_member (object, "details"));
-      if (json_object_has_member (object, "duration_ms"))
-        md_check_set_duration_ms (check, json_object_get_int_member (object, "duration_ms"));
-      group = get_string_member (object, "group");
-      if (group != NULL)
-        md_check_set_group (check, group);
-      if (json_object_has_member (object, "weight"))
-        md_check_set_weight (check, json_object_get_int_member (object, "weight"));
-
-      g_list_store_append (store, check);
+      if (check != NULL)
+        g_list_store_append (store, check);
     }
 
   return G_LIST_MODEL (store);

@@ -11,18 +11,21 @@
 
 #include "md-case-store.h"
 #include "md-check-run.h"
+#include "md-diagnosis.h"
 #include "md-draft.h"
+#include "md-handoff.h"
 #include "md-http.h"
 #include "md-knowledge.h"
 #include "md-rejection.h"
 
 G_BEGIN_DECLS
 
-/* One case as the window works on it: the rejections read from the user's
- * input, their explanations in the UI language, the latest check results
- * (live while a run goes on, restored from the store otherwise) and the
- * latest draft, kept in the case store as they change. No GTK here: the
- * window is a view of this object. */
+/* One case as the window works on it: an MdDiagnosis of the user's input
+ * (the rejections, their explanations in the UI language, the primary one,
+ * the receiver, the request), the latest check results and what they
+ * checked (live while a run goes on, restored from the store otherwise),
+ * kept in the case store as they change. No GTK here: the window is a view
+ * of this object. */
 
 #define MD_CASE_SESSION_ERROR (md_case_session_error_quark ())
 
@@ -37,7 +40,8 @@ G_DECLARE_FINAL_TYPE (MdCaseSession, md_case_session, MD, CASE_SESSION, GObject)
 
 GQuark          md_case_session_error_quark         (void);
 
-/* Parses @input off the main thread and records a new case in @store. */
+/* Reads @input off the main thread (MdDiagnosis) and records a new case
+ * in @store. */
 void            md_case_session_new_from_input_async (MdCaseStore          *store,
                                                       GBytes               *input,
                                                       GCancellable         *cancellable,
@@ -59,20 +63,19 @@ const MdRejection   *md_case_session_get_rejection  (MdCaseSession        *self,
                                                      guint                 index);
 const MdExplanation *md_case_session_get_explanation (MdCaseSession       *self,
                                                       guint                index);
-/* The rejection the request is about: the first one that names a blocked IP,
- * else the first one. */
+MdDiagnosis    *md_case_session_get_diagnosis       (MdCaseSession        *self);
+/* The rejection the request is about: md_diagnosis_find_primary(). */
 guint           md_case_session_get_primary_index   (MdCaseSession        *self);
 GBytes         *md_case_session_get_original_eml    (MdCaseSession        *self);
 
-/* What to check, as far as the rejections tell: the blocked IP, the sending
- * domain (the bounce's addressee; else @sender_address, the profile's),
- * no HELO, the recipient's domain. Fields may be NULL. */
-void            md_case_session_guess_subject       (MdCaseSession        *self,
-                                                     const char           *sender_address,
-                                                     char                **ip,
-                                                     char                **domain,
-                                                     char                **helo,
-                                                     char                **recipient_domain);
+/* What the latest run checked (the live one, or the last saved one when the
+ * case was opened), or NULL when the case was never checked: "What Is
+ * Checked" shows it and Re-check checks it again. */
+const MdCheckSubject *md_case_session_get_checked_subject (MdCaseSession  *self);
+/* What to check for a case never checked: md_diagnosis_guess_subject()
+ * with the user's own @sending_domains (Preferences) as the last resort. */
+MdSubjectGuess *md_case_session_guess_subject       (MdCaseSession        *self,
+                                                     const char * const   *sending_domains);
 
 /* The checks shown: the live run's, or those restored from the store. */
 GListModel     *md_case_session_get_checks          (MdCaseSession        *self);
@@ -111,6 +114,13 @@ gboolean        md_case_session_set_status          (MdCaseSession        *self,
                                                      GError              **error);
 gboolean        md_case_session_set_notes           (MdCaseSession        *self,
                                                      const char           *notes,
+                                                     GError              **error);
+/* Records in the timeline what a hand-off did with the request: opened in
+ * the mail app (to its recipient), or saved as an .eml (its path). A
+ * hand-off that did nothing (@method NONE) records nothing and returns TRUE. */
+gboolean        md_case_session_record_handoff      (MdCaseSession        *self,
+                                                     MdHandoff            *handoff,
+                                                     MdHandoffMethod       method,
                                                      GError              **error);
 /* Oldest first: GPtrArray of MdCaseEvent*. */
 GPtrArray      *md_case_session_list_events         (MdCaseSession        *self,

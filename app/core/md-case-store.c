@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-case-store.h"
+#include "md-diagnosis.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1260,155 +1261,26 @@ md_case_store_dup_recovery_message (MdCaseStore *self)
                           self->recovered_path);
 }
 
-/* Rejections as JSON: md_rejection_to_json() writes, this reads back. */
-
-static char *
-member_dup_string (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return g_strdup (json_node_get_string (node));
-}
-
-static gboolean
-smtp_stage_from_string (const char  *string,
-                        MdSmtpStage *stage)
-{
-  for (MdSmtpStage s = MD_SMTP_STAGE_CONNECT; s <= MD_SMTP_STAGE_END_OF_DATA; s++)
-    if (g_strcmp0 (md_smtp_stage_to_string (s), string) == 0)
-      {
-        *stage = s;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
-static MdRejection *
-rejection_from_json (JsonNode  *node,
-                     GError   **error)
-{
-  g_autoptr(MdRejection) rejection = md_rejection_new ();
-  g_autofree char *stage = NULL;
-  JsonObject *object;
-  JsonNode *member;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_invalid_data (error, "rejection is not an object");
-      return NULL;
-    }
-
-  object = json_node_get_object (node);
-  rejection->recipient = member_dup_string (object, "recipient");
-  rejection->provider = member_dup_string (object, "provider");
-  rejection->service = member_dup_string (object, "service");
-  rejection->remote_host = member_dup_string (object, "remote_host");
-  rejection->remote_ip = member_dup_string (object, "remote_ip");
-  rejection->enhanced_status = member_dup_string (object, "enhanced_status");
-  rejection->blocked_ip = member_dup_string (object, "blocked_ip");
-  rejection->text = member_dup_string (object, "text");
-
-  member = json_object_get_member (object, "smtp_code");
-  if (member != NULL && JSON_NODE_HOLDS_VALUE (member)
-      && json_node_get_value_type (member) == G_TYPE_INT64)
-    rejection->smtp_code = CLAMP (json_node_get_int (member), 0, G_MAXUINT);
-
-  stage = member_dup_string (object, "stage");
-  if (stage != NULL && !smtp_stage_from_string (stage, &rejection->stage))
-    rejection->stage = MD_SMTP_STAGE_UNKNOWN;
-
-  member = json_object_get_member (object, "temporary");
-  if (member != NULL && JSON_NODE_HOLDS_VALUE (member)
-      && json_node_get_value_type (member) == G_TYPE_BOOLEAN)
-    rejection->temporary = json_node_get_boolean (member);
-
-  member = json_object_get_member (object, "references");
-  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
-    {
-      JsonArray *array = json_node_get_array (member);
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (element)
-              && json_node_get_value_type (element) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (element));
-        }
-
-      g_strfreev (rejection->references);
-      rejection->references = g_strv_builder_end (builder);
-    }
-
-  member = json_object_get_member (object, "contacts");
-  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
-    {
-      JsonArray *array = json_node_get_array (member);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          g_autofree char *kind = NULL;
-          g_autofree char *value = NULL;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-
-          kind = member_dup_string (json_node_get_object (element), "kind");
-          value = member_dup_string (json_node_get_object (element), "value");
-          if (value == NULL)
-            continue;
-          if (g_strcmp0 (kind, "email") == 0)
-            md_rejection_add_contact (rejection, MD_CONTACT_EMAIL, value);
-          else if (g_strcmp0 (kind, "url") == 0)
-            md_rejection_add_contact (rejection, MD_CONTACT_URL, value);
-        }
-    }
-
-  return g_steal_pointer (&rejection);
-}
-
-/* Who rejected, for the sidebar: the provider the parser recognised, or
- * else the recipient's domain, or else the rejecting host. */
-static char *
-receiver_of (const MdRejection *rejection)
-{
-  const char *at;
-
-  if (rejection->provider != NULL)
-    return g_strdup (rejection->provider);
-
-  at = rejection->recipient != NULL ? strrchr (rejection->recipient, '@') : NULL;
-  if (at != NULL && at[1] != '\0')
-    return g_ascii_strdown (at + 1, -1);
-
-  return g_strdup (rejection->remote_host);
-}
-
+/* The case's receiver and blocked IP: MdDiagnosis's rules (the primary
+ * rejection, then the others), so the window, the CLI and the sidebar agree. */
 static void
 subject_of (GPtrArray  *rejections,
+            GPtrArray  *explanations,
             char      **receiver,
             char      **blocked_ip)
 {
+  guint primary;
+
   *receiver = NULL;
   *blocked_ip = NULL;
+  if (rejections == NULL || rejections->len == 0)
+    return;
 
-  for (guint i = 0; rejections != NULL && i < rejections->len; i++)
-    {
-      const MdRejection *rejection = g_ptr_array_index (rejections, i);
-
-      if (*receiver == NULL)
-        *receiver = receiver_of (rejection);
-      if (*blocked_ip == NULL)
-        *blocked_ip = g_strdup (rejection->blocked_ip);
-    }
+  primary = md_diagnosis_find_primary (rejections, explanations);
+  *receiver = md_diagnosis_find_receiver (rejections, primary);
+  *blocked_ip = g_strdup (((const MdRejection *) g_ptr_array_index (rejections, primary))->blocked_ip);
+  for (guint i = 0; *blocked_ip == NULL && i < rejections->len; i++)
+    *blocked_ip = g_strdup (((const MdRejection *) g_ptr_array_index (rejections, i))->blocked_ip);
 }
 
 static gboolean
@@ -1555,7 +1427,7 @@ md_case_store_create_case (MdCaseStore  *self,
   if (!check_parallel (rejections, explanations, error))
     return 0;
 
-  subject_of (rejections, &receiver, &blocked_ip);
+  subject_of (rejections, explanations, &receiver, &blocked_ip);
 
   if (!begin (self, error))
     return 0;
@@ -2024,7 +1896,7 @@ md_case_store_add_rejections (MdCaseStore  *self,
   if (!check_parallel (rejections, explanations, error))
     return FALSE;
 
-  subject_of (rejections, &receiver, &blocked_ip);
+  subject_of (rejections, explanations, &receiver, &blocked_ip);
 
   if (!begin (self, error))
     return FALSE;
@@ -2115,9 +1987,12 @@ read_rejection_row (MdCaseStore   *self,
   node = column_json (self, stmt, 1, error);
   if (node == NULL)
     return FALSE;
-  item->rejection = rejection_from_json (node, error);
+  item->rejection = md_rejection_new_from_json (node, NULL);
   if (item->rejection == NULL)
-    return FALSE;
+    {
+      set_invalid_data (error, "rejection is not an object");
+      return FALSE;
+    }
   if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
     {
       item->explanation = column_json (self, stmt, 2, error);

@@ -572,6 +572,88 @@ md_check_to_json (MdCheck *self)
   return json_builder_get_root (builder);
 }
 
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_int (JsonObject *object,
+            const char *name,
+            gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+MdCheck *
+md_check_new_from_json (JsonNode *node)
+{
+  g_autoptr(MdCheck) check = NULL;
+  MdCheckStatus status;
+  JsonObject *object;
+  JsonNode *details;
+  const char *id;
+  const char *kind;
+  const char *group;
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  id = member_string (object, "id");
+  kind = member_string (object, "kind");
+  if (id == NULL || kind == NULL)
+    return NULL;
+
+  check = md_check_new (id, kind, member_string (object, "title"));
+  /* A run that was cut off (the app was closed) left checks running: they
+   * never got an answer, so they are undecided now. */
+  if (!md_check_status_from_string (member_string (object, "status"), &status) ||
+      status == MD_CHECK_STATUS_RUNNING)
+    {
+      status = MD_CHECK_STATUS_ERROR;
+      md_check_set_summary (check, _("Could not decide: the check was interrupted."));
+    }
+  else
+    {
+      md_check_set_summary (check, member_string (object, "summary"));
+    }
+  md_check_set_status (check, status);
+  md_check_set_remedy (check, member_string (object, "remedy"));
+  /* The typed facts a draft may cite, only for a result that was decided. */
+  if (status != MD_CHECK_STATUS_ERROR && json_object_has_member (object, "facts") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "facts")))
+    md_check_set_facts_from_json (check, json_object_get_object_member (object, "facts"));
+  details = json_object_get_member (object, "details");
+  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+    md_check_set_details (check, json_node_get_object (details));
+  if (member_int (object, "duration_ms", &value))
+    md_check_set_duration_ms (check, CLAMP (value, 0, G_MAXUINT));
+  group = member_string (object, "group");
+  if (group != NULL)
+    md_check_set_group (check, group);
+  if (member_int (object, "weight", &value))
+    md_check_set_weight (check, CLAMP (value, G_MININT, G_MAXINT));
+
+  return g_steal_pointer (&check);
+}
+
 /* Problems first, then warnings and errors, then the rest; within a status,
  * the checks that matter more to the big receivers first. */
 int

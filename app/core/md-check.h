@@ -100,6 +100,9 @@ void           md_check_set_weight          (MdCheck       *self,
                                              int            weight);
 gboolean       md_check_is_done             (MdCheck       *self);
 JsonNode      *md_check_to_json             (MdCheck       *self);
+/* Reads what md_check_to_json() wrote; NULL when @node is no check. A check
+ * saved while running reads as "could not decide: interrupted". */
+MdCheck       *md_check_new_from_json       (JsonNode      *node);
 int            md_check_compare             (MdCheck       *a,
                                              MdCheck       *b);
 

@@ -12,16 +12,11 @@
 #include "md-draft-private.h"
 #include "md-link.h"
 
-#include <gmime/gmime.h>
 #include <string.h>
 
 #include "md-check.h"
 #include "md-util.h"
 
-/* GMime 3.2 declares no g_autoptr() cleanups for its classes. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 
 G_DEFINE_QUARK (md-draft-error-quark, md_draft_error)
 
@@ -186,85 +181,11 @@ host_of_website (const char *website)
   return g_ascii_strdown (host, -1);
 }
 
-/* The mailbox the imported bounce was delivered to: the address that
- * "received the rejection", which Microsoft's portal asks for. */
-static char *
-bounce_address_from_message (GBytes *message_bytes)
+/* The message of the input the rejection was read from (an mbox has many). */
+static guint
+message_of (const MdRejection *rejection)
 {
-  g_autoptr(GMimeStream) stream = NULL;
-  g_autoptr(GMimeParser) parser = NULL;
-  g_autoptr(GMimeMessage) message = NULL;
-  InternetAddressList *to;
-
-  if (message_bytes == NULL)
-    return NULL;
-
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (message_bytes, NULL),
-                                              g_bytes_get_size (message_bytes));
-  parser = g_mime_parser_new_with_stream (stream);
-  message = g_mime_parser_construct_message (parser, NULL);
-  if (message == NULL)
-    return NULL;
-
-  to = g_mime_message_get_to (message);
-  for (int i = 0; to != NULL && i < internet_address_list_length (to); i++)
-    {
-      InternetAddress *address = internet_address_list_get_address (to, i);
-
-      if (INTERNET_ADDRESS_IS_MAILBOX (address))
-        return dup_nonempty (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
-    }
-
-  return NULL;
-}
-
-gboolean
-md_draft_bytes_are_message (GBytes *bytes)
-{
-  g_autoptr(GMimeStream) stream = NULL;
-  g_autoptr(GMimeParser) parser = NULL;
-  g_autoptr(GMimeMessage) message = NULL;
-  GMimeHeaderList *headers;
-  const char *data;
-  gsize len;
-
-  g_return_val_if_fail (bytes != NULL, FALSE);
-
-  data = g_bytes_get_data (bytes, &len);
-  if (len == 0)
-    return FALSE;
-
-  /* A message starts with a header field ("Name:") or an mbox "From "
-   * line; pasted NDR text or a log line starts with neither. GMime alone
-   * would happily turn any text into a message with an empty header. */
-  {
-    gsize i = 0;
-
-    if (len > 5 && memcmp (data, "From ", 5) == 0)
-      i = len; /* mbox separator: let GMime decide */
-    else
-      {
-        while (i < len && data[i] > ' ' && data[i] < 127 && data[i] != ':')
-          i++;
-        if (i == 0 || i >= len || data[i] != ':')
-          return FALSE;
-      }
-  }
-
-  stream = g_mime_stream_mem_new_with_buffer (data, len);
-  parser = g_mime_parser_new_with_stream (stream);
-  g_mime_parser_set_format (parser, len > 5 && memcmp (data, "From ", 5) == 0 ?
-                                    GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
-  message = g_mime_parser_construct_message (parser, NULL);
-  if (message == NULL)
-    return FALSE;
-
-  headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
-
-  return g_mime_header_list_get_count (headers) >= 2 &&
-         (g_mime_header_list_contains (headers, "From") ||
-          g_mime_header_list_contains (headers, "Date") ||
-          g_mime_header_list_contains (headers, "Received"));
+  return rejection->source_message > 0 ? rejection->source_message - 1 : 0;
 }
 
 /* Outlook.com's S-code ("S3150") from the rejection's references. */
@@ -299,7 +220,7 @@ static GHashTable *
 build_values (const MdRejection     *rejection,
               const MdSenderProfile *profile,
               const MdDraftFacts    *facts,
-              GBytes                *original_eml,
+              MdInput               *input,
               const char            *url,
               const char            *language,
               MdFollowUpAnswer       answer)
@@ -360,7 +281,9 @@ build_values (const MdRejection     *rejection,
   if (sender_domain == NULL && profile != NULL)
     sender_domain = host_of_website (profile->website);
 
-  bounce_address = bounce_address_from_message (original_eml);
+  /* The mailbox the imported bounce was delivered to: the address that
+   * "received the rejection", which Microsoft's portal asks for. */
+  bounce_address = input != NULL ? md_input_dup_bounce_addressee (input, message_of (rejection)) : NULL;
   if (bounce_address == NULL)
     bounce_address = dup_nonempty (email);
 
@@ -592,7 +515,7 @@ draft_build (const MdRejection      *rejection,
              const MdExplanation    *explanation,
              const MdSenderProfile  *profile,
              const MdDraftFacts     *facts,
-             GBytes                 *original_eml,
+             MdInput                *input,
              const char             *channel_override,
              MdFollowUpAnswer        answer,
              GError                **error)
@@ -662,7 +585,7 @@ draft_build (const MdRejection      *rejection,
         url = t->url;
     }
 
-  values = build_values (rejection, profile, facts, original_eml, url, t->language, answer);
+  values = build_values (rejection, profile, facts, input, url, t->language, answer);
 
   draft = md_draft_new ();
   draft->channel_id = g_strdup (t->id);
@@ -753,8 +676,13 @@ draft_build (const MdRejection      *rejection,
       bytes = g_bytes_new_take (g_steal_pointer (&text), len);
       md_draft_add_attachment (draft, "rejection.txt", "text/plain; charset=utf-8", bytes);
     }
-  if (t->attach_original && original_eml != NULL)
-    md_draft_add_attachment (draft, "bounce.eml", "message/rfc822", original_eml);
+  /* Only a mail GMime could read within the input's guards is attached. */
+  if (t->attach_original && input != NULL && md_input_get_message (input, message_of (rejection)) != NULL)
+    {
+      g_autoptr(GBytes) original_eml = md_input_dup_message_bytes (input, message_of (rejection));
+
+      md_draft_add_attachment (draft, "bounce.eml", "message/rfc822", original_eml);
+    }
 
   steps = g_strv_builder_new ();
   for (guint i = 0; i < t->steps->len; i++)
@@ -794,14 +722,15 @@ md_draft_new_for_rejection (const MdRejection      *rejection,
                             const MdExplanation    *explanation,
                             const MdSenderProfile  *profile,
                             const MdDraftFacts     *facts,
-                            GBytes                 *original_eml,
+                            MdInput                *input,
                             const char             *channel_override,
                             GError                **error)
 {
   g_return_val_if_fail (rejection != NULL, NULL);
+  g_return_val_if_fail (input == NULL || MD_IS_INPUT (input), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return draft_build (rejection, explanation, profile, facts, original_eml, channel_override,
+  return draft_build (rejection, explanation, profile, facts, input, channel_override,
                       MD_FOLLOW_UP_ANSWER_UNKNOWN, error);
 }
 
@@ -810,14 +739,15 @@ md_draft_new_follow_up (const MdRejection      *rejection,
                         const MdExplanation    *explanation,
                         const MdSenderProfile  *profile,
                         const MdDraftFacts     *facts,
-                        GBytes                 *original_eml,
+                        MdInput                *input,
                         MdFollowUpAnswer        answer,
                         GError                **error)
 {
   g_return_val_if_fail (rejection != NULL, NULL);
+  g_return_val_if_fail (input == NULL || MD_IS_INPUT (input), NULL);
   g_return_val_if_fail (answer < MD_FOLLOW_UP_N_ANSWERS, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return draft_build (rejection, explanation, profile, facts, original_eml,
+  return draft_build (rejection, explanation, profile, facts, input,
                       "microsoft-follow-up", answer, error);
 }

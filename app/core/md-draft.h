@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "md-check.h"
+#include "md-input.h"
 #include "md-knowledge.h"
 #include "md-rejection.h"
 
@@ -153,11 +154,14 @@ void               md_draft_add_attachment       (MdDraft                  *draf
                                                   GBytes                   *data);
 /* The channel ids templates.xml provides, in file order. */
 GStrv              md_draft_list_channels        (GError                  **error);
+/* @input: the bounce the rejection was read from (its message
+ * @rejection->source_message), attached where the channel wants it; NULL
+ * for none. */
 MdDraft           *md_draft_new_for_rejection    (const MdRejection        *rejection,
                                                   const MdExplanation      *explanation,
                                                   const MdSenderProfile    *profile,
                                                   const MdDraftFacts       *facts,
-                                                  GBytes                   *original_eml,
+                                                  MdInput                  *input,
                                                   const char               *channel_override,
                                                   GError                  **error);
 /* What the receiver answered to the first request, as the user tells it:
@@ -187,14 +191,11 @@ MdDraft           *md_draft_new_follow_up        (const MdRejection        *reje
                                                   const MdExplanation      *explanation,
                                                   const MdSenderProfile    *profile,
                                                   const MdDraftFacts       *facts,
-                                                  GBytes                   *original_eml,
+                                                  MdInput                  *input,
                                                   MdFollowUpAnswer          answer,
                                                   GError                  **error);
 /* What "Copy" puts on the clipboard: the body, or for forms the text to paste. */
 const char        *md_draft_get_clipboard_text   (const MdDraft            *draft);
-/* TRUE when BYTES look like a whole mail message (an imported bounce), as
- * opposed to pasted text or a log line. */
-gboolean           md_draft_bytes_are_message    (GBytes                   *bytes);
 
 /* md-draft-eml.c: the draft as an RFC 5322 message (CRLF line ends). */
 JsonNode          *md_draft_to_json              (const MdDraft            *draft);

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "md-input.h"
 #include "md-rejection.h"
 
 G_BEGIN_DECLS
@@ -25,9 +26,45 @@ typedef enum
 /* At most this many distinct rejections are returned for one input. */
 #define MD_REJECTION_PARSER_MAX_REJECTIONS 1000
 
+/* What one input yields: the rejections (MdRejection*, each with its
+ * source), in input order and at most MD_REJECTION_PARSER_MAX_REJECTIONS;
+ * @truncated when the input held more, @seen how many it held. */
+typedef struct
+{
+  GPtrArray *rejections;
+  gboolean   truncated;
+  guint      seen;
+} MdRejectionParse;
+
+#define MD_TYPE_REJECTION_PARSE (md_rejection_parse_get_type ())
+
 GQuark     md_rejection_parser_error_quark (void);
 
-/* Reads a whole message (.eml: headers, then body) or a pasted fragment
+GType             md_rejection_parse_get_type     (void) G_GNUC_CONST;
+MdRejectionParse *md_rejection_parse_copy         (const MdRejectionParse *parse);
+void              md_rejection_parse_free         (MdRejectionParse       *parse);
+
+/* The entry: every message of @input (an mbox is read message by message),
+ * each rejection marked with where it came from. NULL only when @input is
+ * too large. */
+MdRejectionParse *md_rejection_parse_input        (MdInput                *input,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
+/* The same in a worker thread, for large input: the main loop stays free. */
+void              md_rejection_parse_input_async  (MdInput                *input,
+                                                   GCancellable           *cancellable,
+                                                   GAsyncReadyCallback     callback,
+                                                   gpointer                user_data);
+MdRejectionParse *md_rejection_parse_input_finish (GAsyncResult           *result,
+                                                   GError                **error);
+
+/* For MdInput's "is this a mail?": a DSN field ("Reporting-MTA: …") starts
+ * a pasted delivery report, not a message. */
+gboolean   md_rejection_parser_is_dsn_field_line (const char          *line);
+
+
+/* Wrappers of md_rejection_parse_input() for callers that want the list.
+ * Reads a whole message (.eml: headers, then body) or a pasted fragment
  * (SMTP reply, bounce text, log lines) in any encoding. Returns the
  * rejections found, deduplicated (element type MdRejection, may be empty);
  * NULL only when @input is too large. */
@@ -42,5 +79,7 @@ void       md_rejection_parse_async        (GBytes               *input,
                                             gpointer              user_data);
 GPtrArray *md_rejection_parse_finish       (GAsyncResult         *result,
                                             GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdRejectionParse, md_rejection_parse_free)
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "md-rejection.h"
 #include "md-util.h"
 
@@ -51,6 +53,8 @@ md_rejection_copy (const MdRejection *rejection)
   g_strfreev (copy->references);
   copy->references = g_strdupv (rejection->references);
   copy->text = g_strdup (rejection->text);
+  copy->source_file = g_strdup (rejection->source_file);
+  copy->source_message = rejection->source_message;
   for (guint i = 0; i < rejection->contacts->len; i++)
     {
       const MdContact *contact = g_ptr_array_index (rejection->contacts, i);
@@ -76,6 +80,7 @@ md_rejection_free (MdRejection *rejection)
   g_strfreev (rejection->references);
   g_clear_pointer (&rejection->contacts, g_ptr_array_unref);
   g_free (rejection->text);
+  g_free (rejection->source_file);
   g_free (rejection);
 }
 
@@ -188,6 +193,153 @@ md_rejection_to_json (const MdRejection *rejection)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+static char *
+member_dup_string (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (node));
+}
+
+static gboolean
+smtp_stage_from_string (const char  *string,
+                        MdSmtpStage *stage)
+{
+  for (MdSmtpStage s = MD_SMTP_STAGE_CONNECT; s <= MD_SMTP_STAGE_END_OF_DATA; s++)
+    if (g_strcmp0 (md_smtp_stage_to_string (s), string) == 0)
+      {
+        *stage = s;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+MdRejection *
+md_rejection_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  g_autoptr(MdRejection) rejection = NULL;
+  g_autofree char *stage = NULL;
+  JsonObject *object;
+  JsonNode *member;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "rejection is not an object");
+      return NULL;
+    }
+
+  rejection = md_rejection_new ();
+  object = json_node_get_object (node);
+  rejection->recipient = member_dup_string (object, "recipient");
+  rejection->provider = member_dup_string (object, "provider");
+  rejection->service = member_dup_string (object, "service");
+  rejection->remote_host = member_dup_string (object, "remote_host");
+  rejection->remote_ip = member_dup_string (object, "remote_ip");
+  rejection->enhanced_status = member_dup_string (object, "enhanced_status");
+  rejection->blocked_ip = member_dup_string (object, "blocked_ip");
+  rejection->text = member_dup_string (object, "text");
+
+  member = json_object_get_member (object, "smtp_code");
+  if (member != NULL && JSON_NODE_HOLDS_VALUE (member)
+      && json_node_get_value_type (member) == G_TYPE_INT64)
+    rejection->smtp_code = CLAMP (json_node_get_int (member), 0, G_MAXUINT);
+
+  stage = member_dup_string (object, "stage");
+  if (stage != NULL && !smtp_stage_from_string (stage, &rejection->stage))
+    rejection->stage = MD_SMTP_STAGE_UNKNOWN;
+
+  member = json_object_get_member (object, "temporary");
+  if (member != NULL && JSON_NODE_HOLDS_VALUE (member)
+      && json_node_get_value_type (member) == G_TYPE_BOOLEAN)
+    rejection->temporary = json_node_get_boolean (member);
+
+  member = json_object_get_member (object, "references");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element)
+              && json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+
+      g_strfreev (rejection->references);
+      rejection->references = g_strv_builder_end (builder);
+    }
+
+  member = json_object_get_member (object, "contacts");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          g_autofree char *kind = NULL;
+          g_autofree char *value = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+
+          kind = member_dup_string (json_node_get_object (element), "kind");
+          value = member_dup_string (json_node_get_object (element), "value");
+          if (value == NULL)
+            continue;
+          if (g_strcmp0 (kind, "email") == 0)
+            md_rejection_add_contact (rejection, MD_CONTACT_EMAIL, value);
+          else if (g_strcmp0 (kind, "url") == 0)
+            md_rejection_add_contact (rejection, MD_CONTACT_URL, value);
+        }
+    }
+
+  /* `parse --json` adds where the rejection came from. */
+  member = json_object_get_member (object, "source");
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    {
+      JsonObject *source = json_node_get_object (member);
+      JsonNode *index = json_object_get_member (source, "message");
+
+      rejection->source_file = member_dup_string (source, "file");
+      if (index != NULL && JSON_NODE_HOLDS_VALUE (index)
+          && json_node_get_value_type (index) == G_TYPE_INT64)
+        rejection->source_message = CLAMP (json_node_get_int (index), 0, G_MAXUINT);
+    }
+
+  return g_steal_pointer (&rejection);
+}
+
+char *
+md_rejection_dup_receiver (const MdRejection *rejection)
+{
+  const char *at;
+
+  g_return_val_if_fail (rejection != NULL, NULL);
+
+  if (rejection->provider != NULL)
+    return g_strdup (rejection->provider);
+
+  at = rejection->recipient != NULL ? strrchr (rejection->recipient, '@') : NULL;
+  if (at != NULL && at[1] != '\0')
+    return g_ascii_strdown (at + 1, -1);
+
+  return g_strdup (rejection->remote_host);
 }
 
 /* Names of the receivers as people write them. */

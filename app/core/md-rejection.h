@@ -53,6 +53,8 @@ typedef struct
   GStrv        references;      /* "AS(1410)", "S3150", "(BL)", server ids … */
   GPtrArray   *contacts;        /* of MdContact* */
   char        *text;            /* the rejection text, unwrapped */
+  char        *source_file;     /* the file it was read from, when known ("-": stdin) */
+  guint        source_message;  /* 1, 2, … in an mbox; 0 when the input was one message */
 } MdRejection;
 
 #define MD_TYPE_REJECTION (md_rejection_get_type ())
@@ -68,8 +70,15 @@ const char  *md_rejection_first_contact   (const MdRejection *rejection,
                                            MdContactKind      kind);
 const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
 const char  *md_provider_display_name     (const char        *provider);
+/* Who rejected, as one word for lists and search: the provider the parser
+ * recognised, else the recipient's domain, else the rejecting host. */
+char        *md_rejection_dup_receiver    (const MdRejection *rejection);
 /* The fields of `maildoctor-cli parse --json` (README), unknown values null. */
 JsonNode    *md_rejection_to_json         (const MdRejection *rejection);
+/* Reads what md_rejection_to_json() wrote; NULL (with @error) when @node is
+ * not a rejection object. Unknown or mistyped members are left unset. */
+MdRejection *md_rejection_new_from_json   (JsonNode          *node,
+                                           GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdRejection, md_rejection_free)
 

@@ -630,12 +630,12 @@ fill_subject (MdCaseView *self)
   g_autofree char *domain = NULL;
   g_autofree char *helo = NULL;
   g_autofree char *recipient_domain = NULL;
-  g_autofree char *sender = g_settings_get_string (self->settings, "sender-email");
-  MdCheckRun *run = md_case_session_get_check_run (self->session);
+  g_auto(GStrv) sending_domains = g_settings_get_strv (self->settings, "sending-domains");
+  const MdCheckSubject *checked = md_case_session_get_checked_subject (self->session);
 
-  if (run != NULL)
+  if (checked != NULL)
     {
-      const MdCheckSubject *subject = md_check_run_get_subject (run);
+      const MdCheckSubject *subject = checked;
 
       ip = g_strdup (subject->ip);
       domain = g_strdup (subject->domain);
@@ -644,16 +644,23 @@ fill_subject (MdCaseView *self)
     }
   else
     {
-      md_case_session_guess_subject (self->session, sender, &ip, &domain, &helo,
-                                     &recipient_domain);
+      g_autoptr(MdSubjectGuess) guess = NULL;
+
+      guess = md_case_session_guess_subject (self->session,
+                                             (const char * const *) sending_domains);
+
+      ip = g_steal_pointer (&guess->ip);
+      domain = g_steal_pointer (&guess->domain);
+      helo = g_steal_pointer (&guess->helo);
+      recipient_domain = g_steal_pointer (&guess->recipient_domain);
     }
 
   {
     g_auto(GStrv) selectors = NULL;
     g_autofree char *joined = NULL;
 
-    if (run != NULL && md_check_run_get_subject (run)->dkim_selectors != NULL)
-      selectors = g_strdupv (md_check_run_get_subject (run)->dkim_selectors);
+    if (checked != NULL && checked->dkim_selectors != NULL)
+      selectors = g_strdupv (checked->dkim_selectors);
     else
       selectors = g_settings_get_strv (self->settings, "dkim-selectors");
     joined = g_strjoinv (", ", selectors);

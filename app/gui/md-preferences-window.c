@@ -32,6 +32,7 @@ struct _MdPreferencesWindow
   AdwActionRow         *resolver_warning_row;
   GtkSwitch            *web_checks_switch;
   AdwEntryRow          *dkim_selectors_row;
+  AdwEntryRow          *sending_domains_row;
   AdwPreferencesGroup  *lists_high_group;
   AdwPreferencesGroup  *lists_medium_group;
   AdwPreferencesGroup  *lists_low_group;
@@ -265,6 +266,7 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, web_checks_switch);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sending_domains_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_high_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_medium_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_low_group);
@@ -316,6 +318,10 @@ md_preferences_window_init (MdPreferencesWindow *self)
 
   g_settings_bind_with_mapping (self->settings, "dkim-selectors",
                                 self->dkim_selectors_row, "text",
+                                G_SETTINGS_BIND_DEFAULT,
+                                strv_get_mapping, strv_set_mapping, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "sending-domains",
+                                self->sending_domains_row, "text",
                                 G_SETTINGS_BIND_DEFAULT,
                                 strv_get_mapping, strv_set_mapping, NULL, NULL);
 }
