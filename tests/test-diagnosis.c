@@ -109,6 +109,33 @@ test_subject_from_bounce (void)
   g_assert_null (md_diagnosis_dup_original_eml (pasted));
 }
 
+/* The request says when the mail was refused: the bounce's own Date, in
+ * the receiver's language; a pasted fragment has none and says nothing. */
+static void
+test_rejection_time (void)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "rejections", "forwarded-bounce-tonline.eml",
+                                               NULL);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) bytes = g_mapped_file_get_bytes (file);
+  g_autoptr(MdInput) input = md_input_new (bytes, "forwarded-bounce-tonline.eml");
+  g_autoptr(MdDiagnosis) bounce = md_diagnosis_new (input, NULL, NULL);
+  g_autoptr(MdDiagnosis) pasted = diagnose (SEED_TEXT);
+  g_autoptr(MdDraft) german = NULL;
+  g_autoptr(MdDraft) english = NULL;
+  g_autoptr(GError) error = NULL;
+
+  german = md_diagnosis_build_draft (bounce, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (german->language, ==, "de");
+  g_assert_nonnull (strstr (german->body, "Zeitpunkt der Ablehnung: 27.11.2026 09:30 UTC"));
+
+  english = md_diagnosis_build_draft (pasted, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (english->body, "rejected at"));
+  g_assert_null (strstr (english->body, "Time of the rejection"));
+}
+
 /* A receiver's own NDR names the receiver's hosts: they are no HELO of the
  * sender's. */
 static void
@@ -151,6 +178,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Diagnosis/subject-from-bounce", test_subject_from_bounce);
   g_test_add_func ("/MailDoctor/Diagnosis/helo-not-the-receivers", test_helo_not_the_receivers);
   g_test_add_func ("/MailDoctor/Diagnosis/no-rejection", test_no_rejection);
+  g_test_add_func ("/MailDoctor/Diagnosis/rejection-time", test_rejection_time);
 
   return g_test_run ();
 }
