@@ -437,14 +437,18 @@ test_portal_ok (void)
   g_autoptr(FakeXdgEmail) fake = fake_xdg_email_setup (TRUE, "0");
   g_autoptr(MdDraft) draft = make_draft ("delist@messaging.microsoft.com",
                                          "Delist request for IP 203.0.113.7", HOSTILE_BODY);
-  g_autoptr(MdHandoff) handoff = md_handoff_new (draft);
+  g_autoptr(MdHandoff) handoff = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree const char **addresses = NULL;
+  g_autofree const char **cc = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *body = NULL;
   struct stat st;
   MdHandoffMethod method;
 
+  /* Microsoft: the documented address in copy (knowledge.xml). */
+  draft->cc = g_strdup ("delist@microsoft.com");
+  handoff = md_handoff_new (draft);
   md_handoff_set_parent_window (handoff, "x11:2a");
   method = run_handoff (handoff, NULL, &error);
   g_assert_no_error (error);
@@ -456,6 +460,9 @@ test_portal_ok (void)
   g_assert_cmpuint (g_strv_length ((char **) addresses), ==, 1);
   g_assert_cmpstr (addresses[0], ==, "delist@messaging.microsoft.com");
   g_assert_false (g_variant_lookup (portal->options, "address", "s", NULL));
+  g_assert_true (g_variant_lookup (portal->options, "cc", "^a&s", &cc));
+  g_assert_cmpuint (g_strv_length ((char **) cc), ==, 1);
+  g_assert_cmpstr (cc[0], ==, "delist@microsoft.com");
   g_assert_true (g_variant_lookup (portal->options, "subject", "s", &subject));
   g_assert_cmpstr (subject, ==, "Delist request for IP 203.0.113.7");
   g_assert_true (g_variant_lookup (portal->options, "body", "s", &body));
@@ -786,6 +793,17 @@ test_mailto (void)
     bare->subject = g_strdup ("Re: 203.0.113.7");
     bare_uri = md_handoff_build_mailto_uri (bare);
     g_assert_cmpstr (bare_uri, ==, "mailto:?subject=Re%3A%20203.0.113.7");
+  }
+
+  /* The copy goes in the URI too (and with it through xdg-email). */
+  {
+    g_autoptr(MdDraft) cc = make_draft ("delist@messaging.microsoft.com", "S", "B");
+    g_autofree char *cc_uri = NULL;
+
+    cc->cc = g_strdup ("delist@microsoft.com");
+    cc_uri = md_handoff_build_mailto_uri (cc);
+    g_assert_cmpstr (cc_uri, ==,
+                     "mailto:delist@messaging.microsoft.com?cc=delist@microsoft.com&subject=S&body=B");
   }
 }
 

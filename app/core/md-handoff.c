@@ -589,6 +589,13 @@ portal_compose (GTask *task)
         g_variant_builder_add (&options, "{sv}", "address",
                                g_variant_new_string (draft->recipient));
     }
+  /* "cc" came with version 3 too; an older portal cannot take it, which
+   * the draft's warning about the copy already tells the user. */
+  if (!is_empty (draft->cc) && data->version >= 3)
+    {
+      const char *cc[] = { draft->cc, NULL };
+      g_variant_builder_add (&options, "{sv}", "cc", g_variant_new_strv (cc, -1));
+    }
   if (!is_empty (draft->subject))
     g_variant_builder_add (&options, "{sv}", "subject", g_variant_new_string (draft->subject));
   if (!is_empty (draft->body))
@@ -827,6 +834,12 @@ md_handoff_build_mailto_uri (const MdDraft *draft)
   if (!is_empty (draft->recipient))
     append_escaped (uri, draft->recipient, "@");
 
+  if (!is_empty (draft->cc))
+    {
+      g_string_append_printf (uri, "%ccc=", separator);
+      append_escaped (uri, draft->cc, "@");
+      separator = '&';
+    }
   if (!is_empty (draft->subject))
     {
       g_string_append_printf (uri, "%csubject=", separator);
