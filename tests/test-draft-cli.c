@@ -273,6 +273,7 @@ test_human (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "Channel:       microsoft-delist-mail\n"
                                             "To:            delist@messaging.microsoft.com\n"
+                                            "Cc:            delist@microsoft.com\n"
                                             "Subject:       Delist request for IP 203.0.113.7 (5.7.511)\n"));
   g_assert_nonnull (strstr (run.out, "\nText of the mail:\nHello,\n"));
   g_assert_nonnull (strstr (run.out, "\nBefore you send:\n  – Do not send this from the blocked server"));

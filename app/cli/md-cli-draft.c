@@ -67,6 +67,7 @@ print_human (const MdDraft *draft,
 {
   print_label (_("Channel:"), draft->channel_id);
   print_label (_("To:"), draft->recipient);
+  print_label (_("Cc:"), draft->cc);
   print_label (_("Web page:"), draft->url);
   print_label (_("Subject:"), draft->subject);
   print_label (_("Write in:"), draft->language);
