@@ -1,0 +1,745 @@
+/* md-rejection-fields.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* One block of text → one rejection: the reply, its code and status, the
+ * rejecting host, the stage, the blocked IP, references and contacts. */
+
+#include "config.h"
+
+#include "md-rejection-parser-private.h"
+
+static char *
+match_group (GRegex     *regex,
+             const char *text,
+             int         group)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (!g_regex_match (regex, text, 0, &info))
+    return NULL;
+
+  return g_match_info_fetch (info, group);
+}
+
+MdSmtpStage
+md_rejection_stage_from_word (const char *word)
+{
+  g_autofree char *w = g_ascii_strdown (word, -1);
+
+  if (g_str_has_prefix (w, "rcpt"))
+    return MD_SMTP_STAGE_RCPT_TO;
+  if (g_str_has_prefix (w, "mail"))
+    return MD_SMTP_STAGE_MAIL_FROM;
+  if (g_str_has_prefix (w, "end") || g_str_has_prefix (w, "final"))
+    return MD_SMTP_STAGE_END_OF_DATA;
+  if (g_str_has_prefix (w, "data"))
+    return MD_SMTP_STAGE_DATA;
+  if (g_str_has_prefix (w, "bdat"))
+    return MD_SMTP_STAGE_END_OF_DATA;
+  if (g_str_has_prefix (w, "ehlo") || g_str_has_prefix (w, "helo") ||
+      g_str_has_prefix (w, "lhlo") || g_str_has_prefix (w, "starttls"))
+    return MD_SMTP_STAGE_HELO;
+  if (g_str_has_prefix (w, "initial"))
+    return MD_SMTP_STAGE_CONNECT;
+  if (g_str_equal (w, "."))
+    return MD_SMTP_STAGE_END_OF_DATA;
+
+  return MD_SMTP_STAGE_UNKNOWN;
+}
+
+static MdSmtpStage
+find_stage (const char *block)
+{
+  const Patterns *p = md_rejection_patterns_get ();
+  g_autofree char *word = match_group (p->stage, block, 1);
+
+  if (word != NULL)
+    return md_rejection_stage_from_word (word);
+  if (g_regex_match (p->stage_connect, block, 0, NULL))
+    return MD_SMTP_STAGE_CONNECT;
+
+  return MD_SMTP_STAGE_UNKNOWN;
+}
+
+void
+md_rejection_find_blocked_ip (MdRejection *r)
+{
+  const Patterns *p = md_rejection_patterns_get ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (p->blocked); i++)
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+
+      g_regex_match (p->blocked[i], r->text, 0, &info);
+      while (g_match_info_matches (info))
+        {
+          g_autofree char *ip = g_match_info_fetch (info, 1);
+
+          /* The trailing dot of a sentence is not part of the address. */
+          while (ip[0] && ip[strlen (ip) - 1] == '.')
+            ip[strlen (ip) - 1] = '\0';
+          if (is_ip_address (ip) && g_strcmp0 (ip, r->remote_ip) != 0)
+            {
+              set_str (&r->blocked_ip, ip);
+              return;
+            }
+          g_match_info_next (info, NULL);
+        }
+    }
+}
+
+static void
+add_reference_matches (MdRejection *r,
+                       GRegex      *regex,
+                       const char  *prefix,
+                       const char  *suffix)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match (regex, r->text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      g_autofree char *value = NULL;
+      g_autofree char *ref = NULL;
+
+      for (int group = 1; group < g_match_info_get_match_count (info) && (value == NULL || *value == '\0'); group++)
+        {
+          g_free (value);
+          value = g_match_info_fetch (info, group);
+        }
+      ref = g_strconcat (prefix, value, suffix, NULL);
+
+      md_rejection_strv_add_unique (&r->references, ref);
+      g_match_info_next (info, NULL);
+    }
+}
+
+void
+md_rejection_find_references (MdRejection *r)
+{
+  const Patterns *p = md_rejection_patterns_get ();
+
+  add_reference_matches (r, p->ref_as_paren, "AS(", ")");
+  add_reference_matches (r, p->ref_paren, "", "");
+  add_reference_matches (r, p->ref_olc, "", "");
+  add_reference_matches (r, p->ref_yahoo, "", "");
+  add_reference_matches (r, p->ref_tonline, "(", ")");
+  add_reference_matches (r, p->ref_old_ms, "", "");
+  add_reference_matches (r, p->ref_server_id, "", "");
+  add_reference_matches (r, p->ref_case, "", "");
+  add_reference_matches (r, p->ref_other, "", "");
+}
+
+static gboolean
+is_email_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static gboolean
+is_domain_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '-';
+}
+
+/* Mail addresses and URLs named in the text. Written by hand: a linear scan
+ * around each '@' and each "http", where a regular expression without an
+ * anchor would retry at every position. */
+void
+md_rejection_find_contacts (MdRejection *r)
+{
+  const char *text = r->text;
+
+  for (const char *at = strchr (text, '@'); at != NULL; at = strchr (at + 1, '@'))
+    {
+      const char *s = at, *e = at + 1;
+      g_autofree char *address = NULL;
+      gboolean dotted = FALSE;
+
+      while (s > text && is_email_char (s[-1]) && at - s < 64)
+        s--;
+      while (is_domain_char (*e) && e - at < 255)
+        {
+          if (*e == '.')
+            dotted = TRUE;
+          e++;
+        }
+      while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
+        e--;
+      while (s < at && *s == '.')
+        s++;
+      if (s == at || e == at + 1 || !dotted)
+        continue;
+      /* <addr> is an echo of the envelope, "user@host" in a URL is not a
+       * contact either. */
+      if ((s > text && (s[-1] == '<' || s[-1] == '/' || s[-1] == ':' || s[-1] == '=')) ||
+          *e == '>')
+        continue;
+      address = g_strndup (s, e - s);
+      if (strrchr (address, '.') < strrchr (address, '@'))
+        continue;
+      if (r->recipient != NULL && g_ascii_strcasecmp (address, r->recipient) == 0)
+        continue;
+      if (r->contacts->len < MAX_CONTACTS)
+        md_rejection_add_contact (r, MD_CONTACT_EMAIL, address);
+    }
+
+  for (const char *h = find_ci (text, "http"); h != NULL; h = find_ci (h + 4, "http"))
+    {
+      const char *e;
+      g_autofree char *url = NULL;
+
+      if (!has_prefix_ci (h, "http://") && !has_prefix_ci (h, "https://"))
+        continue;
+      if (h > text && (g_ascii_isalnum (h[-1])))
+        continue;
+      e = h + (h[4] == ':' ? 7 : 8);
+      while (*e && !g_ascii_isspace (*e) && *e != '<' && *e != '>' && *e != '"' &&
+             *e != '\'' && *e != ')' && *e != '(' && *e != ']' && *e != '[' && e - h < 2048)
+        e++;
+      while (e > h + 8 && strchr (".,;:!?", e[-1]) != NULL)
+        e--;
+      if (e - h <= 8)
+        continue;
+      url = g_strndup (h, e - h);
+      if (r->contacts->len < MAX_CONTACTS)
+        md_rejection_add_contact (r, MD_CONTACT_URL, url);
+    }
+}
+
+/* Removes the "550-5.7.26 " prefixes that multi-line replies repeat on each
+ * line, wherever wrapping left them, and collapses white space. */
+char *
+md_rejection_clean_reply (const char *reply,
+                          guint       code,
+                          const char *enhanced)
+{
+  GString *out = g_string_sized_new (strlen (reply));
+  char code_s[4];
+  gsize elen = enhanced ? strlen (enhanced) : 0;
+  gboolean saw_dash = FALSE;
+  const char *p = reply;
+
+  g_snprintf (code_s, sizeof code_s, "%03u", code);
+
+  while (*p)
+    {
+      gboolean at_token = (p == reply) || g_ascii_isspace (p[-1]);
+
+      if (code != 0 && at_token && strncmp (p, code_s, 3) == 0 && (p[3] == '-' || p[3] == ' '))
+        {
+          const char *q = p + 4;
+          gboolean repeats_status = elen > 0 && strncmp (q, enhanced, elen) == 0 &&
+                                    (q[elen] == ' ' || q[elen] == '\0');
+
+          if (p == reply)
+            {
+              /* The first line keeps its code: "550 5.7.26 …". */
+              g_string_append (out, code_s);
+              g_string_append_c (out, ' ');
+              saw_dash = p[3] == '-';
+              p = q;
+              if (repeats_status)
+                {
+                  g_string_append_len (out, q, elen);
+                  p = q + elen;
+                }
+              continue;
+            }
+          if (p[3] == '-' || saw_dash || repeats_status)
+            {
+              saw_dash = saw_dash || p[3] == '-';
+              p = repeats_status ? q + elen : q;
+              continue;
+            }
+        }
+
+      if (g_ascii_isspace (*p))
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+          p++;
+          continue;
+        }
+      g_string_append_c (out, *p);
+      p++;
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  if (out->len > MAX_TEXT)
+    {
+      /* Cut at a character boundary. */
+      const char *end = g_utf8_find_prev_char (out->str, out->str + MAX_TEXT + 1);
+      g_string_truncate (out, end ? (gsize) (end - out->str) : MAX_TEXT);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Where the reply ends: summary lines of the MTA after it are not part of
+ * what the receiver said. */
+static gsize
+reply_length (const char *reply,
+              gboolean    quoted)
+{
+  static const char *trailers[] = {
+    " (in reply to ", "(in reply to ", " (als Antwort auf ", " Giving up on ", " I'm not going to try again",
+    " zurückgegeben", " returned", "' returned",
+  };
+  gsize len = strlen (reply);
+  int depth = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (trailers); i++)
+    {
+      const char *t = strstr (reply, trailers[i]);
+      if (t != NULL && (gsize) (t - reply) < len)
+        len = t - reply;
+    }
+
+  if (quoted)
+    {
+      /* Exchange: Remote server returned '550 … weren't sent …' — the last
+       * quote closes it. */
+      for (gsize i = len; i > 0; i--)
+        if (reply[i - 1] == '\'')
+          {
+            len = i - 1;
+            break;
+          }
+    }
+
+  while (len > 0 && g_ascii_isspace (reply[len - 1]))
+    len--;
+  if (len >= 2 && reply[len - 1] == '#' && reply[len - 2] == '#')
+    len -= 2;
+
+  /* A closing bracket of the wrapper (Postfix log "status=bounced (…)",
+   * sendmail "(reason: …)", Exchange "<host #5.0.0 smtp;…>"). */
+  for (gsize i = 0; i < len; i++)
+    {
+      if (reply[i] == '(')
+        depth++;
+      else if (reply[i] == ')')
+        depth--;
+    }
+  while (len > 0 && depth < 0 && (reply[len - 1] == ')' || g_ascii_isspace (reply[len - 1])))
+    {
+      if (reply[len - 1] == ')')
+        depth++;
+      len--;
+    }
+  while (len > 0 && (reply[len - 1] == '>' || reply[len - 1] == '"') &&
+         memchr (reply, reply[len - 1] == '>' ? '<' : '"', len - 1) == NULL)
+    len--;
+  while (len > 0 && g_ascii_isspace (reply[len - 1]))
+    len--;
+
+  return len;
+}
+
+typedef struct
+{
+  guint        code;
+  char        *enhanced;
+  const char  *start;     /* in the block */
+  gboolean     quoted;
+} Reply;
+
+/* A reply at @p: "550 5.7.1 …", "550-5.7.1", "550 …", "#5.1.1 …". */
+static gboolean
+reply_at (const char *p,
+          Reply      *reply,
+          gboolean    allow_status_only)
+{
+  guint code = parse_code_at (p);
+  gsize elen;
+
+  if (code >= 400 && code < 600)
+    {
+      const char *q = p + 3;
+
+      while (*q == ' ' || *q == '-' || *q == '#')
+        q++;
+      elen = parse_enhanced_at (q);
+      reply->code = code;
+      reply->enhanced = elen ? g_strndup (q, elen) : NULL;
+      reply->start = p;
+      return TRUE;
+    }
+
+  if (allow_status_only)
+    {
+      const char *q = p;
+
+      if (*q == '#')
+        q++;
+      elen = parse_enhanced_at (q);
+      if (elen > 0 && (*q == '4' || *q == '5'))
+        {
+          reply->code = 0;
+          reply->enhanced = g_strndup (q, elen);
+          reply->start = p;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* The first reply in @s (up to @limit bytes) at a token start. */
+static gboolean
+scan_reply (const char *block,
+            const char *s,
+            gsize       limit,
+            gboolean    need_status,
+            Reply      *reply)
+{
+  for (const char *p = s; *p && (gsize) (p - s) < limit; p++)
+    {
+      if (!is_token_start (block, p) || !g_ascii_isdigit (*p))
+        continue;
+      if (!reply_at (p, reply, FALSE))
+        continue;
+      if (need_status && reply->enhanced == NULL)
+        {
+          g_clear_pointer (&reply->enhanced, g_free);
+          continue;
+        }
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+find_reply (const char *block,
+            gboolean    is_log,
+            Reply      *reply)
+{
+  static const struct { const char *anchor; gboolean quoted; } anchors[] = {
+    { "said:", FALSE },
+    { "sagte:", FALSE },
+    { "refused to talk to me:", FALSE },
+    { "SMTP error from remote mail server after", FALSE },
+    { "SMTP error from remote server", FALSE },
+    { "returned '", TRUE },
+    { "Remoteserver hat '", TRUE },
+    { "server hat '", TRUE },
+    { "smtp;", FALSE },
+    { "<<<", FALSE },
+    { "(reason:", FALSE },
+    { "stat=\"", FALSE },
+    { "returned was:", FALSE },
+    { "response:", FALSE },
+    { "reply:", FALSE },
+    { "Antwort:", FALSE },
+  };
+  g_autofree char *lower = g_ascii_strdown (block, -1);
+  const char *first;
+
+  for (guint i = 0; i < G_N_ELEMENTS (anchors); i++)
+    {
+      g_autofree char *needle = g_ascii_strdown (anchors[i].anchor, -1);
+      const char *hit = strstr (lower, needle);
+      const char *a;
+
+      if (hit == NULL)
+        continue;
+      a = block + (hit - lower);
+      if (scan_reply (block, a + strlen (anchors[i].anchor), 600, FALSE, reply))
+        {
+          reply->quoted = anchors[i].quoted;
+          return TRUE;
+        }
+      /* GMX: "SMTP error from remote server after RCPT command: host: mx…
+       * 5.2.2 <user@…>... Mailbox Full", without a reply code. */
+      for (const char *q = a + strlen (anchors[i].anchor); *q && q - a < 600; q++)
+        if (is_token_start (block, q) && (*q == '4' || *q == '5') && reply_at (q, reply, TRUE))
+          {
+            reply->quoted = anchors[i].quoted;
+            return TRUE;
+          }
+    }
+
+  /* A code with an enhanced status anywhere, then a bare reply at the start. */
+  if (scan_reply (block, block, G_MAXSIZE, TRUE, reply))
+    return TRUE;
+
+  first = block;
+  while (*first == ' ' || *first == '\t' || *first == '>' || *first == '"' || *first == '\'')
+    first++;
+  if (reply_at (first, reply, !is_log))
+    return TRUE;
+
+  if (!is_log)
+    {
+      /* Exchange's "#5.1.1" and DSN-like "Status: 5.7.1" without a code. */
+      const char *hash = strstr (block, " #");
+      if (hash != NULL && reply_at (hash + 1, reply, TRUE) && reply->code == 0)
+        return TRUE;
+      g_clear_pointer (&reply->enhanced, g_free);
+    }
+
+  return FALSE;
+}
+
+gboolean
+md_rejection_has_code_candidate (const char *s)
+{
+  for (const char *p = s; *p; p++)
+    {
+      if ((*p == '4' || *p == '5') && is_token_start (s, p) &&
+          (parse_code_at (p) != 0 || parse_enhanced_at (*p == '#' ? p + 1 : p) != 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+md_rejection_extract_address (const char *s,
+                              gsize       max)
+{
+  const char *at, *b, *e;
+
+  at = memchr (s, '@', strnlen (s, max));
+  if (at == NULL)
+    return NULL;
+  b = at;
+  while (b > s && !g_ascii_isspace (b[-1]) && b[-1] != '<' && b[-1] != ':' && b[-1] != '(' &&
+         b[-1] != '"' && b[-1] != '\'' && b[-1] != '[' && at - b < 256)
+    b--;
+  e = at + 1;
+  while (is_domain_char (*e) && e - at < 256)
+    e++;
+  while (e > at + 1 && e[-1] == '.')
+    e--;
+  /* The length bound may stop inside a character. */
+  while (b < at && ((guchar) *b & 0xc0) == 0x80)
+    b++;
+  if (b == at || e == at + 1)
+    return NULL;
+
+  return g_strndup (b, e - b);
+}
+
+/* The recipient a block names itself. */
+static char *
+find_block_recipient (const char *block,
+                      const char *reply_text)
+{
+  static const char *markers[] = { "RCPT TO:<", "RCPT TO: <", "to=<", "Final-Recipient:" };
+  const char *p;
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    if ((p = find_ci (block, markers[i])) != NULL)
+      {
+        char *a = md_rejection_extract_address (p + strlen (markers[i]), 300);
+        if (a != NULL)
+          return a;
+      }
+
+  /* Exim mainlog: "** user@example.org <orig@…> R=… T=…: …" */
+  {
+    g_autofree char *head = g_strndup (block, 120);
+    const char *m = strstr (head, " ** ");
+
+    if (m == NULL)
+      m = strstr (head, " == ");
+    if (m != NULL)
+      {
+        char *a = md_rejection_extract_address (block + (m - head) + 4, 300);
+        if (a != NULL)
+          return a;
+      }
+  }
+
+  /* Postfix bounce "<user@example.org>: host …", OpenSMTPD "user@…: 550 …" */
+  p = block;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  {
+    const char *colon = strchr (p, ':');
+    if (colon != NULL && colon - p < 300 && memchr (p, '@', colon - p) != NULL &&
+        memchr (p, ' ', colon - p) == NULL)
+      return md_rejection_extract_address (*p == '<' ? p + 1 : p, colon - p);
+  }
+
+  /* The reply echoing the address: "550 5.1.1 <user@example.org>… unknown"
+   * (but after MAIL FROM it echoes the sender). */
+  if (reply_text != NULL && find_ci (block, "MAIL FROM") == NULL)
+    {
+      const char *lt = strchr (reply_text, '<');
+      if (lt != NULL && lt - reply_text < 20 && strchr (lt, '@') != NULL)
+        return md_rejection_extract_address (lt + 1, 300);
+    }
+
+  return NULL;
+}
+
+static void
+find_remote (MdRejection *r,
+             const char  *block)
+{
+  const Patterns *p = md_rejection_patterns_get ();
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (g_regex_match (p->host_ip, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+      g_autofree char *ip = g_match_info_fetch (info, 2);
+
+      strip_trailing_dot (host);
+      if (!g_str_equal (host, "unknown") && !is_ip_address (host))
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  if (g_regex_match (p->relay_quoted, block, 0, &info))
+    {
+      g_autofree char *ip = g_match_info_fetch (info, 1);
+      g_autofree char *host = g_match_info_fetch (info, 2);
+
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      if (!g_str_equal (host, "-"))
+        {
+          strip_trailing_dot (host);
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  /* The pattern has no literal start: only run it where it can match. */
+  if (strstr (block, " did not like our") != NULL && g_regex_match (p->dma_host, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+      g_autofree char *ip = g_match_info_fetch (info, 2);
+
+      g_free (r->remote_host);
+      r->remote_host = g_ascii_strdown (host, -1);
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  if (g_regex_match (p->qmail_ip, block, 0, &info))
+    {
+      g_autofree char *a = g_match_info_fetch (info, 1);
+      g_autofree char *b = g_match_info_fetch (info, 2);
+      const char *ip = (a && *a) ? a : b;
+
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  if (g_regex_match (p->host_only, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+
+      if (is_ip_address (host))
+        set_str (&r->remote_ip, host);
+      else
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+    }
+}
+
+/* Builds the rejection one block of text describes, or NULL. */
+MdRejection *
+md_rejection_from_block (const char    *block,
+                         gboolean       is_log,
+                         const Context *ctx)
+{
+  g_autoptr(MdRejection) r = NULL;
+  Reply reply = { 0, };
+  g_autofree char *raw = NULL;
+  const char *dsn;
+
+  if (!md_rejection_has_code_candidate (block))
+    return NULL;
+  if (!find_reply (block, is_log, &reply))
+    return NULL;
+
+  r = md_rejection_new ();
+  r->smtp_code = reply.code;
+  r->enhanced_status = reply.enhanced;
+  raw = g_strndup (reply.start, reply_length (reply.start, reply.quoted));
+  r->text = md_rejection_clean_reply (raw, reply.code, reply.enhanced);
+
+  /* "501 Rcpt-To validation failed: RCPT TO not accepted: 5.7.1 …" */
+  if (r->enhanced_status == NULL && r->smtp_code != 0)
+    {
+      const char *t = r->text + MIN (strlen (r->text), 4);
+
+      for (const char *q = t; *q && q - t < 300; q++)
+        if (*q == (char) ('0' + r->smtp_code / 100) && is_token_start (r->text, q) &&
+            parse_enhanced_at (q) > 0)
+          {
+            r->enhanced_status = g_strndup (q, parse_enhanced_at (q));
+            break;
+          }
+    }
+
+  /* Postfix log lines give the enhanced status as dsn=. */
+  if (r->enhanced_status == NULL && (dsn = strstr (block, "dsn=")) != NULL)
+    {
+      gsize elen = parse_enhanced_at (dsn + 4);
+
+      /* Postfix defers a 5xx greeting (another MX may answer): its own
+       * "dsn=4.0.0" is not what the receiver said. */
+      if (elen > 0 && (r->smtp_code == 0 || dsn[4] == '0' + (char) (r->smtp_code / 100)))
+        r->enhanced_status = g_strndup (dsn + 4, elen);
+    }
+
+  if (r->smtp_code != 0)
+    r->temporary = r->smtp_code / 100 == 4;
+  else if (r->enhanced_status != NULL)
+    r->temporary = r->enhanced_status[0] == '4';
+
+  r->recipient = find_block_recipient (block, NULL);
+  if (r->recipient == NULL && ctx != NULL)
+    r->recipient = g_strdup (ctx->recipient);
+  if (r->recipient == NULL)
+    r->recipient = find_block_recipient (block, r->text);
+
+  find_remote (r, block);
+  if (ctx != NULL && r->remote_host == NULL && r->remote_ip == NULL)
+    {
+      r->remote_host = g_strdup (ctx->host);
+      r->remote_ip = g_strdup (ctx->ip);
+    }
+
+  r->stage = find_stage (block);
+  if (r->stage == MD_SMTP_STAGE_UNKNOWN && ctx != NULL)
+    r->stage = ctx->stage;
+
+  md_rejection_find_blocked_ip (r);
+  md_rejection_find_references (r);
+  md_rejection_find_contacts (r);
+  md_rejection_detect_provider (r);
+
+  /* T-Online answers in the banner, before any command. */
+  if (r->stage == MD_SMTP_STAGE_UNKNOWN && g_strcmp0 (r->provider, "t-online") == 0 &&
+      strstr (r->text, "IP=") != NULL)
+    r->stage = MD_SMTP_STAGE_CONNECT;
+
+  return g_steal_pointer (&r);
+}

@@ -1,0 +1,561 @@
+/* md-rejection-scanner.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The line scanner: groups lines into blocks, undoes wrapping, follows SMTP
+ * transcripts and log lines. */
+
+#include "config.h"
+
+#include "md-rejection-parser-private.h"
+
+typedef struct
+{
+  Collector   *collector;
+  GPtrArray   *lines;          /* char*, the current block */
+  gsize        block_bytes;
+  gboolean     block_is_fields;
+  gboolean     block_has_code;
+  char        *recipient;      /* an address on a line of its own */
+  char        *host;
+  char        *ip;
+  MdSmtpStage  stage;
+  gboolean     stopped;        /* reached the returned original message */
+  gboolean     in_transcript;  /* after "<<< " lines until a blank line */
+  guint        lines_seen;
+} Scanner;
+
+static void
+scanner_init (Scanner   *s,
+              Collector *c)
+{
+  memset (s, 0, sizeof *s);
+  s->collector = c;
+  s->lines = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+scanner_clear (Scanner *s)
+{
+  g_clear_pointer (&s->lines, g_ptr_array_unref);
+  g_clear_pointer (&s->recipient, g_free);
+  g_clear_pointer (&s->host, g_free);
+  g_clear_pointer (&s->ip, g_free);
+}
+
+/* Joins the lines of a block, undoing the wrapping. */
+static char *
+join_block (GPtrArray *lines)
+{
+  GString *out = g_string_new (NULL);
+  gboolean fixed = FALSE;
+
+  /* A relay that breaks at a fixed column (mid-word) leaves every line but
+   * the last exactly as long: join those without adding a space. */
+  if (lines->len >= 3)
+    {
+      glong width = g_utf8_strlen (g_ptr_array_index (lines, 0), -1);
+
+      fixed = width >= 40;
+      for (guint i = 1; fixed && i + 1 < lines->len; i++)
+        fixed = g_utf8_strlen (g_ptr_array_index (lines, i), -1) == width;
+    }
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      gsize len = strlen (line);
+      gboolean soft_break = FALSE;
+
+      if (i > 0 && !fixed)
+        {
+          while (*line == ' ' || *line == '\t')
+            line++;
+          /* A transcript's multi-line reply: "<<< 550-5.7.1 …" on each line. */
+          if (g_str_has_prefix (line, "<<< "))
+            line += 4;
+          len = strlen (line);
+        }
+      /* A quoted-printable soft line break pasted raw. */
+      if (i + 1 < lines->len && len > 0 && len <= 77 && line[len - 1] == '=' &&
+          (len < 2 || line[len - 2] != '='))
+        {
+          len--;
+          soft_break = TRUE;
+        }
+      while (!fixed && len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+
+      if (i > 0 && !fixed && out->len > 0 && out->str[out->len - 1] != '\x01')
+        g_string_append_c (out, ' ');
+      if (out->len > 0 && out->str[out->len - 1] == '\x01')
+        g_string_truncate (out, out->len - 1);
+      g_string_append_len (out, line, len);
+      if (soft_break)
+        g_string_append_c (out, '\x01');
+    }
+  if (out->len > 0 && out->str[out->len - 1] == '\x01')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+scanner_flush (Scanner *s)
+{
+  if (s->lines->len == 0)
+    return;
+
+  if (s->block_is_fields)
+    {
+      md_rejection_parse_dsn_lines (s->collector, (const char * const *) s->lines->pdata, s->lines->len);
+    }
+  else
+    {
+      g_autofree char *block = join_block (s->lines);
+      Context ctx = { s->recipient, s->host, s->ip, s->stage };
+      MdRejection *r = md_rejection_from_block (block, FALSE, &ctx);
+
+      if (r != NULL)
+        md_rejection_collector_add (s->collector, r);
+    }
+
+  g_ptr_array_set_size (s->lines, 0);
+  s->block_bytes = 0;
+  s->block_is_fields = FALSE;
+  s->block_has_code = FALSE;
+}
+
+static gboolean
+is_stop_line (const char *t)
+{
+  static const char *starts[] = {
+    "original message headers", "ursprüngliche nachrichtenkopfzeilen",
+    "original message follows", "------ this is a copy of the message",
+    "--- below this line is a copy of the message", "----- original message -----",
+    "-----original message-----", "-----ursprüngliche nachricht-----",
+    "------ original message ------", "----- original message follows -----",
+    "--- the header of the original message is following",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    if (has_prefix_ci (t, starts[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_month (const char *s)
+{
+  static const char *months[] = {
+    "Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ", "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec ",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+    if (strncmp (s, months[i], 4) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A syslog or Exim mainlog line: one line, one event. */
+static gboolean
+is_log_line (const char *line)
+{
+  gsize len = strnlen (line, 20);
+
+  if (len >= 16 && is_month (line) && (line[4] == ' ' || g_ascii_isdigit (line[4])) &&
+      g_ascii_isdigit (line[5]) && line[6] == ' ' && line[9] == ':' && line[12] == ':')
+    return TRUE;
+  if (len >= 19 && g_ascii_isdigit (line[0]) && g_ascii_isdigit (line[3]) && line[4] == '-' &&
+      line[7] == '-' && (line[10] == ' ' || line[10] == 'T') && line[13] == ':' && line[16] == ':')
+    return TRUE;
+
+  return FALSE;
+}
+
+/* "user@example.org", "<user@example.org>:", "user@example.org on 29 Apr …"
+ * on a line of its own names the recipient of what follows. */
+static char *
+address_only_line (const char *t)
+{
+  const char *p = t, *at = NULL;
+  gsize len = strlen (t);
+
+  if (len == 0 || len > 320)
+    return NULL;
+  if (*t == '"')
+    {
+      /* GMX: "user@example.org": */
+      t++;
+      p++;
+    }
+  if (*p == '<')
+    p++;
+  while (*p && !g_ascii_isspace (*p) && *p != '>' && *p != ',')
+    {
+      if (*p == '@')
+        at = p;
+      p++;
+    }
+  if (at == NULL || at == t || p == at + 1)
+    return NULL;
+  {
+    const char *rest = p;
+
+    if (*rest == '>' || *rest == '"')
+      rest++;
+    if (*rest == ':' || *rest == ',')
+      rest++;
+    while (*rest == ' ' || *rest == '\t')
+      rest++;
+    /* Exchange 2003: "user@example.org on 29/04/2007 20:00". */
+    if (*rest != '\0' && !has_prefix_ci (rest, "on ") && !g_str_has_prefix (rest, "("))
+      return NULL;
+  }
+
+  {
+    char *a = g_strndup (*t == '<' ? t + 1 : t, p - (*t == '<' ? t + 1 : t));
+    gsize alen = strlen (a);
+
+    while (alen > 0 && (a[alen - 1] == ':' || a[alen - 1] == '"'))
+      a[--alen] = '\0';
+    return a;
+  }
+}
+
+static gboolean
+line_starts_reply (const char *t,
+                   char        code_s[4])
+{
+  if (g_str_has_prefix (t, "<<< "))
+    t += 4;
+  if (parse_code_at (t) == 0)
+    return FALSE;
+  memcpy (code_s, t, 3);
+  code_s[3] = '\0';
+  return TRUE;
+}
+
+static gboolean
+is_transcript_command (const char *line)
+{
+  static const char *commands[] = {
+    "MAIL", "RCPT", "DATA", "EHLO", "HELO", "LHLO", "QUIT", "RSET", "BDAT", "STARTTLS", "AUTH", ".",
+  };
+
+  if (!g_str_has_prefix (line, ">>> "))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (has_prefix_ci (line + 4, commands[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+scanner_set_context_host (Scanner    *s,
+                          const char *host)
+{
+  g_autofree char *h = g_strstrip (g_strdup (host));
+  char *space = strpbrk (h, " \t(");
+
+  if (space != NULL)
+    *space = '\0';
+  while (*h != '\0' && (h[strlen (h) - 1] == ':' || h[strlen (h) - 1] == '.'))
+    h[strlen (h) - 1] = '\0';
+  if (*h == '\0')
+    return;
+  g_free (s->host);
+  g_clear_pointer (&s->ip, g_free);
+  {
+    /* Exchange: "Receiving server: mx.example.org (192.0.2.1)" */
+    const char *open = strchr (host, '(');
+    const char *close = open ? strchr (open, ')') : NULL;
+
+    if (close != NULL)
+      {
+        g_autofree char *ip = g_strndup (open + 1, close - open - 1);
+        if (is_ip_address (ip))
+          s->ip = g_steal_pointer (&ip);
+      }
+  }
+  if (is_ip_address (h))
+    {
+      s->host = NULL;
+      g_free (s->ip);
+      s->ip = g_strdup (h);
+    }
+  else
+    s->host = g_ascii_strdown (h, -1);
+}
+
+static void
+scanner_feed_line (Scanner    *s,
+                   const char *line)
+{
+  const char *t = line;
+  g_autofree char *address = NULL;
+  char code_s[4];
+
+  if (s->stopped)
+    return;
+  s->lines_seen++;
+
+  /* A bounce quoted in a reply ("> > text"); ">>> RCPT TO:" is a transcript. */
+  if (line[0] == '>' && !is_transcript_command (line))
+    {
+      const char *q = line;
+
+      while (*q == '>')
+        {
+          q++;
+          if (*q == ' ')
+            q++;
+        }
+      scanner_feed_line (s, q);
+      return;
+    }
+
+  while (*t == ' ' || *t == '\t')
+    t++;
+
+  if (*t == '\0')
+    {
+      scanner_flush (s);
+      s->in_transcript = FALSE;
+      return;
+    }
+
+  /* swaks transcripts: "<** 554 …" (error reply), "<-  250 …", "-> RCPT TO:…". */
+  if (g_str_has_prefix (t, "<** ") || g_str_has_prefix (t, "<-  ") || g_str_has_prefix (t, "<~* ") ||
+      g_str_has_prefix (t, "<~  "))
+    {
+      g_autofree char *rewritten = g_strconcat ("<<< ", t + 4, NULL);
+      scanner_feed_line (s, rewritten);
+      return;
+    }
+  if (g_str_has_prefix (t, "-> ") || g_str_has_prefix (t, " ~> ") || g_str_has_prefix (t, "~> "))
+    {
+      g_autofree char *rewritten = g_strconcat (">>> ", strchr (t, '>') + 2, NULL);
+      scanner_feed_line (s, rewritten);
+      return;
+    }
+  if (g_str_has_prefix (t, "=== Connected to "))
+    {
+      scanner_flush (s);
+      scanner_set_context_host (s, t + strlen ("=== Connected to "));
+      s->stage = MD_SMTP_STAGE_CONNECT;
+      return;
+    }
+  if (g_str_has_prefix (t, "=== ") || g_str_has_prefix (t, "*** "))
+    {
+      /* swaks' own notes. */
+      scanner_flush (s);
+      return;
+    }
+
+  /* Inside a DSN group only a blank line ends the block. */
+  if (s->block_is_fields)
+    {
+      if (line[0] == ' ' || line[0] == '\t' || md_rejection_is_dsn_field_line (line) ||
+          strchr (line, ':') != NULL)
+        {
+          g_ptr_array_add (s->lines, g_strdup (line));
+          if (s->lines->len >= MAX_BLOCK_LINES * 4)
+            scanner_flush (s);
+          return;
+        }
+      scanner_flush (s);
+    }
+
+  if (is_stop_line (t))
+    {
+      scanner_flush (s);
+      s->stopped = TRUE;
+      return;
+    }
+
+  if (md_rejection_is_dsn_field_line (t) && t == line)
+    {
+      scanner_flush (s);
+      s->block_is_fields = TRUE;
+      g_ptr_array_add (s->lines, g_strdup (line));
+      return;
+    }
+
+  if (is_log_line (line))
+    {
+      Context ctx = { NULL, NULL, NULL, MD_SMTP_STAGE_UNKNOWN };
+      g_autofree char *unescaped = g_strdup (line);
+      MdRejection *r;
+
+      /* Exim logs the line breaks of a multi-line reply as "\n". */
+      for (char *n = strstr (unescaped, "\\n"); n != NULL; n = strstr (n, "\\n"))
+        {
+          n[0] = ' ';
+          n[1] = ' ';
+        }
+      scanner_flush (s);
+      r = md_rejection_from_block (unescaped, TRUE, &ctx);
+      if (r != NULL)
+        md_rejection_collector_add (s->collector, r);
+      return;
+    }
+
+  /* sendmail transcript: ">>> RCPT TO:<…>" sets the stage of the reply. */
+  if (g_str_has_prefix (t, ">>> "))
+    {
+      scanner_flush (s);
+      s->stage = md_rejection_stage_from_word (t + 4);
+      return;
+    }
+
+  if (has_prefix_ci (t, "... while talking to ") || has_prefix_ci (t, "while talking to "))
+    {
+      scanner_flush (s);
+      scanner_set_context_host (s, find_ci (t, "talking to ") + strlen ("talking to "));
+      return;
+    }
+  if (has_prefix_ci (t, "Receiving server:") || has_prefix_ci (t, "Empfangender Server:") ||
+      has_prefix_ci (t, "Remote-Server:") || has_prefix_ci (t, "Remote server:"))
+    {
+      scanner_flush (s);
+      scanner_set_context_host (s, strchr (t, ':') + 1);
+      return;
+    }
+
+  /* DragonFly: "There was an error delivering your mail to <user@…>." */
+  if (has_prefix_ci (t, "There was an error delivering your mail to "))
+    {
+      g_autofree char *a = md_rejection_extract_address (t + strlen ("There was an error delivering your mail to "), 300);
+
+      if (a != NULL)
+        {
+          scanner_flush (s);
+          g_free (s->recipient);
+          s->recipient = g_steal_pointer (&a);
+          return;
+        }
+    }
+
+  if ((address = address_only_line (t)) != NULL)
+    {
+      scanner_flush (s);
+      g_free (s->recipient);
+      s->recipient = g_steal_pointer (&address);
+      s->stage = MD_SMTP_STAGE_UNKNOWN;
+      return;
+    }
+
+  if (g_str_has_prefix (t, "<<< "))
+    s->in_transcript = TRUE;
+  else if (s->in_transcript && line_starts_reply (t, code_s))
+    {
+      /* sendmail's own verdict after the receiver's reply. */
+      scanner_flush (s);
+      return;
+    }
+
+  if (s->lines->len > 0)
+    {
+      gboolean new_block = FALSE;
+
+      if (line_starts_reply (t, code_s) && s->block_has_code)
+        {
+          /* A continuation line of a multi-line reply repeats "550-". */
+          const char *last = g_ptr_array_index (s->lines, s->lines->len - 1);
+          g_autofree char *dash = g_strdup_printf ("%s-", code_s);
+
+          new_block = strstr (last, dash) == NULL;
+        }
+      else if (g_str_has_prefix (t, "<<< "))
+        new_block = TRUE;
+      else if (*t == '<' && strchr (t, '@') != NULL && strstr (t, ">:") != NULL)
+        new_block = TRUE;
+
+      if (new_block)
+        scanner_flush (s);
+    }
+
+  if (s->block_bytes + strlen (line) > MAX_BLOCK_BYTES || s->lines->len >= MAX_BLOCK_LINES)
+    scanner_flush (s);
+
+  g_ptr_array_add (s->lines, g_strdup (line));
+  s->block_bytes += strlen (line) + 1;
+  if (!s->block_has_code && md_rejection_has_code_candidate (t))
+    s->block_has_code = TRUE;
+}
+
+static gboolean
+scan_buffer (Scanner    *s,
+             const char *data,
+             gsize       len)
+{
+  const char *p, *end;
+
+  if (len == 0)
+    return TRUE;
+  p = data;
+  end = data + len;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl ? nl : end;
+      g_autofree char *line = md_rejection_sanitize_line (p, line_end - p);
+
+      scanner_feed_line (s, line);
+      p = nl ? nl + 1 : end;
+
+      if ((s->lines_seen & 0xfff) == 0 && g_cancellable_is_cancelled (s->collector->cancellable))
+        return FALSE;
+    }
+  scanner_flush (s);
+
+  return TRUE;
+}
+
+void
+md_rejection_scan_text (Collector  *c,
+                        const char *text,
+                        gsize       len)
+{
+  Scanner s;
+
+  scanner_init (&s, c);
+  scan_buffer (&s, text, len);
+  scanner_clear (&s);
+}
+
+void
+md_rejection_scan_dsn (Collector  *c,
+                       const char *text,
+                       gsize       len)
+{
+  Scanner s;
+
+  /* Every group of a delivery-status part is fields. */
+  scanner_init (&s, c);
+  for (const char *p = text, *end = text + len; p < end; )
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl ? nl : end;
+      g_autofree char *line = md_rejection_sanitize_line (p, line_end - p);
+
+      if (*line == '\0')
+        scanner_flush (&s);
+      else
+        {
+          if (s.lines->len == 0)
+            s.block_is_fields = TRUE;
+          if (s.lines->len < MAX_BLOCK_LINES * 4)
+            g_ptr_array_add (s.lines, g_strdup (line));
+        }
+      p = nl ? nl + 1 : end;
+    }
+  scanner_flush (&s);
+  scanner_clear (&s);
+}
