@@ -248,6 +248,8 @@ void            md_rejection_parse_dsn_lines       (Collector          *c,
 
 char           *md_rejection_sanitize_line         (const char         *data,
                                                     gsize               len);
+char           *md_rejection_normalize_line        (const char         *line);
+gboolean        md_rejection_has_escaped_breaks    (const char         *line);
 void            md_rejection_scan_text             (Collector          *c,
                                                     const char         *text,
                                                     gsize               len);

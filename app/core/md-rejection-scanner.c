@@ -489,6 +489,43 @@ scanner_feed_line (Scanner    *s,
     s->block_has_code = TRUE;
 }
 
+/* A line as pasted: typography made plain, wrappers and markup taken off;
+ * a string literal or JSON value with "\n" in it is several lines. Exim
+ * writes a multi-line reply with "\n" on its one log line: that stays one. */
+static void
+feed_raw_line (Scanner    *s,
+               const char *line)
+{
+  if (!is_log_line (line) && md_rejection_has_escaped_breaks (line))
+    {
+      g_autofree char *copy = g_strdup (line);
+      char *piece = copy;
+
+      for (char *n = strstr (piece, "\\n"); ; n = strstr (piece, "\\n"))
+        {
+          g_autofree char *normal = NULL;
+
+          if (n != NULL)
+            {
+              *n = '\0';
+              if (n > piece && n[-1] == 'r' && n - 1 > piece && n[-2] == '\\')
+                n[-2] = '\0';
+            }
+          normal = md_rejection_normalize_line (piece);
+          scanner_feed_line (s, normal);
+          if (n == NULL)
+            break;
+          piece = n + 2;
+        }
+      return;
+    }
+
+  {
+    g_autofree char *normal = md_rejection_normalize_line (line);
+    scanner_feed_line (s, normal);
+  }
+}
+
 static gboolean
 scan_buffer (Scanner    *s,
              const char *data,
@@ -507,7 +544,7 @@ scan_buffer (Scanner    *s,
       const char *line_end = nl ? nl : end;
       g_autofree char *line = md_rejection_sanitize_line (p, line_end - p);
 
-      scanner_feed_line (s, line);
+      feed_raw_line (s, line);
       p = nl ? nl + 1 : end;
 
       if ((s->lines_seen & 0xfff) == 0 && g_cancellable_is_cancelled (s->collector->cancellable))
