@@ -188,6 +188,18 @@ typedef struct
 
 /* Where MailDoctor deliberately reports something else than sisimai. */
 static const KnownDifference known_differences[] = {
+  { "lhost-exchange2007-01.eml", "rhost",
+    "Exchange wrote the NDR itself (\"Generating server:\", no remote reply quoted): that server "
+    "rejected; sisimai takes a Received header" },
+  { "lhost-exchange2007-02.eml", "rhost",
+    "Exchange wrote the NDR itself (\"Generating server:\", no remote reply quoted): that server "
+    "rejected; sisimai takes a Received header" },
+  { "lhost-exchange2007-03.eml", "rhost",
+    "Exchange wrote the NDR itself (\"Generating server:\", no remote reply quoted): that server "
+    "rejected; sisimai takes a Received header" },
+  { "lhost-exchange2007-04.eml", "rhost",
+    "Exchange wrote the NDR itself (\"Generating server:\", no remote reply quoted): that server "
+    "rejected; sisimai takes a Received header" },
   { "lhost-exchange2007-05.eml", "status",
     "the DSN's Status and Diagnostic-Code say 4.4.7 (QUEUE.Expired); sisimai takes 4.4.1 "
     "from an earlier attempt quoted in the text part" },

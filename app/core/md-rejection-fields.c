@@ -59,6 +59,10 @@ find_stage (const char *block)
 
   if (word != NULL)
     return md_rejection_stage_from_word (word);
+  g_clear_pointer (&word, g_free);
+  word = match_group (p->stage_failed, block, 1);
+  if (word != NULL)
+    return md_rejection_stage_from_word (word);
   if (g_regex_match (p->stage_connect, block, 0, NULL))
     return MD_SMTP_STAGE_CONNECT;
 
@@ -588,6 +592,25 @@ find_remote (MdRejection *r,
   const Patterns *p = md_rejection_patterns_get ();
   g_autoptr(GMatchInfo) info = NULL;
 
+  /* Exchange quotes the remote server's reply with its name:
+   * "<mx.example.org #5.0.0 smtp;550 5.7.1 …>" — that host rejected. */
+  if (strstr (block, " #") != NULL && g_regex_match (p->exchange_inner, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+
+      strip_trailing_dot (host);
+      if (is_ip_address (host))
+        set_str (&r->remote_ip, host);
+      else if (strchr (host, '.') != NULL)
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      if (r->remote_host != NULL || r->remote_ip != NULL)
+        return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
   if (g_regex_match (p->host_ip, block, 0, &info))
     {
       g_autofree char *host = g_match_info_fetch (info, 1);
@@ -662,6 +685,67 @@ find_remote (MdRejection *r,
     }
 }
 
+/* Exchange quotes its own verdict, then the remote server's reply after an
+ * arrow: "550 5.7.514 … -> 554 5.7.1 …". The last reply is what the
+ * receiver said. */
+static void
+nested_reply (Reply *reply)
+{
+  gsize len = reply_length (reply->start, reply->quoted);
+  const char *p = reply->start;
+
+  for (const char *arrow = strstr (p, "-> ");
+       arrow != NULL && (gsize) (arrow - p) < len;
+       arrow = strstr (arrow + 3, "-> "))
+    {
+      Reply inner = { 0, };
+
+      if (reply_at (arrow + 3, &inner, FALSE))
+        {
+          g_free (reply->enhanced);
+          reply->code = inner.code;
+          reply->enhanced = inner.enhanced;
+          reply->start = inner.start;
+        }
+    }
+}
+
+/* A Postfix log line of a bounce without a reply: the local side gave up
+ * ("relay=none, dsn=5.4.4, status=bounced (Host or domain name not
+ * found …)"). A bounce to report, with its cause; a connection that failed
+ * and will be retried (status=deferred) is not a rejection. */
+static MdRejection *
+local_bounce (const char *block)
+{
+  const char *status = strstr (block, "status=bounced (");
+  const char *dsn = strstr (block, "dsn=");
+  g_autoptr(MdRejection) r = NULL;
+  g_autofree char *cause = NULL;
+  gsize elen;
+
+  if (status == NULL || dsn == NULL || (elen = parse_enhanced_at (dsn + 4)) == 0 || dsn[4] != '5')
+    return NULL;
+
+  cause = g_strndup (status + strlen ("status=bounced ("), MAX_TEXT);
+  {
+    gsize len = strlen (cause);
+
+    while (len > 0 && (cause[len - 1] == ')' || g_ascii_isspace (cause[len - 1])))
+      cause[--len] = '\0';
+  }
+
+  r = md_rejection_new ();
+  r->enhanced_status = g_strndup (dsn + 4, elen);
+  r->temporary = FALSE;
+  r->text = md_rejection_clean_reply (cause, 0, NULL);
+  r->recipient = find_block_recipient (block, NULL);
+  find_remote (r, block);
+  md_rejection_find_contacts (r);
+  md_rejection_detect_provider (r);
+
+  return g_steal_pointer (&r);
+}
+
 /* Builds the rejection one block of text describes, or NULL. */
 MdRejection *
 md_rejection_from_block (const char    *block,
@@ -674,9 +758,10 @@ md_rejection_from_block (const char    *block,
   const char *dsn;
 
   if (!md_rejection_has_code_candidate (block))
-    return NULL;
+    return is_log ? local_bounce (block) : NULL;
   if (!find_reply (block, is_log, &reply))
-    return NULL;
+    return is_log ? local_bounce (block) : NULL;
+  nested_reply (&reply);
 
   r = md_rejection_new ();
   r->smtp_code = reply.code;
@@ -726,6 +811,11 @@ md_rejection_from_block (const char    *block,
       r->remote_host = g_strdup (ctx->host);
       r->remote_ip = g_strdup (ctx->ip);
     }
+  /* The server that wrote an Exchange NDR rejected the message itself
+   * unless the NDR quotes a remote server's reply. */
+  if (ctx != NULL && r->remote_host == NULL && r->remote_ip == NULL && !reply.quoted &&
+      ctx->generator != NULL)
+    r->remote_host = g_strdup (ctx->generator);
 
   r->stage = find_stage (block);
   if (r->stage == MD_SMTP_STAGE_UNKNOWN && ctx != NULL)

@@ -57,7 +57,9 @@ typedef struct
   GRegex *dma_host;       /* DragonFly: "H [IP] did not like our final DATA:" */
   GRegex *stage;
   GRegex *stage_connect;
-  GRegex *blocked[19];
+  GRegex *stage_failed;   /* PHPMailer: "RCPT TO command failed" */
+  GRegex *exchange_inner; /* Exchange: "<mx.example.org #5.0.0 smtp;550 …>" */
+  GRegex *blocked[23];
   GRegex *ref_as_paren;   /* AS(1410) */
   GRegex *ref_paren;      /* (AS16012609), (S3150) */
   GRegex *ref_olc;        /* SC-001, OU-002, DY-001, RP-001 */
@@ -86,6 +88,7 @@ typedef struct
   const char  *host;
   const char  *ip;
   MdSmtpStage  stage;
+  const char  *generator;   /* Exchange's "Generating server:" */
 } Context;
 
 /* Small text helpers, inline: every file needs them. */

@@ -39,21 +39,28 @@ md_rejection_patterns_get (void)
         "client host \\[" IPCHARS "\\]",
         "messages from \\[?" IPCHARS "\\]?",
         "\\bIP=" IPCHARS,
-        "[?&;]v=" IPCHARS,
-        "with ip: ?\\[" IPCHARS "\\]",
+        "[?&;](?:v|ip)=" IPCHARS,
+        "\\bwith ip:? ?\\[?" IPCHARS "\\]?",
         "^[245][0-9]{2}[ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?\\[" IPCHARS "(?:\\s{1,20}[0-9]{1,3})?\\]",
         "\\b" IPCHARS " (?:found on|is listed|listed (?:on|in|at)|is blocked|is blacklisted)",
         "mail server \\[" IPCHARS "\\]",
         "try again later from \\[" IPCHARS "\\]",
-        "spamhaus\\.org/(?:query/ip/|returnc/[a-z]{1,8}/|query/bl\\?ip=)" IPCHARS,
+        /* Not .../returnc/pub/IP: that is the receiver's own resolver, refused
+         * as an open resolver, not the sender. */
+        "spamhaus\\.org/(?:query/ip/|query/bl\\?ip=)" IPCHARS,
         "sending IPv6 address \\[" IPCHARS "\\]",
         "\\[" IPCHARS "\\] (?:has exceeded|is (?:listed|blocked|blacklisted|block ?listed))",
         "your (?:IP|IP address|server|host)[: ]\\s?(?:is )?\\[?" IPCHARS "\\]?",
         "\\b(?:IP|IP address|client|host|sender)\\s\\[?" IPCHARS "\\]?\\s(?:is|was|has been)\\s(?:listed|blocked|blacklisted|rejected|on)",
         "(?:hostname|reverse DNS|PTR)[^\\[\\]]{0,40}\\[" IPCHARS "\\]",
-        "\\bIP (?:address )?\\[?" IPCHARS "\\]? (?:is )?(?:listed|blocked|blacklisted|block listed)",
+        "\\bIP (?:address )?\\[?" IPCHARS "\\]? (?:is )?(?:listed|blocked|blacklisted|block listed|rejected)",
         "\\b(?:sending IP|source IP|client IP|IP address|IP)[:=]\\s?\\[?" IPCHARS "\\]?",
         "\\bfrom \\[" IPCHARS "\\]",
+        /* Exchange Online in German: "gesperrter Absender[203.0.113.7]". */
+        "gesperrter Absender\\s?\\[" IPCHARS "\\]",
+        "\\bclient \\[" IPCHARS "\\] blocked",
+        "\\bIP=https?://" IPCHARS,
+        "\\bIP-Adresse:? \\[?" IPCHARS "\\]?",
       };
 
       p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bH=|\\bconnect to|\\bconnection to|\\bconversation with)"
@@ -62,10 +69,12 @@ md_rejection_patterns_get (void)
       p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like)");
       p.host_only = compile ("(?:\\bhost:|while talking to)\\s{0,3}([A-Za-z0-9][A-Za-z0-9_-]{0,62}(?:\\.[A-Za-z0-9_-]{1,63}){1,8})\\.?(?:[\\s:]|$)");
       p.dma_host = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253}) \\[" IPCHARS "\\] did not like our");
-      p.stage = compile ("(?:in reply to|after|while sending|did not like our|als Antwort auf das Kommando|nach dem Kommando)\\s{1,3}(?:the\\s)?(?:pipelined\\s)?"
-                         "(RCPT\\s?TO|MAIL\\s?FROM|end\\sof\\s(?:data|message)|final\\sDATA|DATA|EHLO|HELO|LHLO|BDAT|STARTTLS|initial\\sconnection)");
+      p.stage = compile ("(?:in reply to|after|while sending|did not like our|als Antwort auf das Kommando|als Antwort auf den Befehl|nach dem Kommando|nach dem Befehl)\\s{1,3}(?:the\\s)?(?:pipelined\\s)?"
+                         "(RCPT\\s?TO|MAIL\\s?FROM|end\\sof\\s(?:data|message)|Ende\\s(?:von\\s|der\\s)?(?:DATA|Daten)|final\\sDATA|DATA|EHLO|HELO|LHLO|BDAT|STARTTLS|initial\\sconnection)");
       p.stage_connect = compile ("refused to talk to me|initial server greeting|initial connection|"
                                  "during connection|server greeting|SMTP banner|connect time");
+      p.stage_failed = compile ("\\b(RCPT TO|MAIL FROM|DATA|EHLO|HELO|STARTTLS) command failed");
+      p.exchange_inner = compile ("<([A-Za-z0-9][A-Za-z0-9._-]{0,253}) #[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
       for (guint i = 0; i < G_N_ELEMENTS (p.blocked); i++)
         p.blocked[i] = compile (blocked[i]);
       p.ref_as_paren = compile ("\\bAS\\(([0-9]{1,12})\\)");

@@ -22,6 +22,7 @@ typedef struct
   char        *recipient;      /* an address on a line of its own */
   char        *host;
   char        *ip;
+  char        *generator;
   MdSmtpStage  stage;
   gboolean     stopped;        /* reached the returned original message */
   gboolean     in_transcript;  /* after "<<< " lines until a blank line */
@@ -44,6 +45,7 @@ scanner_clear (Scanner *s)
   g_clear_pointer (&s->recipient, g_free);
   g_clear_pointer (&s->host, g_free);
   g_clear_pointer (&s->ip, g_free);
+  g_clear_pointer (&s->generator, g_free);
 }
 
 /* Joins the lines of a block, undoing the wrapping. */
@@ -116,7 +118,7 @@ scanner_flush (Scanner *s)
   else
     {
       g_autofree char *block = join_block (s->lines);
-      Context ctx = { s->recipient, s->host, s->ip, s->stage };
+      Context ctx = { s->recipient, s->host, s->ip, s->stage, s->generator };
       MdRejection *r = md_rejection_from_block (block, FALSE, &ctx);
 
       if (r != NULL)
@@ -148,33 +150,119 @@ is_stop_line (const char *t)
   return FALSE;
 }
 
-static gboolean
-is_month (const char *s)
+/* The length of a month name at @s followed by a space (English, or German
+ * as journalctl writes it under a German locale), or 0. */
+static gsize
+month_length (const char *s)
 {
   static const char *months[] = {
     "Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ", "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec ",
+    "Mär ", "Mrz ", "Mai ", "Okt ", "Dez ",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (months); i++)
-    if (strncmp (s, months[i], 4) == 0)
-      return TRUE;
-  return FALSE;
+    if (g_str_has_prefix (s, months[i]))
+      return strlen (months[i]) - 1;
+  return 0;
 }
 
-/* A syslog or Exim mainlog line: one line, one event. */
+/* A syslog, journald or Exim mainlog line: one line, one event. */
 static gboolean
 is_log_line (const char *line)
 {
   gsize len = strnlen (line, 20);
+  gsize m = month_length (line);
 
-  if (len >= 16 && is_month (line) && (line[4] == ' ' || g_ascii_isdigit (line[4])) &&
-      g_ascii_isdigit (line[5]) && line[6] == ' ' && line[9] == ':' && line[12] == ':')
-    return TRUE;
+  if (m > 0)
+    {
+      const char *d = line + m;
+
+      /* "Mar  5 10:12:01", "Mär 05 10:12:01" */
+      if (strnlen (d, 13) >= 13 && (d[1] == ' ' || g_ascii_isdigit (d[1])) &&
+          g_ascii_isdigit (d[2]) && d[3] == ' ' && d[6] == ':' && d[9] == ':')
+        return TRUE;
+    }
   if (len >= 19 && g_ascii_isdigit (line[0]) && g_ascii_isdigit (line[3]) && line[4] == '-' &&
       line[7] == '-' && (line[10] == ' ' || line[10] == 'T') && line[13] == ':' && line[16] == ':')
     return TRUE;
 
   return FALSE;
+}
+
+/* An SMTP dialogue as programs and people write it down: PHPMailer's
+ * "SERVER -> CLIENT: 550 …", "S: 550 …", "SERVER: …", OpenSMTPD's
+ * "mta: 0x55d0…: <<< 550 …", a telnet or netcat session with the typed
+ * "RCPT TO:<…>". Returns the line in the transcript form the scanner follows
+ * ("<<< " for the server, ">>> " for the client), or NULL. */
+static char *
+dialogue_line (const char *t)
+{
+  static const char *server[] = {
+    "SERVER -> CLIENT: ", "SERVER -> CLIENT:", "SERVER: ", "S: ", "Server: ", "<<<< ", "< ",
+  };
+  static const char *client[] = {
+    "CLIENT -> SERVER: ", "CLIENT -> SERVER:", "CLIENT: ", "C: ", "Client: ",
+  };
+  static const char *typed[] = { "RCPT TO:", "MAIL FROM:", "DATA", "EHLO ", "HELO " };
+
+  /* A timestamp before it: "2024-01-05 10:00:01 SERVER -> CLIENT: …" */
+  if (strnlen (t, 20) >= 20 && g_ascii_isdigit (t[0]) && t[4] == '-' && t[7] == '-' &&
+      t[10] == ' ' && t[13] == ':' && t[16] == ':' && t[19] == ' ')
+    {
+      const char *rest = t + 20;
+
+      for (guint i = 0; i < G_N_ELEMENTS (server); i++)
+        if (g_str_has_prefix (rest, server[i]) && i < 2)
+          {
+            t = rest;
+            break;
+          }
+      for (guint i = 0; i < 2; i++)
+        if (g_str_has_prefix (rest, client[i]))
+          t = rest;
+    }
+
+  if (g_str_has_prefix (t, "mta: 0x") || g_str_has_prefix (t, "smtp: 0x"))
+    {
+      const char *colon = strstr (t + 5, ": ");
+
+      if (colon != NULL && colon - t < 40)
+        {
+          const char *rest = colon + 2;
+
+          if (g_str_has_prefix (rest, "<<< ") || g_str_has_prefix (rest, ">>> "))
+            return g_strdup (rest);
+        }
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (server); i++)
+    if (g_str_has_prefix (t, server[i]))
+      {
+        const char *rest = t + strlen (server[i]);
+
+        while (*rest == ' ')
+          rest++;
+        /* "< 550 …" only when a reply follows; "S:" likewise. */
+        if (g_ascii_isdigit (rest[0]) && g_ascii_isdigit (rest[1]) && g_ascii_isdigit (rest[2]))
+          return g_strconcat ("<<< ", rest, NULL);
+        return NULL;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (client); i++)
+    if (g_str_has_prefix (t, client[i]))
+      {
+        const char *rest = t + strlen (client[i]);
+
+        while (*rest == ' ')
+          rest++;
+        return g_strconcat (">>> ", rest, NULL);
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    if (has_prefix_ci (t, typed[i]) && !md_rejection_has_code_candidate (t) &&
+        (i != 2 || t[4] == '\0'))
+      return g_strconcat (">>> ", t, NULL);
+
+  return NULL;
 }
 
 /* "user@example.org", "<user@example.org>:", "user@example.org on 29 Apr …"
@@ -292,6 +380,28 @@ scanner_set_context_host (Scanner    *s,
     s->host = g_ascii_strdown (h, -1);
 }
 
+/* Exchange's "Generating server:" in the languages it writes NDRs in: the
+ * server that wrote the report, which is the rejecting one when no remote
+ * server is quoted. English: sisimai's lhost-exchange2007-03.eml; French:
+ * lhost-exchange2007-06.eml ("Serveur de génération :"); German: the issue's
+ * Exchange Online NDR ("Erstellender Server:") and hilfe.cloud4you.biz
+ * ("Generierender Server:"). Dutch, Spanish and Italian: unconfirmed wording,
+ * Exchange's translations as recalled, no sample at hand. */
+static gboolean
+is_generating_server (const char *t)
+{
+  static const char *headings[] = {
+    "Generating server:", "Erstellender Server:", "Generierender Server:",
+    "Serveur de génération :", "Serveur de génération:", "Genererende server:",
+    "Servidor de generación:", "Server di generazione:",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+    if (has_prefix_ci (t, headings[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 scanner_feed_line (Scanner    *s,
                    const char *line)
@@ -328,6 +438,16 @@ scanner_feed_line (Scanner    *s,
       s->in_transcript = FALSE;
       return;
     }
+
+  {
+    g_autofree char *rewritten = dialogue_line (t);
+
+    if (rewritten != NULL)
+      {
+        scanner_feed_line (s, rewritten);
+        return;
+      }
+  }
 
   /* swaks transcripts: "<** 554 …" (error reply), "<-  250 …", "-> RCPT TO:…". */
   if (g_str_has_prefix (t, "<** ") || g_str_has_prefix (t, "<-  ") || g_str_has_prefix (t, "<~* ") ||
@@ -388,7 +508,7 @@ scanner_feed_line (Scanner    *s,
 
   if (is_log_line (line))
     {
-      Context ctx = { NULL, NULL, NULL, MD_SMTP_STAGE_UNKNOWN };
+      Context ctx = { NULL, NULL, NULL, MD_SMTP_STAGE_UNKNOWN, NULL };
       g_autofree char *unescaped = g_strdup (line);
       MdRejection *r;
 
@@ -410,6 +530,17 @@ scanner_feed_line (Scanner    *s,
     {
       scanner_flush (s);
       s->stage = md_rejection_stage_from_word (t + 4);
+      if (s->stage == MD_SMTP_STAGE_RCPT_TO)
+        {
+          /* The recipient the reply that follows is about. */
+          g_autofree char *a = md_rejection_extract_address (t + 4, 320);
+
+          if (a != NULL)
+            {
+              g_free (s->recipient);
+              s->recipient = g_steal_pointer (&a);
+            }
+        }
       return;
     }
 
@@ -424,6 +555,16 @@ scanner_feed_line (Scanner    *s,
     {
       scanner_flush (s);
       scanner_set_context_host (s, strchr (t, ':') + 1);
+      return;
+    }
+
+  if (is_generating_server (t))
+    {
+      g_autofree char *h = g_strstrip (g_strdup (strchr (t, ':') + 1));
+
+      scanner_flush (s);
+      g_free (s->generator);
+      s->generator = *h != '\0' && strchr (h, ' ') == NULL ? g_ascii_strdown (h, -1) : NULL;
       return;
     }
 

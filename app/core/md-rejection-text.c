@@ -215,6 +215,30 @@ wrapper_prefix_length (const char *s)
     "// ", "# ", "MESS>> ", "MESS>>", "-- ", ";; ", "* ",
   };
   const char *got;
+  const char *q;
+
+  /* docker compose: "mailserver_1  | …", "mailserver-1  | …" */
+  for (q = s; g_ascii_isalnum (*q) || *q == '_' || *q == '-' || *q == '.'; q++)
+    ;
+  if (q > s && q - s <= 64 && *q == ' ')
+    {
+      const char *bar = q;
+
+      while (*bar == ' ')
+        bar++;
+      if (bar[0] == '|' && (bar[1] == ' ' || bar[1] == '\0'))
+        return bar - s + (bar[1] == ' ' ? 2 : 1);
+    }
+  /* Syslog facility prefixes: "mail.info: ", "mail.err: " */
+  if (g_str_has_prefix (s, "mail.") && (q = strchr (s, ':')) != NULL && q - s <= 16 && q[1] == ' ')
+    {
+      gboolean word = TRUE;
+
+      for (const char *c = s + 5; c < q; c++)
+        word = word && g_ascii_isalpha (*c);
+      if (word)
+        return q - s + 2;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     if (g_str_has_prefix (s, prefixes[i]))
@@ -224,6 +248,32 @@ wrapper_prefix_length (const char *s)
     return got - s + strlen (": got data ");
 
   return 0;
+}
+
+/* Python's smtplib reports a reply as a tuple of code and bytes:
+ * "(550, b'5.7.1 Service unavailable …')" — the reply is "550 5.7.1 …". */
+static void
+python_reply_tuples (GString *s)
+{
+  for (gsize i = 0; i + 8 < s->len; i++)
+    {
+      const char *p = s->str + i;
+      gsize skip;
+
+      if (p[0] != '(' || !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+          !g_ascii_isdigit (p[3]) || p[4] != ',' || p[5] != ' ')
+        continue;
+      if ((p[6] == 'b' && (p[7] == '\'' || p[7] == '"')))
+        skip = 8;
+      else if (p[6] == '\'' || p[6] == '"')
+        skip = 7;
+      else
+        continue;
+      /* "(550, b'" becomes "550 " */
+      g_string_erase (s, i, 1);
+      s->str[i + 3] = ' ';
+      g_string_erase (s, i + 4, skip - 5);
+    }
 }
 
 char *
@@ -249,6 +299,8 @@ md_rejection_normalize_line (const char *line)
   s = g_string_new (stripped ? p : plain);
   if (strchr (s->str, '\\') != NULL)
     unescape (s);
+  if (strchr (s->str, '(') != NULL)
+    python_reply_tuples (s);
   if (strchr (s->str, '[') != NULL || strchr (s->str, '`') != NULL)
     strip_markup (s);
 
