@@ -19,6 +19,7 @@ md_rejection_collector_init (Collector    *c,
   c->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
   c->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->by_recipient = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->cancellable = cancellable;
 }
 
@@ -28,6 +29,7 @@ md_rejection_collector_clear (Collector *c)
   g_clear_pointer (&c->rejections, g_ptr_array_unref);
   g_clear_pointer (&c->by_key, g_hash_table_unref);
   g_clear_pointer (&c->by_code, g_hash_table_unref);
+  g_clear_pointer (&c->by_recipient, g_hash_table_unref);
 }
 
 static char *
@@ -87,6 +89,14 @@ md_rejection_merge_into (MdRejection       *into,
     set_str (&into->text, from->text);
 }
 
+static char *
+recipient_key (const MdRejection *r)
+{
+  g_autofree char *lower = g_ascii_strdown (r->recipient, -1);
+
+  return g_strdup_printf ("%u|%s", r->smtp_code, lower);
+}
+
 static void
 collector_index (Collector   *c,
                  MdRejection *r,
@@ -103,6 +113,15 @@ collector_index (Collector   *c,
     g_hash_table_insert (c->by_code, ckey, GUINT_TO_POINTER (index + 1));
   else
     g_free (ckey);
+  if (r->recipient != NULL && r->smtp_code != 0)
+    {
+      char *rkey = recipient_key (r);
+
+      if (!g_hash_table_contains (c->by_recipient, rkey))
+        g_hash_table_insert (c->by_recipient, rkey, GUINT_TO_POINTER (index + 1));
+      else
+        g_free (rkey);
+    }
 }
 
 static void
@@ -153,6 +172,21 @@ md_rejection_collector_add (Collector   *c,
         {
           MdRejection *o = g_ptr_array_index (c->rejections, other - 1);
           if (o->recipient == NULL)
+            index = other;
+        }
+    }
+
+  if (index == 0 && r->recipient != NULL && r->smtp_code != 0)
+    {
+      /* The same reply with and without its status: a Postfix bounce's
+       * text ("554 IP=…") and its DSN fields ("Status: 4.0.0"). */
+      g_autofree char *rkey = recipient_key (r);
+      guint other = GPOINTER_TO_UINT (g_hash_table_lookup (c->by_recipient, rkey));
+
+      if (other != 0)
+        {
+          MdRejection *o = g_ptr_array_index (c->rejections, other - 1);
+          if (o->enhanced_status == NULL || r->enhanced_status == NULL)
             index = other;
         }
     }

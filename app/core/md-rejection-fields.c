@@ -65,6 +65,9 @@ find_stage (const char *block)
     return md_rejection_stage_from_word (word);
   if (g_regex_match (p->stage_connect, block, 0, NULL))
     return MD_SMTP_STAGE_CONNECT;
+  /* qmail: "192.0.2.1 failed after I sent the message." */
+  if (strstr (block, " failed after I sent the message") != NULL)
+    return MD_SMTP_STAGE_END_OF_DATA;
 
   return MD_SMTP_STAGE_UNKNOWN;
 }
@@ -83,10 +86,14 @@ md_rejection_find_blocked_ip (MdRejection *r)
         {
           g_autofree char *ip = g_match_info_fetch (info, 1);
 
-          /* The trailing dot of a sentence is not part of the address. */
-          while (ip[0] && ip[strlen (ip) - 1] == '.')
+          /* The trailing dot of a sentence (or the colon before more text)
+           * is not part of the address. */
+          while (ip[0] && (ip[strlen (ip) - 1] == '.' ||
+                           (ip[strlen (ip) - 1] == ':' && strchr (ip, '.') != NULL)))
             ip[strlen (ip) - 1] = '\0';
-          if (is_ip_address (ip) && g_strcmp0 (ip, r->remote_ip) != 0)
+          /* 0.0.0.0 is a template's placeholder, never a sender. */
+          if (is_ip_address (ip) && g_strcmp0 (ip, r->remote_ip) != 0 &&
+              !g_str_equal (ip, "0.0.0.0") && !g_str_equal (ip, "::"))
             {
               set_str (&r->blocked_ip, ip);
               return;
@@ -293,7 +300,7 @@ reply_length (const char *reply,
 {
   static const char *trailers[] = {
     " (in reply to ", "(in reply to ", " (als Antwort auf ", " Giving up on ", " I'm not going to try again",
-    " zurückgegeben", " returned", "' returned",
+    " zurückgegeben", " returned", "' returned", "; from=<",
   };
   gsize len = strlen (reply);
   int depth = 0;
@@ -420,6 +427,78 @@ scan_reply (const char *block,
   return FALSE;
 }
 
+/* A multi-line reply inside prose: "… following message: 554-Transaction
+ * failed 554-Reject due to policy restrictions. 554 For explanation …" —
+ * a code with a dash that the same code repeats later. */
+static gboolean
+multi_line_reply (const char *block,
+                  Reply      *reply)
+{
+  for (const char *p = block; *p; p++)
+    {
+      guint code;
+      char again[5];
+
+      if ((*p != '4' && *p != '5') || !is_token_start (block, p) || p[3] != '-')
+        continue;
+      code = parse_code_at (p);
+      if (code < 400)
+        continue;
+      g_snprintf (again, sizeof again, "%03u", code);
+      for (const char *q = strstr (p + 4, again); q != NULL && q - p < 1200; q = strstr (q + 3, again))
+        if (is_token_start (block, q) && (q[3] == '-' || q[3] == ' '))
+          return reply_at (p, reply, FALSE);
+    }
+
+  return FALSE;
+}
+
+/* A reply without a status quoted in a sentence or an exception:
+ * "…Exception: 550 I cannot deliver mail", "contain: \"421 Your IP is…",
+ * "SMTP Error (550): …". After a colon, quote or parenthesis, and followed by
+ * a word, so that "size: 500 bytes" is no reply. */
+static gboolean
+quoted_bare_reply (const char *block,
+                   Reply      *reply)
+{
+  for (const char *p = block + 1; *p; p++)
+    {
+      const char *before = p - 1;
+      guint code;
+
+      if ((*p != '4' && *p != '5') || !is_token_start (block, p))
+        continue;
+      while (before > block && *before == ' ')
+        before--;
+      if (*before != ':' && *before != '"' && *before != '(' && *before != '\'')
+        continue;
+      if (!g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]))
+        continue;
+      code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+      if ((p[3] == ' ' || p[3] == ')') &&
+          (g_ascii_isupper (p[4]) || (p[3] == ')' && p[4] == ':')))
+        {
+          if (!reply_at (p, reply, FALSE) && p[3] == ')')
+            {
+              /* "SMTP Error (550): Failed to add recipient … (5.7.1 …)" */
+              reply->code = code;
+              reply->enhanced = NULL;
+              reply->start = p;
+            }
+          if (reply->enhanced == NULL)
+            for (const char *q = p + 4; *q && q - p < 400; q++)
+              if (*q == '0' + (char) (code / 100) && is_token_start (block, q) && parse_enhanced_at (q) > 0)
+                {
+                  reply->enhanced = g_strndup (q, parse_enhanced_at (q));
+                  break;
+                }
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 static gboolean
 find_reply (const char *block,
             gboolean    is_log,
@@ -440,6 +519,10 @@ find_reply (const char *block,
     { "stat=\"", FALSE },
     { "returned was:", FALSE },
     { "response:", FALSE },
+    { "response=", FALSE },
+    { "command failed:", FALSE },
+    { "permanent:", FALSE },
+    { "transient:", FALSE },
     { "reply:", FALSE },
     { "Antwort:", FALSE },
   };
@@ -472,6 +555,10 @@ find_reply (const char *block,
 
   /* A code with an enhanced status anywhere, then a bare reply at the start. */
   if (scan_reply (block, block, G_MAXSIZE, TRUE, reply))
+    return TRUE;
+  if (multi_line_reply (block, reply))
+    return TRUE;
+  if (quoted_bare_reply (block, reply))
     return TRUE;
 
   first = block;
@@ -628,6 +715,27 @@ find_remote (MdRejection *r,
     }
   g_clear_pointer (&info, g_match_info_unref);
 
+  /* A fragment that starts at the host: "mx.example.org[192.0.2.1] said:".
+   * The pattern has no literal start: only run it where it can match. */
+  if ((strstr (block, "] said") != NULL || strstr (block, "] sagte") != NULL ||
+       strstr (block, "] refused to talk") != NULL) &&
+      g_regex_match (p->host_said, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+      g_autofree char *ip = g_match_info_fetch (info, 2);
+
+      strip_trailing_dot (host);
+      if (!is_ip_address (host) && strchr (host, '.') != NULL)
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
   if (g_regex_match (p->relay_quoted, block, 0, &info))
     {
       g_autofree char *ip = g_match_info_fetch (info, 1);
@@ -746,6 +854,41 @@ local_bounce (const char *block)
   return g_steal_pointer (&r);
 }
 
+/* A rejection quoted without its code: "Client host [203.0.113.5] blocked
+ * using zen.spamhaus.org", "Unfortunately, messages from [IP] weren't
+ * sent". Only these unmistakable sentences count; the blocked IP is then
+ * what the person needs. */
+static MdRejection *
+codeless (const char *block)
+{
+  static const char *sentences[] = {
+    "blocked using ", "weren't sent", "were not sent", "is listed on", "refused to talk to me",
+  };
+  g_autoptr(MdRejection) r = NULL;
+  const char *start = NULL;
+
+  if (strlen (block) > 1000)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (sentences) && start == NULL; i++)
+    start = strstr (block, sentences[i]);
+  if (start == NULL)
+    return NULL;
+
+  r = md_rejection_new ();
+  r->text = md_rejection_clean_reply (block, 0, NULL);
+  md_rejection_find_blocked_ip (r);
+  if (r->blocked_ip == NULL)
+    return NULL;
+  find_remote (r, block);
+  r->recipient = find_block_recipient (block, NULL);
+  r->stage = find_stage (block);
+  md_rejection_find_references (r);
+  md_rejection_find_contacts (r);
+  md_rejection_detect_provider (r);
+
+  return g_steal_pointer (&r);
+}
+
 /* Builds the rejection one block of text describes, or NULL. */
 MdRejection *
 md_rejection_from_block (const char    *block,
@@ -757,10 +900,12 @@ md_rejection_from_block (const char    *block,
   g_autofree char *raw = NULL;
   const char *dsn;
 
-  if (!md_rejection_has_code_candidate (block))
-    return is_log ? local_bounce (block) : NULL;
-  if (!find_reply (block, is_log, &reply))
-    return is_log ? local_bounce (block) : NULL;
+  if (!md_rejection_has_code_candidate (block) || !find_reply (block, is_log, &reply))
+    {
+      MdRejection *bounce = local_bounce (block);
+
+      return bounce != NULL || is_log ? bounce : codeless (block);
+    }
   nested_reply (&reply);
 
   r = md_rejection_new ();

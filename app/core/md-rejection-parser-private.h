@@ -59,7 +59,8 @@ typedef struct
   GRegex *stage_connect;
   GRegex *stage_failed;   /* PHPMailer: "RCPT TO command failed" */
   GRegex *exchange_inner; /* Exchange: "<mx.example.org #5.0.0 smtp;550 …>" */
-  GRegex *blocked[23];
+  GRegex *host_said;      /* "H[IP] said:" without the word "host" */
+  GRegex *blocked[24];
   GRegex *ref_as_paren;   /* AS(1410) */
   GRegex *ref_paren;      /* (AS16012609), (S3150) */
   GRegex *ref_olc;        /* SC-001, OU-002, DY-001, RP-001 */
@@ -77,6 +78,7 @@ typedef struct
   GPtrArray  *rejections;   /* MdRejection* */
   GHashTable *by_key;       /* "code|status|recipient" → index + 1 */
   GHashTable *by_code;      /* "code|status" → index + 1 of the first */
+  GHashTable *by_recipient; /* "code|recipient" → index + 1 of the first */
   GCancellable *cancellable;
 } Collector;
 

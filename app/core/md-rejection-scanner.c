@@ -186,6 +186,23 @@ is_log_line (const char *line)
       line[7] == '-' && (line[10] == ' ' || line[10] == 'T') && line[13] == ':' && line[16] == ':')
     return TRUE;
 
+  /* Without the timestamp: "postfix/smtp[813]: 64EA7270417: to=<…>" */
+  {
+    const char *p = line;
+
+    while (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '/')
+      p++;
+    if (p > line && p - line < 40 && memchr (line, '/', p - line) != NULL && *p == '[' &&
+        g_ascii_isdigit (p[1]))
+      {
+        p++;
+        while (g_ascii_isdigit (*p))
+          p++;
+        if (p[0] == ']' && p[1] == ':' && p[2] == ' ')
+          return TRUE;
+      }
+  }
+
   return FALSE;
 }
 
@@ -198,12 +215,12 @@ static char *
 dialogue_line (const char *t)
 {
   static const char *server[] = {
-    "SERVER -> CLIENT: ", "SERVER -> CLIENT:", "SERVER: ", "S: ", "Server: ", "<<<< ", "< ",
+    "SERVER -> CLIENT: ", "SERVER -> CLIENT:", "SERVER: ", "S: ", "Server: ", "SMTP<< ", "<<<< ", "< ",
   };
   static const char *client[] = {
-    "CLIENT -> SERVER: ", "CLIENT -> SERVER:", "CLIENT: ", "C: ", "Client: ",
+    "CLIENT -> SERVER: ", "CLIENT -> SERVER:", "CLIENT: ", "C: ", "Client: ", "SMTP>> ",
   };
-  static const char *typed[] = { "RCPT TO:", "MAIL FROM:", "DATA", "EHLO ", "HELO " };
+  static const char *typed[] = { "RCPT TO:", "MAIL FROM:", "DATA", ".", "EHLO ", "HELO " };
 
   /* A timestamp before it: "2024-01-05 10:00:01 SERVER -> CLIENT: …" */
   if (strnlen (t, 20) >= 20 && g_ascii_isdigit (t[0]) && t[4] == '-' && t[7] == '-' &&
@@ -220,6 +237,22 @@ dialogue_line (const char *t)
       for (guint i = 0; i < 2; i++)
         if (g_str_has_prefix (rest, client[i]))
           t = rest;
+      /* PHPMailer's verdict line belongs to the dialogue, not to a log. */
+      if (has_prefix_ci (rest, "SMTP ERROR: "))
+        return g_strdup (rest);
+    }
+
+  /* Exim's debug output: "  308   SMTP<< 451 …" (process id first) */
+  if (g_ascii_isdigit (*t))
+    {
+      const char *q = t;
+
+      while (g_ascii_isdigit (*q))
+        q++;
+      while (*q == ' ')
+        q++;
+      if (q - t < 16 && (g_str_has_prefix (q, "SMTP<< ") || g_str_has_prefix (q, "SMTP>> ")))
+        t = q;
     }
 
   if (g_str_has_prefix (t, "mta: 0x") || g_str_has_prefix (t, "smtp: 0x"))
@@ -259,7 +292,7 @@ dialogue_line (const char *t)
       }
   for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
     if (has_prefix_ci (t, typed[i]) && !md_rejection_has_code_candidate (t) &&
-        (i != 2 || t[4] == '\0'))
+        (i != 2 || t[4] == '\0') && (i != 3 || t[1] == '\0'))
       return g_strconcat (">>> ", t, NULL);
 
   return NULL;
@@ -402,6 +435,31 @@ is_generating_server (const char *t)
   return FALSE;
 }
 
+/* Lines of plain prose ("The error message is:") before a reply: nothing
+ * in them belongs to it — unlike a bounce's "<user@…>: host mx[IP] said:"
+ * whose reply is wrapped onto the next line. */
+static gboolean
+block_is_prose (Scanner *s)
+{
+  static const char *markers[] = {
+    "said", "sagte", "refused", "host", "Host", "error", "Error", "Diagnostic", "reply", "returned",
+    "<<<", ">>>", "RCPT", "MAIL", "DATA",
+  };
+
+  for (guint i = 0; i < s->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (s->lines, i);
+
+      if (strchr (line, '@') != NULL || strchr (line, '[') != NULL)
+        return FALSE;
+      for (guint m = 0; m < G_N_ELEMENTS (markers); m++)
+        if (strstr (line, markers[m]) != NULL)
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 scanner_feed_line (Scanner    *s,
                    const char *line)
@@ -445,6 +503,29 @@ scanner_feed_line (Scanner    *s,
     if (rewritten != NULL)
       {
         scanner_feed_line (s, rewritten);
+        return;
+      }
+  }
+
+  /* A positive reply of a transcript is no rejection and ends what came
+   * before; the greeting names the server that answers. */
+  {
+    const char *r = g_str_has_prefix (t, "<<< ") ? t + 4 : t;
+    guint code = parse_code_at (r);
+
+    /* Only the positive replies of a dialogue: "308 Connecting to …" is
+     * Exim's debug output with its process id in front. */
+    if (code == 220 || code == 221 || code == 235 || code == 250 || code == 251 ||
+        code == 252 || code == 334 || code == 354)
+      {
+        scanner_flush (s);
+        if (code == 220)
+          {
+            g_autofree char *host = g_strndup (r + 4, strcspn (r + 4, " \t;,"));
+
+            if (strchr (host, '.') != NULL && strlen (host) < 254)
+              scanner_set_context_host (s, host);
+          }
         return;
       }
   }
@@ -593,7 +674,7 @@ scanner_feed_line (Scanner    *s,
 
   if (g_str_has_prefix (t, "<<< "))
     s->in_transcript = TRUE;
-  else if (s->in_transcript && line_starts_reply (t, code_s))
+  else if (s->in_transcript && line_starts_reply (t, code_s) && (code_s[0] == '4' || code_s[0] == '5'))
     {
       /* sendmail's own verdict after the receiver's reply. */
       scanner_flush (s);
@@ -613,6 +694,9 @@ scanner_feed_line (Scanner    *s,
           new_block = strstr (last, dash) == NULL;
         }
       else if (g_str_has_prefix (t, "<<< "))
+        new_block = TRUE;
+      else if (line_starts_reply (t, code_s) && (code_s[0] == '4' || code_s[0] == '5') &&
+               !s->block_has_code && block_is_prose (s))
         new_block = TRUE;
       else if (*t == '<' && strchr (t, '@') != NULL && strstr (t, ">:") != NULL)
         new_block = TRUE;
@@ -637,6 +721,22 @@ static void
 feed_raw_line (Scanner    *s,
                const char *line)
 {
+  /* A reply as a JSON array of its lines: ["554-…", "554-…", "554 …"] */
+  if (line[0] == '[' && line[1] == '"' && strstr (line, "\", \"") != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (line + 2, "\", \"", 64);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          char *end = strstr (parts[i], "\"]");
+
+          if (end != NULL)
+            *end = '\0';
+          feed_raw_line (s, parts[i]);
+        }
+      return;
+    }
+
   if (!is_log_line (line) && md_rejection_has_escaped_breaks (line))
     {
       g_autofree char *copy = g_strdup (line);

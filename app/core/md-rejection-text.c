@@ -149,7 +149,8 @@ strip_markup (GString *s)
 
                   if (paren != NULL)
                     {
-                      g_string_append_len (out, p + 1, close - p - 1);
+                      /* The brackets may be the rejection's own: "[IP](…)". */
+                      g_string_append_len (out, p, close - p + 1);
                       i = paren - s->str + 1;
                       done = TRUE;
                     }
@@ -212,7 +213,7 @@ static gsize
 wrapper_prefix_length (const char *s)
 {
   static const char *prefixes[] = {
-    "// ", "# ", "MESS>> ", "MESS>>", "-- ", ";; ", "* ",
+    "// ", "# ", "MESS>> ", "MESS>>", "-- ", ";; ", "* ", "\u2022 ",
   };
   const char *got;
   const char *q;
