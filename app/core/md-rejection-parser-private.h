@@ -10,7 +10,8 @@
  *   md-rejection-mime.c       whole messages (GMime walk, DSN part vs text part)
  *   md-rejection-scanner.c    the line scanner: lines → blocks, transcripts, logs
  *   md-rejection-dsn.c        RFC 3464 fields, in a DSN part or pasted
- *   md-rejection-fields.c     one block → one rejection (reply, host, stage, IP, …)
+ *   md-rejection-fields.c     one block → one rejection (host, stage, IP, recipient, …)
+ *   md-rejection-reply.c      where the reply is in a block, where it ends, its clean text
  *   md-rejection-providers.c  receiver attribution (resources/data/rejection-providers.xml)
  *   md-rejection-patterns.c   the regular expressions
  *   md-rejection-collector.c  deduplication as rejections arrive
@@ -92,6 +93,16 @@ typedef struct
   MdSmtpStage  stage;
   const char  *generator;   /* Exchange's "Generating server:" */
 } Context;
+
+/* A reply found in a block: its code (0 when only a status was given), its
+ * enhanced status and where it starts. */
+typedef struct
+{
+  guint        code;
+  char        *enhanced;
+  const char  *start;     /* in the block */
+  gboolean     quoted;
+} Reply;
 
 /* Small text helpers, inline: every file needs them. */
 
@@ -231,6 +242,13 @@ void            md_rejection_strv_add_unique       (GStrv              *strv,
                                                     const char         *value);
 
 void            md_rejection_detect_provider       (MdRejection        *r);
+
+gboolean        md_rejection_find_reply            (const char         *block,
+                                                    gboolean            is_log,
+                                                    Reply              *reply);
+void            md_rejection_nested_reply          (Reply              *reply);
+gsize           md_rejection_reply_length          (const char         *reply,
+                                                    gboolean            quoted);
 
 MdRejection    *md_rejection_from_block            (const char         *block,
                                                     gboolean            is_log,
