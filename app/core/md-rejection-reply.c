@@ -223,7 +223,8 @@ multi_line_reply (const char *block,
       guint code;
       char again[5];
 
-      if ((*p != '4' && *p != '5') || !is_token_start (block, p) || p[3] != '-')
+      if ((*p != '4' && *p != '5') || !is_token_start (block, p) || !g_ascii_isdigit (p[1]) ||
+          !g_ascii_isdigit (p[2]) || p[3] != '-')
         continue;
       code = parse_code_at (p);
       if (code < 400)
