@@ -241,7 +241,7 @@ multi_line_reply (const char *block,
 /* A reply without a status quoted in a sentence or an exception:
  * "…Exception: 550 I cannot deliver mail", "contain: \"421 Your IP is…",
  * "SMTP Error (550): …". After a colon, quote or parenthesis, and followed by
- * a word, so that "size: 500 bytes" is no reply. */
+ * a capitalised word, so that "size: 500 bytes" is no reply. */
 static gboolean
 quoted_bare_reply (const char *block,
                    Reply      *reply)
@@ -260,8 +260,10 @@ quoted_bare_reply (const char *block,
       if (!g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]))
         continue;
       code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+      /* A word of three letters at least: "size: 450 KB" is no reply. */
       if ((p[3] == ' ' || p[3] == ')') &&
-          (g_ascii_isupper (p[4]) || (p[3] == ')' && p[4] == ':')))
+          ((g_ascii_isupper (p[4]) && (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
+           g_str_has_prefix (p + 4, "IP=") || (p[3] == ')' && p[4] == ':')))
         {
           if (!reply_at (p, reply, FALSE) && p[3] == ')')
             {
