@@ -60,6 +60,8 @@ md_rejection_patterns_get (void)
         "gesperrter Absender\\s?\\[" IPCHARS "\\]",
         "\\bclient \\[" IPCHARS "\\] blocked",
         "\\bIP=https?://" IPCHARS,
+        "\\[" IPCHARS "\\](?::[0-9]{1,5})? is (?:in|on) an? (?:RBL|DNSBL|block ?list|black ?list)",
+        "spamcop\\.net/bl\\.shtml\\?" IPCHARS,
         "\\bIP-Adresse:? \\[?" IPCHARS "\\]?",
         /* Postfix's own NOQUEUE reject: the client is the sender refused. */
         "\\breject: (?:RCPT|MAIL|DATA|CONNECT|EHLO|HELO|END-OF-MESSAGE) from [^\\[\\] ]{0,253}\\[" IPCHARS "\\]",

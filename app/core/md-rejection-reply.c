@@ -309,6 +309,7 @@ md_rejection_find_reply (const char *block,
     { "response=", FALSE },
     { "command failed:", FALSE },
     { "permanent:", FALSE },
+    { "failed:", FALSE },
     { "transient:", FALSE },
     { "reply:", FALSE },
     { "Antwort:", FALSE },
@@ -327,6 +328,14 @@ md_rejection_find_reply (const char *block,
       a = block + (hit - lower);
       if (scan_reply (block, a + strlen (anchors[i].anchor), 600, FALSE, reply))
         {
+          /* Exchange's summary line: "#5.1.1 SMTP; 550 sorry, no mailbox…" */
+          if (reply->enhanced == NULL && a - block >= 7)
+            for (const char *h = a - 1; h >= block && a - h < 24; h--)
+              if (*h == '#' && parse_enhanced_at (h + 1) > 0 && h[1] == '0' + (char) (reply->code / 100))
+                {
+                  reply->enhanced = g_strndup (h + 1, parse_enhanced_at (h + 1));
+                  break;
+                }
           reply->quoted = anchors[i].quoted;
           return TRUE;
         }
@@ -349,7 +358,8 @@ md_rejection_find_reply (const char *block,
     return TRUE;
 
   first = block;
-  while (*first == ' ' || *first == '\t' || *first == '>' || *first == '"' || *first == '\'')
+  while (*first == ' ' || *first == '\t' || *first == '>' || *first == '"' || *first == '\'' ||
+         (*first == '#' && g_ascii_isdigit (first[1]) && g_ascii_isdigit (first[2])))
     first++;
   if (reply_at (first, reply, !is_log))
     return TRUE;
