@@ -64,22 +64,32 @@ md_rejection_patterns_get (void)
         "spamcop\\.net/bl\\.shtml\\?" IPCHARS,
         "\\bIP-Adresse:? \\[?" IPCHARS "\\]?",
         /* Postfix's own NOQUEUE reject: the client is the sender refused. */
-        "\\breject: (?:RCPT|MAIL|DATA|CONNECT|EHLO|HELO|END-OF-MESSAGE) from [^\\[\\] ]{0,253}\\[" IPCHARS "\\]",
+        "\\breject: (?:RCPT|MAIL|DATA|CONNECT|EHLO|HELO|END-OF-MESSAGE) from "
+          "[^\\[\\] ]{0,253}\\[" IPCHARS "\\]",
       };
 
       p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bH=|\\bconnect to|\\bconnection to|\\bconversation with)"
                            "\\s?([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\s?\\[([^\\]\\s]{0,45})\\]");
       p.relay_quoted = compile ("\\brelay=\"" IPCHARS " \\(([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\)\"");
-      p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like|^" IPCHARS " failed after I sent)");
-      p.host_only = compile ("(?:\\bhost:|while talking to|\\bhost(?=\\s\\S{1,253}\\s(?:said|refused to talk)))\\s{0,3}([A-Za-z0-9][A-Za-z0-9_-]{0,62}(?:\\.[A-Za-z0-9_-]{1,63}){1,8})\\.?(?:[\\s:]|$)");
+      p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like|"
+                            "^" IPCHARS " failed after I sent)");
+      p.host_only = compile ("(?:\\bhost:|while talking to|\\bhost(?=\\s\\S{1,253}\\s(?:said|refused to talk)))"
+                             "\\s{0,3}([A-Za-z0-9][A-Za-z0-9_-]{0,62}(?:\\.[A-Za-z0-9_-]{1,63}){1,8})"
+                             "\\.?(?:[\\s:]|$)");
       p.dma_host = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253}) \\[" IPCHARS "\\] did not like our");
-      p.stage = compile ("(?:in reply to|after|while sending|did not like our|als Antwort auf das Kommando|als Antwort auf den Befehl|nach dem Kommando|nach dem Befehl)\\s{1,3}(?:the\\s)?(?:pipelined\\s)?"
-                         "(RCPT\\s?TO|MAIL\\s?FROM|end\\sof\\s(?:data|message)|Ende\\s(?:von\\s|der\\s)?(?:DATA|Daten)|final\\sDATA|DATA|EHLO|HELO|LHLO|BDAT|STARTTLS|initial\\sconnection)");
+      p.stage = compile ("(?:in reply to|after|while sending|did not like our|"
+                         "als Antwort auf das Kommando|als Antwort auf den Befehl|nach dem Kommando|"
+                         "nach dem Befehl)\\s{1,3}(?:the\\s)?(?:pipelined\\s)?"
+                         "(RCPT\\s?TO|MAIL\\s?FROM|end\\sof\\s(?:data|message)|"
+                         "Ende\\s(?:von\\s|der\\s)?(?:DATA|Daten)|final\\sDATA|DATA|EHLO|HELO|LHLO|BDAT|"
+                         "STARTTLS|initial\\sconnection)");
       p.stage_connect = compile ("refused to talk to me|initial server greeting|initial connection|"
                                  "during connection|server greeting|SMTP banner|connect time|invalid greeting");
-      p.host_said = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\[" IPCHARS "\\]:?\\s{0,3}(?:said|sagte|refused to talk)");
+      p.host_said = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\[" IPCHARS "\\]:?\\s{0,3}"
+                             "(?:said|sagte|refused to talk)");
       p.stage_failed = compile ("\\b(RCPT TO|MAIL FROM|DATA|EHLO|HELO|STARTTLS) command failed");
-      p.exchange_inner = compile ("<([A-Za-z0-9][A-Za-z0-9._-]{0,253}) #[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
+      p.exchange_inner = compile ("<([A-Za-z0-9][A-Za-z0-9._-]{0,253}) "
+                                  "#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
       for (guint i = 0; i < G_N_ELEMENTS (p.blocked); i++)
         p.blocked[i] = compile (blocked[i]);
       p.ref_as_paren = compile ("\\bAS\\(([0-9]{1,12})\\)");

@@ -230,7 +230,9 @@ multi_line_reply (const char *block,
       if (code < 400)
         continue;
       g_snprintf (again, sizeof again, "%03u", code);
-      for (const char *q = strstr (p + 4, again); q != NULL && q - p < 1200; q = strstr (q + 3, again))
+      for (const char *q = strstr (p + 4, again);
+           q != NULL && q - p < 1200;
+           q = strstr (q + 3, again))
         if (is_token_start (block, q) && (q[3] == '-' || q[3] == ' '))
           return reply_at (p, reply, FALSE);
     }
@@ -262,7 +264,8 @@ quoted_bare_reply (const char *block,
       code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
       /* A word of three letters at least: "size: 450 KB" is no reply. */
       if ((p[3] == ' ' || p[3] == ')') &&
-          ((g_ascii_isupper (p[4]) && (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
+          ((g_ascii_isupper (p[4]) &&
+            (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
            g_str_has_prefix (p + 4, "IP=") || (p[3] == ')' && p[4] == ':')))
         {
           if (!reply_at (p, reply, FALSE) && p[3] == ')')
@@ -274,7 +277,8 @@ quoted_bare_reply (const char *block,
             }
           if (reply->enhanced == NULL)
             for (const char *q = p + 4; *q && q - p < 400; q++)
-              if (*q == '0' + (char) (code / 100) && is_token_start (block, q) && parse_enhanced_at (q) > 0)
+              if (*q == '0' + (char) (code / 100) && is_token_start (block, q) &&
+                  parse_enhanced_at (q) > 0)
                 {
                   reply->enhanced = g_strndup (q, parse_enhanced_at (q));
                   break;
@@ -331,7 +335,8 @@ md_rejection_find_reply (const char *block,
           /* Exchange's summary line: "#5.1.1 SMTP; 550 sorry, no mailbox…" */
           if (reply->enhanced == NULL && a - block >= 7)
             for (const char *h = a - 1; h >= block && a - h < 24; h--)
-              if (*h == '#' && parse_enhanced_at (h + 1) > 0 && h[1] == '0' + (char) (reply->code / 100))
+              if (*h == '#' && parse_enhanced_at (h + 1) > 0 &&
+                  h[1] == '0' + (char) (reply->code / 100))
                 {
                   reply->enhanced = g_strndup (h + 1, parse_enhanced_at (h + 1));
                   break;

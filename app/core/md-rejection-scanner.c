@@ -215,7 +215,8 @@ static char *
 dialogue_line (const char *t)
 {
   static const char *server[] = {
-    "SERVER -> CLIENT: ", "SERVER -> CLIENT:", "SERVER: ", "S: ", "Server: ", "SMTP<< ", "<<<< ", "< ",
+    "SERVER -> CLIENT: ", "SERVER -> CLIENT:", "SERVER: ", "S: ", "Server: ", "SMTP<< ", "<<<< ",
+    "< ",
   };
   static const char *client[] = {
     "CLIENT -> SERVER: ", "CLIENT -> SERVER:", "CLIENT: ", "C: ", "Client: ", "SMTP>> ",
@@ -674,7 +675,8 @@ scanner_feed_line (Scanner    *s,
 
   if (g_str_has_prefix (t, "<<< "))
     s->in_transcript = TRUE;
-  else if (s->in_transcript && line_starts_reply (t, code_s) && (code_s[0] == '4' || code_s[0] == '5'))
+  else if (s->in_transcript && line_starts_reply (t, code_s) &&
+           (code_s[0] == '4' || code_s[0] == '5'))
     {
       /* sendmail's own verdict after the receiver's reply. */
       scanner_flush (s);
