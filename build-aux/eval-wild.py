@@ -7,8 +7,9 @@
 # on. Each NAME.txt has a NAME.fields.json with the fields a person reads off the text
 # (reply code, enhanced status, blocked IP of the sender, rejecting host, receiver) and
 # whether the source is German-speaking. Prints the accuracy overall and for the
-# German-speaking subset, and every miss. Texts with "batch": 2 were added after the parser's
-# last change for the first batch and are also counted on their own.
+# German-speaking subset, and every miss. Texts are added in batches ("batch" in the .json, 1 when
+# absent), each after the parser's last change for the batches before; every batch is also
+# counted on its own, so that its first run measures texts the parser has never seen.
 #
 #   python3 build-aux/eval-wild.py _build/app/cli/maildoctor-cli tests/data/wild-eval
 
@@ -32,7 +33,7 @@ def main():
         print('usage: eval-wild.py MAILDOCTOR-CLI DIR', file=sys.stderr)
         return 2
     cli, directory = sys.argv[1], sys.argv[2]
-    totals = {'all': [0, 0], 'german': [0, 0], 'batch2': [0, 0], 'batch2-german': [0, 0]}
+    totals = {'all': [0, 0], 'german': [0, 0]}
     misses = []
 
     for name in sorted(os.listdir(directory)):
@@ -47,9 +48,10 @@ def main():
             have = got.get(field)
             ok = want == have
             groups = ['all'] + (['german'] if spec['german_speaking'] else [])
-            if spec.get('batch', 1) == 2:
-                groups += ['batch2'] + (['batch2-german'] if spec['german_speaking'] else [])
+            batch = 'batch%d' % spec.get('batch', 1)
+            groups += [batch] + ([batch + '-german'] if spec['german_speaking'] else [])
             for group in groups:
+                totals.setdefault(group, [0, 0])
                 totals[group][0] += ok
                 totals[group][1] += 1
             if not ok:
@@ -57,8 +59,10 @@ def main():
 
     for line in misses:
         print('miss  ' + line)
-    for group, label in (('all', 'all texts'), ('german', 'German-speaking sources'),
-                         ('batch2', 'second batch'), ('batch2-german', 'second batch, German')):
+    labels = [('all', 'all texts'), ('german', 'German-speaking sources')]
+    for group in sorted(g for g in totals if g.startswith('batch')):
+        labels.append((group, group.replace('-german', ', German-speaking')))
+    for group, label in labels:
         right, count = totals[group]
         print('%-24s %4d / %4d fields right = %5.1f %%' %
               (label, right, count, 100.0 * right / count if count else 0.0))
