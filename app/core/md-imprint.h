@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "md-html.h"
 #include "md-http.h"
 
 G_BEGIN_DECLS
@@ -50,15 +51,6 @@ MdImprintResult *md_imprint_result_copy       (const MdImprintResult *result);
 void             md_imprint_result_free       (MdImprintResult       *result);
 const char      *md_imprint_outcome_to_string (MdImprintOutcome       outcome);
 
-/* Tolerant link scanning, exposed for tests. */
-typedef struct
-{
-  char *href;
-  char *text;     /* tags stripped, entities decoded, white space collapsed */
-} MdHtmlLink;
-
-GPtrArray       *md_html_scan_links           (const char            *html,
-                                               gsize                  length);
 int              md_imprint_link_score        (const char            *href,
                                                const char            *text);
 GStrv            md_imprint_find_contact_kinds (const char           *html,

@@ -110,7 +110,12 @@ test_link_userinfo (void)
 static void
 test_link_backslash (void)
 {
-  assert_portal_url ("https://evil.example\\.sender.office.com/");
+  /* Browsers read a backslash as "/": these go to evil.example. (A
+   * backslash before a dot is a markdown escape the parser undoes first,
+   * so the issue's example evil.example\.sender.office.com reads as a
+   * name under sender.office.com, Microsoft's own; one before a letter
+   * stays and must not pass.) */
+  assert_portal_url ("https://evil.example\\sender.office.com/");
   assert_portal_url ("https://sender.office.com\\@evil.example/");
 }
 
