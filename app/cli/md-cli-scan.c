@@ -1,0 +1,164 @@
+/* md-cli-scan.c — maildoctor-cli scan [--json] [--since DATE] [--until DATE] FILE…|-
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include <gio/gunixinputstream.h>
+
+#include "md-cli.h"
+#include "md-cli-commands.h"
+#include "md-log-scan.h"
+
+static void
+print_human (const MdLogScanReport *report)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Read %" G_GUINT64_FORMAT " line.\n",
+                        "Read %" G_GUINT64_FORMAT " lines.\n", report->lines), report->lines);
+  if (report->rejections == 0)
+    {
+      g_print ("%s\n", _("No rejecting line found (Postfix, Exim and OpenSMTPD logs are read)."));
+      return;
+    }
+
+  first = md_log_scan_format_time (report->first_seen);
+  last = md_log_scan_format_time (report->last_seen);
+  /* Translators: rejecting log lines, then how many of them were bounces and deferrals. */
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "%" G_GUINT64_FORMAT " rejecting line (%" G_GUINT64_FORMAT " bounced, "
+                        "%" G_GUINT64_FORMAT " deferred)",
+                        "%" G_GUINT64_FORMAT " rejecting lines (%" G_GUINT64_FORMAT " bounced, "
+                        "%" G_GUINT64_FORMAT " deferred)", report->rejections),
+           report->rejections, report->bounced, report->deferred);
+  g_print (" ");
+  g_print (g_dngettext (GETTEXT_PACKAGE, "for %" G_GUINT64_FORMAT " message, ",
+                        "for %" G_GUINT64_FORMAT " messages, ", report->messages),
+           report->messages);
+  /* Translators: a time range, ISO dates. */
+  g_print (_("from %s to %s"), first, last);
+  g_print ("\n");
+
+  for (guint i = 0; i < report->groups->len; i++)
+    {
+      const MdLogScanGroup *g = g_ptr_array_index (report->groups, i);
+      g_autofree char *g_first = md_log_scan_format_time (g->first_seen);
+      g_autofree char *g_last = md_log_scan_format_time (g->last_seen);
+      g_autofree char *code = NULL;
+      const char *receiver = g->receiver ? md_provider_display_name (g->receiver) : _("unknown");
+
+      if (g->smtp_code != 0)
+        code = g_strdup_printf ("%u%s%s", g->smtp_code, g->enhanced_status ? " " : "",
+                                g->enhanced_status ? g->enhanced_status : "");
+      else
+        code = g_strdup (g->enhanced_status ? g->enhanced_status : "?");
+
+      g_print ("\n%s%s%s%s — %s", receiver, g->service ? " (" : "", g->service ? g->service : "",
+               g->service ? ")" : "", code);
+      if (g->blocked_ip != NULL)
+        /* Translators: the sending IP the receiver names as blocked. */
+        g_print (_(", blocked IP %s"), g->blocked_ip);
+      g_print ("\n  ");
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " rejecting line",
+                            "%" G_GUINT64_FORMAT " rejecting lines", g->count), g->count);
+      g_print (" (");
+      g_print (_("%" G_GUINT64_FORMAT " bounced, %" G_GUINT64_FORMAT " deferred"),
+               g->bounced, g->deferred);
+      g_print ("), ");
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " recipient",
+                            "%" G_GUINT64_FORMAT " recipients", g->recipients), g->recipients);
+      g_print ("\n  ");
+      g_print (_("from %s to %s"), g_first, g_last);
+      g_print ("\n  %s %s\n", _("Latest:"), g->sample);
+    }
+
+  for (guint i = 0; report->warnings[i] != NULL; i++)
+    g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
+}
+
+int
+md_cli_scan (int    argc,
+             char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (the format the README documents)"), NULL },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_("Only lines from this date on"), N_("DATE") },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Only lines up to this date"), N_("DATE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdLogScanner) scanner = NULL;
+  g_autoptr(MdLogScanReport) report = NULL;
+  gint64 since_s = 0, until_s = 0;
+  gboolean stdin_used = FALSE;
+
+  context = g_option_context_new (_("FILE…|-"));
+  g_option_context_set_summary (context, _("Read mail server logs (Postfix, Exim, OpenSMTPD; "
+                                           "plain or .gz; rotated sets in time order) and group "
+                                           "every rejection by receiver, code and blocked IP."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!md_cli_parse_options (context, &argc, &argv))
+    return MD_CLI_EXIT_USAGE;
+
+  if (argc < 2)
+    return md_cli_usage_error ("%s", _("scan needs at least one FILE, or - for standard input"));
+  if (since != NULL && !md_log_scan_parse_date (since, FALSE, &since_s))
+    return md_cli_usage_error (_("--since: “%s” is not a date (YYYY-MM-DD)"), since);
+  if (until != NULL && !md_log_scan_parse_date (until, TRUE, &until_s))
+    return md_cli_usage_error (_("--until: “%s” is not a date (YYYY-MM-DD)"), until);
+
+  scanner = md_log_scanner_new ();
+  md_log_scanner_set_range (scanner, since_s, until_s);
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "-"))
+        {
+          g_autoptr(GInputStream) in = NULL;
+
+          if (stdin_used)
+            return md_cli_usage_error ("%s", _("standard input (-) can be read only once"));
+          stdin_used = TRUE;
+          in = g_unix_input_stream_new (0, FALSE);
+          md_log_scanner_add_stream (scanner, in, "-");
+        }
+      else
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
+          md_log_scanner_add_file (scanner, file);
+        }
+    }
+
+  report = md_log_scanner_run (scanner, NULL, NULL, NULL, &error);
+  if (report == NULL)
+    return md_cli_usage_error ("%s", error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = md_log_scan_report_to_json (report);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      for (guint i = 0; report->warnings[i] != NULL; i++)
+        g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
+    }
+  else
+    print_human (report);
+
+  return MD_CLI_EXIT_OK;
+}
