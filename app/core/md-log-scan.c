@@ -448,6 +448,26 @@ count_newlines (const char *p,
   return n;
 }
 
+/* NUL bytes, or more than one byte in ten a control character that text
+ * does not use: an executable, an image, a database. */
+static gboolean
+looks_binary (const char *p,
+              gsize       len)
+{
+  gsize controls = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) p[i];
+
+      if (c == 0)
+        return TRUE;
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) || c == 0x7f)
+        controls++;
+    }
+  return controls * 10 > len;
+}
+
 static Format
 sniff_format (const char *p,
               gsize       len)
@@ -537,11 +557,13 @@ read_line (const char *line,
       after_time = p;
     }
 
-  if ((q = find (after_time, end, "status=bounced")) != NULL ||
-      (q = find (after_time, end, "status=deferred")) != NULL)
+  /* ", status=": a message id or subject naming the word is not a status. */
+  if ((q = find (after_time, end, ", status=bounced")) != NULL ||
+      (q = find (after_time, end, ", status=deferred")) != NULL)
     {
       const char *colon;
 
+      q += 2;
       out->kind = q[7] == 'b' ? KIND_BOUNCE : KIND_DEFER;
       /* "postfix/smtp[4567]: 8C1F6A0312: to=<…>" */
       if ((colon = find (after_time, q, "]: ")) != NULL)
@@ -964,7 +986,7 @@ scan_input (Run                    *run,
         {
           gsize sniff = MIN ((gsize) got, SNIFF_SIZE);
 
-          if (memchr (buffer, '\0', sniff) != NULL)
+          if (looks_binary (buffer, sniff))
             {
               g_set_error (error, MD_LOG_SCAN_ERROR, MD_LOG_SCAN_ERROR_BINARY,
                            _("“%s” is not a text log (it holds binary data)"),
@@ -1277,6 +1299,7 @@ md_log_scanner_run (MdLogScanner           *self,
       done += run.input->size;
     }
 
+  g_ptr_array_add (files, NULL);
   report->files = (GStrv) g_ptr_array_free (g_steal_pointer (&files), FALSE);
   report->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
   for (guint i = 0; i < run.group_list->len; i++)
