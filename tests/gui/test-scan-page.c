@@ -1,0 +1,169 @@
+/* test-scan-page.c — "Open Mail Log…": the report page in a real window
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "md-application.h"
+#include "md-scan-chart.h"
+#include "md-scan-page.h"
+#include "md-test-gui.h"
+#include "md-window.h"
+
+static MdApplication *app;
+
+static const char *
+expect (const char *english,
+        const char *german)
+{
+  return g_str_equal (md_test_gui_language (), "de") ? german : english;
+}
+
+static gboolean
+window_mapped_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+report_shown_cb (gpointer data)
+{
+  return md_scan_page_get_report (data) != NULL;
+}
+
+static GListModel *
+fixture_files (void)
+{
+  const char *names[][2] = {
+    { "rotated", "mail.log" }, { "rotated", "mail.log.1" }, { "rotated", "mail.log.2.gz" },
+    { ".", "postfix-iso.log" }, { ".", "exim-mainlog" }, { ".", "opensmtpd.log" },
+  };
+  GListStore *files = g_list_store_new (G_TYPE_FILE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("MD_TESTS_SRCDIR"), "data", "logs",
+                                                names[i][0], names[i][1], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_list_store_append (files, file);
+    }
+  return G_LIST_MODEL (files);
+}
+
+static void
+test_scan_page_report (void)
+{
+  g_autoptr(GListModel) files = fixture_files ();
+  g_autofree char *name = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *summary = NULL;
+  GtkWindow *window;
+  MdScanPage *page;
+  MdLogScanReport *report;
+  GtkWidget *chart, *view;
+  GListModel *rows;
+
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (md_test_gui_wait (window_mapped_cb, NULL, 5000));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gtk_window_set_default_size (window, 900, 760);
+
+  page = md_window_get_scan_page (MD_WINDOW (window));
+  md_window_scan_logs (MD_WINDOW (window), files);
+  g_assert_true (md_test_gui_wait (report_shown_cb, page, 10000));
+  md_test_gui_settle (300);
+
+  report = md_scan_page_get_report (page);
+  /* rotated 10 + postfix-iso 8 + exim 5 + opensmtpd 3 */
+  g_assert_cmpuint (report->rejections, ==, 26);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (page)));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                                            expect ("26 Rejections", "26 Ablehnungen")));
+
+  view = md_test_gui_find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, report->groups->len);
+
+  chart = md_test_gui_find_type (GTK_WIDGET (page), MD_TYPE_SCAN_CHART);
+  g_assert_nonnull (chart);
+  g_assert_cmpint (gtk_widget_get_height (chart), >, 150);
+  summary = md_scan_chart_dup_summary (MD_SCAN_CHART (chart));
+  g_test_message ("summary: %s", summary);
+  g_assert_nonnull (strstr (summary, expect ("Rejections per day from 27 Nov to 1 Dec",
+                                             "Ablehnungen pro Tag vom 27. Nov bis 1. Dez")));
+  g_assert_nonnull (strstr (summary, "Microsoft: 15."));
+
+  name = g_strdup_printf ("scan-page-%s", md_test_gui_language ());
+  png = md_test_gui_snapshot (GTK_WIDGET (window), name);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
+/* Narrow: the page still fits at 360 px. */
+static void
+test_scan_page_narrow (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autofree char *name = NULL;
+  g_autofree char *png = NULL;
+  MdScanPage *page = md_window_get_scan_page (MD_WINDOW (window));
+  GtkWidget *chart = md_test_gui_find_type (GTK_WIDGET (page), MD_TYPE_SCAN_CHART);
+
+  gtk_window_set_default_size (window, 360, 720);
+  md_test_gui_settle (500);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (chart), <=, 360);
+  g_assert_true (gtk_widget_is_drawable (chart));
+
+  name = g_strdup_printf ("scan-page-narrow-%s", md_test_gui_language ());
+  png = md_test_gui_snapshot (GTK_WIDGET (window), name);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_scan_group_describe (void)
+{
+  MdLogScanGroup group = { 0, };
+  g_autofree char *text = NULL;
+  gint64 first;
+
+  g_assert_true (md_log_scan_parse_date ("2026-11-12T08:00:00", FALSE, &first));
+  group.count = 1204;
+  group.recipients = 37;
+  group.first_seen = first;
+  text = md_scan_group_describe (&group);
+  /* The tests run in C.UTF-8: no thousands separator. */
+  g_assert_cmpstr (text, ==, expect ("1204 rejections for 37 recipients since 12 Nov",
+                                     "1204 Ablehnungen für 37 Empfänger seit 12. Nov"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  if (!md_test_gui_init (&argc, &argv))
+    return g_test_run ();
+
+  app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/MailDoctor/ScanPage/report", test_scan_page_report);
+  g_test_add_func ("/MailDoctor/ScanPage/narrow", test_scan_page_narrow);
+  g_test_add_func ("/MailDoctor/ScanPage/group-describe", test_scan_group_describe);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+
+  return ret;
+}
