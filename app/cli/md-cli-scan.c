@@ -16,44 +16,71 @@
 #include "md-cli-commands.h"
 #include "md-log-scan.h"
 
+/* Numbers go into translated text as strings: xgettext cannot read
+ * G_GUINT64_FORMAT inside a msgid. */
+static char *
+num (guint64 n)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+}
+
+/* ngettext takes an unsigned long: large counts choose the plural form. */
+static gulong
+plural_n (guint64 n)
+{
+  return (gulong) MIN (n, (guint64) G_MAXULONG);
+}
+
 static void
 print_human (const MdLogScanReport *report)
 {
-  g_autofree char *first = NULL;
-  g_autofree char *last = NULL;
+  g_autofree char *lines = num (report->lines);
 
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Read %" G_GUINT64_FORMAT " line.\n",
-                        "Read %" G_GUINT64_FORMAT " lines.\n", report->lines), report->lines);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Read %s line.", "Read %s lines.",
+                        plural_n (report->lines)), lines);
+  g_print ("\n");
   if (report->rejections == 0)
     {
       g_print ("%s\n", _("No rejecting line found (Postfix, Exim and OpenSMTPD logs are read)."));
+      for (guint i = 0; report->warnings[i] != NULL; i++)
+        g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
       return;
     }
 
-  first = md_log_scan_format_time (report->first_seen);
-  last = md_log_scan_format_time (report->last_seen);
-  /* Translators: rejecting log lines, then how many of them were bounces and deferrals. */
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "%" G_GUINT64_FORMAT " rejecting line (%" G_GUINT64_FORMAT " bounced, "
-                        "%" G_GUINT64_FORMAT " deferred)",
-                        "%" G_GUINT64_FORMAT " rejecting lines (%" G_GUINT64_FORMAT " bounced, "
-                        "%" G_GUINT64_FORMAT " deferred)", report->rejections),
-           report->rejections, report->bounced, report->deferred);
-  g_print (" ");
-  g_print (g_dngettext (GETTEXT_PACKAGE, "for %" G_GUINT64_FORMAT " message, ",
-                        "for %" G_GUINT64_FORMAT " messages, ", report->messages),
-           report->messages);
-  /* Translators: a time range, ISO dates. */
-  g_print (_("from %s to %s"), first, last);
-  g_print ("\n");
+  {
+    g_autofree char *rejections = num (report->rejections);
+    g_autofree char *bounced = num (report->bounced);
+    g_autofree char *deferred = num (report->deferred);
+    g_autofree char *messages = num (report->messages);
+    g_autofree char *first = md_log_scan_format_time (report->first_seen);
+    g_autofree char *last = md_log_scan_format_time (report->last_seen);
+
+    /* Translators: rejecting log lines, then how many of them were bounces and deferrals. */
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%s rejecting line (%s bounced, %s deferred)",
+                          "%s rejecting lines (%s bounced, %s deferred)",
+                          plural_n (report->rejections)), rejections, bounced, deferred);
+    g_print (" ");
+    /* Translators: distinct messages, after the count of rejecting lines. */
+    g_print (g_dngettext (GETTEXT_PACKAGE, "for %s message,", "for %s messages,",
+                          plural_n (report->messages)), messages);
+    g_print (" ");
+    /* Translators: a time range, ISO dates. */
+    g_print (_("from %s to %s"), first, last);
+    g_print ("\n");
+  }
 
   for (guint i = 0; i < report->groups->len; i++)
     {
       const MdLogScanGroup *g = g_ptr_array_index (report->groups, i);
       g_autofree char *g_first = md_log_scan_format_time (g->first_seen);
       g_autofree char *g_last = md_log_scan_format_time (g->last_seen);
+      g_autofree char *count = num (g->count);
+      g_autofree char *bounced = num (g->bounced);
+      g_autofree char *deferred = num (g->deferred);
+      g_autofree char *recipients = num (g->recipients);
       g_autofree char *code = NULL;
-      const char *receiver = g->receiver ? md_provider_display_name (g->receiver) : _("unknown");
+      const char *receiver = g->receiver ? md_provider_display_name (g->receiver)
+                                         : C_("receiver", "Unknown");
 
       if (g->smtp_code != 0)
         code = g_strdup_printf ("%u%s%s", g->smtp_code, g->enhanced_status ? " " : "",
@@ -67,14 +94,12 @@ print_human (const MdLogScanReport *report)
         /* Translators: the sending IP the receiver names as blocked. */
         g_print (_(", blocked IP %s"), g->blocked_ip);
       g_print ("\n  ");
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " rejecting line",
-                            "%" G_GUINT64_FORMAT " rejecting lines", g->count), g->count);
-      g_print (" (");
-      g_print (_("%" G_GUINT64_FORMAT " bounced, %" G_GUINT64_FORMAT " deferred"),
-               g->bounced, g->deferred);
-      g_print ("), ");
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " recipient",
-                            "%" G_GUINT64_FORMAT " recipients", g->recipients), g->recipients);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s rejecting line (%s bounced, %s deferred)",
+                            "%s rejecting lines (%s bounced, %s deferred)", plural_n (g->count)),
+               count, bounced, deferred);
+      g_print (", ");
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s recipient", "%s recipients",
+                            plural_n (g->recipients)), recipients);
       g_print ("\n  ");
       g_print (_("from %s to %s"), g_first, g_last);
       g_print ("\n  %s %s\n", _("Latest:"), g->sample);

@@ -422,6 +422,16 @@ add_warning (Run        *run,
   g_ptr_array_add (run->warnings, message);
 }
 
+static void
+warn_long_line (Run *run)
+{
+  g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, run->report->lines + 1);
+
+  /* Translators: a file name, a line number, and a size in KiB. */
+  add_warning (run, _("“%s”, line %s: a line longer than %u KiB was skipped (not a log line)"),
+               run->input->name, line, (guint) (MD_LOG_SCAN_MAX_LINE / 1024));
+}
+
 /* Counts newlines eight bytes at a time: the one pass over every byte,
  * which must not be the slow part of the scan. */
 static guint64
@@ -1006,10 +1016,7 @@ scan_input (Run                    *run,
               if (!skipping)
                 {
                   run->report->long_lines++;
-                  add_warning (run, _("“%s”, line %" G_GUINT64_FORMAT ": a line longer than "
-                                      "%" G_GSIZE_FORMAT " KiB was skipped (not a log line)"),
-                               run->input->name, run->report->lines + 1,
-                               MD_LOG_SCAN_MAX_LINE / 1024);
+                  warn_long_line (run);
                 }
               skipping = TRUE;
               len = 0;
@@ -1032,9 +1039,7 @@ scan_input (Run                    *run,
       if (len >= MD_LOG_SCAN_MAX_LINE)
         {
           run->report->long_lines++;
-          add_warning (run, _("“%s”, line %" G_GUINT64_FORMAT ": a line longer than "
-                              "%" G_GSIZE_FORMAT " KiB was skipped (not a log line)"),
-                       run->input->name, run->report->lines + 1, MD_LOG_SCAN_MAX_LINE / 1024);
+          warn_long_line (run);
           skipping = TRUE;
           len = 0;
         }

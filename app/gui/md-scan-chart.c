@@ -401,9 +401,11 @@ md_scan_chart_dup_summary (MdScanChart *self)
   for (guint i = 0; i < self->series->len; i++)
     {
       const Series *s = g_ptr_array_index (self->series, i);
+      g_autofree char *total = g_strdup_printf ("%'" G_GUINT64_FORMAT, s->total);
+
       g_string_append_c (text, ' ');
       /* Translators: one receiver in the chart summary: "Microsoft: 1,204." */
-      g_string_append_printf (text, _("%s: %'" G_GUINT64_FORMAT "."), s->label, s->total);
+      g_string_append_printf (text, _("%s: %s."), s->label, total);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

@@ -98,7 +98,7 @@ format_time (gint64 seconds)
     return g_strdup ("—");
   dt = g_date_time_new_from_unix_utc (seconds);
   /* Translators: strftime format of "last seen" in the scan report. */
-  return g_date_time_format (dt, _("%-d %b %Y, %H:%M"));
+  return g_date_time_format (dt, _("%-d %b %Y %H:%M"));
 }
 
 static char *
@@ -192,6 +192,11 @@ add_column (MdScanPage       *self,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, column == COLUMN_RECEIVER);
+  /* Codes and addresses are read whole; the receiver's name may shorten. */
+  if (column == COLUMN_CODE)
+    gtk_column_view_column_set_fixed_width (col, 104);
+  else if (column == COLUMN_IP)
+    gtk_column_view_column_set_fixed_width (col, 120);
   gtk_column_view_column_set_resizable (col, TRUE);
   if (compare != NULL)
     gtk_column_view_column_set_sorter (col, GTK_SORTER (gtk_custom_sorter_new (compare, NULL, NULL)));
