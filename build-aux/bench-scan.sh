@@ -72,3 +72,39 @@ if [ ! -f "$bounces" ]; then
 fi
 echo "Bounces only:"
 report "$bounces"
+
+# The worst case for memory: every bounce names another message and another
+# recipient, so the distinct sets grow to their bound.
+unique=$work/unique-$size.log
+if [ ! -f "$unique" ]; then
+  python3 - "$unique" "$size" <<'PY'
+import sys
+out, limit = open(sys.argv[1], "w"), int(sys.argv[2]) * 1024 * 1024
+rej = ("550 5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this list "
+       "please forward this message to delist@messaging.microsoft.com. AS(1410)")
+n = size = 0
+while size < limit:
+    n += 1
+    line = (f"Nov 29 10:{n // 60 % 60:02d}:{n % 60:02d} mail postfix/smtp[4567]: {n:010X}: "
+            f"to=<person{n}@contoso.com>, relay=contoso-com.mail.protection.outlook.com[52.101.73.2]:25, "
+            f"delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.7.511, status=bounced (host "
+            f"contoso-com.mail.protection.outlook.com[52.101.73.2] said: {rej} (in reply to RCPT TO command))\n")
+    out.write(line); size += len(line)
+PY
+fi
+echo "Bounces only, every message and recipient distinct (memory bound):"
+report "$unique"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  messages", d["messages"], " distinct_complete", d["distinct_complete"])' "$work/scan.json"
+
+# One line of 1 GiB between two bounces: skipped with a message, memory flat.
+long=$work/long-line.log
+if [ ! -f "$long" ]; then
+  head -n 1 "$bounces" >"$long"
+  head -c 1073741824 /dev/zero | tr '\0' x >>"$long"
+  echo >>"$long"
+  head -n 1 "$bounces" >>"$long"
+fi
+echo "A line of 1 GiB:"
+set -- $(measure "$work/scan.json" "$cli" scan --json "$long" 2>"$work/scan.err")
+echo "  scan --json      $1 s  peak RSS $(($2 / 1024)) MB  bounced $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bounced"])' "$work/scan.json")"
+echo "  stderr: $(cat "$work/scan.err")"

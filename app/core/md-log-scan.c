@@ -30,8 +30,10 @@
  * addressing sets; past this many in all, new values are no longer told
  * apart (and the report says so) so that memory stays bounded. */
 #define MAX_DISTINCT ((guint64) 1 << 20)
-/* Distinct reply texts parsed and kept; the cache starts over when full. */
+/* Distinct reply texts parsed and kept, and the bytes they may take: the
+ * cache starts over when either is reached. */
 #define MAX_CACHED 4096
+#define MAX_CACHED_BYTES ((gsize) 8 * 1024 * 1024)
 /* The first bytes of an input that decide what it is. */
 #define SNIFF_SIZE 4096
 
@@ -108,6 +110,7 @@ typedef struct
   GHashTable       *groups;        /* key → Group* (owned by group_list) */
   GPtrArray        *group_list;
   GHashTable       *cache;         /* reply key → MdRejection* or NULL */
+  gsize             cache_bytes;
   DistinctSet       messages;
   guint64           n_distinct;
   gboolean          distinct_full;
@@ -762,11 +765,20 @@ process_line (Run        *run,
       g_autofree char *text = g_utf8_make_valid (line, end - line);
       g_autoptr(GPtrArray) found = md_rejection_parse_text (text);
 
-      if (g_hash_table_size (run->cache) >= MAX_CACHED)
-        g_hash_table_remove_all (run->cache);
-      cached = found != NULL && found->len > 0
-               ? md_rejection_copy (g_ptr_array_index (found, 0)) : NULL;
+      const MdRejection *first = found != NULL && found->len > 0
+                                 ? g_ptr_array_index (found, 0) : NULL;
+      /* Roughly what the entry holds: the key, the text, the small fields. */
+      gsize bytes = info.key_len + (first && first->text ? strlen (first->text) : 0) + 512;
+
+      if (g_hash_table_size (run->cache) >= MAX_CACHED ||
+          run->cache_bytes + bytes > MAX_CACHED_BYTES)
+        {
+          g_hash_table_remove_all (run->cache);
+          run->cache_bytes = 0;
+        }
+      cached = first != NULL ? md_rejection_copy (first) : NULL;
       g_hash_table_insert (run->cache, g_strdup (key), cached);
+      run->cache_bytes += bytes;
     }
   r = cached;
 
