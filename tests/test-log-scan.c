@@ -376,6 +376,29 @@ test_long_line (void)
   g_rmdir (dir);
 }
 
+/* Lines are counted eight bytes at a time: a file of nothing but newlines
+ * (every byte lane full) still counts each one. */
+static void
+test_line_count (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("md-log-scan-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "empty-lines.log", NULL);
+  g_autofree char *data = g_malloc (100003);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdLogScanReport) report = NULL;
+
+  memset (data, '\n', 100000);
+  memcpy (data + 100000, "abc", 3);
+  g_assert_true (g_file_set_contents (path, data, 100003, NULL));
+  report = scan_paths ((const char *[]) { path, NULL }, &error);
+  g_assert_no_error (error);
+  /* The last line has no newline and still counts. */
+  g_assert_cmpuint (report->lines, ==, 100001);
+  g_assert_cmpuint (report->rejections, ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_range (void)
 {
@@ -515,6 +538,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/LogScan/truncated-gz", test_truncated_gz);
   g_test_add_func ("/MailDoctor/LogScan/bad-input", test_bad_input);
   g_test_add_func ("/MailDoctor/LogScan/long-line", test_long_line);
+  g_test_add_func ("/MailDoctor/LogScan/line-count", test_line_count);
   g_test_add_func ("/MailDoctor/LogScan/range", test_range);
   g_test_add_func ("/MailDoctor/LogScan/async-progress-and-cancel", test_async_progress_and_cancel);
 

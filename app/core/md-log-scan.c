@@ -87,7 +87,18 @@ typedef struct
   MdLogScanGroup  public;
   char           *key;
   DistinctSet     recipients;
+  GString        *latest;       /* the latest line, reused: no allocation per line */
 } Group;
+
+/* What one reply text (and recipient domain) parsed to, and its group. */
+typedef struct
+{
+  guint64      hash;
+  char        *key;
+  gsize        key_len;
+  MdRejection *rejection;      /* NULL: the parser found nothing */
+  Group       *group;
+} CacheEntry;
 
 struct _MdLogScanner
 {
@@ -109,7 +120,7 @@ typedef struct
   MdLogScanner     *scanner;
   GHashTable       *groups;        /* key → Group* (owned by group_list) */
   GPtrArray        *group_list;
-  GHashTable       *cache;         /* reply key → MdRejection* or NULL */
+  GHashTable       *cache;         /* &CacheEntry.hash → CacheEntry* */
   gsize             cache_bytes;
   DistinctSet       messages;
   guint64           n_distinct;
@@ -307,8 +318,37 @@ hash_bytes (const char *p,
 
   for (gsize i = 0; i < len; i++)
     {
-      h ^= (guchar) (fold ? g_ascii_tolower (p[i]) : p[i]);
+      guchar c = (guchar) p[i];
+
+      h ^= fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
       h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  return h != 0 ? h : 1;
+}
+
+/* Eight bytes a step, for the cache key of every rejecting line (hundreds
+ * of bytes); the entry's bytes are compared on a hit, so a collision only
+ * costs a parse. */
+static guint64
+hash_words (guint64     h,
+            const char *p,
+            gsize       len)
+{
+  const guint64 k = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, p + i, 8);
+      h = (h ^ w) * k;
+      h ^= h >> 29;
+    }
+  for (; i < len; i++)
+    {
+      h = (h ^ (guchar) p[i]) * k;
+      h ^= h >> 29;
     }
   return h != 0 ? h : 1;
 }
@@ -360,9 +400,19 @@ distinct_add (Run         *run,
 }
 
 static void
+cache_entry_free (CacheEntry *entry)
+{
+  g_free (entry->key);
+  g_clear_pointer (&entry->rejection, md_rejection_free);
+  g_free (entry);
+}
+
+static void
 group_free (Group *group)
 {
   g_free (group->key);
+  if (group->latest != NULL)
+    g_string_free (group->latest, TRUE);
   g_free (group->recipients.slots);
   g_free (group->public.receiver);
   g_free (group->public.service);
@@ -446,15 +496,26 @@ count_newlines (const char *p,
   guint64 n = 0;
   gsize i = 0;
 
-  for (; i + 8 <= len; i += 8)
+  while (i + 8 <= len)
     {
-      guint64 x, t;
+      /* One counter per byte lane, summed every 255 words before a lane
+       * could overflow: no popcount instruction needed. */
+      guint64 lanes = 0;
 
-      memcpy (&x, p + i, 8);
-      x ^= ones * '\n';
-      /* Exact zero-byte test (no carries between bytes). */
-      t = ~(((x & low7) + low7) | x | low7);
-      n += (guint64) __builtin_popcountll (t);
+      for (guint k = 0; k < 255 && i + 8 <= len; k++, i += 8)
+        {
+          guint64 x, t;
+
+          memcpy (&x, p + i, 8);
+          x ^= ones * '\n';
+          /* Exact zero-byte test (no carries between bytes). */
+          t = ~(((x & low7) + low7) | x | low7);
+          lanes += t >> 7;
+        }
+      /* Bytes to 16-bit lanes (each at most 510), then their sum (at most 2040). */
+      lanes = (lanes & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff)) +
+              ((lanes >> 8) & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff));
+      n += (lanes * G_GUINT64_CONSTANT (0x0001000100010001)) >> 48;
     }
   for (; i < len; i++)
     n += p[i] == '\n';
@@ -737,10 +798,10 @@ process_line (Run        *run,
               const char *end)
 {
   MdLogScanReport *report = run->report;
-  const MdRejection *r = NULL;
-  g_autofree char *dsn = NULL;
-  g_autofree char *key = NULL;
-  gpointer cached;
+  const char *domain;
+  gsize domain_len;
+  CacheEntry *entry;
+  guint64 hash;
   Group *group;
   Line info;
 
@@ -759,32 +820,48 @@ process_line (Run        *run,
        (run->scanner->until != 0 && info.time > run->scanner->until)))
     return;
 
-  key = g_strndup (info.key, info.key_len);
-  if (!g_hash_table_lookup_extended (run->cache, key, NULL, &cached))
+  /* The recipient's domain is part of the key: the parser may read the
+   * receiver from it. */
+  domain = info.rcpt != NULL ? memchr (info.rcpt, '@', info.rcpt_len) : NULL;
+  domain_len = domain != NULL ? (gsize) (info.rcpt + info.rcpt_len - domain) : 0;
+  hash = hash_words (hash_words (17, domain, domain_len), info.key, info.key_len);
+  entry = g_hash_table_lookup (run->cache, &hash);
+  if (entry == NULL || entry->key_len != domain_len + info.key_len ||
+      memcmp (entry->key, domain, domain_len) != 0 ||
+      memcmp (entry->key + domain_len, info.key, info.key_len) != 0)
     {
       g_autofree char *text = g_utf8_make_valid (line, end - line);
       g_autoptr(GPtrArray) found = md_rejection_parse_text (text);
-
       const MdRejection *first = found != NULL && found->len > 0
                                  ? g_ptr_array_index (found, 0) : NULL;
+      g_autofree char *dsn = info.dsn != NULL ? g_strndup (info.dsn, info.dsn_len) : NULL;
       /* Roughly what the entry holds: the key, the text, the small fields. */
-      gsize bytes = info.key_len + (first && first->text ? strlen (first->text) : 0) + 512;
+      gsize bytes = domain_len + info.key_len + (first && first->text ? strlen (first->text) : 0)
+                    + 512;
 
+      if (entry != NULL)
+        g_hash_table_remove (run->cache, &hash);
       if (g_hash_table_size (run->cache) >= MAX_CACHED ||
           run->cache_bytes + bytes > MAX_CACHED_BYTES)
         {
           g_hash_table_remove_all (run->cache);
           run->cache_bytes = 0;
         }
-      cached = first != NULL ? md_rejection_copy (first) : NULL;
-      g_hash_table_insert (run->cache, g_strdup (key), cached);
+      entry = g_new0 (CacheEntry, 1);
+      entry->hash = hash;
+      entry->key_len = domain_len + info.key_len;
+      entry->key = g_malloc (entry->key_len + 1);
+      if (domain_len > 0)
+        memcpy (entry->key, domain, domain_len);
+      memcpy (entry->key + domain_len, info.key, info.key_len);
+      entry->key[entry->key_len] = '\0';
+      entry->rejection = first != NULL ? md_rejection_copy (first) : NULL;
+      /* The group follows from the parse (and dsn=, which is in the key). */
+      entry->group = lookup_group (run, entry->rejection, dsn);
+      g_hash_table_insert (run->cache, &entry->hash, entry);
       run->cache_bytes += bytes;
     }
-  r = cached;
-
-  if (info.dsn != NULL)
-    dsn = g_strndup (info.dsn, info.dsn_len);
-  group = lookup_group (run, r, dsn);
+  group = entry->group;
 
   report->rejections++;
   group->public.count++;
@@ -814,10 +891,12 @@ process_line (Run        *run,
         group->public.first_seen = info.time;
       add_day (group->public.per_day, (guint32) (info.time / 86400));
     }
-  if (group->public.sample == NULL || info.time >= group->public.last_seen)
+  if (group->latest == NULL || info.time >= group->public.last_seen)
     {
-      g_free (group->public.sample);
-      group->public.sample = g_utf8_make_valid (line, end - line);
+      if (group->latest == NULL)
+        group->latest = g_string_sized_new ((gsize) (end - line) + 1);
+      g_string_truncate (group->latest, 0);
+      g_string_append_len (group->latest, line, end - line);
       group->public.last_seen = MAX (group->public.last_seen, info.time);
     }
 }
@@ -1297,8 +1376,8 @@ md_log_scanner_run (MdLogScanner           *self,
   run.report = report;
   run.groups = g_hash_table_new (g_str_hash, g_str_equal);
   run.group_list = g_ptr_array_new ();
-  run.cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify) md_rejection_free);
+  run.cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                     (GDestroyNotify) cache_entry_free);
   run.warnings = g_ptr_array_new_with_free_func (g_free);
   run.starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   /* One byte more than a chunk: the newline added to an unterminated last line. */
@@ -1322,7 +1401,11 @@ md_log_scanner_run (MdLogScanner           *self,
   for (guint i = 0; i < run.group_list->len; i++)
     {
       Group *group = g_ptr_array_index (run.group_list, i);
-      g_autoptr(GPtrArray) found = md_rejection_parse_text (group->public.sample);
+      g_autoptr(GPtrArray) found = NULL;
+
+      group->public.sample = g_utf8_make_valid (group->latest->str, (gssize) group->latest->len);
+      g_string_free (g_steal_pointer (&group->latest), TRUE);
+      found = md_rejection_parse_text (group->public.sample);
 
       /* The sample is parsed again: the cache may have let its entry go. */
       if (found != NULL && found->len > 0)
