@@ -1447,9 +1447,12 @@ progress_idle_cb (gpointer data)
 {
   Progress *progress = data;
 
+  int permille;
+
   g_atomic_int_set (&progress->pending, 0);
+  permille = g_atomic_int_get (&progress->permille);
   if (!g_cancellable_is_cancelled (progress->cancellable))
-    progress->callback (g_atomic_int_get (&progress->permille) / 1000.0, progress->user_data);
+    progress->callback (permille >= 0 ? permille / 1000.0 : -1.0, progress->user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -1459,7 +1462,9 @@ progress_relay_cb (guint64  done,
                    gpointer data)
 {
   Progress *progress = data;
-  int permille = total > 0 ? (int) MIN (1000, done * 1000 / total) : 0;
+  /* Unknown size (a pipe): a value that changes every MiB, reported as -1. */
+  int permille = total > 0 ? (int) MIN (1000, done * 1000 / total)
+                           : -2 - (int) ((done >> 20) & 0xfffff);
 
   if (g_atomic_int_get (&progress->permille) == permille)
     return;
@@ -1469,6 +1474,9 @@ progress_relay_cb (guint64  done,
     {
       g_autoptr(GSource) source = g_idle_source_new ();
 
+      /* The task's own priority: an update queued before the result is
+       * dispatched before it, so a Cancel pressed on it still counts. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, progress_idle_cb, g_atomic_rc_box_acquire (progress),
                              (GDestroyNotify) g_atomic_rc_box_release);
       g_source_attach (source, progress->context);

@@ -113,7 +113,8 @@ MdLogScanReport *md_log_scanner_run          (MdLogScanner          *self,
                                               gpointer               progress_data,
                                               GError               **error);
 /* Scans in a worker thread; @progress (may be NULL) is called on the
- * caller's main context, coalesced, with the fraction read (0…1). */
+ * caller's main context, coalesced, with the fraction read (0…1), or -1
+ * while reading input of unknown size. */
 void             md_log_scanner_run_async    (MdLogScanner          *self,
                                               GCancellable          *cancellable,
                                               void                 (*progress) (double   fraction,

@@ -211,7 +211,10 @@ scan_progress_cb (double   fraction,
 {
   MdScanPage *self = user_data;
 
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (fraction < 0)
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 }
 
 static void

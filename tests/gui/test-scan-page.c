@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include <adwaita.h>
 
@@ -192,6 +193,72 @@ test_scan_page_open_case (void)
   g_assert_true (found);
 }
 
+static gboolean cancel_clicked;
+
+static void
+fraction_notify_cb (GtkProgressBar *bar,
+                    GParamSpec     *pspec,
+                    GtkWidget      *button)
+{
+  /* The first progress report arrives on the main loop while the thread
+   * reads on: Cancel is pressed mid-scan. */
+  if (!cancel_clicked && gtk_progress_bar_get_fraction (bar) > 0)
+    {
+      cancel_clicked = TRUE;
+      g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (bar)));
+      g_assert_true (gtk_widget_is_drawable (button));
+      g_signal_emit_by_name (button, "clicked");
+    }
+}
+
+static gboolean
+cancelled_shown_cb (gpointer data)
+{
+  GtkWidget *label = md_test_gui_find_label (data, expect ("Scan Cancelled",
+                                                           "Einlesen abgebrochen"));
+
+  return label != NULL && gtk_widget_is_drawable (label);
+}
+
+static void
+test_scan_page_cancel (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  MdScanPage *page = md_window_get_scan_page (MD_WINDOW (window));
+  g_autofree char *source = g_build_filename (g_getenv ("MD_TESTS_SRCDIR"), "data", "logs",
+                                              "postfix-iso.log", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("md-scan-cancel-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mail.log", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) data = g_string_new (NULL);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *bar, *button;
+  gulong handler;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  while (data->len < 64 * 1024 * 1024)
+    g_string_append (data, text);
+  g_assert_true (g_file_set_contents (path, data->str, (gssize) data->len, NULL));
+  g_list_store_append (files, file);
+
+  bar = md_test_gui_find_type (GTK_WIDGET (page), GTK_TYPE_PROGRESS_BAR);
+  button = md_test_gui_find_label (GTK_WIDGET (page), expect ("_Cancel", "_Abbrechen"));
+  g_assert_nonnull (bar);
+  g_assert_nonnull (button);
+  handler = g_signal_connect (bar, "notify::fraction", G_CALLBACK (fraction_notify_cb), button);
+
+  md_window_scan_logs (MD_WINDOW (window), G_LIST_MODEL (files));
+  g_assert_null (md_scan_page_get_report (page));
+  g_assert_true (md_test_gui_wait (cancelled_shown_cb, page, 20000));
+  g_assert_true (cancel_clicked);
+  g_assert_null (md_scan_page_get_report (page));
+  g_signal_handler_disconnect (bar, handler);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_scan_group_describe (void)
 {
@@ -242,6 +309,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/ScanPage/narrow", test_scan_page_narrow);
   g_test_add_func ("/MailDoctor/ScanPage/dark", test_scan_page_dark);
   g_test_add_func ("/MailDoctor/ScanPage/open-case", test_scan_page_open_case);
+  g_test_add_func ("/MailDoctor/ScanPage/cancel", test_scan_page_cancel);
   g_test_add_func ("/MailDoctor/ScanPage/group-describe", test_scan_group_describe);
 
   ret = g_test_run ();
