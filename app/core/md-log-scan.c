@@ -309,7 +309,7 @@ process_line (Run        *run,
   hash = md_log_hash_words (md_log_hash_words (17, domain, domain_len), info.key, info.key_len);
   entry = g_hash_table_lookup (run->cache, &hash);
   if (entry == NULL || entry->key_len != domain_len + info.key_len ||
-      memcmp (entry->key, domain, domain_len) != 0 ||
+      (domain_len > 0 && memcmp (entry->key, domain, domain_len) != 0) ||
       memcmp (entry->key + domain_len, info.key, info.key_len) != 0)
     {
       g_autofree char *text = g_utf8_make_valid (line, end - line);
