@@ -168,6 +168,30 @@ test_counts_against_grep (void)
   g_rmdir (dir);
 }
 
+/* --since/--until: whole days in the log's clock. */
+static void
+test_range (void)
+{
+  g_autofree char *iso = md_test_srcdir_path ("data", "logs", "postfix-iso.log", NULL);
+  g_autofree char *exim = md_test_srcdir_path ("data", "logs", "exim-mainlog", NULL);
+  g_auto(MdTestCliRun) run = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run_cli (&run, NULL, "scan", "--json", "--since", "2026-11-28", "--until", "2026-11-29", iso,
+           exim, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (parser, run.out);
+  /* Exim: the Yahoo deferral of 28 Nov; Postfix: two Microsoft bounces of 29 Nov. */
+  g_assert_cmpint (json_object_get_int_member (root, "rejections"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (root, "bounced"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (root, "deferred"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (root, "first_seen"), ==, "2026-11-28T07:15:02");
+  g_assert_cmpstr (json_object_get_string_member (root, "last_seen"), ==, "2026-11-29T11:00:03");
+  /* Lines outside the range are still read and counted. */
+  g_assert_cmpint (json_object_get_int_member (root, "lines"), ==, 22);
+}
+
 static void
 test_human (void)
 {
@@ -239,6 +263,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/CliScan/json-shape", test_json_shape);
   g_test_add_func ("/MailDoctor/CliScan/stdin", test_stdin);
   g_test_add_func ("/MailDoctor/CliScan/counts-against-grep", test_counts_against_grep);
+  g_test_add_func ("/MailDoctor/CliScan/range", test_range);
   g_test_add_func ("/MailDoctor/CliScan/human", test_human);
   g_test_add_func ("/MailDoctor/CliScan/errors", test_errors);
 
