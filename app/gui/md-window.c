@@ -505,6 +505,16 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Leaving a case ends its work, as for a new case; the report stays. */
+static void
+show_scan_page (MdWindow *self)
+{
+  show_session (self, NULL);
+  adw_window_title_set_title (self->window_title, _("Mail Logs"));
+  gtk_stack_set_visible_child_name (self->content_stack, "scan");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 /* Mail logs: several files (a rotated set), read in a thread by the scan page. */
 static void
 open_log_response_cb (GtkNativeDialog *dialog,
@@ -585,7 +595,7 @@ scan_case_created_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      gtk_stack_set_visible_child_name (self->content_stack, "scan");
+      show_scan_page (self);
       md_window_toast (self, error->message);
       return;
     }
@@ -629,6 +639,14 @@ scan_group_activated_cb (MdWindow             *self,
                                         scan_case_created_cb, data);
 }
 
+static void
+show_log_report_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  show_scan_page (MD_WINDOW (widget));
+}
+
 void
 md_window_scan_logs (MdWindow   *self,
                      GListModel *files)
@@ -636,11 +654,9 @@ md_window_scan_logs (MdWindow   *self,
   g_return_if_fail (MD_IS_WINDOW (self));
   g_return_if_fail (G_IS_LIST_MODEL (files));
 
-  md_case_view_set_session (self->case_view, NULL);
-  update_case_actions (self);
-  gtk_stack_set_visible_child_name (self->content_stack, "scan");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  show_scan_page (self);
   md_scan_page_scan (self->scan_page, files);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", TRUE);
 }
 
 static gboolean
@@ -923,6 +939,8 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-log", NULL, open_log_action);
+  gtk_widget_class_install_action (widget_class, "win.show-log-report", NULL,
+                                   show_log_report_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
@@ -947,6 +965,8 @@ md_window_init (MdWindow *self)
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Until a log has been opened there is no report to go back to. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", FALSE);
 
   self->settings = g_settings_new (BASE_ID);
   self->cancellable = g_cancellable_new ();

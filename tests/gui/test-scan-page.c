@@ -80,6 +80,10 @@ test_scan_page_report (void)
   gtk_window_set_default_size (window, 900, 760);
 
   page = md_window_get_scan_page (MD_WINDOW (window));
+  /* No report to go back to before a log was opened. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-log-report", NULL);
+  md_test_gui_settle (100);
+  g_assert_false (gtk_widget_is_drawable (GTK_WIDGET (page)));
   md_window_scan_logs (MD_WINDOW (window), files);
   g_assert_true (md_test_gui_wait (report_shown_cb, page, 10000));
   md_test_gui_settle (300);
@@ -191,6 +195,13 @@ test_scan_page_open_case (void)
         found = TRUE;
     }
   g_assert_true (found);
+
+  /* Back to the report: it is still there, the case is left. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-log-report", NULL));
+  md_test_gui_settle (200);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (page)));
+  g_assert_nonnull (md_scan_page_get_report (page));
+  g_assert_null (md_case_view_get_session (md_window_get_case_view (MD_WINDOW (window))));
 }
 
 static gboolean cancel_clicked;
