@@ -98,7 +98,7 @@ format_time (gint64 seconds)
     return g_strdup ("—");
   dt = g_date_time_new_from_unix_utc (seconds);
   /* Translators: strftime format of "last seen" in the scan report. */
-  return g_date_time_format (dt, _("%-d %b %Y %H:%M"));
+  return g_date_time_format (dt, _("%-d %b, %H:%M"));
 }
 
 static char *
@@ -110,10 +110,12 @@ column_text (const MdLogScanGroup *g,
     case COLUMN_RECEIVER:
       if (g->receiver == NULL)
         return g_strdup (C_("receiver", "Unknown"));
+      /* Microsoft's two services are known by their own names (and the
+       * table must fit a narrow window). */
       if (g->service != NULL && g_str_equal (g->service, "outlook-com"))
-        return g_strdup_printf ("%s (Outlook.com)", md_provider_display_name (g->receiver));
+        return g_strdup ("Outlook.com");
       if (g->service != NULL && g_str_equal (g->service, "exchange-online"))
-        return g_strdup_printf ("%s (Exchange Online)", md_provider_display_name (g->receiver));
+        return g_strdup ("Exchange Online");
       return g_strdup (md_provider_display_name (g->receiver));
     case COLUMN_CODE:
       if (g->smtp_code != 0)
@@ -142,7 +144,14 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label),
                         column == COLUMN_COUNT || column == COLUMN_RECIPIENTS ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_RECEIVER)
+    {
+      /* "Exchange Online" wraps rather than losing a word. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), 11);
+    }
+  /* Codes, addresses, counts and times are read whole. */
   if (column == COLUMN_COUNT || column == COLUMN_RECIPIENTS)
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
@@ -192,11 +201,6 @@ add_column (MdScanPage       *self,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, column == COLUMN_RECEIVER);
-  /* Codes and addresses are read whole; the receiver's name may shorten. */
-  if (column == COLUMN_CODE)
-    gtk_column_view_column_set_fixed_width (col, 104);
-  else if (column == COLUMN_IP)
-    gtk_column_view_column_set_fixed_width (col, 120);
   gtk_column_view_column_set_resizable (col, TRUE);
   if (compare != NULL)
     gtk_column_view_column_set_sorter (col, GTK_SORTER (gtk_custom_sorter_new (compare, NULL, NULL)));
@@ -389,12 +393,14 @@ md_scan_page_init (MdScanPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->groups = g_list_store_new (MD_TYPE_SCAN_GROUP_ITEM);
-  add_column (self, _("Receiver"), COLUMN_RECEIVER, NULL);
+  /* Translators: column headers of the mail log report; short, the table
+   * must fit a narrow window. */
+  add_column (self, C_("scan column", "Receiver"), COLUMN_RECEIVER, NULL);
   add_column (self, _("Code"), COLUMN_CODE, NULL);
   add_column (self, _("Blocked IP"), COLUMN_IP, NULL);
-  count = add_column (self, _("Rejections"), COLUMN_COUNT, compare_count);
+  count = add_column (self, C_("scan column", "Rejections"), COLUMN_COUNT, compare_count);
   add_column (self, _("Recipients"), COLUMN_RECIPIENTS, NULL);
-  add_column (self, _("Last Seen"), COLUMN_LAST_SEEN, compare_last_seen);
+  add_column (self, C_("scan column", "Last Seen"), COLUMN_LAST_SEEN, compare_last_seen);
 
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->groups)),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
