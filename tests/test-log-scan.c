@@ -308,6 +308,53 @@ test_truncated_gz (void)
   g_rmdir (dir);
 }
 
+static GBytes *
+gzip_file (const char *name)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "logs", "rotated", name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  g_assert_true (g_output_stream_write_all (out, text, len, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* Two gzip members one after the other (`cat a.gz b.gz`) are one log. */
+static void
+test_gzip_members (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("md-log-scan-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mail.log.1.gz", NULL);
+  g_autoptr(GBytes) first = gzip_file ("mail.log.1");
+  g_autoptr(GBytes) second = gzip_file ("mail.log");
+  g_autoptr(GByteArray) both = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdLogScanReport) report = NULL;
+  const MdLogScanGroup *g;
+
+  g_byte_array_append (both, g_bytes_get_data (first, NULL), (guint) g_bytes_get_size (first));
+  g_byte_array_append (both, g_bytes_get_data (second, NULL), (guint) g_bytes_get_size (second));
+  g_assert_true (g_file_set_contents (path, (const char *) both->data, both->len, NULL));
+
+  report = scan_paths ((const char *[]) { path, NULL }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->lines, ==, 10);
+  g_assert_cmpuint (report->bounced, ==, 5);
+  g_assert_cmpuint (g_strv_length (report->warnings), ==, 0);
+  g = g_ptr_array_index (report->groups, 0);
+  g_assert_cmpuint (day_count (g, "2026-11-29"), ==, 3);
+  g_assert_cmpuint (day_count (g, "2026-11-30"), ==, 2);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_bad_input (void)
 {
@@ -536,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/LogScan/opensmtpd", test_opensmtpd);
   g_test_add_func ("/MailDoctor/LogScan/rotated-set", test_rotated_set);
   g_test_add_func ("/MailDoctor/LogScan/truncated-gz", test_truncated_gz);
+  g_test_add_func ("/MailDoctor/LogScan/gzip-members", test_gzip_members);
   g_test_add_func ("/MailDoctor/LogScan/bad-input", test_bad_input);
   g_test_add_func ("/MailDoctor/LogScan/long-line", test_long_line);
   g_test_add_func ("/MailDoctor/LogScan/line-count", test_line_count);

@@ -437,6 +437,98 @@ process_region (Run         *run,
     }
 }
 
+/* gzip allows several members one after the other (`cat a.gz b.gz`, some
+ * archivers append): GZlibDecompressor stops after the first, so this
+ * converter starts it again on what follows, until the input ends. */
+#define MD_TYPE_GZIP_MEMBERS (md_gzip_members_get_type ())
+G_DECLARE_FINAL_TYPE (MdGzipMembers, md_gzip_members, MD, GZIP_MEMBERS, GObject)
+
+struct _MdGzipMembers
+{
+  GObject     parent_instance;
+  GConverter *zlib;
+  gboolean    between;   /* a member ended; the next has not started */
+};
+
+static void md_gzip_members_converter_init (GConverterIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MdGzipMembers, md_gzip_members, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_CONVERTER,
+                                                      md_gzip_members_converter_init))
+
+static GConverterResult
+md_gzip_members_convert (GConverter       *converter,
+                         const void       *inbuf,
+                         gsize             inbuf_size,
+                         void             *outbuf,
+                         gsize             outbuf_size,
+                         GConverterFlags   flags,
+                         gsize            *bytes_read,
+                         gsize            *bytes_written,
+                         GError          **error)
+{
+  MdGzipMembers *self = MD_GZIP_MEMBERS (converter);
+  GConverterResult result;
+
+  if (self->between && inbuf_size == 0)
+    {
+      *bytes_read = *bytes_written = 0;
+      if (flags & G_CONVERTER_INPUT_AT_END)
+        return G_CONVERTER_FINISHED;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "Need more input");
+      return G_CONVERTER_ERROR;
+    }
+
+  result = g_converter_convert (self->zlib, inbuf, inbuf_size, outbuf, outbuf_size, flags,
+                                bytes_read, bytes_written, error);
+  if (result == G_CONVERTER_ERROR)
+    return result;
+  self->between = FALSE;
+  if (result == G_CONVERTER_FINISHED)
+    {
+      g_converter_reset (self->zlib);
+      self->between = TRUE;
+      if (*bytes_read < inbuf_size || !(flags & G_CONVERTER_INPUT_AT_END))
+        return G_CONVERTER_CONVERTED;
+    }
+  return result;
+}
+
+static void
+md_gzip_members_reset (GConverter *converter)
+{
+  MdGzipMembers *self = MD_GZIP_MEMBERS (converter);
+
+  g_converter_reset (self->zlib);
+  self->between = FALSE;
+}
+
+static void
+md_gzip_members_converter_init (GConverterIface *iface)
+{
+  iface->convert = md_gzip_members_convert;
+  iface->reset = md_gzip_members_reset;
+}
+
+static void
+md_gzip_members_finalize (GObject *object)
+{
+  g_clear_object (&MD_GZIP_MEMBERS (object)->zlib);
+  G_OBJECT_CLASS (md_gzip_members_parent_class)->finalize (object);
+}
+
+static void
+md_gzip_members_class_init (MdGzipMembersClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = md_gzip_members_finalize;
+}
+
+static void
+md_gzip_members_init (MdGzipMembers *self)
+{
+  self->zlib = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+}
+
 static GInputStream *
 open_input (const Input   *input,
             GCancellable  *cancellable,
@@ -494,9 +586,9 @@ open_input (const Input   *input,
   *base_out = g_object_ref (base);
   if (*gzip)
     {
-      g_autoptr(GZlibDecompressor) decompressor =
-        g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-      return g_converter_input_stream_new (buffered, G_CONVERTER (decompressor));
+      g_autoptr(GConverter) members = g_object_new (MD_TYPE_GZIP_MEMBERS, NULL);
+
+      return g_converter_input_stream_new (buffered, members);
     }
   return g_steal_pointer (&buffered);
 }
