@@ -140,6 +140,13 @@ legend_layout (MdScanChart *self,
   return y + line;
 }
 
+/* The legend wraps: the height depends on the width. */
+static GtkSizeRequestMode
+md_scan_chart_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 md_scan_chart_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,
@@ -251,6 +258,7 @@ md_scan_chart_class_init (MdScanChartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = md_scan_chart_dispose;
+  widget_class->get_request_mode = md_scan_chart_get_request_mode;
   widget_class->measure = md_scan_chart_measure;
   widget_class->snapshot = md_scan_chart_snapshot;
   gtk_widget_class_set_css_name (widget_class, "scanchart");
