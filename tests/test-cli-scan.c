@@ -205,6 +205,24 @@ test_human (void)
   g_assert_nonnull (strstr (run.out, "2 recipients"));
 }
 
+/* A log line is hostile input: its escape sequences never reach the terminal. */
+static void
+test_control_characters (void)
+{
+  g_auto(MdTestCliRun) run = { 0, };
+
+  run_cli (&run, "2026-11-29T10:00:00+01:00 mail postfix/smtp[1]: ABC123: to=<a@b.example>, "
+                 "relay=x, dsn=5.1.1\033[31m, status=bounced (host mx.b.example[192.0.2.1] said: "
+                 "550 5.1.1 \033]0;title\007 no\rsuch user (in reply to RCPT TO command))\n",
+           "scan", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "1 rejecting line (1 bounced, 0 deferred)"));
+  g_assert_null (strchr (run.out, '\033'));
+  g_assert_null (strchr (run.out, '\007'));
+  g_assert_null (strchr (run.out, '\r'));
+  g_assert_nonnull (strstr (run.out, "\xef\xbf\xbd" "[31m"));
+}
+
 static void
 test_errors (void)
 {
@@ -265,6 +283,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/CliScan/counts-against-grep", test_counts_against_grep);
   g_test_add_func ("/MailDoctor/CliScan/range", test_range);
   g_test_add_func ("/MailDoctor/CliScan/human", test_human);
+  g_test_add_func ("/MailDoctor/CliScan/control-characters", test_control_characters);
   g_test_add_func ("/MailDoctor/CliScan/errors", test_errors);
 
   return g_test_run ();

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include <gio/gunixinputstream.h>
 
@@ -24,11 +25,41 @@ num (guint64 n)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 }
 
+/* Text from a log line goes to a terminal: control characters (escape
+ * sequences, carriage returns; C1 controls too) become U+FFFD. */
+static char *
+safe (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        g_string_append_unichar (out, 0xfffd);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ngettext takes an unsigned long: large counts choose the plural form. */
 static gulong
 plural_n (guint64 n)
 {
   return (gulong) MIN (n, (guint64) G_MAXULONG);
+}
+
+static void
+print_warnings (const MdLogScanReport *report)
+{
+  for (guint i = 0; report->warnings[i] != NULL; i++)
+    {
+      g_autofree char *warning = safe (report->warnings[i]);
+      g_printerr ("maildoctor-cli: %s\n", warning);
+    }
 }
 
 static void
@@ -42,8 +73,7 @@ print_human (const MdLogScanReport *report)
   if (report->rejections == 0)
     {
       g_print ("%s\n", _("No rejecting line found (Postfix, Exim and OpenSMTPD logs are read)."));
-      for (guint i = 0; report->warnings[i] != NULL; i++)
-        g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
+      print_warnings (report);
       return;
     }
 
@@ -78,21 +108,28 @@ print_human (const MdLogScanReport *report)
       g_autofree char *bounced = num (g->bounced);
       g_autofree char *deferred = num (g->deferred);
       g_autofree char *recipients = num (g->recipients);
+      g_autofree char *raw_code = NULL;
       g_autofree char *code = NULL;
-      const char *receiver = g->receiver ? md_provider_display_name (g->receiver)
-                                         : C_("receiver", "Unknown");
+      g_autofree char *receiver = safe (g->receiver ? md_provider_display_name (g->receiver)
+                                                    : C_("receiver", "Unknown"));
+      g_autofree char *service = g->service ? safe (g->service) : NULL;
+      g_autofree char *sample = safe (g->sample);
 
       if (g->smtp_code != 0)
-        code = g_strdup_printf ("%u%s%s", g->smtp_code, g->enhanced_status ? " " : "",
-                                g->enhanced_status ? g->enhanced_status : "");
+        raw_code = g_strdup_printf ("%u%s%s", g->smtp_code, g->enhanced_status ? " " : "",
+                                    g->enhanced_status ? g->enhanced_status : "");
       else
-        code = g_strdup (g->enhanced_status ? g->enhanced_status : "?");
+        raw_code = g_strdup (g->enhanced_status ? g->enhanced_status : "?");
+      code = safe (raw_code);
 
-      g_print ("\n%s%s%s%s — %s", receiver, g->service ? " (" : "", g->service ? g->service : "",
-               g->service ? ")" : "", code);
+      g_print ("\n%s%s%s%s — %s", receiver, service ? " (" : "", service ? service : "",
+               service ? ")" : "", code);
       if (g->blocked_ip != NULL)
-        /* Translators: the sending IP the receiver names as blocked. */
-        g_print (_(", blocked IP %s"), g->blocked_ip);
+        {
+          g_autofree char *ip = safe (g->blocked_ip);
+          /* Translators: the sending IP the receiver names as blocked. */
+          g_print (_(", blocked IP %s"), ip);
+        }
       g_print ("\n  ");
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s rejecting line (%s bounced, %s deferred)",
                             "%s rejecting lines (%s bounced, %s deferred)", plural_n (g->count)),
@@ -102,11 +139,10 @@ print_human (const MdLogScanReport *report)
                             plural_n (g->recipients)), recipients);
       g_print ("\n  ");
       g_print (_("from %s to %s"), g_first, g_last);
-      g_print ("\n  %s %s\n", _("Latest:"), g->sample);
+      g_print ("\n  %s %s\n", _("Latest:"), sample);
     }
 
-  for (guint i = 0; report->warnings[i] != NULL; i++)
-    g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
+  print_warnings (report);
 }
 
 int
@@ -179,8 +215,7 @@ md_cli_scan (int    argc,
       json_generator_set_root (generator, root);
       text = json_generator_to_data (generator, NULL);
       g_print ("%s\n", text);
-      for (guint i = 0; report->warnings[i] != NULL; i++)
-        g_printerr ("maildoctor-cli: %s\n", report->warnings[i]);
+      print_warnings (report);
     }
   else
     print_human (report);
