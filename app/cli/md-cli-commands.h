@@ -19,11 +19,13 @@ int md_cli_draft (int argc, char **argv);
 int md_cli_parse (int argc, char **argv);
 int md_cli_probe_command (int argc, char **argv);
 int md_cli_probe_result (int argc, char **argv);
+int md_cli_scan (int argc, char **argv);
 int md_cli_spf (int argc, char **argv);
 
 #define MD_CLI_COMMANDS \
   { "check", md_cli_check, N_("Check a sending server: blocklists, reverse DNS, HELO, recipient MX") }, \
   { "parse", md_cli_parse, N_("Read a rejection and explain it") }, \
+  { "scan", md_cli_scan, N_("Group every rejection in mail server logs by receiver and cause") }, \
   { "spf", md_cli_spf, N_("Evaluate a sender’s SPF policy for an IP address") }, \
   { "draft", md_cli_draft, N_("Draft the delist request for a rejection") }, \
   { "probe-command", md_cli_probe_command, N_("Print a command that tests from your mail server whether the receiver still rejects") }, \

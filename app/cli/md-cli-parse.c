@@ -173,9 +173,9 @@ print_truncation_note (const Parsed *parsed,
     g_print ("\n");
   print (g_dngettext (GETTEXT_PACKAGE,
                            "Only the first %u of %u rejection is shown: the rest was left out. A "
-                           "log this big is a job for the coming “maildoctor-cli scan” command.\n",
+                           "log this big is for “maildoctor-cli scan”, which counts every rejection in it.\n",
                            "Only the first %u of %u rejections are shown: the rest were left out. A "
-                           "log this big is a job for the coming “maildoctor-cli scan” command.\n",
+                           "log this big is for “maildoctor-cli scan”, which counts every rejection in it.\n",
                            parsed->seen),
               parsed->n_rejections, parsed->seen);
 }

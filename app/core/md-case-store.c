@@ -90,6 +90,7 @@ static const GEnumValue case_event_kind_values[] = {
   { MD_CASE_EVENT_RENAMED, "MD_CASE_EVENT_RENAMED", "renamed" },
   { MD_CASE_EVENT_PROBE_REJECTED, "MD_CASE_EVENT_PROBE_REJECTED", "probe-rejected" },
   { MD_CASE_EVENT_PROBE_ACCEPTED, "MD_CASE_EVENT_PROBE_ACCEPTED", "probe-accepted" },
+  { MD_CASE_EVENT_FOUND_IN_LOGS, "MD_CASE_EVENT_FOUND_IN_LOGS", "found-in-logs" },
   { 0, NULL, NULL }
 };
 
@@ -241,6 +242,7 @@ md_case_event_kind_get_label (MdCaseEventKind kind)
     case MD_CASE_EVENT_RENAMED:                    return _("Case renamed");
     case MD_CASE_EVENT_PROBE_REJECTED:             return _("Tested from the mail server: still rejected");
     case MD_CASE_EVENT_PROBE_ACCEPTED:             return _("Tested from the mail server: accepted");
+    case MD_CASE_EVENT_FOUND_IN_LOGS:              return _("Found in the mail logs");
     default:                                       return NULL;
     }
 }

@@ -67,6 +67,7 @@ typedef enum
   MD_CASE_EVENT_RENAMED,
   MD_CASE_EVENT_PROBE_REJECTED,   /* a test from the user's server was still rejected */
   MD_CASE_EVENT_PROBE_ACCEPTED,   /* … was accepted at RCPT TO */
+  MD_CASE_EVENT_FOUND_IN_LOGS,    /* opened from a mail log scan: the group's counts */
 } MdCaseEventKind;
 
 #define MD_TYPE_CASE_EVENT_KIND (md_case_event_kind_get_type ())

@@ -12,6 +12,7 @@
 #include "md-bounded-read.h"
 #include "md-case-view.h"
 #include "md-rejection-parser.h"
+#include "md-scan-page.h"
 #include "md-window.h"
 
 /* The parser's own bound: a whole day of mail.log still fits. It reads off
@@ -44,6 +45,7 @@ struct _MdWindow
   AdwStatusPage        *empty_page;
   GtkSpinner           *loading_spinner;
   MdCaseView           *case_view;
+  MdScanPage           *scan_page;
 };
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -507,6 +509,160 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Leaving a case ends its work, as for a new case; the report stays. */
+static void
+show_scan_page (MdWindow *self)
+{
+  show_session (self, NULL);
+  adw_window_title_set_title (self->window_title, _("Mail Logs"));
+  gtk_stack_set_visible_child_name (self->content_stack, "scan");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* Mail logs: several files (a rotated set), read in a thread by the scan page. */
+static void
+open_log_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      gpointer         user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      if (files != NULL && g_list_model_get_n_items (files) > 0)
+        md_window_scan_logs (self, files);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_log_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MdWindow *self = MD_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter;
+
+  /* GtkFileDialog is GTK 4.10; GtkFileChooserNative goes through the portal in Flatpak. */
+  dialog = gtk_file_chooser_native_new (_("Open Mail Log"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Mail Logs"));
+  gtk_file_filter_add_mime_type (filter, "text/plain");
+  gtk_file_filter_add_mime_type (filter, "text/x-log");
+  gtk_file_filter_add_mime_type (filter, "application/gzip");
+  gtk_file_filter_add_pattern (filter, "*.log");
+  gtk_file_filter_add_pattern (filter, "*.log.*");
+  gtk_file_filter_add_pattern (filter, "mainlog*");
+  gtk_file_filter_add_pattern (filter, "maillog*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("All Files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (open_log_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+typedef struct
+{
+  MdWindow *window;
+  char     *detail;
+} ScanCase;
+
+static void
+scan_case_created_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ScanCase *data = user_data;
+  g_autoptr(MdWindow) self = data->window;
+  g_autofree char *detail = data->detail;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  session = md_case_session_new_from_input_finish (result, &error);
+  gtk_spinner_stop (self->loading_spinner);
+  if (session == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_scan_page (self);
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  /* The group's counts go in the case's timeline. */
+  if (!md_case_session_record (session, MD_CASE_EVENT_FOUND_IN_LOGS, detail, &error))
+    md_window_toast (self, error->message);
+  md_window_refresh_cases (self);
+  show_session (self, session);
+  md_case_view_start_checks (self->case_view);
+}
+
+static void
+scan_group_activated_cb (MdWindow             *self,
+                         const MdLogScanGroup *group)
+{
+  g_autoptr(GBytes) input = NULL;
+  ScanCase *data;
+
+  if (self->store == NULL)
+    {
+      md_window_toast (self, _("Cases cannot be saved, so MailDoctor cannot open one."));
+      return;
+    }
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  md_case_view_set_session (self->case_view, NULL);
+  update_case_actions (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  gtk_spinner_start (self->loading_spinner);
+
+  data = g_new0 (ScanCase, 1);
+  data->window = g_object_ref (self);
+  data->detail = md_scan_group_describe (group);
+  input = g_bytes_new (group->sample, strlen (group->sample));
+  md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
+                                        scan_case_created_cb, data);
+}
+
+static void
+show_log_report_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  show_scan_page (MD_WINDOW (widget));
+}
+
+void
+md_window_scan_logs (MdWindow   *self,
+                     GListModel *files)
+{
+  g_return_if_fail (MD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_LIST_MODEL (files));
+
+  show_scan_page (self);
+  md_scan_page_scan (self->scan_page, files);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", TRUE);
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -760,6 +916,7 @@ md_window_class_init (MdWindowClass *klass)
   window_class->close_request = md_window_close_request;
 
   g_type_ensure (MD_TYPE_CASE_VIEW);
+  g_type_ensure (MD_TYPE_SCAN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/md-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MdWindow, toast_overlay);
@@ -776,13 +933,18 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, case_view);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, scan_page);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, case_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, scan_group_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-log", NULL, open_log_action);
+  gtk_widget_class_install_action (widget_class, "win.show-log-report", NULL,
+                                   show_log_report_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
@@ -807,6 +969,8 @@ md_window_init (MdWindow *self)
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Until a log has been opened there is no report to go back to. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", FALSE);
 
   self->settings = g_settings_new (BASE_ID);
   self->cancellable = g_cancellable_new ();
@@ -862,4 +1026,12 @@ md_window_load_text (MdWindow   *self,
 
   bytes = g_bytes_new (text, strlen (text));
   md_window_load_input (self, bytes);
+}
+
+MdScanPage *
+md_window_get_scan_page (MdWindow *self)
+{
+  g_return_val_if_fail (MD_IS_WINDOW (self), NULL);
+
+  return self->scan_page;
 }

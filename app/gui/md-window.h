@@ -11,6 +11,7 @@
 
 #include "md-application.h"
 #include "md-case-view.h"
+#include "md-scan-page.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,9 @@ MdCaseView *md_window_get_case_view (MdWindow      *self);
 /* Reads @text as if the user had pasted it. */
 void        md_window_load_text     (MdWindow      *self,
                                      const char    *text);
+/* Scans mail logs (@files of GFile) on the scan page, as "Open Mail Log…" does. */
+void        md_window_scan_logs     (MdWindow      *self,
+                                     GListModel    *files);
+MdScanPage *md_window_get_scan_page (MdWindow      *self);
 
 G_END_DECLS

@@ -120,8 +120,11 @@ test_window_menu (void)
   const char *first[][2] = {
     { "_New Case", "win.new-case" },
     { "_Open Bounce…", "win.open" },
+    { "Open Mail _Log…", "win.open-log" },
+    { "Mail Log _Report", "win.show-log-report" },
   };
-  const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …" };
+  const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …",
+                             "Mail-_Log öffnen …", "Mail-Log-_Bericht" };
   GMenuModel *section;
 
   g_assert_nonnull (window);
