@@ -13,6 +13,7 @@
 #include "md-check-row.h"
 #include "md-handoff.h"
 #include "md-resolver.h"
+#include "md-settings.h"
 
 #ifdef GDK_WINDOWING_WAYLAND
 # include <gdk/wayland/gdkwayland.h>
@@ -30,7 +31,7 @@ struct _MdCaseView
 
   /* Owned */
   MdCaseSession        *session;
-  GSettings            *settings;
+  MdSettings           *settings;
   MdDraft              *draft;          /* as built; the editor holds the edits */
   MdHandoff            *handoff;        /* the last hand-off: its files live until the next */
   MdHttp               *http;           /* for the checks over HTTPS */
@@ -630,7 +631,7 @@ fill_subject (MdCaseView *self)
   g_autofree char *domain = NULL;
   g_autofree char *helo = NULL;
   g_autofree char *recipient_domain = NULL;
-  g_autofree char *sender = g_settings_get_string (self->settings, "sender-email");
+  g_autofree char *sender = md_settings_dup_sender_email (self->settings);
   MdCheckRun *run = md_case_session_get_check_run (self->session);
 
   if (run != NULL)
@@ -655,8 +656,8 @@ fill_subject (MdCaseView *self)
     if (run != NULL && md_check_run_get_subject (run)->dkim_selectors != NULL)
       selectors = g_strdupv (md_check_run_get_subject (run)->dkim_selectors);
     else
-      selectors = g_settings_get_strv (self->settings, "dkim-selectors");
-    joined = g_strjoinv (", ", selectors);
+      selectors = md_settings_dup_dkim_selectors (self->settings);
+    joined = selectors != NULL ? g_strjoinv (", ", selectors) : g_strdup ("");
     set_entry (self->dkim_row, joined);
   }
 
@@ -665,22 +666,6 @@ fill_subject (MdCaseView *self)
   set_entry (self->helo_row, helo);
   set_entry (self->recipient_domain_row, recipient_domain);
   adw_expander_row_set_subtitle (self->subject_row, ip ? ip : _("No IP address known yet"));
-}
-
-static MdResolver *
-resolver_from_settings (MdCaseView  *self,
-                        GError     **error)
-{
-  g_autofree char *mode = g_settings_get_string (self->settings, "resolver-mode");
-  g_auto(GStrv) servers = g_settings_get_strv (self->settings, "resolver-servers");
-
-  if (g_str_equal (mode, "custom") && servers[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (",", servers);
-      return md_resolver_new_for_servers (joined, error);
-    }
-
-  return md_resolver_new (error);
 }
 
 gboolean
@@ -743,7 +728,7 @@ md_case_view_start_checks (MdCaseView *self)
       }
   }
 
-  resolver = resolver_from_settings (self, &error);
+  resolver = md_settings_new_resolver (self->settings, &error);
   if (resolver == NULL)
     {
       toast_error (self, _("The DNS resolver is not usable"), error);
@@ -751,11 +736,11 @@ md_case_view_start_checks (MdCaseView *self)
     }
 
   description = md_resolver_describe (resolver);
-  disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
-  if (g_settings_get_boolean (self->settings, "web-checks") && self->http == NULL)
+  disabled = md_settings_dup_disabled_blocklists (self->settings);
+  if (md_settings_get_web_checks (self->settings) && self->http == NULL)
     self->http = md_http_new ();
   if (md_case_session_start_checks (self->session, MD_DNS_SOURCE (resolver),
-                                    g_settings_get_boolean (self->settings, "web-checks")
+                                    md_settings_get_web_checks (self->settings)
                                     ? self->http : NULL,
                                     subject, (const char * const *) disabled, description,
                                     md_resolver_get_public_resolver_name (resolver),
@@ -1507,7 +1492,7 @@ md_case_view_init (MdCaseView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (BASE_ID);
+  self->settings = g_object_ref (md_settings_get_default ());
   self->cancellable = g_cancellable_new ();
   self->watched_checks = g_ptr_array_new_with_free_func (g_object_unref);
   self->timeline_rows = g_ptr_array_new ();

@@ -11,6 +11,7 @@
 
 #include "md-case-view.h"
 #include "md-rejection-parser.h"
+#include "md-settings.h"
 #include "md-window.h"
 
 /* The parser's own bound: a whole day of mail.log still fits. It reads off
@@ -22,7 +23,7 @@ struct _MdWindow
   AdwApplicationWindow  parent_instance;
 
   /* Owned */
-  GSettings            *settings;
+  MdSettings           *settings;
   MdCaseStore          *store;
   GCancellable         *cancellable;     /* cancelled when the window closes */
   GCancellable         *load_cancellable; /* the input being read now */
@@ -663,15 +664,8 @@ md_window_save_state (MdWindow *self)
   g_assert (MD_IS_WINDOW (self));
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  g_settings_delay (self->settings);
-  if (width > 0 && height > 0)
-    {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
-    }
-  g_settings_set_boolean (self->settings, "window-maximized",
-                          gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_apply (self->settings);
+  md_settings_save_window_size (self->settings, width, height,
+                                gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
 static gboolean
@@ -804,14 +798,19 @@ md_window_init (MdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (BASE_ID);
+  self->settings = g_object_ref (md_settings_get_default ());
   self->cancellable = g_cancellable_new ();
 
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  {
+    int width;
+    int height;
+    gboolean maximized;
+
+    md_settings_get_window_size (self->settings, &width, &height, &maximized);
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+    if (maximized)
+      gtk_window_maximize (GTK_WINDOW (self));
+  }
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
