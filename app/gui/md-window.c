@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-case-row.h"
 #include "md-case-view.h"
 #include "md-rejection-parser.h"
 #include "md-settings.h"
@@ -25,6 +26,7 @@ struct _MdWindow
   /* Owned */
   MdSettings           *settings;
   MdCaseStore          *store;
+  MdCaseList           *cases;           /* the sidebar's model */
   GCancellable         *cancellable;     /* cancelled when the window closes */
   GCancellable         *load_cancellable; /* the input being read now */
   gint64                deleted_case_id;  /* for "Undo" */
@@ -67,70 +69,11 @@ case_view_toast_cb (MdWindow   *self,
   md_window_toast (self, message);
 }
 
-/* "2 h ago" for the sidebar. */
-static char *
-format_age (GDateTime *when)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan span = g_date_time_difference (now, when);
-  gint64 minutes = span / G_TIME_SPAN_MINUTE;
-  gint64 hours = span / G_TIME_SPAN_HOUR;
-  gint64 days = span / G_TIME_SPAN_DAY;
-
-  if (minutes < 1)
-    return g_strdup (_("just now"));
-  if (hours < 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                         (gulong) minutes), (int) minutes);
-  if (days < 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
-                                         (gulong) hours), (int) hours);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
-                                       (gulong) days), (int) days);
-}
-
 static GtkWidget *
-create_case_row (const MdCase *record)
+create_case_row_cb (gpointer item,
+                    gpointer user_data)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (record->title);
-  GtkWidget *subtitle;
-  g_autofree char *age = format_age (record->updated ? record->updated : record->created);
-  g_autofree char *text = NULL;
-
-  if (record->blocked_ip != NULL)
-    text = g_strdup_printf ("%s · %s · %s", record->blocked_ip,
-                            md_case_status_get_label (record->status), age);
-  else
-    text = g_strdup_printf ("%s · %s", md_case_status_get_label (record->status), age);
-
-  subtitle = gtk_label_new (text);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  g_object_set_data_full (G_OBJECT (row), "case-id",
-                          g_memdup2 (&record->id, sizeof record->id), g_free);
-
-  return row;
-}
-
-static gint64
-row_case_id (GtkListBoxRow *row)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (row), "case-id");
-
-  return id != NULL ? *id : 0;
+  return md_case_row_new (item);
 }
 
 static gint64
@@ -145,46 +88,38 @@ static void
 select_row_of_case (MdWindow *self,
                     gint64    case_id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_BOX_ROW (child) && row_case_id (GTK_LIST_BOX_ROW (child)) == case_id)
-        {
-          gtk_list_box_select_row (self->case_list, GTK_LIST_BOX_ROW (child));
-          return;
-        }
-    }
+  guint position = self->cases != NULL ? md_case_list_find (self->cases, case_id) : G_MAXUINT;
+  GtkListBoxRow *row = NULL;
 
-  gtk_list_box_unselect_all (self->case_list);
+  if (position != G_MAXUINT)
+    row = gtk_list_box_get_row_at_index (self->case_list, (int) position);
+
+  if (row != NULL)
+    gtk_list_box_select_row (self->case_list, row);
+  else
+    gtk_list_box_unselect_all (self->case_list);
 }
 
 static void
 md_window_refresh_cases (MdWindow *self)
 {
-  g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GError) error = NULL;
   const char *search;
-  GtkWidget *child;
+  guint n;
 
-  if (self->store == NULL)
+  if (self->cases == NULL)
     return;
 
   search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  cases = md_case_store_list_cases (self->store, search[0] ? search : NULL, &error);
-  if (cases == NULL)
+  md_case_list_set_search (self->cases, search);
+  if (!md_case_list_refresh (self->cases, &error))
     {
       md_window_toast (self, error->message);
       return;
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list))) != NULL)
-    gtk_list_box_remove (self->case_list, child);
-
-  for (guint i = 0; i < cases->len; i++)
-    gtk_list_box_append (self->case_list, create_case_row (g_ptr_array_index (cases, i)));
-
-  if (cases->len == 0 && search[0] != '\0')
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+  if (n == 0 && search[0] != '\0')
     {
       adw_status_page_set_title (self->sidebar_empty_page, _("No Matching Cases"));
       adw_status_page_set_description (self->sidebar_empty_page,
@@ -197,7 +132,7 @@ md_window_refresh_cases (MdWindow *self)
                                        _("Every rejection you diagnose is kept here."));
     }
 
-  gtk_stack_set_visible_child_name (self->sidebar_stack, cases->len > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
   select_row_of_case (self, current_case_id (self));
 }
 
@@ -301,7 +236,7 @@ static void
 case_row_activated_cb (MdWindow      *self,
                        GtkListBoxRow *row)
 {
-  open_case (self, row_case_id (row));
+  open_case (self, md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (row))));
 }
 
 static void
@@ -720,6 +655,9 @@ md_window_open_store (MdWindow *self)
 
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  self->cases = md_case_list_new (self->store);
+  gtk_list_box_bind_model (self->case_list, G_LIST_MODEL (self->cases),
+                           create_case_row_cb, NULL, NULL);
   md_window_refresh_cases (self);
 }
 
@@ -733,6 +671,7 @@ md_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->cases);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 

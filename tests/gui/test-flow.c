@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "md-application.h"
+#include "md-case-row.h"
 #include "md-case-view.h"
 #include "md-check-row.h"
 #include "md-preferences-window.h"
@@ -367,6 +368,20 @@ test_flow_search_delete (void)
                                                              GTK_TYPE_SEARCH_ENTRY));
   gint64 deleted;
 
+  GtkWidget *first_row = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
+
+  /* A change to a case updates its row in place: the sidebar is a model
+   * with a row template, not rows rebuilt on every store change. */
+  g_assert_true (MD_IS_CASE_ROW (first_row));
+  g_assert_true (md_case_session_set_status (md_case_view_get_session (md_window_get_case_view (window)),
+                                             MD_CASE_STATUS_REQUESTED, NULL));
+  md_test_gui_settle (100);
+  g_assert_true (gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window))) == first_row);
+  g_assert_nonnull (strstr (md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row))),
+                            md_case_status_get_label (MD_CASE_STATUS_REQUESTED)));
+  g_assert_nonnull (md_test_gui_find_label (first_row,
+                    md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row)))));
+
   /* Notes are searched too: a ticket number finds its case. */
   g_assert_true (md_case_session_set_notes (md_case_view_get_session (md_window_get_case_view (window)),
                                             "Microsoft ticket SRX4711", NULL));
@@ -451,9 +466,8 @@ test_flow_restart (void)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      gint64 *id = g_object_get_data (G_OBJECT (child), "case-id");
-
-      if (id != NULL && *id == fixture.first_case_id)
+      if (MD_IS_CASE_ROW (child) &&
+          md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (child))) == fixture.first_case_id)
         row = child;
     }
   g_assert_nonnull (row);
