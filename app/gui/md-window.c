@@ -63,10 +63,10 @@ md_window_toast (MdWindow   *self,
 }
 
 static void
-case_view_toast_cb (MdWindow   *self,
-                    const char *message)
+case_view_toast_cb (MdWindow *self,
+                    AdwToast *toast)
 {
-  md_window_toast (self, message);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
 static GtkWidget *
@@ -270,6 +270,7 @@ session_created_cb (GObject      *object,
   show_session (self, session);
   /* A new case is checked right away; a saved one shows what was found. */
   md_case_view_start_checks (self->case_view);
+  md_case_view_focus_next_step (self->case_view);
 }
 
 /* Every way in — paste, file, drop — ends here. */

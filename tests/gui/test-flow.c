@@ -138,6 +138,31 @@ count_moved_aside (void)
 }
 
 static void
+collect_type (GtkWidget *root,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type, found);
+}
+
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_type (root, type, found);
+
+  return found;
+}
+
+static void
 test_flow_start (void)
 {
   MdWindow *window;
@@ -172,6 +197,32 @@ test_flow_paste (void)
 
   session = md_case_view_get_session (view);
   fixture.first_case_id = md_case_session_get_case_id (session);
+
+  /* The panels follow the view's session: one property switches case. */
+  {
+    g_autoptr(GPtrArray) panels = find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
+    guint with_session = 0;
+
+    for (guint i = 0; i < panels->len; i++)
+      {
+        GObject *panel = g_ptr_array_index (panels, i);
+
+        if (panel != G_OBJECT (view) &&
+            g_object_class_find_property (G_OBJECT_GET_CLASS (panel), "session") != NULL)
+          {
+            g_autoptr(MdCaseSession) shown = NULL;
+
+            g_object_get (panel, "session", &shown, NULL);
+            g_assert_true (shown == session);
+            with_session++;
+          }
+      }
+    g_assert_cmpuint (with_session, ==, 4);
+  }
+
+  /* After the paste the focus is on the next step, not the menu button. */
+  g_assert_true (gtk_widget_has_focus (md_test_gui_find_label (GTK_WIDGET (view),
+                                       expect ("_Review Request", "Antrag _prüfen"))));
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
   rejection = md_case_session_get_rejection (session, 0);
   explanation = md_case_session_get_explanation (session, 0);
@@ -195,10 +246,22 @@ test_flow_paste (void)
   assert_check (run, "dnsbl/b.barracudacentral.org", MD_CHECK_STATUS_OK);
   assert_check (run, "rdns", MD_CHECK_STATUS_OK);
   assert_check (run, "mx", MD_CHECK_STATUS_INFO);
-  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view),
-                    md_check_get_title (md_check_run_lookup (run, "dnsbl/zen.spamhaus.org"))));
+  /* Inside "Block Lists" the rows are named by the list alone. */
+  g_assert_null (md_test_gui_find_label (GTK_WIDGET (view),
+                 md_check_get_title (md_check_run_lookup (run, "dnsbl/zen.spamhaus.org"))));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "Spamhaus ZEN"));
   md_case_view_scroll_to (view, "checks");
   snapshot (window, "checks");
+
+  /* Rows open only when the user opens them, not when a result arrives;
+   * the check rows follow their checks (no rows recreated at the end). */
+  {
+    g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
+
+    g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (md_case_session_get_checks (session)));
+    for (guint i = 0; i < rows->len; i++)
+      g_assert_false (adw_expander_row_get_expanded (g_ptr_array_index (rows, i)));
+  }
 
   /* The request: to the address the rejection names, with the text attached. */
   draft = md_case_view_dup_draft (view);
@@ -364,7 +427,9 @@ static void
 test_flow_search_delete (void)
 {
   MdWindow *window = active_window ();
-  GtkEditable *search = GTK_EDITABLE (md_test_gui_find_type (GTK_WIDGET (window),
+  /* The sidebar's search, not a drop-down's. */
+  GtkEditable *search = GTK_EDITABLE (md_test_gui_find_type (md_test_gui_find_type (GTK_WIDGET (window),
+                                                                                    GTK_TYPE_SEARCH_BAR),
                                                              GTK_TYPE_SEARCH_ENTRY));
   gint64 deleted;
 
