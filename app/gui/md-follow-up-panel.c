@@ -74,7 +74,10 @@ fill_timeline (MdFollowUpPanel *self)
       g_autofree char *when = format_event_time (event->timestamp);
       g_autofree char *subtitle = NULL;
 
-      if (event->detail != NULL && event->detail[0] != '\0')
+      /* A draft's detail is its template id ("microsoft-delist-mail"): an
+       * internal name, not for the user. Addresses and files are shown. */
+      if (event->detail != NULL && event->detail[0] != '\0' &&
+          event->kind != MD_CASE_EVENT_DRAFT_CREATED)
         subtitle = g_markup_printf_escaped ("%s · %s", when, event->detail);
       else
         subtitle = g_markup_escape_text (when, -1);

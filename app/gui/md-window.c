@@ -29,6 +29,7 @@ struct _MdWindow
   MdCaseList           *cases;           /* the sidebar's model */
   GCancellable         *cancellable;     /* cancelled when the window closes */
   GCancellable         *load_cancellable; /* the input being read now */
+  GBytes               *input;            /* the input being read now */
   gint64                deleted_case_id;  /* for "Undo" */
 
   /* Template widgets */
@@ -46,20 +47,35 @@ struct _MdWindow
   AdwStatusPage        *empty_page;
   GtkSpinner           *loading_spinner;
   MdCaseView           *case_view;
+  GtkTextView          *nothing_text;
+  GtkWidget            *nothing_paste_button;
+  GtkWidget            *start_paste_button;
 };
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void md_window_refresh_cases (MdWindow *self);
+static void update_case_actions     (MdWindow *self);
+
+/* What went wrong is said in a dialog that stays until it is read, not in
+ * a toast that is cut off and gone after five seconds; toasts are for
+ * confirmations. */
+static void
+md_window_alert (MdWindow   *self,
+                 const char *heading,
+                 const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static void
 md_window_toast (MdWindow   *self,
                  const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  md_window_alert (self, _("Something Went Wrong"), message);
 }
 
 static void
@@ -150,6 +166,7 @@ store_changed_cb (MdWindow     *self,
 
       if (record != NULL)
         adw_window_title_set_title (self->window_title, record->title);
+      update_case_actions (self);
     }
 }
 
@@ -167,6 +184,22 @@ update_case_actions (MdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recheck", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-case", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-status", has_case);
+  {
+    MdCaseSession *session = md_case_view_get_session (self->case_view);
+    g_autoptr(MdCase) record = session != NULL ? md_case_session_dup_case (session) : NULL;
+    MdCaseStatus status = record != NULL ? record->status : MD_CASE_STATUS_OPEN;
+
+    /* The case menu offers only what applies to the case's status. */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-requested",
+                                   record != NULL && status == MD_CASE_STATUS_OPEN);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-delisted",
+                                   record != NULL && (status == MD_CASE_STATUS_OPEN ||
+                                                      status == MD_CASE_STATUS_REQUESTED));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-case",
+                                   record != NULL && status != MD_CASE_STATUS_CLOSED);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reopen-case",
+                                   record != NULL && status != MD_CASE_STATUS_OPEN);
+  }
   {
     MdCaseSession *session = md_case_view_get_session (self->case_view);
     const MdRejection *primary = NULL;
@@ -204,6 +237,8 @@ show_session (MdWindow      *self,
       adw_window_title_set_subtitle (self->window_title, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "start");
       gtk_list_box_unselect_all (self->case_list);
+      /* The first thing to do on the start page is to paste. */
+      gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
     }
 
   update_case_actions (self);
@@ -245,6 +280,28 @@ back_clicked_cb (MdWindow *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The text stays on screen with what MailDoctor looks for, so the user
+ * sees whether they copied the wrong part. Only the start of a long text is
+ * shown: a text view lays out everything it holds. */
+static void
+show_nothing_recognised (MdWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->nothing_text);
+  gsize size = 0;
+  const char *data = self->input != NULL ? g_bytes_get_data (self->input, &size) : "";
+  g_autofree char *valid = g_utf8_make_valid (data, MIN (size, 16 * 1024));
+
+  gtk_text_buffer_set_text (buffer, valid, -1);
+  g_clear_pointer (&self->input, g_bytes_unref);
+  md_case_view_set_session (self->case_view, NULL);
+  adw_window_title_set_title (self->window_title, _("MailDoctor"));
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "nothing");
+  gtk_list_box_unselect_all (self->case_list);
+  update_case_actions (self);
+  gtk_widget_grab_focus (self->nothing_paste_button);
+}
+
 static void
 session_created_cb (GObject      *object,
                     GAsyncResult *result,
@@ -261,11 +318,17 @@ session_created_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, MD_CASE_SESSION_ERROR, MD_CASE_SESSION_ERROR_NO_REJECTION))
+        {
+          show_nothing_recognised (self);
+          return;
+        }
       show_session (self, md_case_view_get_session (self->case_view));
       md_window_toast (self, error->message);
       return;
     }
 
+  g_clear_pointer (&self->input, g_bytes_unref);
   md_window_refresh_cases (self);
   show_session (self, session);
   /* A new case is checked right away; a saved one shows what was found. */
@@ -286,13 +349,13 @@ md_window_load_input (MdWindow *self,
 
   if (g_bytes_get_size (input) == 0)
     {
-      md_window_toast (self, _("There is nothing to read: the text is empty."));
+      md_window_alert (self, _("Nothing to Read"), _("There is nothing to read: the text is empty."));
       return;
     }
 
   if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
     {
-      md_window_toast (self, _("This is too large to be a bounce message."));
+      md_window_alert (self, _("Too Large"), _("This is too large to be a bounce message."));
       return;
     }
 
@@ -308,6 +371,8 @@ md_window_load_input (MdWindow *self,
   gtk_spinner_start (self->loading_spinner);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 
+  g_clear_pointer (&self->input, g_bytes_unref);
+  self->input = g_bytes_ref (input);
   md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
                                         session_created_cb, g_object_ref (self));
 }
@@ -324,7 +389,8 @@ clipboard_read_cb (GObject      *object,
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
   if (text == NULL)
     {
-      md_window_toast (self, _("The clipboard holds no text. Copy the rejection first."));
+      md_window_alert (self, _("Nothing to Paste"),
+                       _("The clipboard holds no text. Copy the rejection first."));
       return;
     }
 
@@ -535,6 +601,49 @@ set_status_action (GtkWidget  *widget,
 }
 
 static void
+set_status (MdWindow     *self,
+            MdCaseStatus  status)
+{
+  MdCaseSession *session = md_case_view_get_session (self->case_view);
+  g_autoptr(GError) error = NULL;
+
+  if (session != NULL && !md_case_session_set_status (session, status, &error))
+    md_window_toast (self, error->message);
+}
+
+static void
+mark_requested_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_REQUESTED);
+}
+
+static void
+mark_delisted_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_DELISTED);
+}
+
+static void
+close_case_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_CLOSED);
+}
+
+static void
+reopen_case_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_OPEN);
+}
+
+static void
 undo_delete_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -672,6 +781,7 @@ md_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->input, g_bytes_unref);
   g_clear_object (&self->cases);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -706,6 +816,9 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, case_view);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, nothing_text);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, nothing_paste_button);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, start_paste_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, case_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -717,6 +830,12 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
   gtk_widget_class_install_action (widget_class, "win.follow-up", NULL, follow_up_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-requested", NULL,
+                                   mark_requested_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-delisted", NULL,
+                                   mark_delisted_action);
+  gtk_widget_class_install_action (widget_class, "win.close-case", NULL, close_case_action);
+  gtk_widget_class_install_action (widget_class, "win.reopen-case", NULL, reopen_case_action);
   gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
 
@@ -766,6 +885,7 @@ md_window_init (MdWindow *self)
 
   md_window_open_store (self);
   update_case_actions (self);
+  gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
 }
 
 MdWindow *
