@@ -96,15 +96,38 @@ session_shown_cb (gpointer data)
          !gtk_stack_get_transition_running (GTK_STACK (stack));
 }
 
+/* The toasts shown (the damaged-database notice stays until closed), to
+ * hide them for a snapshot of the window, not of a toast over it. */
+static void
+collect_toasts (GtkWidget *root,
+                GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        g_ptr_array_add (found, g_object_ref (child));
+      else
+        collect_toasts (child, found);
+    }
+}
+
 static void
 snapshot (MdWindow   *window,
           const char *name)
 {
   g_autofree char *full = g_strdup_printf ("%s-%s", name, md_test_gui_language ());
   g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
 
+  collect_toasts (GTK_WIDGET (window), toasts);
+  for (guint i = 0; i < toasts->len; i++)
+    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 0);
   md_test_gui_settle (300);
   png = md_test_gui_snapshot (GTK_WIDGET (window), full);
+  for (guint i = 0; i < toasts->len; i++)
+    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 1);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 }
 
@@ -325,7 +348,7 @@ test_flow_paste (void)
   }
   /* The follow-up is a request of its own, with a way back. */
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view),
-                    expect ("_Back to the Delist Request", "_Zurück zum Antrag auf Entfernung")));
+                    expect ("_Back to the Delist Request", "_Zurück zum Austragungsantrag")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.back-to-request", NULL));
   {
     g_autoptr(MdDraft) back = md_case_view_dup_draft (view);

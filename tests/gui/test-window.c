@@ -95,8 +95,7 @@ test_window_empty_state (void)
             "drafts the delist request.",
             "Kopieren Sie, was Ihr Mailserver zurückbekommen hat – die Unzustellbarkeitsnachricht, "
             "die Logzeile oder die SMTP-Antwort – und fügen Sie es hier ein. MailDoctor erklärt "
-            "die Ablehnung, prüft Ihren Server und entwirft den Antrag auf Entfernung von der "
-            "Sperrliste."));
+            "die Ablehnung, prüft Ihren Server und entwirft den Austragungsantrag."));
   g_assert_nonnull (description);
 
   name = g_strdup_printf ("window-%s", md_test_gui_language ());
