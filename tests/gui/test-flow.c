@@ -249,7 +249,7 @@ test_flow_paste (void)
 
   /* After the paste the focus is on the next step, not the menu button. */
   g_assert_true (gtk_widget_has_focus (md_test_gui_find_label (GTK_WIDGET (view),
-                                       expect ("_Review Request", "Antrag _prüfen"))));
+                                       expect ("_Review Request", "Antrag _ansehen"))));
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
   rejection = md_case_session_get_rejection (session, 0);
   explanation = md_case_session_get_explanation (session, 0);
@@ -493,7 +493,7 @@ test_flow_keyboard (void)
   MdWindow *window = active_window ();
   MdCaseView *view = md_window_get_case_view (window);
   GtkWidget *review = md_test_gui_find_label (GTK_WIDGET (view),
-                                              expect ("_Review Request", "Antrag _prüfen"));
+                                              expect ("_Review Request", "Antrag _ansehen"));
   GtkWidget *target = md_request_panel_get_primary_action (md_case_view_get_request_panel (view));
   GtkWidget *focus = NULL;
   guint stops = 0;
