@@ -452,6 +452,32 @@ test_flow_warnings (void)
   g_assert_false (adw_expander_row_get_expanded (g_ptr_array_index (expanders, 0)));
   /* Problems name the lists and offer a re-check. */
   g_assert_nonnull (md_test_gui_find_label (panel, expect ("_Re-check", "_Erneut prüfen")));
+
+  /* Missing sender details come with the button that fixes them. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+    const char *keys[] = { "sender-name", "sender-organisation", "sender-email", "sender-website" };
+    char *values[G_N_ELEMENTS (keys)] = { NULL, };
+
+    g_assert_null (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                          "_Einstellungen öffnen")));
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        values[i] = g_settings_get_string (settings, keys[i]);
+        g_settings_set_string (settings, keys[i], "");
+      }
+    md_request_panel_add_step (MD_REQUEST_PANEL (panel), "Removed the hacked contact form");
+    g_assert_nonnull (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                             "_Einstellungen öffnen")));
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_settings_set_string (settings, keys[i], values[i]);
+        g_clear_pointer (&values[i], g_free);
+      }
+    md_request_panel_remove_step (MD_REQUEST_PANEL (panel), 1);
+    g_assert_null (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                          "_Einstellungen öffnen")));
+  }
 }
 
 /* Issue 15, 4: the fallback when no mail app takes the request is a
@@ -641,6 +667,16 @@ test_flow_narrow (void)
     g_assert_true (gtk_label_get_wrap (GTK_LABEL (headline)));
     g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (headline)), ==, PANGO_ELLIPSIZE_NONE);
     g_assert_cmpint (gtk_widget_get_width (headline), <=, 360);
+    /* The address in "what to do" may break after its dots, not inside. */
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < labels->len; i++)
+        if (strstr (gtk_label_get_label (g_ptr_array_index (labels, i)),
+                    "delist@\u200Bmessaging.\u200Bmicrosoft.\u200Bcom") != NULL)
+          found = TRUE;
+      g_assert_true (found);
+    }
     for (guint i = 0; i < labels->len; i++)
       {
         GtkLabel *label = g_ptr_array_index (labels, i);
