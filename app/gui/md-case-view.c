@@ -118,7 +118,8 @@ copy_action (GtkWidget  *widget,
   MdCaseView *self = MD_CASE_VIEW (widget);
   g_autoptr(AdwToast) toast = adw_toast_new (_("Copied"));
 
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), g_variant_get_string (parameter, NULL));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                          g_variant_get_string (parameter, NULL));
   g_signal_emit (self, signals[TOAST], 0, toast);
 }
 

@@ -13,9 +13,10 @@
 G_BEGIN_DECLS
 
 /* The request panel is one class in two files, as GNOME Text Editor splits
- * its page: md-request-panel.c (the requests, the editor, the steps and
- * warnings) and md-request-panel-send.c (before and while sending: the checklist, the hand-off to the mail
- * app, the dialogs, saving and copying). This header holds what both see. */
+ * its page: md-request-panel.c (the requests, the editor, the steps) and
+ * md-request-panel-send.c (before and while sending: the checklist, the
+ * hand-off to the mail app, the dialogs, saving and copying). This header
+ * holds what both see. */
 
 typedef struct
 {

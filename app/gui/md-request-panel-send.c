@@ -20,10 +20,10 @@
 #endif
 
 /* Before and while sending: what to check before sending (one summary line,
- * each item with the button that fixes it); sending into the mail app (the portal, xdg-email, mailto:, or
- * a file the user opens, shown in a dialog with "Open Folder" and "Save
- * As…"), into a file, or onto the clipboard; each step goes into the case's
- * timeline. */
+ * each item with the button that fixes it); sending into the mail app (the
+ * portal, xdg-email, mailto:, or a file the user opens, shown in a dialog
+ * with "Open Folder" and "Save As…"), into a file, or onto the clipboard;
+ * each step goes into the case's timeline. */
 
 /* What to do before sending */
 
@@ -33,9 +33,11 @@ static gboolean
 is_replaced_warning (const char *warning)
 {
   const char *formats[] = {
-    _("No check results yet: run the checks, so that the request can state the server’s authentication and reverse DNS."),
+    _("No check results yet: run the checks, so that the request can state the server’s "
+      "authentication and reverse DNS."),
     /* Translators: %s is a list of check names, "spf, ptr" */
-    _("The latest checks found problems (%s). Fix them first, or the request is likely to be refused."),
+    _("The latest checks found problems (%s). Fix them first, or the request is likely to be "
+      "refused."),
     /* Translators: %s is a list of check names, "dkim, dnsbl-zen.spamhaus.org" */
     _("Some checks could not decide (%s); the request leaves them out."),
     _("Describe what you fixed: receivers ask for the remediation steps you took."),
@@ -163,11 +165,14 @@ _md_request_panel_fill_warnings (MdRequestPanel *self)
                                                  "these out."), names);
       add_warning (self, text, _("_Re-check"), "case.recheck");
     }
-  if (self->draft->body != NULL && json_array_get_length (_md_request_panel_steps_array (self)) == 0)
-    add_warning (self, _("Describe what you fixed: receivers ask for the remediation steps you took."),
+  if (self->draft->body != NULL &&
+      json_array_get_length (_md_request_panel_steps_array (self)) == 0)
+    add_warning (self, _("Describe what you fixed: receivers ask for the remediation steps you "
+                         "took."),
                  _("_Add Step"), "case.add-step");
   if (profile_is_empty ())
-    add_warning (self, _("The sender details are missing: add your name, organisation, mail address and website."),
+    add_warning (self, _("The sender details are missing: add your name, organisation, mail "
+                         "address and website."),
                  _("Open _Preferences"), "app.preferences");
 
   for (guint i = 0; self->draft->warnings != NULL && self->draft->warnings[i] != NULL; i++)

@@ -366,7 +366,8 @@ fill_steps (MdRequestPanel *self)
 static void
 add_step_cb (MdRequestPanel *self)
 {
-  g_autofree char *step = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->add_step_row))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->add_step_row));
+  g_autofree char *step = g_strstrip (g_strdup (text));
 
   if (step[0] == '\0')
     return;
@@ -869,8 +870,10 @@ md_request_panel_dup_draft (MdRequestPanel *self)
   draft->body = buffer_text (self->body_view);
   if (draft->recipient != NULL)
     {
+      const char *recipient = gtk_editable_get_text (GTK_EDITABLE (self->recipient_row));
+
       g_free (draft->recipient);
-      draft->recipient = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->recipient_row))));
+      draft->recipient = g_strstrip (g_strdup (recipient));
     }
   if (draft->subject != NULL)
     {
@@ -917,7 +920,8 @@ md_request_panel_remove_step (MdRequestPanel *self,
 {
   g_return_if_fail (MD_IS_REQUEST_PANEL (self));
 
-  if (self->session == NULL || position >= json_array_get_length (_md_request_panel_steps_array (self)))
+  if (self->session == NULL ||
+      position >= json_array_get_length (_md_request_panel_steps_array (self)))
     return;
 
   flush_autosave (self);

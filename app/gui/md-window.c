@@ -265,6 +265,7 @@ open_case (MdWindow *self,
     }
 
   show_session (self, session);
+  md_case_view_focus_next_step (self->case_view);
 }
 
 static void
@@ -349,7 +350,8 @@ md_window_load_input (MdWindow *self,
 
   if (g_bytes_get_size (input) == 0)
     {
-      md_window_alert (self, _("Nothing to Read"), _("There is nothing to read: the text is empty."));
+      md_window_alert (self, _("Nothing to Read"),
+                       _("There is nothing to read: the text is empty."));
       return;
     }
 

@@ -540,6 +540,16 @@ test_flow_keyboard (void)
       g_assert_false (GTK_IS_FLOW_BOX_CHILD (focus));
     }
   g_assert_true (focus == target);
+  /* A hidden button leaves no gap: its flow box child is hidden too. */
+  {
+    GtkWidget *flow = gtk_widget_get_ancestor (target, GTK_TYPE_FLOW_BOX);
+
+    for (GtkWidget *child = gtk_widget_get_first_child (flow);
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      g_assert_cmpint (gtk_widget_get_visible (child), ==,
+                       gtk_widget_get_visible (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))));
+  }
   /* One stop per check row and a handful for the rest. */
   g_test_message ("%u Tab stops from Review Request to %s (%u check rows)", stops,
                   gtk_button_get_label (GTK_BUTTON (target)), rows);
