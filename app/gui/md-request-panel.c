@@ -573,6 +573,9 @@ rebuild_draft (MdRequestPanel *self)
   if (current_request (self) != NULL)
     self->draft = build_draft (self, current_request (self), &error);
 
+  fill_draft (self);
+
+  /* Said where the request would be, after fill_draft() wrote what to do. */
   if (self->draft == NULL && error != NULL &&
       !g_error_matches (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_NO_CHANNEL))
     {
@@ -580,8 +583,6 @@ rebuild_draft (MdRequestPanel *self)
                                                   error->message);
       gtk_label_set_text (self->nothing_label, message);
     }
-
-  fill_draft (self);
 }
 
 static void
