@@ -679,6 +679,38 @@ test_notes (Fixture       *fixture,
 }
 
 static void
+test_request_edits (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "edits");
+  g_autofree char *none = NULL;
+  g_autofree char *back = NULL;
+
+  none = md_case_store_dup_request_edits (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  /* Kept across a restart, with no event: it is an autosave. */
+  g_assert_true (md_case_store_set_request_edits (store, id, "{\"body\":\"Grüße\"}", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+  back = md_case_store_dup_request_edits (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back, ==, "{\"body\":\"Grüße\"}");
+  assert_event_kinds (store, id, "created");
+
+  /* Not JSON is refused by the column's check. */
+  g_assert_false (md_case_store_set_request_edits (store, id, "not json", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_set_request_edits (store, id + 1000, NULL, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+}
+
+static void
 test_delete_undo (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -1215,6 +1247,7 @@ main (int   argc,
   ADD ("status", test_status);
   ADD ("timeline", test_timeline);
   ADD ("notes", test_notes);
+  ADD ("request-edits", test_request_edits);
   ADD ("delete-undo", test_delete_undo);
   ADD ("changed-signal", test_changed_signal);
   ADD ("many-cases", test_many_cases);

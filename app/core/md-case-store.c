@@ -743,11 +743,26 @@ migrate_to_1 (sqlite3  *db,
   return exec_sql (db, sql, error);
 }
 
+/* The request the user is editing, per receiver: a JSON object the window
+ * writes as the user types (md_case_store_set_request_edits()), so edits
+ * survive switching cases and restarts. */
+static gboolean
+migrate_to_2 (sqlite3  *db,
+              GError  **error)
+{
+  static const char sql[] =
+    "ALTER TABLE cases ADD COLUMN request_edits TEXT"
+    "  CHECK (request_edits IS NULL OR json_valid (request_edits));";
+
+  return exec_sql (db, sql, error);
+}
+
 typedef gboolean (*MdMigration) (sqlite3  *db,
                                  GError  **error);
 
 static const MdMigration migrations[] = {
   migrate_to_1,
+  migrate_to_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MD_CASE_STORE_SCHEMA_VERSION);
@@ -1726,6 +1741,69 @@ md_case_store_set_status (MdCaseStore   *self,
 fail:
   rollback (self);
   return FALSE;
+}
+
+/* Autosave: no event and no "changed" signal (the case list does not move
+ * for every keystroke); the edits are the user's, not the case's history. */
+gboolean
+md_case_store_set_request_edits (MdCaseStore  *self,
+                                 gint64        case_id,
+                                 const char   *json,
+                                 GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  stmt = prepare (self, "UPDATE cases SET request_edits = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (json != NULL)
+    sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 2);
+
+  rc = step (self, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      set_not_found (error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* NULL without an error when nothing was edited. */
+char *
+md_case_store_dup_request_edits (MdCaseStore  *self,
+                                 gint64        case_id,
+                                 GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT request_edits FROM cases WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  rc = step (self, stmt, error);
+  if (rc < 0)
+    return NULL;
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error);
+      return NULL;
+    }
+
+  return column_dup_text (stmt, 0);
 }
 
 gboolean

@@ -30,7 +30,7 @@ typedef enum
 GQuark md_case_store_error_quark (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MD_CASE_STORE_SCHEMA_VERSION 1
+#define MD_CASE_STORE_SCHEMA_VERSION 2
 
 typedef enum
 {
@@ -232,6 +232,14 @@ guint            md_case_store_count_cases       (MdCaseStore      *self);
 gboolean         md_case_store_set_status        (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   MdCaseStatus      status,
+                                                  GError          **error);
+/* The window's edits of the request (a JSON text it defines), or NULL. */
+gboolean         md_case_store_set_request_edits (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  const char       *json,
+                                                  GError          **error);
+char            *md_case_store_dup_request_edits (MdCaseStore      *self,
+                                                  gint64            case_id,
                                                   GError          **error);
 gboolean         md_case_store_set_notes         (MdCaseStore      *self,
                                                   gint64            case_id,

@@ -512,14 +512,16 @@ md_diagnosis_guess_subject (MdDiagnosis        *self,
 }
 
 /* What every request of this diagnosis cites: the caller's facts, every
- * blocked IP of the input, and when the bounce says the mail was refused. */
+ * blocked IP of the input (the request's own first, in the draft), and when
+ * the bounce says the mail was refused. */
 static MdDraftFacts *
 facts_for_draft (MdDiagnosis        *self,
+                 guint               index,
                  const MdDraftFacts *facts)
 {
   MdDraftFacts *all = facts != NULL ? md_draft_facts_copy (facts) : md_draft_facts_new ();
-  const MdRejection *primary = g_ptr_array_index (self->rejections, self->primary);
-  guint message = primary->source_message > 0 ? primary->source_message - 1 : 0;
+  const MdRejection *rejection = g_ptr_array_index (self->rejections, index);
+  guint message = rejection->source_message > 0 ? rejection->source_message - 1 : 0;
   GMimeMessage *bounce;
 
   for (guint i = 0; i < self->rejections->len; i++)
@@ -540,22 +542,47 @@ facts_for_draft (MdDiagnosis        *self,
 }
 
 MdDraft *
+md_diagnosis_build_request (MdDiagnosis           *self,
+                            guint                  index,
+                            const MdSenderProfile *profile,
+                            const MdDraftFacts    *facts,
+                            const char            *channel,
+                            MdFollowUpAnswer       answer,
+                            GError               **error)
+{
+  g_autoptr(MdDraftFacts) all = NULL;
+  const MdRejection *rejection;
+  const MdExplanation *explanation;
+
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+  g_return_val_if_fail (index < self->rejections->len, NULL);
+  g_return_val_if_fail (answer < MD_FOLLOW_UP_N_ANSWERS, NULL);
+
+  all = facts_for_draft (self, index, facts);
+  rejection = g_ptr_array_index (self->rejections, index);
+  explanation = g_ptr_array_index (self->explanations, index);
+
+  /* Microsoft's follow-up says what Microsoft answered, and only that. */
+  if (answer != MD_FOLLOW_UP_ANSWER_UNKNOWN || g_strcmp0 (channel, "microsoft-follow-up") == 0)
+    return md_draft_new_follow_up (rejection, explanation, profile, all, self->input, answer,
+                                   error);
+
+  return md_draft_new_for_rejection (rejection, explanation, profile, all, self->input, channel,
+                                     error);
+}
+
+MdDraft *
 md_diagnosis_build_draft (MdDiagnosis           *self,
                           const MdSenderProfile *profile,
                           const MdDraftFacts    *facts,
                           const char            *channel,
                           GError               **error)
 {
-  g_autoptr(MdDraftFacts) all = NULL;
-
   g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
   g_return_val_if_fail (self->rejections->len > 0, NULL);
 
-  all = facts_for_draft (self, facts);
-
-  return md_draft_new_for_rejection (g_ptr_array_index (self->rejections, self->primary),
-                                     g_ptr_array_index (self->explanations, self->primary),
-                                     profile, all, self->input, channel, error);
+  return md_diagnosis_build_request (self, self->primary, profile, facts, channel,
+                                     MD_FOLLOW_UP_ANSWER_UNKNOWN, error);
 }
 
 MdDraft *
@@ -565,14 +592,9 @@ md_diagnosis_build_follow_up (MdDiagnosis           *self,
                               MdFollowUpAnswer       answer,
                               GError               **error)
 {
-  g_autoptr(MdDraftFacts) all = NULL;
-
   g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
   g_return_val_if_fail (self->rejections->len > 0, NULL);
 
-  all = facts_for_draft (self, facts);
-
-  return md_draft_new_follow_up (g_ptr_array_index (self->rejections, self->primary),
-                                 g_ptr_array_index (self->explanations, self->primary),
-                                 profile, all, self->input, answer, error);
+  return md_diagnosis_build_request (self, self->primary, profile, facts,
+                                     "microsoft-follow-up", answer, error);
 }

@@ -122,6 +122,17 @@ MdDraft             *md_diagnosis_build_draft        (MdDiagnosis          *self
                                                       const MdDraftFacts   *facts,
                                                       const char           *channel,
                                                       GError              **error);
+/* The request for rejection @index: its channel (or @channel), or
+ * Microsoft's follow-up ("microsoft-follow-up", or any @answer but
+ * MD_FOLLOW_UP_ANSWER_UNKNOWN) saying what Microsoft answered. The window's
+ * request panel and the CLI draft through here, so they draft alike. */
+MdDraft             *md_diagnosis_build_request      (MdDiagnosis          *self,
+                                                      guint                 index,
+                                                      const MdSenderProfile *profile,
+                                                      const MdDraftFacts   *facts,
+                                                      const char           *channel,
+                                                      MdFollowUpAnswer      answer,
+                                                      GError              **error);
 /* Microsoft's follow-up to the first request, for what Microsoft answered. */
 MdDraft             *md_diagnosis_build_follow_up    (MdDiagnosis          *self,
                                                       const MdSenderProfile *profile,

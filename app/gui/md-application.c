@@ -20,7 +20,7 @@ struct _MdApplication
   AdwApplication  parent_instance;
 
   /* Owned */
-  GSettings      *settings;
+  MdSettings     *settings;
 };
 
 G_DEFINE_FINAL_TYPE (MdApplication, md_application, ADW_TYPE_APPLICATION)
@@ -174,9 +174,7 @@ md_application_class_init (MdApplicationClass *klass)
 static void
 md_application_init (MdApplication *self)
 {
-  /* The schema id stays the same for the development flavour, like GNOME
-   * Text Editor, so both share one set of preferences. */
-  self->settings = g_settings_new (BASE_ID);
+  self->settings = g_object_ref (md_settings_get_default ());
 }
 
 MdApplication *
@@ -192,7 +190,7 @@ md_application_new (const char        *application_id,
                        NULL);
 }
 
-GSettings *
+MdSettings *
 md_application_get_settings (MdApplication *self)
 {
   g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);

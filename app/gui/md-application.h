@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "md-settings.h"
+
 G_BEGIN_DECLS
 
 #define MD_TYPE_APPLICATION (md_application_get_type ())
@@ -17,6 +19,6 @@ G_DECLARE_FINAL_TYPE (MdApplication, md_application, MD, APPLICATION, AdwApplica
 
 MdApplication *md_application_new          (const char    *application_id,
                                             GApplicationFlags flags);
-GSettings     *md_application_get_settings (MdApplication *self);
+MdSettings    *md_application_get_settings (MdApplication *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "md-case-session.h"
+#include "md-request-panel.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,8 @@ void           md_case_view_scroll_to     (MdCaseView    *self,
                                            const char    *section);
 /* The draft as the user edited it; NULL when there is none. */
 MdDraft       *md_case_view_dup_draft     (MdCaseView    *self);
+/* Gives the keyboard focus to what the user does next. */
+void           md_case_view_focus_next_step (MdCaseView  *self);
+MdRequestPanel *md_case_view_get_request_panel (MdCaseView *self);
 
 G_END_DECLS

@@ -12,13 +12,14 @@
 #include "md-preferences-window.h"
 #include "md-blocklists.h"
 #include "md-resolver.h"
+#include "md-settings.h"
 
 struct _MdPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   /* Owned */
-  GSettings            *settings;
+  MdSettings           *settings;
 
   /* Template widgets */
   AdwEntryRow          *sender_name_row;
@@ -44,68 +45,63 @@ G_DEFINE_FINAL_TYPE (MdPreferencesWindow, md_preferences_window, ADW_TYPE_PREFER
 static const char * const resolver_modes[] = { "system", "custom" };
 
 static gboolean
-resolver_mode_get_mapping (GValue   *value,
-                           GVariant *variant,
-                           gpointer  user_data)
+mode_to_selected (GBinding     *binding,
+                  const GValue *from_value,
+                  GValue       *to_value,
+                  gpointer      user_data)
 {
-  const char *mode = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (resolver_modes); i++)
-    {
-      if (g_str_equal (mode, resolver_modes[i]))
-        {
-          g_value_set_uint (value, i);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-static GVariant *
-resolver_mode_set_mapping (const GValue       *value,
-                           const GVariantType *expected_type,
-                           gpointer            user_data)
-{
-  guint selected = g_value_get_uint (value);
-
-  if (selected >= G_N_ELEMENTS (resolver_modes))
-    return NULL;
-
-  return g_variant_new_string (resolver_modes[selected]);
-}
-
-/* String lists are edited as one comma-separated line. */
-static gboolean
-strv_get_mapping (GValue   *value,
-                  GVariant *variant,
-                  gpointer  user_data)
-{
-  g_autofree const char **strv = g_variant_get_strv (variant, NULL);
-  g_autofree char *joined = g_strjoinv (", ", (char **) strv);
-
-  g_value_set_string (value, joined);
+  g_value_set_uint (to_value, g_strcmp0 (g_value_get_string (from_value), "custom") == 0);
 
   return TRUE;
 }
 
-static GVariant *
-strv_set_mapping (const GValue       *value,
-                  const GVariantType *expected_type,
-                  gpointer            user_data)
+static gboolean
+selected_to_mode (GBinding     *binding,
+                  const GValue *from_value,
+                  GValue       *to_value,
+                  gpointer      user_data)
 {
-  const char *text = g_value_get_string (value);
+  guint selected = g_value_get_uint (from_value);
+
+  if (selected >= G_N_ELEMENTS (resolver_modes))
+    return FALSE;
+
+  g_value_set_string (to_value, resolver_modes[selected]);
+
+  return TRUE;
+}
+
+/* String lists are edited as one comma-separated line. */
+static gboolean
+strv_to_text (GBinding     *binding,
+              const GValue *from_value,
+              GValue       *to_value,
+              gpointer      user_data)
+{
+  char **strv = g_value_get_boxed (from_value);
+
+  g_value_take_string (to_value, strv != NULL ? g_strjoinv (", ", strv) : g_strdup (""));
+
+  return TRUE;
+}
+
+static gboolean
+text_to_strv (GBinding     *binding,
+              const GValue *from_value,
+              GValue       *to_value,
+              gpointer      user_data)
+{
+  const char *text = g_value_get_string (from_value);
   g_auto(GStrv) parts = g_strsplit_set (text ? text : "", ", \t", -1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
 
   for (guint i = 0; parts[i] != NULL; i++)
     if (parts[i][0] != '\0')
       g_strv_builder_add (builder, parts[i]);
 
-  strv = g_strv_builder_end (builder);
+  g_value_take_boxed (to_value, g_strv_builder_end (builder));
 
-  return g_variant_new_strv ((const char * const *) strv, -1);
+  return TRUE;
 }
 
 static gboolean
@@ -124,19 +120,19 @@ custom_mode_to_sensitive (GBinding     *binding,
 static void
 update_resolver_warning (MdPreferencesWindow *self)
 {
-  g_autofree char *mode = g_settings_get_string (self->settings, "resolver-mode");
-  g_auto(GStrv) servers = g_settings_get_strv (self->settings, "resolver-servers");
+  gboolean custom = md_settings_get_custom_resolver (self->settings);
+  g_auto(GStrv) servers = md_settings_dup_resolver_servers (self->settings);
   g_autoptr(MdResolver) resolver = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   const char *public_name = NULL;
 
-  if (g_str_equal (mode, "custom") && servers[0] != NULL)
+  if (custom && servers != NULL && servers[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv (",", servers);
       resolver = md_resolver_new_for_servers (joined, &error);
     }
-  else if (g_str_equal (mode, "custom"))
+  else if (custom)
     {
       message = g_strdup (_("Enter at least one server, or use the system resolver."));
     }
@@ -156,6 +152,20 @@ update_resolver_warning (MdPreferencesWindow *self)
     message = g_strdup_printf (_("This resolver is %s. Most blocklists refuse its queries, so "
                                  "their checks will end as “could not decide”."), public_name);
 
+  /* "System Resolver" alone does not say which server answers. */
+  if (!custom)
+    {
+      g_autofree char *description = md_settings_describe_system_resolver (self->settings);
+      g_autofree char *escaped = g_markup_escape_text (description, -1);
+
+      adw_combo_row_set_use_subtitle (self->resolver_mode_row, FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->resolver_mode_row), escaped);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->resolver_mode_row), NULL);
+    }
+
   gtk_widget_set_visible (GTK_WIDGET (self->resolver_warning_row), message != NULL);
   if (message != NULL)
     {
@@ -171,18 +181,18 @@ list_switch_cb (GtkSwitch           *toggle,
                 MdPreferencesWindow *self)
 {
   const char *zone = g_object_get_data (G_OBJECT (toggle), "zone");
-  g_auto(GStrv) disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
+  g_auto(GStrv) disabled = md_settings_dup_disabled_blocklists (self->settings);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) updated = NULL;
 
-  for (guint i = 0; disabled[i] != NULL; i++)
+  for (guint i = 0; disabled != NULL && disabled[i] != NULL; i++)
     if (!g_str_equal (disabled[i], zone))
       g_strv_builder_add (builder, disabled[i]);
   if (!gtk_switch_get_active (toggle))
     g_strv_builder_add (builder, zone);
 
   updated = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "disabled-blocklists", (const char * const *) updated);
+  md_settings_set_disabled_blocklists (self->settings, (const char * const *) updated);
 }
 
 static void
@@ -190,7 +200,7 @@ fill_blocklists (MdPreferencesWindow *self)
 {
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) disabled = g_settings_get_strv (self->settings, "disabled-blocklists");
+  g_auto(GStrv) disabled = md_settings_dup_disabled_blocklists (self->settings);
 
   catalog = md_blocklist_catalog_load (&error);
   if (catalog == NULL)
@@ -223,7 +233,8 @@ fill_blocklists (MdPreferencesWindow *self)
       gtk_widget_set_tooltip_text (row, list->purpose);
       gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
       gtk_switch_set_active (GTK_SWITCH (toggle),
-                             !g_strv_contains ((const char * const *) disabled, list->zone));
+                             (disabled == NULL ||
+                              !g_strv_contains ((const char * const *) disabled, list->zone)));
       gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       list->name, -1);
       g_object_set_data_full (G_OBJECT (toggle), "zone", g_strdup (list->zone), g_free);
@@ -286,44 +297,43 @@ md_preferences_window_init (MdPreferencesWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (BASE_ID);
+  self->settings = g_object_ref (md_settings_get_default ());
 
   for (guint i = 0; i < G_N_ELEMENTS (text_rows); i++)
     {
       GObject *row = G_STRUCT_MEMBER (GObject *, self, text_rows[i].offset);
-      g_settings_bind (self->settings, text_rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
+      g_object_bind_property (self->settings, text_rows[i].key, row, "text",
+                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
     }
 
-  g_settings_bind_with_mapping (self->settings, "resolver-mode",
-                                self->resolver_mode_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                resolver_mode_get_mapping, resolver_mode_set_mapping,
-                                NULL, NULL);
-  g_settings_bind_with_mapping (self->settings, "resolver-servers",
-                                self->resolver_servers_row, "text",
-                                G_SETTINGS_BIND_DEFAULT,
-                                strv_get_mapping, strv_set_mapping, NULL, NULL);
+  g_object_bind_property_full (self->settings, "resolver-mode",
+                               self->resolver_mode_row, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               mode_to_selected, selected_to_mode, NULL, NULL);
+  g_object_bind_property_full (self->settings, "resolver-servers",
+                               self->resolver_servers_row, "text",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               strv_to_text, text_to_strv, NULL, NULL);
   g_object_bind_property_full (self->resolver_mode_row, "selected",
                                self->resolver_servers_row, "sensitive",
                                G_BINDING_SYNC_CREATE,
                                custom_mode_to_sensitive, NULL, NULL, NULL);
-  g_signal_connect_object (self->settings, "changed::resolver-mode",
+  g_signal_connect_object (self->settings, "notify::resolver-mode",
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::resolver-servers",
+  g_signal_connect_object (self->settings, "notify::resolver-servers",
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
   update_resolver_warning (self);
   fill_blocklists (self);
-  g_settings_bind (self->settings, "web-checks", self->web_checks_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-
-  g_settings_bind_with_mapping (self->settings, "dkim-selectors",
-                                self->dkim_selectors_row, "text",
-                                G_SETTINGS_BIND_DEFAULT,
-                                strv_get_mapping, strv_set_mapping, NULL, NULL);
-  g_settings_bind_with_mapping (self->settings, "sending-domains",
-                                self->sending_domains_row, "text",
-                                G_SETTINGS_BIND_DEFAULT,
-                                strv_get_mapping, strv_set_mapping, NULL, NULL);
+  g_object_bind_property (self->settings, "web-checks", self->web_checks_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->settings, "dkim-selectors",
+                               self->dkim_selectors_row, "text",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               strv_to_text, text_to_strv, NULL, NULL);
+  g_object_bind_property_full (self->settings, "sending-domains",
+                               self->sending_domains_row, "text",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               strv_to_text, text_to_strv, NULL, NULL);
 }
 
 MdPreferencesWindow *

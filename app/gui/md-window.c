@@ -13,6 +13,8 @@
 #include "md-case-view.h"
 #include "md-rejection-parser.h"
 #include "md-scan-page.h"
+#include "md-case-row.h"
+#include "md-settings.h"
 #include "md-window.h"
 
 /* The parser's own bound: a whole day of mail.log still fits. It reads off
@@ -24,10 +26,12 @@ struct _MdWindow
   AdwApplicationWindow  parent_instance;
 
   /* Owned */
-  GSettings            *settings;
+  MdSettings           *settings;
   MdCaseStore          *store;
+  MdCaseList           *cases;           /* the sidebar's model */
   GCancellable         *cancellable;     /* cancelled when the window closes */
   GCancellable         *load_cancellable; /* the input being read now */
+  GBytes               *input;            /* the input being read now */
   gint64                deleted_case_id;  /* for "Undo" */
 
   /* Template widgets */
@@ -46,93 +50,49 @@ struct _MdWindow
   GtkSpinner           *loading_spinner;
   MdCaseView           *case_view;
   MdScanPage           *scan_page;
+  GtkTextView          *nothing_text;
+  GtkWidget            *nothing_paste_button;
+  GtkWidget            *start_paste_button;
 };
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void md_window_refresh_cases (MdWindow *self);
+static void update_case_actions     (MdWindow *self);
+
+/* What went wrong is said in a dialog that stays until it is read, not in
+ * a toast that is cut off and gone after five seconds; toasts are for
+ * confirmations. */
+static void
+md_window_alert (MdWindow   *self,
+                 const char *heading,
+                 const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static void
 md_window_toast (MdWindow   *self,
                  const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  md_window_alert (self, _("Something Went Wrong"), message);
 }
 
 static void
-case_view_toast_cb (MdWindow   *self,
-                    const char *message)
+case_view_toast_cb (MdWindow *self,
+                    AdwToast *toast)
 {
-  md_window_toast (self, message);
-}
-
-/* "2 h ago" for the sidebar. */
-static char *
-format_age (GDateTime *when)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan span = g_date_time_difference (now, when);
-  gint64 minutes = span / G_TIME_SPAN_MINUTE;
-  gint64 hours = span / G_TIME_SPAN_HOUR;
-  gint64 days = span / G_TIME_SPAN_DAY;
-
-  if (minutes < 1)
-    return g_strdup (_("just now"));
-  if (hours < 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                         (gulong) minutes), (int) minutes);
-  if (days < 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
-                                         (gulong) hours), (int) hours);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
-                                       (gulong) days), (int) days);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
 static GtkWidget *
-create_case_row (const MdCase *record)
+create_case_row_cb (gpointer item,
+                    gpointer user_data)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (record->title);
-  GtkWidget *subtitle;
-  g_autofree char *age = format_age (record->updated ? record->updated : record->created);
-  g_autofree char *text = NULL;
-
-  if (record->blocked_ip != NULL)
-    text = g_strdup_printf ("%s · %s · %s", record->blocked_ip,
-                            md_case_status_get_label (record->status), age);
-  else
-    text = g_strdup_printf ("%s · %s", md_case_status_get_label (record->status), age);
-
-  subtitle = gtk_label_new (text);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  g_object_set_data_full (G_OBJECT (row), "case-id",
-                          g_memdup2 (&record->id, sizeof record->id), g_free);
-
-  return row;
-}
-
-static gint64
-row_case_id (GtkListBoxRow *row)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (row), "case-id");
-
-  return id != NULL ? *id : 0;
+  return md_case_row_new (item);
 }
 
 static gint64
@@ -147,46 +107,38 @@ static void
 select_row_of_case (MdWindow *self,
                     gint64    case_id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_BOX_ROW (child) && row_case_id (GTK_LIST_BOX_ROW (child)) == case_id)
-        {
-          gtk_list_box_select_row (self->case_list, GTK_LIST_BOX_ROW (child));
-          return;
-        }
-    }
+  guint position = self->cases != NULL ? md_case_list_find (self->cases, case_id) : G_MAXUINT;
+  GtkListBoxRow *row = NULL;
 
-  gtk_list_box_unselect_all (self->case_list);
+  if (position != G_MAXUINT)
+    row = gtk_list_box_get_row_at_index (self->case_list, (int) position);
+
+  if (row != NULL)
+    gtk_list_box_select_row (self->case_list, row);
+  else
+    gtk_list_box_unselect_all (self->case_list);
 }
 
 static void
 md_window_refresh_cases (MdWindow *self)
 {
-  g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GError) error = NULL;
   const char *search;
-  GtkWidget *child;
+  guint n;
 
-  if (self->store == NULL)
+  if (self->cases == NULL)
     return;
 
   search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  cases = md_case_store_list_cases (self->store, search[0] ? search : NULL, &error);
-  if (cases == NULL)
+  md_case_list_set_search (self->cases, search);
+  if (!md_case_list_refresh (self->cases, &error))
     {
       md_window_toast (self, error->message);
       return;
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list))) != NULL)
-    gtk_list_box_remove (self->case_list, child);
-
-  for (guint i = 0; i < cases->len; i++)
-    gtk_list_box_append (self->case_list, create_case_row (g_ptr_array_index (cases, i)));
-
-  if (cases->len == 0 && search[0] != '\0')
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
+  if (n == 0 && search[0] != '\0')
     {
       adw_status_page_set_title (self->sidebar_empty_page, _("No Matching Cases"));
       adw_status_page_set_description (self->sidebar_empty_page,
@@ -199,7 +151,7 @@ md_window_refresh_cases (MdWindow *self)
                                        _("Every rejection you diagnose is kept here."));
     }
 
-  gtk_stack_set_visible_child_name (self->sidebar_stack, cases->len > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
   select_row_of_case (self, current_case_id (self));
 }
 
@@ -217,6 +169,7 @@ store_changed_cb (MdWindow     *self,
 
       if (record != NULL)
         adw_window_title_set_title (self->window_title, record->title);
+      update_case_actions (self);
     }
 }
 
@@ -234,6 +187,22 @@ update_case_actions (MdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recheck", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-case", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-status", has_case);
+  {
+    MdCaseSession *session = md_case_view_get_session (self->case_view);
+    g_autoptr(MdCase) record = session != NULL ? md_case_session_dup_case (session) : NULL;
+    MdCaseStatus status = record != NULL ? record->status : MD_CASE_STATUS_OPEN;
+
+    /* The case menu offers only what applies to the case's status. */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-requested",
+                                   record != NULL && status == MD_CASE_STATUS_OPEN);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-delisted",
+                                   record != NULL && (status == MD_CASE_STATUS_OPEN ||
+                                                      status == MD_CASE_STATUS_REQUESTED));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-case",
+                                   record != NULL && status != MD_CASE_STATUS_CLOSED);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reopen-case",
+                                   record != NULL && status != MD_CASE_STATUS_OPEN);
+  }
   {
     MdCaseSession *session = md_case_view_get_session (self->case_view);
     const MdRejection *primary = NULL;
@@ -271,6 +240,8 @@ show_session (MdWindow      *self,
       adw_window_title_set_subtitle (self->window_title, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "start");
       gtk_list_box_unselect_all (self->case_list);
+      /* The first thing to do on the start page is to paste. */
+      gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
     }
 
   update_case_actions (self);
@@ -297,19 +268,42 @@ open_case (MdWindow *self,
     }
 
   show_session (self, session);
+  md_case_view_focus_next_step (self->case_view);
 }
 
 static void
 case_row_activated_cb (MdWindow      *self,
                        GtkListBoxRow *row)
 {
-  open_case (self, row_case_id (row));
+  open_case (self, md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (row))));
 }
 
 static void
 back_clicked_cb (MdWindow *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* The text stays on screen with what MailDoctor looks for, so the user
+ * sees whether they copied the wrong part. Only the start of a long text is
+ * shown: a text view lays out everything it holds. */
+static void
+show_nothing_recognised (MdWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->nothing_text);
+  gsize size = 0;
+  const char *data = self->input != NULL ? g_bytes_get_data (self->input, &size) : "";
+  g_autofree char *valid = g_utf8_make_valid (data, MIN (size, 16 * 1024));
+
+  gtk_text_buffer_set_text (buffer, valid, -1);
+  g_clear_pointer (&self->input, g_bytes_unref);
+  md_case_view_set_session (self->case_view, NULL);
+  adw_window_title_set_title (self->window_title, _("MailDoctor"));
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "nothing");
+  gtk_list_box_unselect_all (self->case_list);
+  update_case_actions (self);
+  gtk_widget_grab_focus (self->nothing_paste_button);
 }
 
 static void
@@ -328,15 +322,22 @@ session_created_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, MD_CASE_SESSION_ERROR, MD_CASE_SESSION_ERROR_NO_REJECTION))
+        {
+          show_nothing_recognised (self);
+          return;
+        }
       show_session (self, md_case_view_get_session (self->case_view));
       md_window_toast (self, error->message);
       return;
     }
 
+  g_clear_pointer (&self->input, g_bytes_unref);
   md_window_refresh_cases (self);
   show_session (self, session);
   /* A new case is checked right away; a saved one shows what was found. */
   md_case_view_start_checks (self->case_view);
+  md_case_view_focus_next_step (self->case_view);
 }
 
 /* Every way in — paste, file, drop — ends here. */
@@ -352,13 +353,14 @@ md_window_load_input (MdWindow *self,
 
   if (g_bytes_get_size (input) == 0)
     {
-      md_window_toast (self, _("There is nothing to read: the text is empty."));
+      md_window_alert (self, _("Nothing to Read"),
+                       _("There is nothing to read: the text is empty."));
       return;
     }
 
   if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
     {
-      md_window_toast (self, _("This is too large to be a bounce message."));
+      md_window_alert (self, _("Too Large"), _("This is too large to be a bounce message."));
       return;
     }
 
@@ -374,6 +376,8 @@ md_window_load_input (MdWindow *self,
   gtk_spinner_start (self->loading_spinner);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 
+  g_clear_pointer (&self->input, g_bytes_unref);
+  self->input = g_bytes_ref (input);
   md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
                                         session_created_cb, g_object_ref (self));
 }
@@ -390,7 +394,8 @@ clipboard_read_cb (GObject      *object,
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
   if (text == NULL)
     {
-      md_window_toast (self, _("The clipboard holds no text. Copy the rejection first."));
+      md_window_alert (self, _("Nothing to Paste"),
+                       _("The clipboard holds no text. Copy the rejection first."));
       return;
     }
 
@@ -758,6 +763,49 @@ set_status_action (GtkWidget  *widget,
 }
 
 static void
+set_status (MdWindow     *self,
+            MdCaseStatus  status)
+{
+  MdCaseSession *session = md_case_view_get_session (self->case_view);
+  g_autoptr(GError) error = NULL;
+
+  if (session != NULL && !md_case_session_set_status (session, status, &error))
+    md_window_toast (self, error->message);
+}
+
+static void
+mark_requested_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_REQUESTED);
+}
+
+static void
+mark_delisted_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_DELISTED);
+}
+
+static void
+close_case_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_CLOSED);
+}
+
+static void
+reopen_case_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  set_status (MD_WINDOW (widget), MD_CASE_STATUS_OPEN);
+}
+
+static void
 undo_delete_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -823,15 +871,8 @@ md_window_save_state (MdWindow *self)
   g_assert (MD_IS_WINDOW (self));
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  g_settings_delay (self->settings);
-  if (width > 0 && height > 0)
-    {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
-    }
-  g_settings_set_boolean (self->settings, "window-maximized",
-                          gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_apply (self->settings);
+  md_settings_save_window_size (self->settings, width, height,
+                                gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
 static gboolean
@@ -886,6 +927,9 @@ md_window_open_store (MdWindow *self)
 
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  self->cases = md_case_list_new (self->store);
+  gtk_list_box_bind_model (self->case_list, G_LIST_MODEL (self->cases),
+                           create_case_row_cb, NULL, NULL);
   md_window_refresh_cases (self);
 }
 
@@ -899,6 +943,8 @@ md_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->input, g_bytes_unref);
+  g_clear_object (&self->cases);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -934,6 +980,9 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, case_view);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, scan_page);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, nothing_text);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, nothing_paste_button);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, start_paste_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, case_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -949,6 +998,12 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
   gtk_widget_class_install_action (widget_class, "win.follow-up", NULL, follow_up_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-requested", NULL,
+                                   mark_requested_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-delisted", NULL,
+                                   mark_delisted_action);
+  gtk_widget_class_install_action (widget_class, "win.close-case", NULL, close_case_action);
+  gtk_widget_class_install_action (widget_class, "win.reopen-case", NULL, reopen_case_action);
   gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
 
@@ -972,14 +1027,19 @@ md_window_init (MdWindow *self)
   /* Until a log has been opened there is no report to go back to. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", FALSE);
 
-  self->settings = g_settings_new (BASE_ID);
+  self->settings = g_object_ref (md_settings_get_default ());
   self->cancellable = g_cancellable_new ();
 
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  {
+    int width;
+    int height;
+    gboolean maximized;
+
+    md_settings_get_window_size (self->settings, &width, &height, &maximized);
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+    if (maximized)
+      gtk_window_maximize (GTK_WINDOW (self));
+  }
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -995,6 +1055,7 @@ md_window_init (MdWindow *self)
 
   md_window_open_store (self);
   update_case_actions (self);
+  gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
 }
 
 MdWindow *

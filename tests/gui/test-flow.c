@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "md-application.h"
+#include "md-case-row.h"
 #include "md-case-view.h"
 #include "md-check-row.h"
 #include "md-preferences-window.h"
@@ -95,15 +96,38 @@ session_shown_cb (gpointer data)
          !gtk_stack_get_transition_running (GTK_STACK (stack));
 }
 
+/* The toasts shown (the damaged-database notice stays until closed), to
+ * hide them for a snapshot of the window, not of a toast over it. */
+static void
+collect_toasts (GtkWidget *root,
+                GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        g_ptr_array_add (found, g_object_ref (child));
+      else
+        collect_toasts (child, found);
+    }
+}
+
 static void
 snapshot (MdWindow   *window,
           const char *name)
 {
   g_autofree char *full = g_strdup_printf ("%s-%s", name, md_test_gui_language ());
   g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
 
+  collect_toasts (GTK_WIDGET (window), toasts);
+  for (guint i = 0; i < toasts->len; i++)
+    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 0);
   md_test_gui_settle (300);
   png = md_test_gui_snapshot (GTK_WIDGET (window), full);
+  for (guint i = 0; i < toasts->len; i++)
+    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 1);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 }
 
@@ -137,6 +161,31 @@ count_moved_aside (void)
 }
 
 static void
+collect_type (GtkWidget *root,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type, found);
+}
+
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_type (root, type, found);
+
+  return found;
+}
+
+static void
 test_flow_start (void)
 {
   MdWindow *window;
@@ -151,6 +200,10 @@ test_flow_start (void)
                                             expect ("Paste a Rejection", "Ablehnung einfügen")));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                                             expect ("No Cases", "Keine Fälle")));
+  /* The first focus is the first thing to do: paste, not "+". */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 md_test_gui_find_label (GTK_WIDGET (window),
+                                         expect ("_Paste Rejection", "Ablehnung _einfügen")));
   snapshot (window, "start");
 }
 
@@ -171,6 +224,32 @@ test_flow_paste (void)
 
   session = md_case_view_get_session (view);
   fixture.first_case_id = md_case_session_get_case_id (session);
+
+  /* The panels follow the view's session: one property switches case. */
+  {
+    g_autoptr(GPtrArray) panels = find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
+    guint with_session = 0;
+
+    for (guint i = 0; i < panels->len; i++)
+      {
+        GObject *panel = g_ptr_array_index (panels, i);
+
+        if (panel != G_OBJECT (view) &&
+            g_object_class_find_property (G_OBJECT_GET_CLASS (panel), "session") != NULL)
+          {
+            g_autoptr(MdCaseSession) shown = NULL;
+
+            g_object_get (panel, "session", &shown, NULL);
+            g_assert_true (shown == session);
+            with_session++;
+          }
+      }
+    g_assert_cmpuint (with_session, ==, 4);
+  }
+
+  /* After the paste the focus is on the next step, not the menu button. */
+  g_assert_true (gtk_widget_has_focus (md_test_gui_find_label (GTK_WIDGET (view),
+                                       expect ("_Review Request", "Antrag _ansehen"))));
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 1);
   rejection = md_case_session_get_rejection (session, 0);
   explanation = md_case_session_get_explanation (session, 0);
@@ -194,10 +273,22 @@ test_flow_paste (void)
   assert_check (run, "dnsbl/b.barracudacentral.org", MD_CHECK_STATUS_OK);
   assert_check (run, "rdns", MD_CHECK_STATUS_OK);
   assert_check (run, "mx", MD_CHECK_STATUS_INFO);
-  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view),
-                    md_check_get_title (md_check_run_lookup (run, "dnsbl/zen.spamhaus.org"))));
+  /* Inside "Block Lists" the rows are named by the list alone. */
+  g_assert_null (md_test_gui_find_label (GTK_WIDGET (view),
+                 md_check_get_title (md_check_run_lookup (run, "dnsbl/zen.spamhaus.org"))));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "Spamhaus ZEN"));
   md_case_view_scroll_to (view, "checks");
   snapshot (window, "checks");
+
+  /* Rows open only when the user opens them, not when a result arrives;
+   * the check rows follow their checks (no rows recreated at the end). */
+  {
+    g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
+
+    g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (md_case_session_get_checks (session)));
+    for (guint i = 0; i < rows->len; i++)
+      g_assert_false (adw_expander_row_get_expanded (g_ptr_array_index (rows, i)));
+  }
 
   /* The request: to the address the rejection names, with the text attached. */
   draft = md_case_view_dup_draft (view);
@@ -257,6 +348,268 @@ test_flow_paste (void)
     g_assert_cmpstr (follow_up->channel_id, ==, "microsoft-follow-up");
     g_assert_nonnull (strstr (follow_up->body, "203.0.113.7"));
   }
+  /* The follow-up is a request of its own, with a way back. */
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view),
+                    expect ("_Back to the Delist Request", "_Zurück zum Austragungsantrag")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.back-to-request", NULL));
+  {
+    g_autoptr(MdDraft) back = md_case_view_dup_draft (view);
+
+    g_assert_cmpstr (back->channel_id, ==, "microsoft-delist-mail");
+  }
+}
+
+static char *
+body_text (MdCaseView *view)
+{
+  g_autoptr(MdDraft) draft = md_case_view_dup_draft (view);
+
+  g_assert_nonnull (draft);
+
+  return g_strdup (draft->body);
+}
+
+static GtkTextView *
+request_body_view (MdCaseView *view)
+{
+  GtkWidget *panel = GTK_WIDGET (md_case_view_get_request_panel (view));
+  g_autoptr(GPtrArray) views = find_all (panel, GTK_TYPE_TEXT_VIEW);
+
+  g_assert_cmpuint (views->len, ==, 1);
+
+  return g_ptr_array_index (views, 0);
+}
+
+/* Issue 15, 1: the request keeps its text. Steps feed the draft; edits are
+ * saved as they are typed; "Reset to Template" can be undone. */
+static void
+test_flow_request_editor (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  MdRequestPanel *panel = md_case_view_get_request_panel (view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (request_body_view (view));
+  g_autofree char *with_step = NULL;
+  g_autofree char *reset = NULL;
+  g_autofree char *undone = NULL;
+  GtkTextIter end;
+
+  /* "What we fixed": a step goes into the request. */
+  md_request_panel_add_step (panel, "Closed the open relay on the web form");
+  with_step = body_text (view);
+  g_assert_nonnull (strstr (with_step, "Closed the open relay on the web form"));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (panel),
+                                            "Closed the open relay on the web form"));
+  md_case_view_scroll_to (view, "request");
+  snapshot (window, "request-steps");
+
+  /* The user's words are kept: saved a moment after typing. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "\nTicket SRX-EDITED-4711\n", -1);
+  md_test_gui_settle (900);
+  {
+    MdCaseSession *session = md_case_view_get_session (view);
+    g_autofree char *saved = md_case_store_dup_request_edits (md_case_session_get_store (session),
+                                                              md_case_session_get_case_id (session),
+                                                              NULL);
+
+    g_assert_nonnull (saved);
+    g_assert_nonnull (strstr (saved, "SRX-EDITED-4711"));
+    g_assert_nonnull (strstr (saved, "Closed the open relay"));
+  }
+
+  /* Reset writes it anew from the template; Undo brings the edits back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.reset-request", NULL));
+  reset = body_text (view);
+  g_assert_null (strstr (reset, "SRX-EDITED-4711"));
+  g_assert_nonnull (strstr (reset, "Closed the open relay"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.undo-reset", NULL));
+  undone = body_text (view);
+  g_assert_nonnull (strstr (undone, "SRX-EDITED-4711"));
+}
+
+/* Issue 15, 3: the warnings are one summary line; names, never check ids. */
+static void
+test_flow_warnings (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  GtkWidget *panel = GTK_WIDGET (md_case_view_get_request_panel (view));
+  g_autoptr(GPtrArray) labels = find_all (panel, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) expanders = find_all (panel, ADW_TYPE_EXPANDER_ROW);
+  gboolean summary = FALSE;
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_label (g_ptr_array_index (labels, i));
+
+      g_assert_null (strstr (text, "dnsbl/"));
+      g_assert_null (strstr (text, "dnsbl-"));
+      if (strstr (text, expect ("before sending", "vor dem Senden")) != NULL)
+        summary = TRUE;
+    }
+  g_assert_true (summary);
+  /* Closed until the user opens it. */
+  g_assert_cmpuint (expanders->len, ==, 1);
+  g_assert_false (adw_expander_row_get_expanded (g_ptr_array_index (expanders, 0)));
+  /* Problems name the lists and offer a re-check. */
+  g_assert_nonnull (md_test_gui_find_label (panel, expect ("_Re-check", "_Erneut prüfen")));
+
+  /* Missing sender details come with the button that fixes them. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+    const char *keys[] = { "sender-name", "sender-organisation", "sender-email", "sender-website" };
+    char *values[G_N_ELEMENTS (keys)] = { NULL, };
+
+    g_assert_null (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                          "_Einstellungen öffnen")));
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        values[i] = g_settings_get_string (settings, keys[i]);
+        g_settings_set_string (settings, keys[i], "");
+      }
+    md_request_panel_add_step (MD_REQUEST_PANEL (panel), "Removed the hacked contact form");
+    g_assert_nonnull (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                             "_Einstellungen öffnen")));
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_settings_set_string (settings, keys[i], values[i]);
+        g_clear_pointer (&values[i], g_free);
+      }
+    md_request_panel_remove_step (MD_REQUEST_PANEL (panel), 1);
+    g_assert_null (md_test_gui_find_label (panel, expect ("Open _Preferences",
+                                                          "_Einstellungen öffnen")));
+  }
+}
+
+/* Issue 15, 4: the fallback when no mail app takes the request is a
+ * dialog with the file, "Open Folder" and "Save As…". */
+static void
+test_flow_saved_dialog (void)
+{
+  MdWindow *window = active_window ();
+  MdRequestPanel *panel = md_case_view_get_request_panel (md_window_get_case_view (window));
+  const char *path = "/home/jana/Documents/MailDoctor/delist-request-203.0.113.7.eml";
+  GtkWindow *dialog = md_request_panel_present_saved (panel, path, FALSE);
+  g_autofree char *unbroken = NULL;
+  const char *body;
+
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "open-folder"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "save-as"));
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  /* The path is there whole; only break hints (zero-width spaces) added. */
+  {
+    g_autoptr(GString) plain = g_string_new (body);
+
+    g_string_replace (plain, "\u200B", "", 0);
+    unbroken = g_string_free (g_steal_pointer (&plain), FALSE);
+  }
+  g_assert_nonnull (strstr (unbroken, path));
+  md_test_gui_settle (300);
+  g_free (md_test_gui_snapshot (GTK_WIDGET (dialog),
+                                g_str_equal (md_test_gui_language (), "de") ? "saved-dialog-de"
+                                                                           : "saved-dialog-en"));
+  gtk_window_destroy (dialog);
+}
+
+/* Issue 15, 7: the keyboard. Tab stops are controls, never plain text; the
+ * next step has the focus. */
+static void
+test_flow_keyboard (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  GtkWidget *review = md_test_gui_find_label (GTK_WIDGET (view),
+                                              expect ("_Review Request", "Antrag _ansehen"));
+  GtkWidget *target = md_request_panel_get_primary_action (md_case_view_get_request_panel (view));
+  GtkWidget *focus = NULL;
+  guint stops = 0;
+  guint rows = g_list_model_get_n_items (md_case_session_get_checks (md_case_view_get_session (view)));
+
+  md_case_view_scroll_to (view, "diagnosis");
+  gtk_widget_grab_focus (review);
+  md_test_gui_settle (100);
+  while (focus != target && stops < 200)
+    {
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      stops++;
+      g_assert_nonnull (focus);
+      /* A label is a stop only when it is selectable. */
+      if (GTK_IS_LABEL (focus))
+        g_assert_true (gtk_label_get_selectable (GTK_LABEL (focus)));
+      g_assert_false (GTK_IS_FLOW_BOX_CHILD (focus));
+    }
+  g_assert_true (focus == target);
+  /* A hidden button leaves no gap: its flow box child is hidden too. */
+  {
+    GtkWidget *flow = gtk_widget_get_ancestor (target, GTK_TYPE_FLOW_BOX);
+
+    for (GtkWidget *child = gtk_widget_get_first_child (flow);
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      g_assert_cmpint (gtk_widget_get_visible (child), ==,
+                       gtk_widget_get_visible (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))));
+  }
+  /* One stop per check row and a handful for the rest. */
+  g_test_message ("%u Tab stops from Review Request to %s (%u check rows)", stops,
+                  gtk_button_get_label (GTK_BUTTON (target)), rows);
+  g_assert_cmpuint (stops, <=, rows + 25);
+
+  /* "Review Request" takes the focus straight there. */
+  gtk_widget_grab_focus (review);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.review-request", NULL));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == target);
+}
+
+/* Issue 15, 9: details are label/value rows with readable names; the
+ * timeline shows no template ids. */
+static void
+test_flow_names (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
+  g_autoptr(GPtrArray) labels = NULL;
+  GtkWidget *rdns = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (md_check_get_id (md_check_row_get_check (g_ptr_array_index (rows, i))), "rdns"))
+      rdns = g_ptr_array_index (rows, i);
+  g_assert_nonnull (rdns);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (rdns), TRUE);
+  md_test_gui_settle (100);
+  g_assert_nonnull (md_test_gui_find_label (rdns, expect ("Reverse DNS Name", "Reverse-DNS-Name")));
+  labels = find_all (GTK_WIDGET (view), GTK_TYPE_LABEL);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_label (g_ptr_array_index (labels, i));
+
+      g_assert_null (strstr (text, "ptr_status"));
+      g_assert_null (strstr (text, "microsoft-delist-mail"));
+    }
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (rdns), FALSE);
+
+}
+
+/* Whether a window action is enabled, seen as a menu item sees it: through
+ * a button bound to it (widget actions have no public getter). */
+static gboolean
+action_enabled (MdWindow   *window,
+                const char *action)
+{
+  GtkWidget *probe = gtk_button_new ();
+  GtkWidget *header = md_test_gui_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  gboolean enabled;
+
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), probe);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
+  md_test_gui_settle (50);
+  enabled = gtk_widget_get_sensitive (probe);
+  adw_header_bar_remove (ADW_HEADER_BAR (header), probe);
+
+  return enabled;
 }
 
 /* The sidebar's list of cases. */
@@ -310,7 +663,60 @@ test_flow_narrow (void)
   md_test_gui_settle (500);
   g_assert_true (adw_leaflet_get_folded (leaflet));
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
+  md_case_view_scroll_to (md_window_get_case_view (window), "diagnosis");
   snapshot (window, "narrow");
+
+  /* Headlines wrap at 360 px: nothing is cut off. */
+  {
+    g_autoptr(GPtrArray) labels = find_all (GTK_WIDGET (md_window_get_case_view (window)),
+                                            GTK_TYPE_LABEL);
+    const MdExplanation *explanation =
+      md_case_session_get_explanation (md_case_view_get_session (md_window_get_case_view (window)), 0);
+    GtkWidget *headline = md_test_gui_find_label (GTK_WIDGET (md_window_get_case_view (window)),
+                                                  explanation->title);
+
+    g_assert_nonnull (headline);
+    g_assert_true (gtk_label_get_wrap (GTK_LABEL (headline)));
+    g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (headline)), ==, PANGO_ELLIPSIZE_NONE);
+    g_assert_cmpint (gtk_widget_get_width (headline), <=, 360);
+    /* The address in "what to do" may break after its dots, not inside. */
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < labels->len; i++)
+        if (strstr (gtk_label_get_label (g_ptr_array_index (labels, i)),
+                    "delist@\u200Bmessaging.\u200Bmicrosoft.\u200Bcom") != NULL)
+          found = TRUE;
+      g_assert_true (found);
+    }
+    for (guint i = 0; i < labels->len; i++)
+      {
+        GtkLabel *label = g_ptr_array_index (labels, i);
+
+        if (gtk_widget_is_drawable (GTK_WIDGET (label)) &&
+            gtk_widget_has_css_class (GTK_WIDGET (label), "title-2"))
+          g_assert_cmpint (gtk_label_get_ellipsize (label), ==, PANGO_ELLIPSIZE_NONE);
+      }
+  }
+
+  /* The sidebar, alone at this width, has the main menu too. */
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  md_test_gui_settle (400);
+  {
+    GtkWidget *sidebar = adw_leaflet_get_visible_child (leaflet);
+    g_autoptr(GPtrArray) menus = find_all (sidebar, GTK_TYPE_MENU_BUTTON);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < menus->len; i++)
+      if (gtk_widget_is_drawable (g_ptr_array_index (menus, i)) &&
+          g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (menus, i)),
+                     expect ("Main Menu", "Hauptmenü")) == 0)
+        found = TRUE;
+    g_assert_true (found);
+    snapshot (window, "narrow-sidebar");
+  }
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  md_test_gui_settle (400);
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   md_test_gui_settle (500);
@@ -358,6 +764,26 @@ test_flow_several (void)
   g_assert_cmpuint (count_case_rows (window), ==, 2);
   md_case_view_scroll_to (view, "diagnosis");
   snapshot (window, "several");
+
+  /* One request per receiver: Microsoft's by mail in English, T-Online's
+   * by mail in German. */
+  {
+    MdRequestPanel *panel = md_case_view_get_request_panel (view);
+    g_autoptr(MdDraft) first = NULL;
+    g_autoptr(MdDraft) second = NULL;
+
+    g_assert_cmpuint (md_request_panel_get_n_requests (panel), ==, 2);
+    first = md_case_view_dup_draft (view);
+    g_assert_cmpstr (first->channel_id, ==, "microsoft-delist-mail");
+    md_request_panel_select_request (panel, 1);
+    second = md_case_view_dup_draft (view);
+    g_assert_cmpstr (second->channel_id, ==, "t-online-mail");
+    g_assert_cmpstr (second->language, ==, "de");
+    g_assert_cmpstr (second->recipient, ==, "tosa@rx.t-online.de");
+    md_case_view_scroll_to (view, "request");
+    snapshot (window, "two-receivers");
+    md_request_panel_select_request (panel, 0);
+  }
   /* Its checks are left to finish in the background of the next test. */
 }
 
@@ -365,9 +791,30 @@ static void
 test_flow_search_delete (void)
 {
   MdWindow *window = active_window ();
-  GtkEditable *search = GTK_EDITABLE (md_test_gui_find_type (GTK_WIDGET (window),
+  /* The sidebar's search, not a drop-down's. */
+  GtkEditable *search = GTK_EDITABLE (md_test_gui_find_type (md_test_gui_find_type (GTK_WIDGET (window),
+                                                                                    GTK_TYPE_SEARCH_BAR),
                                                              GTK_TYPE_SEARCH_ENTRY));
   gint64 deleted;
+
+  GtkWidget *first_row = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
+
+  /* A change to a case updates its row in place: the sidebar is a model
+   * with a row template, not rows rebuilt on every store change. */
+  g_assert_true (MD_IS_CASE_ROW (first_row));
+  /* The case menu offers only what applies to the status. */
+  g_assert_false (action_enabled (window, "win.reopen-case"));
+  g_assert_true (action_enabled (window, "win.mark-requested"));
+  g_assert_true (md_case_session_set_status (md_case_view_get_session (md_window_get_case_view (window)),
+                                             MD_CASE_STATUS_REQUESTED, NULL));
+  md_test_gui_settle (100);
+  g_assert_false (action_enabled (window, "win.mark-requested"));
+  g_assert_true (action_enabled (window, "win.reopen-case"));
+  g_assert_true (gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window))) == first_row);
+  g_assert_nonnull (strstr (md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row))),
+                            md_case_status_get_label (MD_CASE_STATUS_REQUESTED)));
+  g_assert_nonnull (md_test_gui_find_label (first_row,
+                    md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row)))));
 
   /* Notes are searched too: a ticket number finds its case. */
   g_assert_true (md_case_session_set_notes (md_case_view_get_session (md_window_get_case_view (window)),
@@ -397,6 +844,47 @@ test_flow_search_delete (void)
   g_assert_cmpuint (count_case_rows (window), ==, 2);
   g_assert_cmpint (md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window))),
                    ==, deleted);
+}
+
+static gboolean
+nothing_shown_cb (gpointer data)
+{
+  GtkWidget *view = GTK_WIDGET (md_window_get_case_view (data));
+  GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (view, GTK_TYPE_STACK));
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "nothing") == 0 &&
+         !gtk_stack_get_transition_running (stack);
+}
+
+/* Issue 15, 4: text without a rejection is a page that shows the text and
+ * what MailDoctor looks for, not a toast. */
+static void
+test_flow_nothing_recognised (void)
+{
+  static const char text[] = "Hi Jana,\nthe newsletter did not arrive at our office. Can you check?\n";
+  MdWindow *window = active_window ();
+  g_autoptr(GPtrArray) views = NULL;
+  GtkTextBuffer *buffer = NULL;
+  GtkTextIter start, end;
+  g_autofree char *shown = NULL;
+
+  md_window_load_text (window, text);
+  g_assert_true (md_test_gui_wait (nothing_shown_cb, window, 10000));
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                    expect ("No Rejection Recognised", "Keine Ablehnung erkannt")));
+  views = find_all (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+  for (guint i = 0; i < views->len; i++)
+    if (!gtk_text_view_get_editable (g_ptr_array_index (views, i)))
+      buffer = gtk_text_view_get_buffer (g_ptr_array_index (views, i));
+  g_assert_nonnull (buffer);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, text);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 md_test_gui_find_label (GTK_WIDGET (window),
+                                         expect ("_Paste Again", "Erneut _einfügen")));
+  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  snapshot (window, "nothing-recognised");
 }
 
 static void
@@ -453,9 +941,8 @@ test_flow_restart (void)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      gint64 *id = g_object_get_data (G_OBJECT (child), "case-id");
-
-      if (id != NULL && *id == fixture.first_case_id)
+      if (MD_IS_CASE_ROW (child) &&
+          md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (child))) == fixture.first_case_id)
         row = child;
     }
   g_assert_nonnull (row);
@@ -478,6 +965,14 @@ test_flow_restart (void)
     }
   g_assert_true (found_zen);
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "203.0.113.7"));
+
+  /* The request comes back as the user left it, steps and edits. */
+  {
+    g_autofree char *body = body_text (view);
+
+    g_assert_nonnull (strstr (body, "SRX-EDITED-4711"));
+    g_assert_nonnull (strstr (body, "Closed the open relay"));
+  }
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
@@ -534,10 +1029,16 @@ main (int    argc,
 
   g_test_add_func ("/MailDoctor/Flow/start", test_flow_start);
   g_test_add_func ("/MailDoctor/Flow/paste-check-request", test_flow_paste);
+  g_test_add_func ("/MailDoctor/Flow/request-editor", test_flow_request_editor);
+  g_test_add_func ("/MailDoctor/Flow/warnings", test_flow_warnings);
+  g_test_add_func ("/MailDoctor/Flow/saved-dialog", test_flow_saved_dialog);
+  g_test_add_func ("/MailDoctor/Flow/keyboard", test_flow_keyboard);
+  g_test_add_func ("/MailDoctor/Flow/names", test_flow_names);
   g_test_add_func ("/MailDoctor/Flow/narrow", test_flow_narrow);
   g_test_add_func ("/MailDoctor/Flow/dark", test_flow_dark);
   g_test_add_func ("/MailDoctor/Flow/several", test_flow_several);
   g_test_add_func ("/MailDoctor/Flow/search-delete", test_flow_search_delete);
+  g_test_add_func ("/MailDoctor/Flow/nothing-recognised", test_flow_nothing_recognised);
   g_test_add_func ("/MailDoctor/Flow/preferences", test_flow_preferences);
   g_test_add_func ("/MailDoctor/Flow/restart", test_flow_restart);
 

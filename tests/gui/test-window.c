@@ -95,8 +95,7 @@ test_window_empty_state (void)
             "drafts the delist request.",
             "Kopieren Sie, was Ihr Mailserver zurückbekommen hat – die Unzustellbarkeitsnachricht, "
             "die Logzeile oder die SMTP-Antwort – und fügen Sie es hier ein. MailDoctor erklärt "
-            "die Ablehnung, prüft Ihren Server und entwirft den Antrag auf Entfernung von der "
-            "Sperrliste."));
+            "die Ablehnung, prüft Ihren Server und entwirft den Austragungsantrag."));
   g_assert_nonnull (description);
 
   name = g_strdup_printf ("window-%s", md_test_gui_language ());
@@ -293,6 +292,22 @@ test_window_preferences (void)
     g_assert_false (gtk_widget_is_visible (warning));
     g_settings_reset (settings, "resolver-mode");
     g_settings_reset (settings, "resolver-servers");
+    md_test_gui_settle (100);
+  }
+
+  /* "System Resolver" names the server it stands for. */
+  {
+    GtkWidget *mode = md_test_gui_find_label (GTK_WIDGET (prefs), expect ("Resolver", "Resolver"));
+    const char *subtitle;
+
+    while (mode != NULL && !ADW_IS_COMBO_ROW (mode))
+      mode = gtk_widget_get_parent (mode);
+    g_assert_nonnull (mode);
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (mode));
+    g_assert_nonnull (subtitle);
+    g_assert_true (g_str_has_prefix (subtitle, expect ("system resolver (", "System-Resolver (")) ||
+                   g_str_has_prefix (subtitle, expect ("The system resolver is not usable",
+                                                       "Der System-Resolver ist nicht nutzbar")));
   }
 
   /* Every list of the catalog has its switch; off means not asked. */
@@ -318,6 +333,27 @@ test_window_preferences (void)
     g_assert_cmpstrv (disabled, ((const char *[]) { NULL }));
   }
   gtk_window_destroy (prefs);
+}
+
+/* One typed object holds the preferences and follows GSettings. */
+static void
+test_window_settings_object (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  MdSettings *typed = md_application_get_settings (app);
+  g_auto(GStrv) selectors = NULL;
+  const char *mine[] = { "s1", "s2", NULL };
+
+  g_assert_true (typed == md_settings_get_default ());
+  g_settings_set_strv (settings, "dkim-selectors", mine);
+  selectors = md_settings_dup_dkim_selectors (typed);
+  g_assert_cmpstrv (selectors, mine);
+  g_settings_set_boolean (settings, "web-checks", FALSE);
+  g_assert_false (md_settings_get_web_checks (typed));
+  g_object_set (typed, "web-checks", TRUE, NULL);
+  g_assert_true (g_settings_get_boolean (settings, "web-checks"));
+  g_settings_reset (settings, "dkim-selectors");
+  g_settings_reset (settings, "web-checks");
 }
 
 static gboolean
@@ -375,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Window/about", test_window_about);
   g_test_add_func ("/MailDoctor/Window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/MailDoctor/Window/preferences", test_window_preferences);
+  g_test_add_func ("/MailDoctor/Window/settings-object", test_window_settings_object);
   g_test_add_func ("/MailDoctor/Window/state-saved", test_window_state_saved);
 
   ret = g_test_run ();

@@ -1,0 +1,35 @@
+/* md-case-list.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "md-case-store.h"
+
+G_BEGIN_DECLS
+
+#define MD_TYPE_CASE_ITEM (md_case_item_get_type ())
+G_DECLARE_FINAL_TYPE (MdCaseItem, md_case_item, MD, CASE_ITEM, GObject)
+
+gint64       md_case_item_get_id        (MdCaseItem  *self);
+const char  *md_case_item_get_title     (MdCaseItem  *self);
+const char  *md_case_item_get_subtitle  (MdCaseItem  *self);
+
+#define MD_TYPE_CASE_LIST (md_case_list_get_type ())
+G_DECLARE_FINAL_TYPE (MdCaseList, md_case_list, MD, CASE_LIST, GObject)
+
+MdCaseList  *md_case_list_new           (MdCaseStore *store);
+void         md_case_list_set_search    (MdCaseList  *self,
+                                         const char  *search);
+gboolean     md_case_list_refresh       (MdCaseList  *self,
+                                         GError     **error);
+/* The position of @case_id, or G_MAXUINT. */
+guint        md_case_list_find          (MdCaseList  *self,
+                                         gint64       case_id);
+
+G_END_DECLS

@@ -1,0 +1,134 @@
+/* md-case-widgets.c
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "md-case-widgets.h"
+
+/* Text to read, not to select: wraps, and takes no keyboard focus, so Tab
+ * goes from control to control (a selectable label is a focus stop). */
+GtkWidget *
+md_wrapped_label_new (const char *text,
+                      const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+/* Host names and addresses may break after a dot or an "@", never inside a
+ * label ("outlook.co-m"): a zero-width space after each gives Pango the
+ * break points. */
+char *
+md_break_at_dots (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      g_string_append_c (out, *p);
+      if ((*p == '.' || *p == '@' || *p == '/') && p[1] != '\0')
+        g_string_append (out, "\u200B");
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A label/value row with a button that copies the value (the copy is the
+ * plain value, without break hints). */
+GtkWidget *
+md_fact_row_new (const char *title,
+                 const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  g_autofree char *breakable = md_break_at_dots (value);
+  g_autofree char *escaped = g_markup_escape_text (breakable, -1);
+  g_autofree char *tooltip = g_strdup_printf (_("Copy %s"), title);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "property");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "case.copy");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", value);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  return row;
+}
+
+char *
+md_describe_channel (const MdExplanation *explanation)
+{
+  switch (explanation->channel_kind)
+    {
+    case MD_CHANNEL_EMAIL:
+      /* Translators: %s is a mail address, like delist@messaging.microsoft.com */
+      return g_strdup_printf (_("Request removal by mail to %s."),
+                              explanation->channel_address ? explanation->channel_address : "—");
+    case MD_CHANNEL_PORTAL:
+      /* Translators: %s is a web address */
+      return g_strdup_printf (_("Request removal in the receiver’s portal: %s"),
+                              explanation->channel_url ? explanation->channel_url : "—");
+    case MD_CHANNEL_FORM:
+      /* Translators: %s is a web address */
+      return g_strdup_printf (_("Request removal with the receiver’s web form: %s"),
+                              explanation->channel_url ? explanation->channel_url : "—");
+    case MD_CHANNEL_RECIPIENT:
+      return g_strdup (_("Only the recipient’s mail administrator can lift this block: "
+                         "ask your contact there to allow your server."));
+    case MD_CHANNEL_NONE:
+    default:
+      return g_strdup (_("There is nothing to send: fix the cause, then the block lifts "
+                         "by itself."));
+    }
+}
+
+const char *
+md_smtp_stage_label (MdSmtpStage stage)
+{
+  switch (stage)
+    {
+    case MD_SMTP_STAGE_CONNECT:     return _("Connection");
+    case MD_SMTP_STAGE_HELO:        return _("HELO/EHLO");
+    case MD_SMTP_STAGE_MAIL_FROM:   return _("MAIL FROM");
+    case MD_SMTP_STAGE_RCPT_TO:     return _("RCPT TO");
+    case MD_SMTP_STAGE_DATA:        return _("DATA");
+    case MD_SMTP_STAGE_END_OF_DATA: return _("End of DATA");
+    case MD_SMTP_STAGE_UNKNOWN:
+    default:                        return NULL;
+    }
+}
+
+char *
+md_numbered_steps (const char * const *steps)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, "%u. %s", i + 1, steps[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

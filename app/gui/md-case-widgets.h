@@ -1,0 +1,27 @@
+/* md-case-widgets.h
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "md-knowledge.h"
+#include "md-rejection.h"
+
+G_BEGIN_DECLS
+
+/* Small pieces the case panels share. */
+GtkWidget  *md_wrapped_label_new     (const char          *text,
+                                      const char          *css_class);
+GtkWidget  *md_fact_row_new          (const char          *title,
+                                      const char          *value);
+char       *md_describe_channel      (const MdExplanation *explanation);
+const char *md_smtp_stage_label      (MdSmtpStage          stage);
+char       *md_numbered_steps        (const char * const  *steps);
+char       *md_break_at_dots         (const char          *text);
+
+G_END_DECLS
