@@ -87,6 +87,7 @@ enum {
   LISTING_CHANGED,
   PAUSED,
   REMINDER,
+  ROUND_STARTED,
   ROUND_FINISHED,
   N_SIGNALS
 };
@@ -810,6 +811,7 @@ start_round (MdWatch  *self,
   self->self_tests_failed = 0;
   self->cancellable = g_cancellable_new ();
   g_hash_table_remove_all (self->outcomes);
+  g_signal_emit (self, signals[ROUND_STARTED], 0);
   run_next_job (self);
 
   return TRUE;
@@ -877,6 +879,9 @@ md_watch_class_init (MdWatchClass *klass)
   signals[REMINDER] =
     g_signal_new ("reminder", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+  signals[ROUND_STARTED] =
+    g_signal_new ("round-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[ROUND_FINISHED] =
     g_signal_new ("round-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1065,8 +1070,9 @@ md_watch_start (MdWatch *self)
   if (self->tick_id != 0)
     return;
 
+  /* The first look after a minute, not at once: starting the app is busy
+   * enough, and the user is looking at the window anyway. */
   self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
-  md_watch_tick (self);
 }
 
 void

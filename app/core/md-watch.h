@@ -32,7 +32,8 @@ G_DECLARE_FINAL_TYPE (MdWatch, md_watch, MD, WATCH, GObject)
  *   "paused" (const char *message): the resolver cannot be trusted; once per pause.
  *   "reminder" (gint64 case_id, const char *message): the receiver's promised time for
  *              a case waiting for an answer has passed; once per case.
- *   "round-finished" (): a round of checks ended (applied or paused). */
+ *   "round-started" (), "round-finished" (): a round of checks began, ended (applied
+ *              or paused). */
 MdWatch      *md_watch_new                (MdDnsSource         *source,
                                            MdCaseStore         *store);
 MdCaseStore  *md_watch_get_store          (MdWatch             *self);
@@ -66,7 +67,7 @@ GStrv         md_watch_dup_subjects       (MdWatch             *self);
 /* A GListModel of MdWatchItem, one per subject. */
 GListModel   *md_watch_get_model          (MdWatch             *self);
 
-/* Runs md_watch_tick() every minute until md_watch_stop(). */
+/* Runs md_watch_tick() every minute, from a minute on, until md_watch_stop(). */
 void          md_watch_start              (MdWatch             *self);
 void          md_watch_stop               (MdWatch             *self);
 /* Does what is due now: reminders, and a round for the subjects whose

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "md-watch.h"
+
 G_BEGIN_DECLS
 
 #define MD_TYPE_APPLICATION (md_application_get_type ())
@@ -18,5 +20,7 @@ G_DECLARE_FINAL_TYPE (MdApplication, md_application, MD, APPLICATION, AdwApplica
 MdApplication *md_application_new          (const char    *application_id,
                                             GApplicationFlags flags);
 GSettings     *md_application_get_settings (MdApplication *self);
+/* The app's watch list, started on first use; NULL when it is off. */
+MdWatch       *md_application_get_watch    (MdApplication *self);
 
 G_END_DECLS

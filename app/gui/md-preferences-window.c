@@ -12,6 +12,7 @@
 #include "md-preferences-window.h"
 #include "md-blocklists.h"
 #include "md-resolver.h"
+#include "md-watch-preferences-page.h"
 
 struct _MdPreferencesWindow
 {
@@ -318,6 +319,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
                                 self->dkim_selectors_row, "text",
                                 G_SETTINGS_BIND_DEFAULT,
                                 strv_get_mapping, strv_set_mapping, NULL, NULL);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (md_watch_preferences_page_new (self->settings)));
 }
 
 MdPreferencesWindow *

@@ -23,5 +23,9 @@ MdCaseView *md_window_get_case_view (MdWindow      *self);
 /* Reads @text as if the user had pasted it. */
 void        md_window_load_text     (MdWindow      *self,
                                      const char    *text);
+void        md_window_show_watch    (MdWindow      *self);
+void        md_window_open_case     (MdWindow      *self,
+                                     gint64         case_id,
+                                     const char    *section);
 
 G_END_DECLS

@@ -120,8 +120,10 @@ test_window_menu (void)
   const char *first[][2] = {
     { "_New Case", "win.new-case" },
     { "_Open Bounce…", "win.open" },
+    { "_Watch List", "win.show-watch" },
   };
-  const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …" };
+  const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …",
+                             "_Beobachtungsliste" };
   GMenuModel *section;
 
   g_assert_nonnull (window);
