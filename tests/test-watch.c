@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "md-background.h"
 #include "md-case-store.h"
 #include "md-test-knot.h"
 #include "md-util.h"
@@ -817,12 +818,14 @@ test_reminder (Fixture       *fixture,
   g_autoptr(TestSwitchSource) source = switch_source_new (clean);
   g_autoptr(MdWatch) watch = NULL;
   g_autoptr(MdWatch) second = NULL;
-  g_autoptr(GPtrArray) rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
+  g_autoptr(GPtrArray) rejections = NULL;
   g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) subjects = NULL;
   MdRejection *rejection = md_rejection_new ();
   gint64 case_id;
+
+  rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
 
   rejection->provider = g_strdup ("microsoft");
   rejection->service = g_strdup ("exchange-online");
@@ -869,6 +872,167 @@ test_reminder (Fixture       *fixture,
                    "[][Open Case][Draft Follow-up]");
 }
 
+/* ---------------------------------------------------------------------------
+ * The Background portal, mocked: what MailDoctor asks for, and both answers */
+
+static GVariant *
+portal_call (const char *method,
+             GVariant   *parameters)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (session (), "org.freedesktop.portal.Desktop",
+                                       "/org/freedesktop/portal/desktop",
+                                       "org.freedesktop.DBus.Mock", method, parameters, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  allowed;
+  gboolean  autostart;
+  GError   *error;
+} BackgroundData;
+
+static void
+background_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BackgroundData *data = user_data;
+
+  data->allowed = md_background_request_finish (result, &data->autostart, &data->error);
+  data->done = TRUE;
+}
+
+/* Waits for the RequestBackground call, checks its options and answers it
+ * the way xdg-desktop-portal does: a Response signal on the request's path. */
+static void
+portal_answer (gboolean background)
+{
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(GVariant) details = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *handle = NULL;
+  g_autofree const char **commandline = NULL;
+  GVariantBuilder results;
+  const char *token = NULL;
+  const char *reason = NULL;
+  gboolean autostart = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (options == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GVariant) reply = portal_call ("GetMethodCalls",
+                                               g_variant_new ("(s)", "RequestBackground"));
+      g_autoptr(GVariant) calls = g_variant_get_child_value (reply, 0);
+
+      if (g_variant_n_children (calls) > 0)
+        {
+          g_autoptr(GVariant) call = g_variant_get_child_value (calls, 0);
+          g_autoptr(GVariant) args = g_variant_get_child_value (call, 1);
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (args, 1);
+
+          options = g_variant_get_variant (boxed);
+        }
+      else
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_nonnull (options);
+
+  g_assert_true (g_variant_lookup (options, "handle_token", "&s", &token));
+  g_assert_true (g_variant_lookup (options, "reason", "&s", &reason));
+  g_assert_cmpstr (reason, ==, "Re-checks your sending addresses against the block lists "
+                   "while the window is closed.");
+  g_assert_true (g_variant_lookup (options, "autostart", "b", &autostart));
+  g_assert_true (autostart);
+  g_assert_true (g_variant_lookup (options, "commandline", "^a&s", &commandline));
+  g_assert_cmpstrv (commandline, ((const char *[]) { "maildoctor", "--gapplication-service",
+                                                     NULL }));
+
+  sender = g_strdup (g_dbus_connection_get_unique_name (session ()) + 1);
+  g_strdelimit (sender, ".", '_');
+  handle = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", sender, token);
+
+  g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&results, "{sv}", "background", g_variant_new_boolean (background));
+  g_variant_builder_add (&results, "{sv}", "autostart", g_variant_new_boolean (background));
+  details = g_variant_ref_sink (g_variant_new_parsed ("{'path': <%s>}", handle));
+  g_variant_unref (portal_call ("EmitSignalDetailed",
+                                g_variant_new ("(sss@av@a{sv})", "org.freedesktop.portal.Request",
+                                               "Response", "ua{sv}",
+                                               g_variant_new_parsed ("[<%u>, <%v>]", (guint32) 0,
+                                                                     g_variant_builder_end (
+                                                                       &results)),
+                                               details)));
+  g_variant_unref (portal_call ("ClearCalls", NULL));
+}
+
+static void
+test_background_portal (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) portal = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reason = "Re-checks your sending addresses against the block lists while the "
+                       "window is closed.";
+  BackgroundData data = { 0 };
+  gint64 deadline;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  portal = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", "-m", "dbusmock",
+                                        "org.freedesktop.portal.Desktop",
+                                        "/org/freedesktop/portal/desktop",
+                                        "org.freedesktop.portal.Background", NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(GVariant) reply = NULL;
+
+      reply = g_dbus_connection_call_sync (session (), "org.freedesktop.portal.Desktop",
+                                           "/org/freedesktop/portal/desktop",
+                                           "org.freedesktop.DBus.Mock", "AddMethod",
+                                           g_variant_new ("(sssss)", "", "RequestBackground",
+                                                          "sa{sv}", "o",
+                                                          "ret = dbus.ObjectPath("
+                                                          "'/org/freedesktop/portal/desktop/"
+                                                          "request/mock/' + "
+                                                          "args[1]['handle_token'])"),
+                                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+      if (reply != NULL)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+
+  /* Allowed, with autostart. */
+  md_background_request_async (session (), reason, NULL, background_cb, &data);
+  portal_answer (TRUE);
+  g_assert_true (md_test_main_loop_run_until (&data.done, 5000));
+  g_assert_no_error (data.error);
+  g_assert_true (data.allowed);
+  g_assert_true (data.autostart);
+
+  /* Refused: an error that says what it means for the watch. */
+  memset (&data, 0, sizeof data);
+  md_background_request_async (session (), reason, NULL, background_cb, &data);
+  portal_answer (FALSE);
+  g_assert_true (md_test_main_loop_run_until (&data.done, 5000));
+  g_assert_error (data.error, MD_BACKGROUND_ERROR, MD_BACKGROUND_ERROR_DENIED);
+  g_assert_cmpstr (data.error->message, ==, "MailDoctor may not run in the background: the "
+                   "watch stops when its window is closed.");
+  g_assert_false (data.allowed);
+  g_clear_error (&data.error);
+
+  g_subprocess_force_exit (portal);
+  g_subprocess_wait (portal, NULL, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -904,6 +1068,7 @@ main (int    argc,
               fixture_set_up, test_untrusted_pauses, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/reminder", Fixture, NULL,
               fixture_set_up, test_reminder, fixture_tear_down);
+  g_test_add_func ("/MailDoctor/Watch/background-portal", test_background_portal);
 
   status = g_test_run ();
 

@@ -282,6 +282,7 @@ md_preferences_window_init (MdPreferencesWindow *self)
     { "sender-description", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_row) },
     { "sender-daily-volume", G_STRUCT_OFFSET (MdPreferencesWindow, sender_volume_row) },
   };
+  MdWatchPreferencesPage *watch_page;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -320,8 +321,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
                                 G_SETTINGS_BIND_DEFAULT,
                                 strv_get_mapping, strv_set_mapping, NULL, NULL);
 
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                              ADW_PREFERENCES_PAGE (md_watch_preferences_page_new (self->settings)));
+  /* Preferences → Watch is a widget of its own (md-watch-preferences-page.c). */
+  watch_page = md_watch_preferences_page_new (self->settings);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (watch_page));
 }
 
 MdPreferencesWindow *
