@@ -15,14 +15,17 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "md-gui-resources.h"
+#include "md-application.h"
+#include "md-case-view.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
 #include "md-watch-page.h"
 #include "md-watch-preferences-page.h"
+#include "md-window.h"
 
 static MdTestKnot *knot;
 static char *tmpdir;
+static GSubprocess *notifyd;
 
 static const char *
 expect (const char *english,
@@ -226,6 +229,138 @@ test_watch_preferences (void)
   gtk_window_destroy (window);
 }
 
+/* A new listing's notification opens its case in the window. The
+ * notification itself goes to a mock org.freedesktop.Notifications (see
+ * tests/test-watch.c for what it says); here the action it carries runs. */
+static gboolean
+session_shown_cb (gpointer data)
+{
+  MdCaseView *view = md_window_get_case_view (data);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
+
+  return md_case_view_get_session (view) != NULL && gtk_widget_get_mapped (GTK_WIDGET (view)) &&
+         gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view) &&
+         !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+static gboolean
+window_mapped_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (data);
+
+  return MD_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static void
+test_notification_case (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(MdApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdWatchItem) item = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autofree char *db = g_build_filename (tmpdir, "app-cases.db", NULL);
+  g_autofree char *png = NULL;
+  const char *servers[] = { md_test_knot_get_address (knot), NULL };
+  const char *addresses[] = { "203.0.113.7", NULL };
+  MdCaseSession *session;
+  MdWindow *window;
+  MdWatch *watch;
+  gboolean done = FALSE;
+  gint64 case_id;
+
+  g_setenv ("MAILDOCTOR_CASES", db, TRUE);
+  g_settings_set_boolean (settings, "web-checks", FALSE);
+  g_settings_set_string (settings, "resolver-mode", "custom");
+  g_settings_set_strv (settings, "resolver-servers", servers);
+  g_settings_set_strv (settings, "watch-addresses", addresses);
+  g_settings_reset (settings, "watch-domains");
+
+  app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (md_test_gui_wait (window_mapped_cb, app, 5000));
+  window = MD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  /* The app's watch follows the preferences. */
+  watch = md_application_get_watch (app);
+  g_assert_nonnull (watch);
+  g_assert_cmpuint (g_list_model_get_n_items (md_watch_get_model (watch)), ==, 1);
+  g_signal_connect (watch, "round-finished", G_CALLBACK (round_finished_cb), &done);
+  g_assert_true (md_watch_recheck_now (watch));
+  g_assert_true (md_test_gui_wait (is_true_cb, &done, 60000));
+
+  item = g_list_model_get_item (md_watch_get_model (watch), 0);
+  case_id = md_watch_item_get_case_id (item);
+  g_assert_cmpint (case_id, >, 0);
+
+  /* What the notification's "Open Case" does. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-case",
+                                  g_variant_new_int64 (case_id));
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
+  session = md_case_view_get_session (md_window_get_case_view (window));
+  g_assert_cmpint (md_case_session_get_case_id (session), ==, case_id);
+  record = md_case_session_dup_case (session);
+  g_assert_cmpstr (record->blocked_ip, ==, "203.0.113.7");
+  g_assert_true (g_str_has_prefix (record->title, "203.0.113.7 "));
+
+  md_test_gui_settle (400);
+  png = md_test_gui_snapshot (GTK_WIDGET (window), snapshot_name ("watch-case"));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+
+  /* The window's own watch list page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-watch", NULL));
+  md_test_gui_settle (400);
+  g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
+                                            expect ("Watch List", "Beobachtungsliste")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  md_test_gui_settle (100);
+  g_settings_reset (settings, "watch-addresses");
+  g_unsetenv ("MAILDOCTOR_CASES");
+}
+
+static gboolean
+start_notification_daemon (GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  gint64 deadline;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  if (bus == NULL)
+    return FALSE;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  notifyd = g_subprocess_launcher_spawn (launcher, error, "/usr/bin/python3", "-m", "dbusmock",
+                                         "--template", "notification_daemon", NULL);
+  if (notifyd == NULL)
+    return FALSE;
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GVariant) reply = NULL;
+      gboolean owned = FALSE;
+
+      reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "NameHasOwner",
+                                           g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                           NULL, NULL);
+      if (reply != NULL)
+        g_variant_get (reply, "(b)", &owned);
+      if (owned)
+        return TRUE;
+      g_usleep (50000);
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "python3-dbusmock did not take org.freedesktop.Notifications");
+  return FALSE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -237,8 +372,13 @@ main (int    argc,
   if (!md_test_gui_init (&argc, &argv))
     return g_test_run ();
   adw_init ();
-  /* What MdApplication does in class_init: the templates live there. */
-  md_gui_register_resource ();
+  /* MdApplication's class_init registers the templates. */
+  g_type_class_unref (g_type_class_ref (MD_TYPE_APPLICATION));
+  /* The notifications of the app's watch go to a mock daemon on the test's
+   * session bus (the test command runs dbus-run-session). */
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  if (!start_notification_daemon (&error))
+    g_error ("No notification daemon: %s", error->message);
 
   zones = md_test_knot_list_zone_files ();
   knot = md_test_knot_new ((const char * const *) zones, &error);
@@ -248,18 +388,24 @@ main (int    argc,
 
   g_test_add_func ("/MailDoctor/WatchGui/page", test_watch_page);
   g_test_add_func ("/MailDoctor/WatchGui/preferences", test_watch_preferences);
+  g_test_add_func ("/MailDoctor/WatchGui/notification-case", test_notification_case);
 
   status = g_test_run ();
 
   md_test_knot_free (knot);
+  g_subprocess_force_exit (notifyd);
+  g_subprocess_wait (notifyd, NULL, NULL);
+  g_clear_object (&notifyd);
   {
-    g_autofree char *db = g_build_filename (tmpdir, "cases.db", NULL);
-    g_autofree char *wal = g_build_filename (tmpdir, "cases.db-wal", NULL);
-    g_autofree char *shm = g_build_filename (tmpdir, "cases.db-shm", NULL);
+    const char *names[] = { "cases.db", "cases.db-wal", "cases.db-shm", "app-cases.db",
+                            "app-cases.db-wal", "app-cases.db-shm" };
 
-    g_unlink (db);
-    g_unlink (wal);
-    g_unlink (shm);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *file = g_build_filename (tmpdir, names[i], NULL);
+
+        g_unlink (file);
+      }
     g_rmdir (tmpdir);
   }
   g_free (tmpdir);
