@@ -129,8 +129,71 @@ typedef enum
   COLUMN_SUBJECT,
   COLUMN_STATUS,
   COLUMN_CHECKED,
+  COLUMN_HISTORY,
   COLUMN_CASE,
 } Column;
+
+static char *
+format_time (GDateTime *utc)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  /* Translators: a date and time in strftime() format */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}
+
+/* The address's history from the case store, read when the popover opens. */
+static void
+fill_history (GtkMenuButton *button,
+              gpointer       user_data)
+{
+  GtkListItem *list_item = user_data;
+  MdWatchPage *self = g_object_get_data (G_OBJECT (button), "md-page");
+  MdWatchItem *item = gtk_list_item_get_item (list_item);
+  g_autoptr(GPtrArray) listings = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *label;
+
+  if (item == NULL || self == NULL || self->watch == NULL)
+    return;
+
+  listings = md_case_store_list_listings (md_watch_get_store (self->watch),
+                                          md_watch_item_get_subject (item), FALSE, &error);
+  if (listings == NULL)
+    g_string_append (text, error->message);
+  else if (listings->len == 0)
+    g_string_append (text, _("No listing seen yet."));
+
+  for (guint i = 0; listings != NULL && i < listings->len; i++)
+    {
+      const MdWatchListing *listing = g_ptr_array_index (listings, i);
+      g_autofree char *listed = format_time (listing->listed);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (listing->delisted != NULL)
+        {
+          g_autofree char *delisted = format_time (listing->delisted);
+
+          /* Translators: a block list's name, then two dates */
+          g_string_append_printf (text, _("%s: listed from %s to %s"), listing->list_name,
+                                  listed, delisted);
+        }
+      else
+        /* Translators: a block list's name, then a date */
+        g_string_append_printf (text, _("%s: listed since %s"), listing->list_name, listed);
+    }
+
+  label = gtk_label_new (text->str);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_popover_set_child (gtk_menu_button_get_popover (button), label);
+}
 
 static void
 update_cell (GtkListItem *list_item)
@@ -162,18 +225,17 @@ update_cell (GtkListItem *list_item)
       {
         gint64 checked = md_watch_item_get_checked (item);
         g_autoptr(GDateTime) utc = NULL;
-        g_autoptr(GDateTime) local = NULL;
         g_autofree char *text = NULL;
 
         if (checked > 0)
           {
             utc = g_date_time_new_from_unix_utc (checked / G_USEC_PER_SEC);
-            local = g_date_time_to_local (utc);
-            /* Translators: a date and time in strftime() format */
-            text = g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+            text = format_time (utc);
           }
         gtk_label_set_text (GTK_LABEL (child), text != NULL ? text : "—");
       }
+      break;
+    case COLUMN_HISTORY:
       break;
     case COLUMN_CASE:
       {
@@ -196,7 +258,19 @@ setup_cb (GtkSignalListItemFactory *factory,
   Column column = GPOINTER_TO_INT (user_data);
   GtkWidget *child;
 
-  if (column == COLUMN_CASE)
+  if (column == COLUMN_HISTORY)
+    {
+      child = gtk_menu_button_new ();
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (child), "document-open-recent-symbolic");
+      gtk_widget_set_tooltip_text (child, _("Listing History"));
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (child), gtk_popover_new ());
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (child), fill_history, list_item,
+                                             NULL);
+      gtk_widget_add_css_class (child, "flat");
+      g_object_set_data (G_OBJECT (child), "md-page",
+                         g_object_get_data (G_OBJECT (factory), "md-page"));
+    }
+  else if (column == COLUMN_CASE)
     {
       child = gtk_button_new_with_label (_("Open Case"));
       /* The target first: the action takes a case id. */
@@ -252,6 +326,7 @@ add_column (MdWatchPage *self,
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
 
+  g_object_set_data (G_OBJECT (factory), "md-page", self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), GINT_TO_POINTER (column));
@@ -351,6 +426,7 @@ md_watch_page_init (MdWatchPage *self)
   add_column (self, _("Address"), COLUMN_SUBJECT, FALSE);
   add_column (self, _("Block Lists"), COLUMN_STATUS, TRUE);
   add_column (self, _("Last Checked"), COLUMN_CHECKED, FALSE);
+  add_column (self, _("History"), COLUMN_HISTORY, FALSE);
   add_column (self, _("Case"), COLUMN_CASE, FALSE);
 
   self->watch_signals = g_signal_group_new (MD_TYPE_WATCH);

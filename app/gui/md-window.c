@@ -846,13 +846,20 @@ MdWindow *
 md_window_new (MdApplication *application)
 {
   MdWindow *self;
+  MdWatch *watch;
 
   g_return_val_if_fail (MD_IS_APPLICATION (application), NULL);
 
   self = g_object_new (MD_TYPE_WINDOW,
                        "application", application,
                        NULL);
-  md_watch_page_set_watch (self->watch_page, md_application_get_watch (application));
+  watch = md_application_get_watch (application);
+  md_watch_page_set_watch (self->watch_page, watch);
+  /* A new listing opens a case through the watch's own connection to the
+   * database: this window's store does not see it, so the list is re-read. */
+  if (watch != NULL)
+    g_signal_connect_object (watch, "listing-changed", G_CALLBACK (md_window_refresh_cases), self,
+                             G_CONNECT_SWAPPED);
 
   return self;
 }

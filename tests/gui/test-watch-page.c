@@ -124,6 +124,26 @@ test_watch_page (void)
   png = md_test_gui_snapshot (GTK_WIDGET (window), snapshot_name ("watch"));
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
+  /* Its history, from the case store: on the list since this check. */
+  {
+    GtkWidget *history = md_test_gui_find_type (page, GTK_TYPE_MENU_BUTTON);
+    GtkPopover *popover;
+    const char *text;
+
+    g_assert_nonnull (history);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (history));
+    md_test_gui_settle (100);
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (history));
+    g_assert_true (GTK_IS_LABEL (gtk_popover_get_child (popover)));
+    text = gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (popover)));
+    g_assert_true (g_str_has_prefix (text, expect ("Spamhaus ZEN: listed since ",
+                                                   "Spamhaus ZEN: gelistet seit ")) ||
+                   g_str_has_prefix (text, expect ("SpamCop: listed since ",
+                                                   "SpamCop: gelistet seit ")));
+    g_assert_nonnull (strstr (text, "\n"));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (history));
+  }
+
   /* The new listing opened a case; its row opens it. */
   g_assert_cmpint (md_watch_item_get_case_id (first), >, 0);
   button = md_test_gui_find_label (page, expect ("Open Case", "Fall öffnen"));
