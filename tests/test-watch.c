@@ -699,6 +699,47 @@ test_appears_disappears (Fixture       *fixture,
                    "203.0.113.7 is no longer listed on Spamhaus ZEN\n\n[][Open Case]");
 }
 
+/* A sending domain is checked against the domain lists, riding on a watched
+ * address's check; a domain's listing is reported, but opens no case (a
+ * case is about an address). */
+static void
+test_domain_listed (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *zones[] = { "watch/clean/zen.spamhaus.org.zone", "dbl.spamhaus.org.zone", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdTestKnot) knot = md_test_knot_new (zones, &error);
+  g_autoptr(TestSwitchSource) source = NULL;
+  g_autoptr(MdWatch) watch = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  const char *entries[] = { "203.0.113.7", NULL };
+  const char *domains[] = { "spammy.example.test", "example.net", NULL };
+
+  g_assert_no_error (error);
+  source = switch_source_new (knot);
+  watch = watch_new (fixture, MD_DNS_SOURCE (source));
+  g_assert_true (md_watch_set_entries (watch, entries, &error));
+  g_assert_true (md_watch_set_domains (watch, domains, &error));
+  g_assert_true (tick (fixture, watch));
+
+  g_assert_cmpuint (fixture->changes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->changes, 0), ==,
+                   "listed spammy.example.test dbl.spamhaus.org (Spamhaus DBL) case none");
+  g_assert_cmpuint (md_watch_item_get_n_listed (item_of (watch, "spammy.example.test")), ==, 1);
+  g_assert_cmpuint (md_watch_item_get_n_listed (item_of (watch, "example.net")), ==, 0);
+  g_assert_cmpint (md_watch_item_get_checked (item_of (watch, "example.net")), ==, fixture->now);
+  cases = md_case_store_list_cases (fixture->store, NULL, &error);
+  g_assert_cmpuint (cases->len, ==, 0);
+
+  sent = notifications_wait (1);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (sent, 0),
+                                   "spammy.example.test is now listed on Spamhaus DBL\n"));
+  /* No case, so no actions. */
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (sent, 0), "\n"));
+}
+
 /* A list that cannot be reached, or whose daily budget is spent, could not
  * decide: never a change, never a notification. */
 static void
@@ -1062,6 +1103,8 @@ main (int    argc,
               fixture_set_up, test_history, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/appears-disappears", Fixture, NULL,
               fixture_set_up, test_appears_disappears, fixture_tear_down);
+  g_test_add ("/MailDoctor/Watch/domain-listed", Fixture, NULL,
+              fixture_set_up, test_domain_listed, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/undecided-is-no-change", Fixture, NULL,
               fixture_set_up, test_undecided_is_no_change, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/untrusted-pauses", Fixture, NULL,
