@@ -488,6 +488,33 @@ test_prefixes (void)
   g_assert_cmpstr (addresses[16], ==, "2001:db8::25");
 }
 
+/* The watch page's order: problems first, then addresses in numeric order. */
+static void
+test_item_order (void)
+{
+  g_autoptr(MdWatchItem) listed = md_watch_item_new ("203.0.113.200");
+  g_autoptr(MdWatchItem) undecided = md_watch_item_new ("203.0.113.100");
+  g_autoptr(MdWatchItem) two = md_watch_item_new ("203.0.113.2");
+  g_autoptr(MdWatchItem) ten = md_watch_item_new ("203.0.113.10");
+  g_autoptr(MdWatchItem) v6 = md_watch_item_new ("2001:db8::1");
+  g_autoptr(MdWatchItem) domain = md_watch_item_new ("example.com");
+  MdWatchItem *expected[] = { listed, undecided, two, ten, v6, domain };
+  g_autofree char *status = NULL;
+
+  md_watch_item_update (listed, "Spamhaus ZEN", 1, 0, 1, 0);
+  md_watch_item_update (undecided, "", 0, 2, 1, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (expected); j++)
+      g_assert_cmpint (md_watch_item_compare (expected[i], expected[j]), ==,
+                       i < j ? -1 : i > j ? 1 : 0);
+
+  status = md_watch_item_dup_status (undecided);
+  g_assert_cmpstr (status, ==, "Not listed; 2 lists could not decide");
+  g_clear_pointer (&status, g_free);
+  status = md_watch_item_dup_status (two);
+  g_assert_cmpstr (status, ==, "Not checked yet");
+}
+
 static void
 test_domains (Fixture       *fixture,
               gconstpointer  data)
@@ -1097,6 +1124,7 @@ main (int    argc,
     g_error ("Test bus set-up failed: %s", error->message);
 
   g_test_add_func ("/MailDoctor/Watch/prefixes", test_prefixes);
+  g_test_add_func ("/MailDoctor/Watch/item-order", test_item_order);
   g_test_add ("/MailDoctor/Watch/domains", Fixture, NULL,
               fixture_set_up, test_domains, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/history", Fixture, NULL,

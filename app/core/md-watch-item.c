@@ -9,6 +9,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <gio/gio.h>
+#include <string.h>
+
 #include "md-watch-item.h"
 
 struct _MdWatchItem
@@ -252,5 +255,25 @@ md_watch_item_compare (MdWatchItem *a,
   if (a->n_undecided != b->n_undecided)
     return a->n_undecided > b->n_undecided ? -1 : 1;
 
-  return g_strcmp0 (a->subject, b->subject);
+  /* Addresses in numeric order (203.0.113.2 before 203.0.113.10), IPv4
+   * first, then the domains by name. */
+  {
+    g_autoptr(GInetAddress) address_a = g_inet_address_new_from_string (a->subject);
+    g_autoptr(GInetAddress) address_b = g_inet_address_new_from_string (b->subject);
+
+    if (address_a != NULL && address_b != NULL)
+      {
+        gsize size_a = g_inet_address_get_native_size (address_a);
+        gsize size_b = g_inet_address_get_native_size (address_b);
+
+        if (size_a != size_b)
+          return size_a < size_b ? -1 : 1;
+        return CLAMP (memcmp (g_inet_address_to_bytes (address_a),
+                              g_inet_address_to_bytes (address_b), size_a), -1, 1);
+      }
+    if ((address_a != NULL) != (address_b != NULL))
+      return address_a != NULL ? -1 : 1;
+  }
+
+  return CLAMP (g_strcmp0 (a->subject, b->subject), -1, 1);
 }

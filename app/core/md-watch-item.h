@@ -33,7 +33,8 @@ void         md_watch_item_update          (MdWatchItem  *self,
                                             guint         n_undecided,
                                             gint64        checked,
                                             gint64        case_id);
-/* Problems first: more listings, then more undecided, then by subject. */
+/* Problems first: more listings, then more undecided, then addresses in
+ * numeric order, then domains; -1, 0 or 1. */
 int          md_watch_item_compare         (MdWatchItem  *a,
                                             MdWatchItem  *b);
 

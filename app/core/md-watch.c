@@ -198,11 +198,9 @@ is_waiting (const MdCase *record)
 }
 
 static gint64
-find_open_case (MdWatch    *self,
-                const char *ip)
+find_case_in (GPtrArray  *cases,
+              const char *ip)
 {
-  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
-
   for (guint i = 0; cases != NULL && i < cases->len; i++)
     {
       const MdCase *record = g_ptr_array_index (cases, i);
@@ -212,6 +210,15 @@ find_open_case (MdWatch    *self,
     }
 
   return 0;
+}
+
+static gint64
+find_open_case (MdWatch    *self,
+                const char *ip)
+{
+  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
+
+  return find_case_in (cases, ip);
 }
 
 /* A newly listed address gets a case of its own. The case view shows a case
@@ -343,6 +350,7 @@ refresh_items (MdWatch *self)
 {
   g_auto(GStrv) subjects = md_watch_dup_subjects (self);
   g_autoptr(GPtrArray) current = md_case_store_list_listings (self->store, NULL, TRUE, NULL);
+  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
   for (guint i = n; i > 0; i--)
@@ -383,7 +391,7 @@ refresh_items (MdWatch *self)
       md_watch_item_update (item, names->str, n_listed,
                             GPOINTER_TO_UINT (g_hash_table_lookup (self->undecided, subjects[i])),
                             checked != NULL ? *checked : 0,
-                            is_address (subjects[i]) ? find_open_case (self, subjects[i]) : 0);
+                            is_address (subjects[i]) ? find_case_in (cases, subjects[i]) : 0);
     }
 }
 
