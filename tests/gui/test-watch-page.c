@@ -342,6 +342,68 @@ test_notification_case (void)
 }
 
 static gboolean
+name_has_owner (GDBusConnection *bus,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+
+  return owned;
+}
+
+/* `maildoctor --gapplication-service`: no window, and it keeps running for
+ * the watch (a GApplication service runs only while something holds it). */
+static void
+test_service_mode (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exe = g_build_filename (g_getenv ("MD_BUILD_ROOT"), "app", "gui", "maildoctor",
+                                           NULL);
+  g_autofree char *db = g_build_filename (tmpdir, "service-cases.db", NULL);
+  gint64 deadline;
+
+  g_assert_nonnull (bus);
+  g_assert_false (name_has_owner (bus, APP_ID));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "MAILDOCTOR_CASES", db, TRUE);
+  service = g_subprocess_launcher_spawn (launcher, &error, exe, "--gapplication-service", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!name_has_owner (bus, APP_ID) && g_get_monotonic_time () < deadline)
+    g_usleep (50000);
+  g_assert_true (name_has_owner (bus, APP_ID));
+
+  /* Still there after GApplication's service wait: a service that nothing
+   * holds quits when no activation arrives within 10 s (G_APPLICATION_IS_SERVICE). */
+  g_usleep (12 * G_USEC_PER_SEC);
+  g_assert_true (name_has_owner (bus, APP_ID));
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    /* The watch opened the case database: it runs. */
+    g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+    g_subprocess_force_exit (service);
+    g_subprocess_wait (service, NULL, NULL);
+    g_unlink (db);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+}
+
+static gboolean
 start_notification_daemon (GError **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -409,6 +471,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/WatchGui/page", test_watch_page);
   g_test_add_func ("/MailDoctor/WatchGui/preferences", test_watch_preferences);
   g_test_add_func ("/MailDoctor/WatchGui/notification-case", test_notification_case);
+  g_test_add_func ("/MailDoctor/WatchGui/service-mode", test_service_mode);
 
   status = g_test_run ();
 
