@@ -1034,7 +1034,8 @@ test_migration_from_empty (Fixture       *fixture,
   tables = query_text (fixture->path,
                        "SELECT group_concat (name, ' ') FROM (SELECT name FROM sqlite_schema "
                        "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)");
-  g_assert_cmpstr (tables, ==, "cases check_runs drafts events rejections");
+  g_assert_cmpstr (tables, ==,
+                   "cases check_runs drafts events rejections watch_listings watch_reminders");
 }
 
 static void

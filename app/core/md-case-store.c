@@ -757,12 +757,44 @@ migrate_to_2 (sqlite3  *db,
   return exec_sql (db, sql, error);
 }
 
+/* Migration 3: the watch list's history (issue 17). Listings belong to an
+ * IP, not to a case: an IP is watched whether or not a case names it. The
+ * partial unique index keeps at most one open listing per IP and list, so
+ * two instances that see the same change record it once. Reminders are
+ * claimed here for the same reason: a case reminds once, whichever instance
+ * notices first. */
+static gboolean
+migrate_to_3 (sqlite3  *db,
+              GError  **error)
+{
+  static const char sql[] =
+    "CREATE TABLE watch_listings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ip TEXT NOT NULL,"
+    "  zone TEXT NOT NULL,"
+    "  list_name TEXT NOT NULL,"
+    "  listed INTEGER NOT NULL,"
+    "  delisted INTEGER,"
+    "  detail TEXT"
+    ");"
+    "CREATE UNIQUE INDEX watch_listings_open ON watch_listings (ip, zone) "
+    "  WHERE delisted IS NULL;"
+    "CREATE INDEX watch_listings_by_ip ON watch_listings (ip, listed);"
+    "CREATE TABLE watch_reminders ("
+    "  case_id INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,"
+    "  reminded INTEGER NOT NULL"
+    ");";
+
+  return exec_sql (db, sql, error);
+}
+
 typedef gboolean (*MdMigration) (sqlite3  *db,
                                  GError  **error);
 
 static const MdMigration migrations[] = {
   migrate_to_1,
   migrate_to_2,
+  migrate_to_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MD_CASE_STORE_SCHEMA_VERSION);
@@ -2502,4 +2534,179 @@ fail:
   g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (self);
   return -1;
+}
+
+/* The watch list's history (migration 2) */
+
+G_DEFINE_BOXED_TYPE (MdWatchListing, md_watch_listing, md_watch_listing_copy,
+                     md_watch_listing_free)
+
+MdWatchListing *
+md_watch_listing_copy (const MdWatchListing *self)
+{
+  MdWatchListing *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (MdWatchListing, 1);
+  copy->id = self->id;
+  copy->ip = g_strdup (self->ip);
+  copy->zone = g_strdup (self->zone);
+  copy->list_name = g_strdup (self->list_name);
+  copy->listed = self->listed != NULL ? g_date_time_ref (self->listed) : NULL;
+  copy->delisted = self->delisted != NULL ? g_date_time_ref (self->delisted) : NULL;
+  copy->detail = g_strdup (self->detail);
+
+  return copy;
+}
+
+void
+md_watch_listing_free (MdWatchListing *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->ip);
+  g_free (self->zone);
+  g_free (self->list_name);
+  g_clear_pointer (&self->listed, g_date_time_unref);
+  g_clear_pointer (&self->delisted, g_date_time_unref);
+  g_free (self->detail);
+  g_free (self);
+}
+
+gboolean
+md_case_store_record_listing (MdCaseStore  *self,
+                              const char   *ip,
+                              const char   *zone,
+                              const char   *list_name,
+                              gboolean      listed,
+                              GDateTime    *when,
+                              const char   *detail,
+                              gboolean     *changed,
+                              GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+  g_return_val_if_fail (ip != NULL && zone != NULL && list_name != NULL, FALSE);
+  g_return_val_if_fail (when != NULL, FALSE);
+
+  if (changed != NULL)
+    *changed = FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if (listed)
+    stmt = prepare (self,
+                    "INSERT OR IGNORE INTO watch_listings (ip, zone, list_name, listed, detail) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+                    error);
+  else
+    stmt = prepare (self,
+                    "UPDATE watch_listings SET delisted = ?4 "
+                    "WHERE ip = ?1 AND zone = ?2 AND delisted IS NULL",
+                    error);
+  if (stmt == NULL)
+    goto fail;
+
+  bind_text (stmt, 1, ip);
+  bind_text (stmt, 2, zone);
+  if (listed)
+    {
+      bind_text (stmt, 3, list_name);
+      bind_text (stmt, 5, detail);
+    }
+  bind_datetime (stmt, 4, when);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if (changed != NULL)
+    *changed = sqlite3_changes (self->db) > 0;
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+GPtrArray *
+md_case_store_list_listings (MdCaseStore  *self,
+                             const char   *ip,
+                             gboolean      current_only,
+                             GError      **error)
+{
+  g_autoptr(GPtrArray) listings = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  listings = g_ptr_array_new_with_free_func ((GDestroyNotify) md_watch_listing_free);
+  stmt = prepare (self,
+                  "SELECT id, ip, zone, list_name, listed, delisted, detail FROM watch_listings "
+                  "WHERE (?1 IS NULL OR ip = ?1) AND (?2 = 0 OR delisted IS NULL) "
+                  "ORDER BY ip, listed, id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, ip);
+  sqlite3_bind_int (stmt, 2, current_only ? 1 : 0);
+
+  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
+    {
+      MdWatchListing *listing = g_new0 (MdWatchListing, 1);
+
+      listing->id = sqlite3_column_int64 (stmt, 0);
+      listing->ip = column_dup_text (stmt, 1);
+      listing->zone = column_dup_text (stmt, 2);
+      listing->list_name = column_dup_text (stmt, 3);
+      listing->listed = column_datetime (stmt, 4);
+      listing->delisted = column_datetime (stmt, 5);
+      listing->detail = column_dup_text (stmt, 6);
+      g_ptr_array_add (listings, listing);
+    }
+  if (rc < 0)
+    return NULL;
+
+  return g_steal_pointer (&listings);
+}
+
+gboolean
+md_case_store_claim_reminder (MdCaseStore  *self,
+                              gint64        case_id,
+                              GDateTime    *when,
+                              gboolean     *claimed,
+                              GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+  g_return_val_if_fail (when != NULL, FALSE);
+  g_return_val_if_fail (claimed != NULL, FALSE);
+
+  *claimed = FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT OR IGNORE INTO watch_reminders (case_id, reminded) "
+                  "SELECT id, ?2 FROM cases WHERE id = ?1",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  bind_datetime (stmt, 2, when);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  *claimed = sqlite3_changes (self->db) > 0;
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
 }

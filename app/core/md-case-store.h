@@ -30,7 +30,7 @@ typedef enum
 GQuark md_case_store_error_quark (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MD_CASE_STORE_SCHEMA_VERSION 2
+#define MD_CASE_STORE_SCHEMA_VERSION 3
 
 typedef enum
 {
@@ -322,6 +322,51 @@ gboolean         md_case_store_undelete_case     (MdCaseStore      *self,
  * everything they hold. Returns how many, -1 on error. */
 int              md_case_store_purge_deleted     (MdCaseStore      *self,
                                                   GDateTime        *before,
+                                                  GError          **error);
+
+/* The watch list's history: when a watched IP appeared on a block list and
+ * when it left it, as the watch saw it (times in UTC). */
+typedef struct
+{
+  gint64      id;
+  char       *ip;
+  char       *zone;        /* the list's zone: "zen.spamhaus.org" */
+  char       *list_name;   /* its name when it was seen: "Spamhaus ZEN" */
+  GDateTime  *listed;
+  GDateTime  *delisted;    /* NULL while still listed */
+  char       *detail;      /* what the list's answer meant; NULL */
+} MdWatchListing;
+
+#define MD_TYPE_WATCH_LISTING (md_watch_listing_get_type ())
+GType           md_watch_listing_get_type  (void) G_GNUC_CONST;
+MdWatchListing *md_watch_listing_copy      (const MdWatchListing *self);
+void            md_watch_listing_free      (MdWatchListing       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdWatchListing, md_watch_listing_free)
+
+/* Records what the watch saw: @listed opens a listing unless one is open,
+ * not @listed closes the open one. *@changed says whether it did either (so
+ * each change is reported once, even with two instances running). */
+gboolean         md_case_store_record_listing    (MdCaseStore      *self,
+                                                  const char       *ip,
+                                                  const char       *zone,
+                                                  const char       *list_name,
+                                                  gboolean          listed,
+                                                  GDateTime        *when,
+                                                  const char       *detail,
+                                                  gboolean         *changed,
+                                                  GError          **error);
+/* GPtrArray of MdWatchListing*, by IP then oldest first; @ip NULL for all IPs,
+ * @current_only for the listings still open. */
+GPtrArray       *md_case_store_list_listings     (MdCaseStore      *self,
+                                                  const char       *ip,
+                                                  gboolean          current_only,
+                                                  GError          **error);
+/* A case reminds once: *@claimed is TRUE only for the first claim of a case
+ * (FALSE for a case that does not exist). */
+gboolean         md_case_store_claim_reminder    (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GDateTime        *when,
+                                                  gboolean         *claimed,
                                                   GError          **error);
 
 G_END_DECLS

@@ -82,6 +82,7 @@ typedef struct
   char          *cause;
   GPtrArray     *remedy;
   char          *response_time;
+  guint          response_hours;
   GPtrArray     *pitfalls;
   gboolean       has_channel;
   MdChannelKind  channel_kind;
@@ -449,14 +450,29 @@ start_element_cb (GMarkupParseContext  *context,
     {
       const char *translatable = NULL;
       const char *comments = NULL;
+      const char *hours = NULL;
+      guint64 value;
 
       if (!g_markup_collect_attributes (element_name, attribute_names, attribute_values, error,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "translatable", &translatable,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "comments", &comments,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "hours", &hours,
                                         G_MARKUP_COLLECT_INVALID))
         return;
+      /* hours: the time the receiver itself promises, for the watch's reminder. */
+      if (hours != NULL)
+        {
+          if (!g_str_equal (element_name, "response-time") ||
+              !g_ascii_string_to_unsigned (hours, 10, 1, 24 * 30, &value, NULL))
+            {
+              set_invalid (context, error, _("invalid value “%s” for <%s>"), hours, "hours");
+              return;
+            }
+          state->entry->response_hours = (guint) value;
+        }
       /* Without translatable="yes" xgettext would not extract the text and it
        * would stay English in every language. */
       if (g_strcmp0 (translatable, "yes") != 0)
@@ -967,6 +983,7 @@ entry_explain (const Entry *entry,
   explanation->channel_url = g_strdup (entry_url (entry, provider));
   explanation->channel_language = speaks ? g_strdup (entry->channel_language) : NULL;
   explanation->response_time = g_strdup (translate (entry->response_time));
+  explanation->response_hours = entry->response_hours;
   explanation->pitfalls = translate_all (entry->pitfalls);
   explanation->source = join_sources (entry->sources);
 
@@ -1044,6 +1061,7 @@ md_explanation_copy (const MdExplanation *explanation)
   copy->channel_url = g_strdup (explanation->channel_url);
   copy->channel_language = g_strdup (explanation->channel_language);
   copy->response_time = g_strdup (explanation->response_time);
+  copy->response_hours = explanation->response_hours;
   copy->pitfalls = g_strdupv (explanation->pitfalls);
   copy->source = g_strdup (explanation->source);
 

@@ -60,6 +60,7 @@ typedef struct
   char          *channel_url;
   char          *channel_language; /* "en", "de": the language the receiver reads */
   char          *response_time;
+  guint          response_hours; /* what the receiver itself promises, in hours; 0: nothing */
   GStrv          pitfalls;
   char          *source;         /* where the facts come from (not translated) */
 } MdExplanation;

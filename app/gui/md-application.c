@@ -10,9 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "md-application.h"
+#include "md-background.h"
 #include "md-gui-resources.h"
 #include "md-handoff.h"
 #include "md-preferences-window.h"
+#include "md-resolver.h"
+#include "md-watch.h"
 #include "md-window.h"
 
 struct _MdApplication
@@ -21,6 +24,12 @@ struct _MdApplication
 
   /* Owned */
   MdSettings     *settings;
+  MdCaseStore    *watch_store;   /* the watch's own connection to the cases */
+  MdWatch        *watch;
+
+  gboolean        watch_started;
+  gboolean        background;    /* held: the watch runs with no window */
+  gboolean        background_asked;
 };
 
 G_DEFINE_FINAL_TYPE (MdApplication, md_application, ADW_TYPE_APPLICATION)
@@ -107,11 +116,193 @@ md_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* The watch's notifications: a case, or its request or follow-up draft. */
+static MdWindow *
+present_window (MdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!MD_IS_WINDOW (window))
+    window = GTK_WINDOW (md_window_new (self));
+  gtk_window_present (window);
+
+  return MD_WINDOW (window);
+}
+
+static void
+md_application_open_case_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  MdApplication *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+  const char *section = NULL;
+  MdWindow *window;
+
+  if (g_str_equal (name, "draft-request"))
+    section = "request";
+  else if (g_str_equal (name, "draft-follow-up"))
+    section = "follow-up";
+
+  window = present_window (self);
+  md_window_open_case (window, g_variant_get_int64 (parameter), section);
+  if (g_str_equal (name, "draft-follow-up"))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-up", NULL);
+}
+
+static void
+md_application_show_watch_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  md_window_show_watch (present_window (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", md_application_about_action },
   { "preferences", md_application_preferences_action },
   { "quit", md_application_quit_action },
+  { "open-case", md_application_open_case_action, "x" },
+  { "draft-request", md_application_open_case_action, "x" },
+  { "draft-follow-up", md_application_open_case_action, "x" },
+  { "show-watch", md_application_show_watch_action },
 };
+
+/* The watch follows the preferences. */
+
+static MdDnsSource *
+watch_resolver (MdApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  MdResolver *resolver = NULL;
+
+  if (md_settings_get_custom_resolver (self->settings))
+    {
+      g_auto(GStrv) servers = md_settings_dup_resolver_servers (self->settings);
+      g_autofree char *joined = g_strjoinv (",", servers);
+
+      if (servers[0] != NULL)
+        resolver = md_resolver_new_for_servers (joined, &error);
+    }
+  if (resolver == NULL && error == NULL)
+    resolver = md_resolver_new (&error);
+  if (resolver == NULL)
+    g_warning ("Watch: no resolver: %s", error->message);
+
+  return MD_DNS_SOURCE (resolver);
+}
+
+static void
+watch_settings_changed_cb (MdApplication *self,
+                           const char    *key,
+                           GSettings     *settings)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (key == NULL || g_str_equal (key, "watch-addresses"))
+    {
+      g_auto(GStrv) entries = g_settings_get_strv (settings, "watch-addresses");
+
+      /* The preferences page stores only lists that pass; one from
+       * elsewhere (dconf) that does not is ignored, with a trace. */
+      if (!md_watch_set_entries (self->watch, (const char * const *) entries, &error))
+        g_warning ("Watch: watch-addresses ignored: %s", error->message);
+      g_clear_error (&error);
+    }
+  if (key == NULL || g_str_equal (key, "watch-domains"))
+    {
+      g_auto(GStrv) domains = g_settings_get_strv (settings, "watch-domains");
+
+      if (!md_watch_set_domains (self->watch, (const char * const *) domains, &error))
+        g_warning ("Watch: watch-domains ignored: %s", error->message);
+      g_clear_error (&error);
+    }
+  if (key == NULL || g_str_equal (key, "watch-interval"))
+    md_watch_set_interval (self->watch, g_settings_get_uint (settings, "watch-interval") * 3600);
+  if (key == NULL || g_str_equal (key, "disabled-blocklists"))
+    {
+      g_auto(GStrv) disabled = g_settings_get_strv (settings, "disabled-blocklists");
+
+      md_watch_set_skipped_zones (self->watch, (const char * const *) disabled);
+    }
+  if (key != NULL && g_str_has_prefix (key, "resolver-"))
+    {
+      g_autoptr(MdDnsSource) source = watch_resolver (self);
+
+      if (source != NULL)
+        md_watch_set_source (self->watch, source);
+    }
+}
+
+static void
+md_application_start_watch (MdApplication *self)
+{
+  g_autoptr(MdDnsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
+
+  self->watch_started = TRUE;
+
+  if (path == NULL || path[0] == '\0')
+    {
+      g_free (path);
+      path = md_case_store_dup_default_path ();
+    }
+
+  source = watch_resolver (self);
+  self->watch_store = md_case_store_new (path, &error);
+  if (source == NULL || self->watch_store == NULL)
+    {
+      /* The window reports an unusable database; the watch just stays off. */
+      g_debug ("Watch: off: %s", error != NULL ? error->message : "no resolver");
+      return;
+    }
+
+  self->watch = md_watch_new (source, self->watch_store);
+  md_watch_set_application (self->watch, G_APPLICATION (self));
+  watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
+  g_signal_connect_object (md_settings_get_gsettings (self->settings), "changed",
+                           G_CALLBACK (watch_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  md_watch_start (self->watch);
+}
+
+/* With its window closed the app keeps running for the watch: in Flatpak
+ * when the Background portal allows it (and starts it again at login with
+ * --gapplication-service), outside as `maildoctor --gapplication-service`. */
+static void
+background_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (md_background_request_finish (result, NULL, &error))
+    return;   /* keeps the hold taken when it asked */
+
+  g_debug ("Watch: no background: %s", error->message);
+  self->background = FALSE;
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+window_removed_cb (MdApplication *self,
+                   GtkWindow     *window)
+{
+  g_autofree char *reason = NULL;
+
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) != NULL || self->watch == NULL ||
+      self->background || self->background_asked || !md_background_is_sandboxed ())
+    return;
+
+  self->background = TRUE;
+  self->background_asked = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  reason = g_strdup (_("Re-checks your sending addresses against the block lists while the "
+                       "window is closed."));
+  md_background_request_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+                               reason, NULL, background_cb, g_object_ref (self));
+}
 
 static void
 md_application_startup (GApplication *app)
@@ -131,6 +322,15 @@ md_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.paste", paste_accels);
+
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    {
+      /* --gapplication-service: no window, the watch is the reason to run. */
+      md_application_get_watch (self);
+      self->background = TRUE;
+      g_application_hold (app);
+    }
 }
 
 static void
@@ -138,6 +338,8 @@ md_application_dispose (GObject *object)
 {
   MdApplication *self = MD_APPLICATION (object);
 
+  g_clear_object (&self->watch);
+  g_clear_object (&self->watch_store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (md_application_parent_class)->dispose (object);
@@ -196,4 +398,19 @@ md_application_get_settings (MdApplication *self)
   g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/* Started on first use: after the first window opened the database, so a
+ * damaged file is moved aside and reported there, not silently by the
+ * watch's own connection. NULL when the watch is off (no database, no
+ * resolver). */
+MdWatch *
+md_application_get_watch (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  if (!self->watch_started)
+    md_application_start_watch (self);
+
+  return self->watch;
 }

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "md-settings.h"
+#include "md-watch.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,7 @@ G_DECLARE_FINAL_TYPE (MdApplication, md_application, MD, APPLICATION, AdwApplica
 MdApplication *md_application_new          (const char    *application_id,
                                             GApplicationFlags flags);
 MdSettings    *md_application_get_settings (MdApplication *self);
+/* The app's watch list, started on first use; NULL when it is off. */
+MdWatch       *md_application_get_watch    (MdApplication *self);
 
 G_END_DECLS

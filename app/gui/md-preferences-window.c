@@ -13,6 +13,7 @@
 #include "md-blocklists.h"
 #include "md-resolver.h"
 #include "md-settings.h"
+#include "md-watch-preferences-page.h"
 
 struct _MdPreferencesWindow
 {
@@ -294,6 +295,7 @@ md_preferences_window_init (MdPreferencesWindow *self)
     { "sender-description", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_row) },
     { "sender-daily-volume", G_STRUCT_OFFSET (MdPreferencesWindow, sender_volume_row) },
   };
+  MdWatchPreferencesPage *watch_page;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -334,6 +336,10 @@ md_preferences_window_init (MdPreferencesWindow *self)
                                self->sending_domains_row, "text",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
                                strv_to_text, text_to_strv, NULL, NULL);
+
+  /* Preferences → Watch is a widget of its own (md-watch-preferences-page.c). */
+  watch_page = md_watch_preferences_page_new (md_settings_get_gsettings (self->settings));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (watch_page));
 }
 
 MdPreferencesWindow *

@@ -246,6 +246,16 @@ md_settings_get_default (void)
   return instance;
 }
 
+/* The schema itself, for a feature that owns its keys and binds them where
+ * it uses them (the watch list: addresses, domains, interval). */
+GSettings *
+md_settings_get_gsettings (MdSettings *self)
+{
+  g_return_val_if_fail (MD_IS_SETTINGS (self), NULL);
+
+  return self->settings;
+}
+
 gboolean
 md_settings_get_web_checks (MdSettings *self)
 {

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MdSettings, md_settings, MD, SETTINGS, GObject)
 
 MdSettings  *md_settings_get_default          (void);
+GSettings   *md_settings_get_gsettings        (MdSettings  *self);
 gboolean     md_settings_get_web_checks       (MdSettings  *self);
 char        *md_settings_dup_sender_email     (MdSettings  *self);
 char       **md_settings_dup_dkim_selectors   (MdSettings  *self);

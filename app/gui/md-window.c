@@ -15,6 +15,7 @@
 #include "md-scan-page.h"
 #include "md-case-row.h"
 #include "md-settings.h"
+#include "md-watch-page.h"
 #include "md-window.h"
 
 /* The parser's own bound: a whole day of mail.log still fits. It reads off
@@ -53,6 +54,7 @@ struct _MdWindow
   GtkTextView          *nothing_text;
   GtkWidget            *nothing_paste_button;
   GtkWidget            *start_paste_button;
+  MdWatchPage          *watch_page;
 };
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -745,6 +747,14 @@ follow_up_action (GtkWidget  *widget,
 }
 
 static void
+show_watch_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  md_window_show_watch (MD_WINDOW (widget));
+}
+
+static void
 set_status_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -963,6 +973,7 @@ md_window_class_init (MdWindowClass *klass)
 
   g_type_ensure (MD_TYPE_CASE_VIEW);
   g_type_ensure (MD_TYPE_SCAN_PAGE);
+  g_type_ensure (MD_TYPE_WATCH_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/md-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MdWindow, toast_overlay);
@@ -976,6 +987,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, case_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, MdWindow, watch_page);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, MdWindow, case_view);
@@ -1006,6 +1018,7 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reopen-case", NULL, reopen_case_action);
   gtk_widget_class_install_action (widget_class, "win.delete-case", NULL, delete_case_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.show-watch", NULL, show_watch_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-case", NULL);
@@ -1061,11 +1074,23 @@ md_window_init (MdWindow *self)
 MdWindow *
 md_window_new (MdApplication *application)
 {
+  MdWindow *self;
+  MdWatch *watch;
+
   g_return_val_if_fail (MD_IS_APPLICATION (application), NULL);
 
-  return g_object_new (MD_TYPE_WINDOW,
+  self = g_object_new (MD_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  watch = md_application_get_watch (application);
+  md_watch_page_set_watch (self->watch_page, watch);
+  /* A new listing opens a case through the watch's own connection to the
+   * database: this window's store does not see it, so the list is re-read. */
+  if (watch != NULL)
+    g_signal_connect_object (watch, "listing-changed", G_CALLBACK (md_window_refresh_cases), self,
+                             G_CONNECT_SWAPPED);
+
+  return self;
 }
 
 MdCaseView *
@@ -1095,4 +1120,38 @@ md_window_get_scan_page (MdWindow *self)
   g_return_val_if_fail (MD_IS_WINDOW (self), NULL);
 
   return self->scan_page;
+}
+
+/* The watch list page (its own widget) in the content area. */
+void
+md_window_show_watch (MdWindow *self)
+{
+  g_return_if_fail (MD_IS_WINDOW (self));
+
+  md_case_view_set_session (self->case_view, NULL);
+  update_case_actions (self);
+  gtk_list_box_unselect_all (self->case_list);
+  adw_window_title_set_title (self->window_title, _("Watch List"));
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "watch");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* For the watch's notifications: the case may have been created a moment
+ * ago through another connection to the database, so the list is read
+ * again first. @section: NULL, or where to scroll ("request", "follow-up"). */
+void
+md_window_open_case (MdWindow   *self,
+                     gint64      case_id,
+                     const char *section)
+{
+  g_return_if_fail (MD_IS_WINDOW (self));
+
+  if (self->store == NULL)
+    return;
+
+  md_window_refresh_cases (self);
+  open_case (self, case_id);
+  if (section != NULL && current_case_id (self) == case_id)
+    md_case_view_scroll_to (self->case_view, section);
 }

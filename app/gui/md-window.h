@@ -28,5 +28,9 @@ void        md_window_load_text     (MdWindow      *self,
 void        md_window_scan_logs     (MdWindow      *self,
                                      GListModel    *files);
 MdScanPage *md_window_get_scan_page (MdWindow      *self);
+void        md_window_show_watch    (MdWindow      *self);
+void        md_window_open_case     (MdWindow      *self,
+                                     gint64         case_id,
+                                     const char    *section);
 
 G_END_DECLS

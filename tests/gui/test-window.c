@@ -121,9 +121,10 @@ test_window_menu (void)
     { "_Open Bounce…", "win.open" },
     { "Open Mail _Log…", "win.open-log" },
     { "Mail Log _Report", "win.show-log-report" },
+    { "_Watch List", "win.show-watch" },
   };
   const char *first_de[] = { "_Neuer Fall", "Unzustellbarkeitsnachricht _öffnen …",
-                             "Mail-_Log öffnen …", "Mail-Log-_Bericht" };
+                             "Mail-_Log öffnen …", "Mail-Log-_Bericht", "_Beobachtungsliste" };
   GMenuModel *section;
 
   g_assert_nonnull (window);
