@@ -59,7 +59,7 @@ run_on (MdDnsSource *source,
   RunData data = { 0 };
 
   g_assert_no_error (error);
-  run = md_check_run_new (source, subject);
+  run = md_check_run_new (source, subject, NULL);
   g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &data);
   md_check_run_start_async (run, NULL, run_cb, &data);
   g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
@@ -613,6 +613,8 @@ test_public_resolver (void)
   g_autoptr(MdCheckSubject) subject = NULL;
   g_autoptr(MdCheckRun) run = NULL;
   g_autoptr(JsonNode) json = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
+  JsonObject *report;
   RunData data = { 0 };
   guint n_resolver = 0;
 
@@ -620,8 +622,10 @@ test_public_resolver (void)
 
   resolver = md_test_knot_new_resolver (knot);
   subject = md_check_subject_new ("198.51.100.25", NULL, NULL, NULL, NULL);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
-  md_check_run_set_resolver (run, "8.8.8.8", "Google Public DNS");
+  options = md_check_run_options_new ();
+  options->resolver = g_strdup ("8.8.8.8:53");
+  options->public_resolver = g_strdup ("Google Public DNS");
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, options);
   md_check_run_start_async (run, NULL, run_cb, &data);
   g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
 
@@ -638,10 +642,14 @@ test_public_resolver (void)
                 "answer it, and some answer “not listed” for everything.");
 
   json = md_check_run_to_json (run);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "public_resolver"),
-                   ==, "Google Public DNS");
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "resolver"),
-                   ==, "8.8.8.8");
+  report = json_object_get_object_member (json_node_get_object (json), "resolver");
+  g_assert_true (json_object_get_boolean_member (report, "public"));
+  g_assert_cmpstr (json_object_get_string_member (report, "public_name"), ==, "Google Public DNS");
+  g_assert_cmpstr (json_object_get_string_member (report, "source"), ==, "option");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (report,
+                                                                                "addresses"), 0),
+                   ==, "8.8.8.8:53");
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "trusted");
 }
 
 typedef struct
@@ -699,7 +707,7 @@ test_model_updates (void)
   resolver = md_test_knot_new_resolver (knot);
   subject = md_check_subject_new ("203.0.113.7", "spammy.example.test", "smtp.sender.example.net",
                                   "m365.recipients.test", NULL);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (run)), ==, 0);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (run)) == MD_TYPE_CHECK);
   g_signal_connect (run, "items-changed", G_CALLBACK (model_changed_cb), &model);
@@ -765,8 +773,9 @@ test_concurrency_bound (void)
 
       subject = md_check_subject_new ("203.0.113.7", "spammy.example.test",
                                       "smtp.sender.example.net", "m365.recipients.test", NULL);
-      run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
-      g_assert_cmpuint (md_check_run_get_max_in_flight (run), ==, 64);
+      run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
+      g_assert_cmpuint (md_check_run_get_max_in_flight (run), ==,
+                        MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT);
       md_check_run_set_max_in_flight (run, bound);
       md_check_run_start_async (run, NULL, run_cb, &data);
       g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
@@ -782,9 +791,11 @@ test_concurrency_bound (void)
       /* each distinct question once: rdns and helo share the PTR and the A of the name:
        * 27 lists × 3 + Hostkarma × 2 + 3 TXT reasons + PTR + A + MX; for the
        * sending domain SPF's TXT and SPF-type questions, 3 _dmarc names (the
-       * tree walk), _smtp._tls and 13 guessed DKIM selectors */
+       * tree walk), _smtp._tls and 13 guessed DKIM selectors; the resolver
+       * probe's root NS, root server name, random name and "net" (the lists'
+       * test entries it shares with the list checks) */
       g_assert_cmpuint (md_check_run_get_n_queries (run), ==,
-                        27 * 3 + 2 + 3 + 3 + 2 + 3 + 1 + 13);
+                        27 * 3 + 2 + 3 + 3 + 2 + 3 + 1 + 13 + 4);
       if (bound == 64)
         g_assert_cmpuint (md_check_run_get_peak_in_flight (run), ==, 64);
     }
@@ -817,7 +828,7 @@ test_cancel (void)
 
   subject = md_check_subject_new ("203.0.113.7", "spammy.example.test", "smtp.sender.example.net",
                                   "m365.recipients.test", NULL);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   start = g_get_monotonic_time ();
   md_check_run_start_async (run, cancellable, run_cb, &data);
   g_timeout_add_once (100, cancel_cb, cancellable);
@@ -826,7 +837,9 @@ test_cancel (void)
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&data.error);
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 2000);
-  g_assert_cmpuint (md_check_run_get_peak_in_flight (run), ==, 64);
+  /* the whole first wave went out at once: it is below the bound */
+  g_assert_cmpuint (md_check_run_get_peak_in_flight (run), ==, md_check_run_get_n_queries (run));
+  g_assert_cmpuint (md_check_run_get_peak_in_flight (run), <, MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT);
 
   /* nothing is left running, and nothing that had no answer passed */
   n = g_list_model_get_n_items (G_LIST_MODEL (run));
@@ -859,7 +872,7 @@ test_destroy_in_flight (void)
 
   subject = md_check_subject_new ("203.0.113.7", "spammy.example.test", "smtp.sender.example.net",
                                   "m365.recipients.test", NULL);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   g_object_add_weak_pointer (G_OBJECT (run), (gpointer *) &run);
   g_object_add_weak_pointer (G_OBJECT (resolver), (gpointer *) &resolver);
 
@@ -901,7 +914,7 @@ test_deadline (void)
   md_resolver_set_timeout (resolver, 10000);
 
   subject = md_check_subject_new ("192.0.2.2", NULL, NULL, NULL, NULL);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   md_check_run_set_deadline_ms (run, 300);
   start = g_get_monotonic_time ();
   md_check_run_start_async (run, NULL, run_cb, &data);
@@ -940,8 +953,9 @@ test_json (void)
   g_assert_cmpstr (json_object_get_string_member (subject, "helo"), ==, "smtp.sender.example.net");
   g_assert_cmpstr (json_object_get_string_member (subject, "recipient_domain"), ==,
                    "m365.recipients.test");
-  g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "resolver")) ||
-                 JSON_NODE_HOLDS_NULL (json_object_get_member (object, "resolver")));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object,
+                                                                                 "resolver"),
+                                                  "state"), ==, "trusted");
 
   checks = json_object_get_array_member (object, "checks");
   /* 31 + spf, dmarc, tls-rpt and the DKIM selector probe for the domain */

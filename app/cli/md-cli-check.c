@@ -25,6 +25,7 @@ typedef struct
   MdCheckRun   *run;
   GCancellable *cancellable;
   GError       *error;
+  GPtrArray    *waiting;      /* checks done before the resolver line was printed */
   gboolean      json;
   gboolean      done;
 } CheckData;
@@ -87,13 +88,48 @@ print_check (MdCheck *check)
              json_object_get_string_member (details, "txt"));
 }
 
+/* The resolver line comes first: until the run knows whether its resolver
+ * tells the truth, finished checks wait. */
+static void
+print_or_queue (CheckData *data,
+                MdCheck   *check)
+{
+  if (md_check_run_get_resolver_trust (data->run) == MD_RESOLVER_TRUST_PROBING)
+    g_ptr_array_add (data->waiting, g_object_ref (check));
+  else
+    print_check (check);
+}
+
+static void
+print_resolver (MdCheckRun *run)
+{
+  g_autofree char *line = md_check_run_describe_resolver (run);
+
+  /* Translators: %s describes the DNS resolver and whether it can be trusted */
+  g_print (_("Resolver: %s\n"), line);
+}
+
+static void
+trust_changed_cb (MdCheckRun *run,
+                  GParamSpec *pspec,
+                  CheckData  *data)
+{
+  if (md_check_run_get_resolver_trust (run) == MD_RESOLVER_TRUST_PROBING)
+    return;
+
+  print_resolver (run);
+  for (guint i = 0; i < data->waiting->len; i++)
+    print_check (g_ptr_array_index (data->waiting, i));
+  g_ptr_array_set_size (data->waiting, 0);
+}
+
 static void
 status_changed_cb (MdCheck    *check,
                    GParamSpec *pspec,
                    CheckData  *data)
 {
   if (md_check_is_done (check))
-    print_check (check);
+    print_or_queue (data, check);
 }
 
 /* Human output streams: each check is printed the moment it has a result. */
@@ -109,7 +145,7 @@ items_changed_cb (GListModel *model,
       g_autoptr(MdCheck) check = g_list_model_get_item (model, i);
 
       if (md_check_is_done (check))
-        print_check (check);
+        print_or_queue (data, check);
       else
         g_signal_connect (check, "notify::status", G_CALLBACK (status_changed_cb), data);
     }
@@ -229,7 +265,7 @@ md_cli_check (int    argc,
   g_autoptr(MdCheckRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *description = NULL;
-  g_autofree char *servers_text = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   g_auto(GStrv) servers_used = NULL;
   CheckData data = { 0 };
   guint sigint_id, sigterm_id;
@@ -278,18 +314,16 @@ md_cli_check (int    argc,
   if (timeout_ms > 0)
     md_resolver_set_timeout (resolver, timeout_ms);
 
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  options = md_check_run_options_new ();
   if (!no_web)
-    {
-      g_autoptr(MdHttp) http = md_http_new ();
-
-      md_check_run_set_http (run, http);
-    }
+    options->http = md_http_new ();
   description = md_resolver_describe (resolver);
   /* The report names the servers the same way in every language. */
   servers_used = md_resolver_get_servers (resolver);
-  servers_text = g_strjoinv (", ", servers_used);
-  md_check_run_set_resolver (run, servers_text, md_resolver_get_public_resolver_name (resolver));
+  options->resolver = g_strjoinv (", ", servers_used);
+  options->resolver_is_system = md_resolver_is_system (resolver);
+  options->public_resolver = g_strdup (md_resolver_get_public_resolver_name (resolver));
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, options);
   /* A query may be retried once and a check may need three in a row (PTR,
    * then the names it gives, then TXT): the run's deadline leaves room for
    * that and no more. */
@@ -297,6 +331,7 @@ md_cli_check (int    argc,
     md_check_run_set_deadline_ms (run, MIN ((guint64) timeout_ms * 6 + 1000, G_MAXUINT));
 
   data.run = run;
+  data.waiting = g_ptr_array_new_with_free_func (g_object_unref);
   data.cancellable = cancellable;
   data.json = json;
 
@@ -305,6 +340,7 @@ md_cli_check (int    argc,
       /* Translators: an IP address, then the DNS resolver's description */
       g_print (_("Checking %s (resolver: %s)\n\n"), subject->ip, description);
       g_signal_connect (run, "items-changed", G_CALLBACK (items_changed_cb), &data);
+      g_signal_connect (run, "notify::resolver-trust", G_CALLBACK (trust_changed_cb), &data);
     }
 
   sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &data);
@@ -338,8 +374,16 @@ md_cli_check (int    argc,
     }
   else
     {
+      /* Interrupted before the probe came back: what waited is printed now. */
+      if (md_check_run_get_resolver_trust (run) == MD_RESOLVER_TRUST_PROBING)
+        {
+          print_resolver (run);
+          for (guint i = 0; i < data.waiting->len; i++)
+            print_check (g_ptr_array_index (data.waiting, i));
+        }
       print_counts (run);
     }
+  g_ptr_array_unref (data.waiting);
 
   if (data.error != NULL)
     {

@@ -65,6 +65,8 @@ md_blocklist_unref (MdBlocklist *list)
     return;
 
   g_free (list->zone);
+  g_free (list->key);
+  g_free (list->key_zone);
   g_free (list->name);
   g_free (list->operator_name);
   g_free (list->purpose);
@@ -119,6 +121,14 @@ parse_enum (const char  *value,
     }
 
   return FALSE;
+}
+
+static gboolean
+is_domain_name (const char *text)
+{
+  g_autofree char *normalized = md_blocklist_normalize_domain (text);
+
+  return normalized != NULL;
 }
 
 static const char *kind_names[] = { "ipv4", "ipv4+ipv6", "domain", NULL };
@@ -187,6 +197,7 @@ start_element_cb (GMarkupParseContext  *context,
   if (g_str_equal (element_name, "blocklist"))
     {
       const char *zone = NULL, *kind = NULL, *weight = NULL, *policy = NULL, *status = NULL;
+      const char *key = NULL, *key_zone = NULL;
       int value;
 
       if (state->current != NULL)
@@ -197,11 +208,25 @@ start_element_cb (GMarkupParseContext  *context,
                                         G_MARKUP_COLLECT_STRING, "weight", &weight,
                                         G_MARKUP_COLLECT_STRING, "policy", &policy,
                                         G_MARKUP_COLLECT_STRING, "status", &status,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "key", &key,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "key-zone", &key_zone,
                                         G_MARKUP_COLLECT_INVALID))
         return;
 
       state->current = md_blocklist_new ();
       state->current->zone = g_ascii_strdown (zone, -1);
+      if ((key == NULL) != (key_zone == NULL))
+        FAIL ("%s: key and key-zone go together", zone);
+      /* The template holds the key exactly once, as "{key}", ahead of the
+       * rest of the name. */
+      if (key_zone != NULL &&
+          (!g_str_has_prefix (key_zone, "{key}.") || strstr (key_zone + 6, "{key}") != NULL ||
+           !is_domain_name (key_zone + 6)))
+        FAIL ("%s: key-zone must be “{key}.zone”, not “%s”", zone, key_zone);
+      state->current->key = g_strdup (key);
+      state->current->key_zone = key_zone ? g_ascii_strdown (key_zone, -1) : NULL;
       if (!parse_enum (kind, kind_names, &value))
         FAIL ("%s: unknown kind “%s”", zone, kind);
       state->current->kind = value;
@@ -541,6 +566,97 @@ md_blocklist_query_name (const MdBlocklist  *list,
                          const char         *subject,
                          GError            **error)
 {
+  return md_blocklist_query_name_in (list, list->zone, subject, error);
+}
+
+/* A key is a DNS label: letters and digits only, so a pasted key can never
+ * change where the question goes. */
+gboolean
+md_blocklist_key_is_valid (const char *key)
+{
+  gsize len;
+
+  if (key == NULL)
+    return FALSE;
+  len = strlen (key);
+  if (len == 0 || len > 63)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (key[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * md_blocklist_query_zone:
+ * @list: a list
+ * @keys: (nullable): key id → key (MdCheckRunOptions.keys)
+ *
+ * Where the list is asked: its key zone ("<key>.zen.dq.spamhaus.net") when
+ * @keys has a valid key for it, else its public zone.
+ *
+ * Returns: (transfer full): the zone
+ */
+char *
+md_blocklist_query_zone (const MdBlocklist *list,
+                         GHashTable        *keys)
+{
+  const char *key = NULL;
+
+  g_return_val_if_fail (list != NULL, NULL);
+
+  if (list->key != NULL && keys != NULL)
+    key = g_hash_table_lookup (keys, list->key);
+  if (!md_blocklist_key_is_valid (key))
+    return g_strdup (list->zone);
+
+  return g_strconcat (key, list->key_zone + strlen ("{key}"), NULL);
+}
+
+/* The RFC 5782 "must be listed" entry's query name in @zone (see
+ * md_blocklist_query_zone()), or NULL when the list has none for the family. */
+char *
+md_blocklist_test_query_name (const MdBlocklist *list,
+                              gboolean           ipv6,
+                              GHashTable        *keys)
+{
+  g_autofree char *zone = NULL;
+  const char *entry;
+
+  g_return_val_if_fail (list != NULL, NULL);
+
+  entry = ipv6 && list->kind != MD_BLOCKLIST_KIND_DOMAIN ? list->test6_listed : list->test_listed;
+  if (entry == NULL)
+    return NULL;
+  zone = md_blocklist_query_zone (list, keys);
+
+  return md_blocklist_entry_query_name (list, zone, entry);
+}
+
+/* An RFC 5782 test entry (127.0.0.2, ::ffff:7f00:2, "test") in @zone. */
+char *
+md_blocklist_entry_query_name (const MdBlocklist *list,
+                               const char        *zone,
+                               const char        *entry)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (list->kind == MD_BLOCKLIST_KIND_DOMAIN)
+    return g_strconcat (entry, ".", zone, NULL);
+
+  address = g_inet_address_new_from_string (entry);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  return md_dns_reverse_name (address, zone);
+}
+
+char *
+md_blocklist_query_name_in (const MdBlocklist  *list,
+                            const char         *zone,
+                            const char         *subject,
+                            GError            **error)
+{
   g_autoptr(GInetAddress) address = NULL;
 
   g_return_val_if_fail (list != NULL, NULL);
@@ -557,7 +673,7 @@ md_blocklist_query_name (const MdBlocklist  *list,
           return NULL;
         }
 
-      return g_strconcat (domain, ".", list->zone, NULL);
+      return g_strconcat (domain, ".", zone, NULL);
     }
 
   address = g_inet_address_new_from_string (subject);
@@ -576,7 +692,7 @@ md_blocklist_query_name (const MdBlocklist  *list,
     }
 
   /* RFC 5782 §2.1 and §2.4: reversed octets or nibbles, then the zone. */
-  return md_dns_reverse_name (address, list->zone);
+  return md_dns_reverse_name (address, zone);
 }
 
 /* Judges one A record of an answer. Order matters: a refusal code may lie

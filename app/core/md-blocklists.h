@@ -76,6 +76,8 @@ struct _MdBlocklist
   char              *test_unlisted;    /* NULL when the list lists it by design */
   char              *test6_listed;     /* IPv6 lists only */
   char              *test6_unlisted;
+  char              *key;              /* id of the access key it takes ("spamhaus-dqs"), or NULL */
+  char              *key_zone;         /* "{key}.zen.dq.spamhaus.net" */
   GStrv              receivers;        /* receiver ids (receivers.xml) */
   GStrv              sources;
 
@@ -104,6 +106,19 @@ gboolean           md_blocklist_supports_address      (const MdBlocklist  *list,
 char              *md_blocklist_query_name            (const MdBlocklist  *list,
                                                        const char         *subject,
                                                        GError            **error);
+char              *md_blocklist_query_name_in         (const MdBlocklist  *list,
+                                                       const char         *zone,
+                                                       const char         *subject,
+                                                       GError            **error);
+gboolean           md_blocklist_key_is_valid          (const char         *key);
+char              *md_blocklist_query_zone            (const MdBlocklist  *list,
+                                                       GHashTable         *keys);
+char              *md_blocklist_test_query_name       (const MdBlocklist  *list,
+                                                       gboolean            ipv6,
+                                                       GHashTable         *keys);
+char              *md_blocklist_entry_query_name      (const MdBlocklist  *list,
+                                                       const char         *zone,
+                                                       const char         *entry);
 MdBlocklistAnswer  md_blocklist_classify              (const MdBlocklist  *list,
                                                        GInetAddress       *address,
                                                        char              **meaning);

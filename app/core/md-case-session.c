@@ -515,6 +515,7 @@ md_case_session_start_checks (MdCaseSession        *self,
 {
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(JsonNode) results = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   gint64 run_id;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
@@ -531,12 +532,12 @@ md_case_session_start_checks (MdCaseSession        *self,
   md_case_session_cancel_checks (self);
 
   g_clear_object (&self->check_run);
-  self->check_run = md_check_run_new (source, subject);
-  md_check_run_set_resolver (self->check_run, resolver_description, public_resolver);
-  if (http != NULL)
-    md_check_run_set_http (self->check_run, http);
-  if (skipped_zones != NULL)
-    md_check_run_set_skipped_zones (self->check_run, skipped_zones);
+  options = md_check_run_options_new ();
+  options->resolver = g_strdup (resolver_description);
+  options->public_resolver = g_strdup (public_resolver);
+  options->http = http ? g_object_ref (http) : NULL;
+  options->skipped_zones = g_strdupv ((char **) skipped_zones);
+  self->check_run = md_check_run_new (source, subject, options);
 
   started = g_date_time_new_now_utc ();
   results = md_check_run_to_json (self->check_run);

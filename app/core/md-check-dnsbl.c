@@ -20,6 +20,7 @@ typedef struct
 {
   MdBlocklist   *list;
   char          *subject;          /* IP address or domain, as queried */
+  char          *zone;             /* where it is asked: the list's zone or its key zone */
   char          *query;
   char          *test_listed;      /* query names of the test entries */
   char          *test_unlisted;
@@ -48,6 +49,7 @@ dnsbl_free (Dnsbl *self)
 {
   md_blocklist_unref (self->list);
   g_free (self->subject);
+  g_free (self->zone);
   g_free (self->query);
   g_free (self->test_listed);
   g_free (self->test_unlisted);
@@ -140,6 +142,22 @@ classify_answer (const MdBlocklist  *list,
   return worst;
 }
 
+/* A query name as the report shows it: asked with an access key, it names
+ * the key zone's template ("{key}.zen.dq.spamhaus.net"), never the key. */
+static char *
+shown_name (Dnsbl      *self,
+            const char *name)
+{
+  gsize len = strlen (name), zone_len = strlen (self->zone);
+  g_autofree char *prefix = NULL;
+
+  if (g_str_equal (self->zone, self->list->zone) || len < zone_len)
+    return g_strdup (name);
+  prefix = g_strndup (name, len - zone_len);
+
+  return g_strconcat (prefix, self->list->key_zone, NULL);
+}
+
 /* The list's own test entries decide whether its answers mean anything. NULL
  * when it passed, else why not. */
 static char *
@@ -151,12 +169,16 @@ self_test_failure (Dnsbl      *self,
   gboolean any;
   char *failure = NULL;
 
-  json_object_set_string_member (test, "listed_entry", self->test_listed);
+  g_autofree char *listed_shown = shown_name (self, self->test_listed);
+
+  json_object_set_string_member (test, "listed_entry", listed_shown);
   json_object_set_string_member (test, "listed_status",
                                  md_dns_status_to_string (self->listed_answer->status));
   if (self->unlisted_answer != NULL)
     {
-      json_object_set_string_member (test, "unlisted_entry", self->test_unlisted);
+      g_autofree char *unlisted_shown = shown_name (self, self->test_unlisted);
+
+      json_object_set_string_member (test, "unlisted_entry", unlisted_shown);
       json_object_set_string_member (test, "unlisted_status",
                                      md_dns_status_to_string (self->unlisted_answer->status));
     }
@@ -395,19 +417,6 @@ answer_cb (MdCheckContext    *context,
     evaluate (context, self);
 }
 
-static char *
-test_name (const MdBlocklist *list,
-           const char        *entry)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (list->kind == MD_BLOCKLIST_KIND_DOMAIN)
-    return g_strconcat (entry, ".", list->zone, NULL);
-
-  address = g_inet_address_new_from_string (entry);
-
-  return md_dns_reverse_name (address, list->zone);
-}
 
 static void
 dnsbl_start (MdCheckContext *context)
@@ -417,6 +426,7 @@ dnsbl_start (MdCheckContext *context)
   JsonObject *details = md_check_get_details (check);
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
   gboolean ipv6 = FALSE;
 
   if (self->list->kind != MD_BLOCKLIST_KIND_DOMAIN)
@@ -433,19 +443,24 @@ dnsbl_start (MdCheckContext *context)
         }
     }
 
-  self->query = md_blocklist_query_name (self->list, self->subject, &error);
+  self->zone = md_blocklist_query_zone (self->list,
+                                        md_check_run_get_options (md_check_context_get_run (context))->keys);
+  self->query = md_blocklist_query_name_in (self->list, self->zone, self->subject, &error);
   if (self->query == NULL)
     {
       finish_error (context, "invalid-query", error->message, NULL);
       return;
     }
-  json_object_set_string_member (details, "query", self->query);
+  shown = shown_name (self, self->query);
+  json_object_set_string_member (details, "query", shown);
+  json_object_set_boolean_member (details, "keyed", !g_str_equal (self->zone, self->list->zone));
 
   self->listed_entry = ipv6 ? self->list->test6_listed : self->list->test_listed;
   self->unlisted_entry = ipv6 ? self->list->test6_unlisted : self->list->test_unlisted;
-  self->test_listed = test_name (self->list, self->listed_entry);
+  self->test_listed = md_blocklist_entry_query_name (self->list, self->zone, self->listed_entry);
   if (self->unlisted_entry != NULL)
-    self->test_unlisted = test_name (self->list, self->unlisted_entry);
+    self->test_unlisted = md_blocklist_entry_query_name (self->list, self->zone,
+                                                         self->unlisted_entry);
 
   self->pending = self->test_unlisted != NULL ? 3 : 2;
   md_check_context_query (context, self->query, MD_DNS_TYPE_A,

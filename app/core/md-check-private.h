@@ -51,6 +51,30 @@ MdCheckContext       *md_check_run_add_check            (MdCheckRun         *run
                                                          GDestroyNotify      destroy);
 const char           *md_check_run_get_public_resolver  (MdCheckRun         *run);
 
+/* The resolver probe (md-check-resolver.c): a context that is no row of
+ * the model; its questions go out before any check's. It ends by calling
+ * md_check_run_set_resolver_trust() once. */
+MdCheckContext       *md_check_run_add_probe            (MdCheckRun         *run,
+                                                         MdCheckStartFunc    start,
+                                                         gpointer            data,
+                                                         GDestroyNotify      destroy);
+void                  md_check_run_set_resolver_trust   (MdCheckRun         *run,
+                                                         MdResolverTrust     trust,
+                                                         const char         *reason,
+                                                         JsonObject         *evidence,
+                                                         GPtrArray          *rewrites);
+
+/* Work that is not DNS (HTTPS): md_check_call_new() before starting it,
+ * with md_check_call_get_cancellable() as its cancellable; in the callback,
+ * after the _finish() call, md_check_call_end() gives the context back, or
+ * NULL when the run was cancelled, ended or the check is done — then touch
+ * nothing. */
+typedef struct _MdCheckCall MdCheckCall;
+
+MdCheckCall          *md_check_call_new                 (MdCheckContext     *context);
+GCancellable         *md_check_call_get_cancellable     (MdCheckCall        *call);
+MdCheckContext       *md_check_call_end                 (MdCheckCall        *call);
+
 MdCheck              *md_check_context_get_check        (MdCheckContext     *context);
 MdCheckRun           *md_check_context_get_run          (MdCheckContext     *context);
 const MdCheckSubject *md_check_context_get_subject      (MdCheckContext     *context);
@@ -79,6 +103,7 @@ JsonArray            *md_check_json_string_array        (GPtrArray          *str
 JsonArray            *md_check_json_warnings            (GPtrArray          *warnings);
 JsonArray            *md_check_json_addresses           (const MdDnsAnswer  *answer);
 
+extern const MdCheckProvider md_check_provider_resolver_probe;
 extern const MdCheckProvider md_check_provider_resolver;
 extern const MdCheckProvider md_check_provider_rdns;
 extern const MdCheckProvider md_check_provider_helo;

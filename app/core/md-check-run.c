@@ -17,6 +17,7 @@
 
 /* The check families, in the order the list shows them. */
 static const MdCheckProvider *providers[] = {
+  &md_check_provider_resolver_probe,
   &md_check_provider_resolver,
   &md_check_provider_rdns,
   &md_check_provider_helo,
@@ -40,6 +41,16 @@ struct _MdCheckContext
   GDestroyNotify    destroy;
   gint64            started_at;
   gboolean          finished;
+
+  /* What the answers it used said, for the resolver-trust verdict: a
+   * negative answer, and every address it was given. */
+  gboolean          saw_negative;
+  GPtrArray        *addresses;  /* of GInetAddress*, NULL until one came */
+  gboolean          held;       /* finished, waiting for the resolver verdict */
+  gboolean          internal;   /* the resolver probe: not a row in the model */
+  MdCheckStatus     held_status;
+  char             *held_summary;
+  char             *held_remedy;
 };
 
 /* One distinct DNS question of the run and the checks waiting for it. */
@@ -83,11 +94,12 @@ struct _MdCheckRun
   GCancellable    *cancellable; /* ours: cancels queries in flight */
   GCancellable    *user_cancellable;
   GTask           *task;
-  char            *resolver;
-  char            *public_resolver;
-  MdHttp          *http;        /* NULL: no checks over HTTP(S) */
-  MdRdapBootstrap *rdap_bootstrap;
-  GStrv            skipped_zones; /* blocklists the user switched off */
+  MdCheckRunOptions *options;
+  MdCheckContext  *probe;       /* the resolver probe's context, or NULL */
+  MdResolverTrust  trust;
+  JsonObject      *trust_evidence;
+  char            *trust_reason;  /* why answers could not be used, or NULL */
+  GPtrArray       *rewrites;    /* of GInetAddress*: what the resolver invents */
 
   gulong           cancelled_id;
   guint            deadline_id;
@@ -109,12 +121,28 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_RESOLVER_TRUST,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_QUARK (md-check-run-error-quark, md_check_run_error)
 G_DEFINE_BOXED_TYPE (MdCheckSubject, md_check_subject, md_check_subject_copy, md_check_subject_free)
+G_DEFINE_BOXED_TYPE (MdCheckRunOptions, md_check_run_options,
+                     md_check_run_options_copy, md_check_run_options_free)
+G_DEFINE_ENUM_TYPE (MdResolverTrust, md_resolver_trust,
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_PROBING, "probing"),
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_TRUSTED, "trusted"),
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_REWRITES, "rewrites"),
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_DENIES, "denies"),
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_REFUSED, "refused"),
+                    G_DEFINE_ENUM_VALUE (MD_RESOLVER_TRUST_UNREACHABLE, "unreachable"))
 G_DEFINE_FINAL_TYPE_WITH_CODE (MdCheckRun, md_check_run, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
@@ -297,6 +325,166 @@ md_check_subject_get_address (const MdCheckSubject *subject)
   return g_inet_address_new_from_string (subject->ip);
 }
 
+/* Options */
+
+MdCheckRunOptions *
+md_check_run_options_new (void)
+{
+  return g_new0 (MdCheckRunOptions, 1);
+}
+
+MdCheckRunOptions *
+md_check_run_options_copy (const MdCheckRunOptions *options)
+{
+  MdCheckRunOptions *copy;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  copy = g_new0 (MdCheckRunOptions, 1);
+  copy->resolver = g_strdup (options->resolver);
+  copy->resolver_is_system = options->resolver_is_system;
+  copy->public_resolver = g_strdup (options->public_resolver);
+  copy->http = options->http ? g_object_ref (options->http) : NULL;
+  copy->skipped_zones = g_strdupv (options->skipped_zones);
+  copy->rdap_bootstrap = options->rdap_bootstrap ? md_rdap_bootstrap_ref (options->rdap_bootstrap)
+                                                 : NULL;
+  copy->keys = options->keys ? g_hash_table_ref (options->keys) : NULL;
+  copy->authoritative_port = options->authoritative_port;
+  copy->authoritative_address = g_strdup (options->authoritative_address);
+
+  return copy;
+}
+
+void
+md_check_run_options_free (MdCheckRunOptions *options)
+{
+  if (options == NULL)
+    return;
+
+  g_free (options->resolver);
+  g_free (options->public_resolver);
+  g_clear_object (&options->http);
+  g_strfreev (options->skipped_zones);
+  g_clear_pointer (&options->rdap_bootstrap, md_rdap_bootstrap_unref);
+  g_clear_pointer (&options->keys, g_hash_table_unref);
+  g_free (options->authoritative_address);
+  g_free (options);
+}
+
+/* Resolver trust */
+
+const char *
+md_resolver_trust_to_string (MdResolverTrust trust)
+{
+  switch (trust)
+    {
+    case MD_RESOLVER_TRUST_PROBING:     return "probing";
+    case MD_RESOLVER_TRUST_TRUSTED:     return "trusted";
+    case MD_RESOLVER_TRUST_REWRITES:    return "rewrites";
+    case MD_RESOLVER_TRUST_DENIES:      return "denies";
+    case MD_RESOLVER_TRUST_REFUSED:     return "refused";
+    case MD_RESOLVER_TRUST_UNREACHABLE: return "unreachable";
+    default:                            return "unknown";
+    }
+}
+
+/* One line a user understands, for the CLI's resolver line and the banner. */
+const char *
+md_resolver_trust_describe (MdResolverTrust trust)
+{
+  switch (trust)
+    {
+    case MD_RESOLVER_TRUST_PROBING:
+      return _("not checked yet");
+    case MD_RESOLVER_TRUST_TRUSTED:
+      return _("answers truthfully");
+    case MD_RESOLVER_TRUST_REWRITES:
+      return _("rewrites answers: it gives addresses for names that do not exist");
+    case MD_RESOLVER_TRUST_DENIES:
+      return _("denies names that exist: it answers “no such name” for them");
+    case MD_RESOLVER_TRUST_REFUSED:
+      return _("refused by blocklists: they will not answer it");
+    case MD_RESOLVER_TRUST_UNREACHABLE:
+      return _("gives no usable answers");
+    default:
+      return "";
+    }
+}
+
+static gboolean
+trust_taints (MdResolverTrust trust)
+{
+  return trust == MD_RESOLVER_TRUST_REWRITES || trust == MD_RESOLVER_TRUST_DENIES ||
+         trust == MD_RESOLVER_TRUST_UNREACHABLE;
+}
+
+static gboolean
+context_saw_rewrite (MdCheckRun     *self,
+                     MdCheckContext *context)
+{
+  for (guint i = 0; context->addresses != NULL && i < context->addresses->len; i++)
+    for (guint j = 0; self->rewrites != NULL && j < self->rewrites->len; j++)
+      if (g_inet_address_equal (g_ptr_array_index (context->addresses, i),
+                                g_ptr_array_index (self->rewrites, j)))
+        return TRUE;
+
+  return FALSE;
+}
+
+static void finish_now (MdCheckContext *context,
+                        MdCheckStatus   status,
+                        const char     *summary,
+                        const char     *remedy);
+
+/* A verdict that rests on an answer the resolver may have made up is no
+ * verdict: "no record" from a resolver that denies every name, "listed"
+ * from one that answers 127.0.0.2 for everything. */
+static void
+finish_judged (MdCheckContext *context,
+               MdCheckStatus   status,
+               const char     *summary,
+               const char     *remedy)
+{
+  MdCheckRun *self = context->run;
+
+  if (!context->internal && status != MD_CHECK_STATUS_ERROR && trust_taints (self->trust) &&
+      (context->saw_negative || context_saw_rewrite (self, context)))
+    {
+      JsonObject *details = md_check_get_details (context->check);
+      g_autofree char *text = NULL;
+
+      json_object_set_string_member (details, "reason", "resolver-untrusted");
+      json_object_set_string_member (details, "resolver_state",
+                                     md_resolver_trust_to_string (self->trust));
+      /* Translators: %s says what is wrong with the resolver, e.g. "denies names that exist: …" */
+      text = g_strdup_printf (_("Could not decide: your DNS resolver %s."), self->trust_reason);
+      finish_now (context, MD_CHECK_STATUS_ERROR, text,
+                  _("Check with a resolver that answers truthfully (Preferences → Checks → "
+                    "DNS resolver, or --resolver)."));
+      return;
+    }
+
+  finish_now (context, status, summary, remedy);
+}
+
+static void
+release_held (MdCheckRun *self)
+{
+  for (guint i = 0; i < self->contexts->len && !self->finished; i++)
+    {
+      MdCheckContext *context = g_ptr_array_index (self->contexts, i);
+      g_autofree char *summary = NULL;
+      g_autofree char *remedy = NULL;
+
+      if (!context->held)
+        continue;
+      context->held = FALSE;
+      summary = g_steal_pointer (&context->held_summary);
+      remedy = g_steal_pointer (&context->held_remedy);
+      finish_judged (context, context->held_status, summary, remedy);
+    }
+}
+
 /* Questions */
 
 static void
@@ -314,7 +502,33 @@ context_free (MdCheckContext *context)
   if (context->destroy != NULL)
     g_clear_pointer (&context->data, context->destroy);
   g_clear_object (&context->check);
+  g_clear_pointer (&context->addresses, g_ptr_array_unref);
+  g_free (context->held_summary);
+  g_free (context->held_remedy);
   g_free (context);
+}
+
+/* Remembers what an answer said about the resolver's honesty. The SPF
+ * type's NODATA is normal (RFC 7208 §3.1: it is obsolete) and decides
+ * nothing. */
+static void
+note_answer (MdCheckContext    *context,
+             const MdDnsAnswer *answer)
+{
+  if ((answer->status == MD_DNS_STATUS_NXDOMAIN || answer->status == MD_DNS_STATUS_NODATA) &&
+      answer->type != MD_DNS_TYPE_SPF)
+    context->saw_negative = TRUE;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->address == NULL)
+        continue;
+      if (context->addresses == NULL)
+        context->addresses = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (context->addresses, g_object_ref (record->address));
+    }
 }
 
 static void send_question (MdCheckRun *self,
@@ -348,7 +562,10 @@ deliver (MdCheckRun *self,
       if (self->finished)
         break;
       if (!waiter->context->finished)
-        waiter->func (waiter->context, question->answer, waiter->user_data);
+        {
+          note_answer (waiter->context, question->answer);
+          waiter->func (waiter->context, question->answer, waiter->user_data);
+        }
     }
 }
 
@@ -406,8 +623,9 @@ send_question (MdCheckRun *self,
   self->n_queries++;
   self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
 
-  g_debug ("check run: asking %s %s (%u in flight)",
-           md_dns_type_to_string (question->type), question->name, self->in_flight);
+  if (self->options->keys == NULL)
+    g_debug ("check run: asking %s %s (%u in flight)",
+             md_dns_type_to_string (question->type), question->name, self->in_flight);
 
   md_dns_source_query_async (self->source, question->name, question->type,
                              self->cancellable, query_cb, inflight);
@@ -455,12 +673,15 @@ run_complete (MdCheckRun *self,
     {
       MdCheckContext *context = g_ptr_array_index (self->contexts, i);
 
-      if (!context->finished)
+      if (!context->finished || context->held)
         {
           JsonObject *details = md_check_get_details (context->check);
 
+          /* Held: its answer came, but whether the resolver told the truth
+           * did not; that is no verdict either. */
+          context->held = FALSE;
           json_object_set_string_member (details, "reason", reason);
-          md_check_context_finish (context, MD_CHECK_STATUS_ERROR, reason, NULL);
+          finish_now (context, MD_CHECK_STATUS_ERROR, reason, NULL);
         }
     }
 
@@ -559,9 +780,6 @@ md_check_run_dispose (GObject *object)
   g_queue_clear (&self->deliveries);
   g_clear_pointer (&self->questions, g_hash_table_unref);
   g_clear_object (&self->source);
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
-  g_clear_pointer (&self->skipped_zones, g_strfreev);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->dispose (object);
 }
@@ -575,10 +793,32 @@ md_check_run_finalize (GObject *object)
   g_ptr_array_unref (self->checks);
   g_clear_pointer (&self->subject, md_check_subject_free);
   g_clear_object (&self->cancellable);
-  g_free (self->resolver);
-  g_free (self->public_resolver);
+  g_clear_pointer (&self->probe, context_free);
+  g_clear_pointer (&self->options, md_check_run_options_free);
+  g_clear_pointer (&self->trust_evidence, json_object_unref);
+  g_clear_pointer (&self->rewrites, g_ptr_array_unref);
+  g_free (self->trust_reason);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->finalize (object);
+}
+
+static void
+md_check_run_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  MdCheckRun *self = MD_CHECK_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_RESOLVER_TRUST:
+      g_value_set_enum (value, self->trust);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -588,6 +828,19 @@ md_check_run_class_init (MdCheckRunClass *klass)
 
   object_class->dispose = md_check_run_dispose;
   object_class->finalize = md_check_run_finalize;
+  object_class->get_property = md_check_run_get_property;
+
+  /**
+   * MdCheckRun:resolver-trust:
+   *
+   * What the run learned about its resolver; "probing" until the first
+   * wave of answers is in. The evidence is md_check_run_get_resolver_evidence().
+   */
+  properties[PROP_RESOLVER_TRUST] =
+    g_param_spec_enum ("resolver-trust", NULL, NULL,
+                       MD_TYPE_RESOLVER_TRUST, MD_RESOLVER_TRUST_PROBING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * MdCheckRun::finished:
@@ -612,6 +865,8 @@ md_check_run_init (MdCheckRun *self)
                                            (GDestroyNotify) question_free);
   self->cancellable = g_cancellable_new ();
   self->max_in_flight = MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT;
+  self->options = md_check_run_options_new ();
+  self->trust = MD_RESOLVER_TRUST_PROBING;
   self->deadline_ms = MD_CHECK_RUN_DEFAULT_DEADLINE_MS;
   g_queue_init (&self->waiting);
   g_queue_init (&self->deliveries);
@@ -651,7 +906,7 @@ md_check_run_get_public_resolver (MdCheckRun *run)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
 
-  return run->public_resolver;
+  return run->options->public_resolver;
 }
 
 MdCheck *
@@ -746,21 +1001,26 @@ md_check_context_query (MdCheckContext    *context,
     g_queue_push_tail (&self->waiting, question);
 }
 
-void
-md_check_context_finish (MdCheckContext *context,
-                         MdCheckStatus   status,
-                         const char     *summary,
-                         const char     *remedy)
+static void
+maybe_complete (MdCheckRun *self)
+{
+  if (self->started && !self->finished && self->n_finished == self->contexts->len &&
+      self->trust != MD_RESOLVER_TRUST_PROBING)
+    run_complete (self, NULL, NULL);
+}
+
+static void
+finish_now (MdCheckContext *context,
+            MdCheckStatus   status,
+            const char     *summary,
+            const char     *remedy)
 {
   MdCheckRun *self = context->run;
   gint64 now = g_get_monotonic_time ();
 
-  g_return_if_fail (status != MD_CHECK_STATUS_RUNNING);
-
-  if (context->finished)
-    return;
-
   context->finished = TRUE;
+  if (context->internal)
+    return;
   self->n_finished++;
 
   /* Everything but the status first: whoever watches notify::status sees
@@ -770,8 +1030,131 @@ md_check_context_finish (MdCheckContext *context,
   md_check_set_duration_ms (context->check, (now - context->started_at) / 1000);
   md_check_set_status (context->check, status);
 
-  if (self->n_finished == self->contexts->len && self->started)
-    run_complete (self, NULL, NULL);
+  maybe_complete (self);
+}
+
+void
+md_check_context_finish (MdCheckContext *context,
+                         MdCheckStatus   status,
+                         const char     *summary,
+                         const char     *remedy)
+{
+  MdCheckRun *self = context->run;
+
+  g_return_if_fail (status != MD_CHECK_STATUS_RUNNING);
+
+  if (context->finished)
+    return;
+
+  /* The resolver verdict comes with the first wave of answers; a result
+   * that rests on a negative answer or on an address waits for it. */
+  if (!context->internal && self->trust == MD_RESOLVER_TRUST_PROBING && !self->finished &&
+      (context->saw_negative || context->addresses != NULL))
+    {
+      context->finished = TRUE;
+      context->held = TRUE;
+      context->held_status = status;
+      context->held_summary = g_strdup (summary);
+      context->held_remedy = g_strdup (remedy);
+      return;
+    }
+
+  finish_judged (context, status, summary, remedy);
+}
+
+/* Called once by the resolver probe (md-check-resolver.c). @rewrites are
+ * the addresses the resolver gave for a name that cannot exist. */
+void
+md_check_run_set_resolver_trust (MdCheckRun      *self,
+                                 MdResolverTrust  trust,
+                                 const char      *reason,
+                                 JsonObject      *evidence,
+                                 GPtrArray       *rewrites)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (trust != MD_RESOLVER_TRUST_PROBING);
+
+  if (self->trust != MD_RESOLVER_TRUST_PROBING)
+    return;
+
+  self->trust = trust;
+  g_free (self->trust_reason);
+  self->trust_reason = g_strdup (reason);
+  g_clear_pointer (&self->trust_evidence, json_object_unref);
+  self->trust_evidence = evidence ? json_object_ref (evidence) : json_object_new ();
+  g_clear_pointer (&self->rewrites, g_ptr_array_unref);
+  self->rewrites = rewrites ? g_ptr_array_ref (rewrites) : NULL;
+
+  g_debug ("check run: resolver %s", md_resolver_trust_to_string (trust));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLVER_TRUST]);
+
+  release_held (self);
+  maybe_complete (self);
+}
+
+MdCheckContext *
+md_check_run_add_probe (MdCheckRun       *run,
+                        MdCheckStartFunc  start,
+                        gpointer          data,
+                        GDestroyNotify    destroy)
+{
+  MdCheckContext *context;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
+  g_return_val_if_fail (run->probe == NULL, NULL);
+
+  context = g_new0 (MdCheckContext, 1);
+  context->run = run;
+  context->check = md_check_new ("resolver-probe", "resolver", "");
+  context->start = start;
+  context->data = data;
+  context->destroy = destroy;
+  context->internal = TRUE;
+  run->probe = context;
+
+  return context;
+}
+
+/* A provider's callback for work that is not DNS (HTTPS): the run may be
+ * gone when it comes. md_check_call_new() before starting it, then in the
+ * callback, after the _finish() call, md_check_call_end(): NULL means
+ * "leave everything alone". */
+struct _MdCheckCall
+{
+  MdCheckContext *context;
+  GCancellable   *cancellable;
+};
+
+MdCheckCall *
+md_check_call_new (MdCheckContext *context)
+{
+  MdCheckCall *call = g_new0 (MdCheckCall, 1);
+
+  call->context = context;
+  call->cancellable = g_object_ref (context->run->cancellable);
+
+  return call;
+}
+
+GCancellable *
+md_check_call_get_cancellable (MdCheckCall *call)
+{
+  return call->cancellable;
+}
+
+MdCheckContext *
+md_check_call_end (MdCheckCall *call)
+{
+  MdCheckContext *context = call->context;
+  gboolean gone = g_cancellable_is_cancelled (call->cancellable);
+
+  g_object_unref (call->cancellable);
+  g_free (call);
+
+  if (gone || context->finished)
+    return NULL;
+
+  return context;
 }
 
 /* Why a lookup failed, for a summary: "no answer in time (timeout): …". */
@@ -833,53 +1216,19 @@ md_check_json_warnings (GPtrArray *warnings)
   return array;
 }
 
-/* The public-resolver warning: once per run, as a check of its own, so the
- * window, the CLI and --json all show it. */
-
-static void
-resolver_start (MdCheckContext *context)
-{
-  const char *name = md_check_context_get_data (context);
-  g_autofree char *summary = NULL;
-
-  /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
-  summary = g_strdup_printf (_("Your resolver is %s, a public resolver: most blocklists refuse "
-                               "to answer it, and some answer “not listed” for everything."),
-                             name);
-  md_check_context_finish (context, MD_CHECK_STATUS_WARNING, summary,
-                           _("Check with a resolver you run yourself (for example a local "
-                             "Unbound): maildoctor-cli check --resolver 127.0.0.1 …"));
-}
-
-static void
-resolver_populate (MdCheckRun *run)
-{
-  g_autoptr(MdCheck) check = NULL;
-  JsonObject *details;
-
-  if (run->public_resolver == NULL)
-    return;
-
-  check = md_check_new ("resolver", "resolver", _("DNS resolver"));
-  md_check_set_group (check, "resolver");
-  md_check_set_weight (check, 60);
-  details = md_check_get_details (check);
-  json_object_set_string_member (details, "resolver", run->resolver);
-  json_object_set_string_member (details, "public_resolver", run->public_resolver);
-
-  md_check_run_add_check (run, check, resolver_start, g_strdup (run->public_resolver), g_free);
-}
-
-const MdCheckProvider md_check_provider_resolver = {
-  "resolver",
-  resolver_populate,
-};
-
 /* Public API */
 
+/**
+ * md_check_run_new:
+ * @source: who answers the DNS questions
+ * @subject: what to check
+ * @options: (nullable): how (resolver, HTTP, skipped lists, keys); %NULL for
+ *   DNS checks only
+ */
 MdCheckRun *
-md_check_run_new (MdDnsSource          *source,
-                  const MdCheckSubject *subject)
+md_check_run_new (MdDnsSource             *source,
+                  const MdCheckSubject    *subject,
+                  const MdCheckRunOptions *options)
 {
   MdCheckRun *self;
 
@@ -889,6 +1238,11 @@ md_check_run_new (MdDnsSource          *source,
   self = g_object_new (MD_TYPE_CHECK_RUN, NULL);
   self->source = g_object_ref (source);
   self->subject = md_check_subject_copy (subject);
+  if (options != NULL)
+    {
+      md_check_run_options_free (self->options);
+      self->options = md_check_run_options_copy (options);
+    }
 
   return self;
 }
@@ -947,56 +1301,12 @@ md_check_run_set_deadline_ms (MdCheckRun *self,
   self->deadline_ms = deadline_ms;
 }
 
-/* Which resolver answers (for the report) and, when it is a well-known
- * public resolver, its name: the run then warns once that blocklists
- * refuse it. Call before starting. */
-void
-md_check_run_set_resolver (MdCheckRun *self,
-                           const char *description,
-                           const char *public_resolver)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  g_free (self->resolver);
-  self->resolver = g_strdup (description);
-  g_free (self->public_resolver);
-  self->public_resolver = g_strdup (public_resolver);
-}
-
-const char *
-md_check_run_get_resolver (MdCheckRun *self)
+const MdCheckRunOptions *
+md_check_run_get_options (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->resolver;
-}
-
-/* Checks over HTTP(S) — mta-sts, rdap, imprint — join the run only when it
- * has an MdHttp: the engine's tests and offline uses run DNS checks alone,
- * and a test points @http at its own server. */
-void
-md_check_run_set_http (MdCheckRun *self,
-                       MdHttp     *http)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (http == NULL || MD_IS_HTTP (http));
-  g_return_if_fail (!self->started);
-
-  g_set_object (&self->http, http);
-}
-
-/* Blocklist zones left out of the run (the user switched them off). Only
- * before the run starts. */
-void
-md_check_run_set_skipped_zones (MdCheckRun         *self,
-                                const char * const *zones)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  g_strfreev (self->skipped_zones);
-  self->skipped_zones = g_strdupv ((char **) zones);
+  return self->options;
 }
 
 gboolean
@@ -1005,31 +1315,18 @@ md_check_run_is_zone_skipped (MdCheckRun *self,
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
 
-  return self->skipped_zones != NULL &&
-         g_strv_contains ((const char * const *) self->skipped_zones, zone);
+  return self->options->skipped_zones != NULL &&
+         g_strv_contains ((const char * const *) self->options->skipped_zones, zone);
 }
 
+/* Checks over HTTP(S) — mta-sts, rdap, imprint — join the run only when its
+ * options have an MdHttp. */
 MdHttp *
 md_check_run_get_http (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->http;
-}
-
-/* The RDAP bootstrap the rdap check uses; without one it refreshes the
- * bundled IANA files (md_rdap_bootstrap_refresh_async()). */
-void
-md_check_run_set_rdap_bootstrap (MdCheckRun      *self,
-                                 MdRdapBootstrap *bootstrap)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  if (bootstrap != NULL)
-    md_rdap_bootstrap_ref (bootstrap);
-  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
-  self->rdap_bootstrap = bootstrap;
+  return self->options->http;
 }
 
 MdRdapBootstrap *
@@ -1037,7 +1334,52 @@ md_check_run_get_rdap_bootstrap (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->rdap_bootstrap;
+  return self->options->rdap_bootstrap;
+}
+
+MdResolverTrust
+md_check_run_get_resolver_trust (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), MD_RESOLVER_TRUST_PROBING);
+
+  return self->trust;
+}
+
+/* The probe answers behind the verdict ("root_ns": "ok", …), or NULL while
+ * probing. */
+JsonObject *
+md_check_run_get_resolver_evidence (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->trust_evidence;
+}
+
+/* "192.0.2.53:53 (system): answers truthfully" — for the CLI's first line
+ * and the window's banner. */
+char *
+md_check_run_describe_resolver (MdCheckRun *self)
+{
+  const MdCheckRunOptions *options;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  options = self->options;
+  g_string_append (text, options->resolver ? options->resolver : _("an in-memory DNS source"));
+  g_string_append (text, " (");
+  g_string_append (text, options->resolver_is_system ? _("system") : _("chosen"));
+  if (options->public_resolver != NULL)
+    {
+      g_string_append (text, ", ");
+      /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
+      g_string_append_printf (text, _("public: %s"), options->public_resolver);
+    }
+  g_string_append (text, "): ");
+  g_string_append (text, self->trust_reason ? self->trust_reason
+                                            : md_resolver_trust_describe (self->trust));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 void
@@ -1088,6 +1430,16 @@ md_check_run_start_async (MdCheckRun          *self,
   self->deadline_id = g_timeout_add (self->deadline_ms, deadline_cb, self);
 
   self->started = TRUE;
+  /* The probe's questions go first: they travel with the first wave. */
+  if (self->probe != NULL)
+    {
+      self->probe->started_at = g_get_monotonic_time ();
+      self->probe->start (self->probe);
+    }
+  else
+    {
+      md_check_run_set_resolver_trust (self, MD_RESOLVER_TRUST_TRUSTED, NULL, NULL, NULL);
+    }
   for (guint i = 0; i < self->contexts->len && !self->finished; i++)
     {
       MdCheckContext *context = g_ptr_array_index (self->contexts, i);
@@ -1098,8 +1450,7 @@ md_check_run_start_async (MdCheckRun          *self,
 
   if (!self->finished)
     pump (self);
-  if (!self->finished && self->n_finished == self->contexts->len)
-    run_complete (self, NULL, NULL);
+  maybe_complete (self);
 }
 
 gboolean
@@ -1227,9 +1578,37 @@ md_check_run_to_json (MdCheckRun *self)
     }
   json_builder_end_object (builder);
 
-  md_json_builder_add_string_member (builder, "resolver", self->resolver);
+  json_builder_set_member_name (builder, "resolver");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "addresses");
+  json_builder_begin_array (builder);
+  if (self->options->resolver != NULL)
+    {
+      g_auto(GStrv) addresses = g_strsplit (self->options->resolver, ", ", -1);
 
-  md_json_builder_add_string_member (builder, "public_resolver", self->public_resolver);
+      for (guint i = 0; addresses[i] != NULL; i++)
+        json_builder_add_string_value (builder, addresses[i]);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, self->options->resolver_is_system ? "system" : "option");
+  json_builder_set_member_name (builder, "public");
+  json_builder_add_boolean_value (builder, self->options->public_resolver != NULL);
+  md_json_builder_add_string_member (builder, "public_name", self->options->public_resolver);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, md_resolver_trust_to_string (self->trust));
+  md_json_builder_add_string_member (builder, "reason", self->trust_reason);
+  json_builder_set_member_name (builder, "evidence");
+  if (self->trust_evidence != NULL)
+    {
+      g_autoptr(JsonNode) evidence = json_node_init_object (json_node_alloc (),
+                                                            self->trust_evidence);
+
+      json_builder_add_value (builder, json_node_copy (evidence));
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);

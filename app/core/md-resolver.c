@@ -510,7 +510,8 @@ read_name (const DnsMessage *msg,
   if (status != ARES_SUCCESS)
     return NULL;
 
-  name = g_strdup (expanded);
+  /* c-ares spells the root "", the question "." */
+  name = g_strdup (expanded[0] != '\0' ? expanded : ".");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   ares_free_string (expanded);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -706,6 +707,7 @@ md_dns_message_parse (const guint8 *message,
   DnsMessage msg = { message, length };
   guint16 flags, qdcount, ancount;
   gsize offset = 12;
+  gboolean loop = FALSE;
   guint rcode;
 
   g_return_val_if_fail (name != NULL, NULL);
@@ -782,8 +784,13 @@ md_dns_message_parse (const guint8 *message,
               if (g_ascii_strcasecmp (cname->name, last) == 0)
                 next = cname->target;
             }
-          if (next == NULL || name_in_list (chain, next))
+          if (next == NULL)
             break;
+          if (name_in_list (chain, next) || hops + 1 == MAX_CNAME_CHAIN)
+            {
+              loop = TRUE;
+              break;
+            }
           g_ptr_array_add (chain, g_strdup (next));
         }
     }
@@ -800,7 +807,15 @@ md_dns_message_parse (const guint8 *message,
           if (name_in_list (chain, record->name))
             g_ptr_array_add (answer->records, md_dns_record_copy (record));
         }
-      if (answer->records->len == 0)
+      /* A CNAME chain that comes back to itself (or never ends) is no
+       * "no such record": the name has no answer at all (RFC 1034 §3.6.2). */
+      if (answer->records->len == 0 && loop)
+        {
+          answer->status = MD_DNS_STATUS_ERROR;
+          answer->message = g_strdup (_("the name is an alias that points back to itself "
+                                        "(a CNAME loop)"));
+        }
+      else if (answer->records->len == 0)
         answer->status = MD_DNS_STATUS_NODATA;
       break;
 

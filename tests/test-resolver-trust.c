@@ -1,0 +1,352 @@
+/* test-resolver-trust.c — a check run on resolvers that lie, refuse or are
+ * silent: each a real Knot DNS serving a root zone written by the test
+ *
+ * Copyright 2026 The MailDoctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "md-check-run.h"
+#include "md-test-knot.h"
+#include "md-test-util.h"
+#include "md-util.h"
+
+static char *tmpdir;
+
+#define ROOT_SOA "$ORIGIN .\n$TTL 60\n" \
+                 "@ IN SOA a.root-servers.test. hostmaster.root-servers.test. 1 1800 900 604800 60\n" \
+                 "@ IN NS a.root-servers.test.\n"
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} RunData;
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  RunData *data = user_data;
+
+  md_check_run_start_finish (MD_CHECK_RUN (object), result, &data->error);
+  data->done = TRUE;
+}
+
+/* Writes @text as DIR/<origin>.zone in a directory of its own (one per
+ * server), so that two servers can serve different roots. */
+static char *
+write_zone (const char *dir_name,
+            const char *origin,
+            const char *text)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, dir_name, NULL);
+  g_autofree char *file = g_strconcat (origin, ".zone", NULL);
+  char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static MdCheckRun *
+run_with (MdResolver              *resolver,
+          const char              *ip,
+          const char              *domain,
+          const MdCheckRunOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCheckSubject) subject = md_check_subject_new (ip, domain, NULL, NULL, &error);
+  MdCheckRun *run;
+  RunData data = { 0 };
+
+  g_assert_no_error (error);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, options);
+  md_check_run_start_async (run, NULL, run_cb, &data);
+  g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
+  g_assert_no_error (data.error);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_RUNNING), ==, 0);
+
+  return run;
+}
+
+static MdCheck *
+check_of (MdCheckRun *run,
+          const char *id)
+{
+  MdCheck *check = md_check_run_lookup (run, id);
+
+  if (check == NULL)
+    g_error ("no check %s", id);
+
+  return check;
+}
+
+static void
+assert_untrusted (MdCheckRun *run,
+                  const char *id,
+                  const char *state)
+{
+  MdCheck *check = check_of (run, id);
+  JsonObject *details = md_check_get_details (check);
+
+  g_assert_cmpstr (md_check_status_to_string (md_check_get_status (check)), ==, "error");
+  g_assert_true (g_str_has_prefix (md_check_get_summary (check),
+                                   "Could not decide: your DNS resolver "));
+  g_assert_cmpstr (json_object_get_string_member (details, "reason"), ==, "resolver-untrusted");
+  g_assert_cmpstr (json_object_get_string_member (details, "resolver_state"), ==, state);
+}
+
+static MdTestKnot *
+start_knot (const char *const *zones,
+            GError           **error)
+{
+  MdTestKnotOptions options = { zones, NULL };
+
+  return md_test_knot_new_full (&options, error);
+}
+
+#define START_OR_SKIP(knot, zones)                                  \
+  G_STMT_START {                                                    \
+    g_autoptr(GError) knot_error_ = NULL;                           \
+    knot = start_knot (zones, &knot_error_);                        \
+    if (knot == NULL)                                               \
+      {                                                             \
+        md_test_knot_resolver (NULL, knot_error_);                  \
+        return;                                                     \
+      }                                                             \
+  } G_STMT_END
+
+/* The symptom from the bug report: "no such name" for everything but the
+ * root. No red "no PTR record", no "SPF none", no "not listed". */
+static void
+test_denies (void)
+{
+  g_autofree char *root = write_zone ("denies", "root", ROOT_SOA);
+  const char *zones[] = { root, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autofree char *line = NULL;
+  JsonObject *evidence;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "203.0.113.7", "contoso.com", NULL);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_DENIES);
+  evidence = md_check_run_get_resolver_evidence (run);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (evidence,
+                                                                                 "A a.root-servers.net"),
+                                                  "status"), ==, "nxdomain");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (evidence,
+                                                                                 "NS com"),
+                                                  "status"), ==, "nxdomain");
+  line = md_check_run_describe_resolver (run);
+  g_assert_cmpstr (strchr (line, ')'), ==,
+                   "): denies names that exist: it answers “no such name” for "
+                   "a.root-servers.net, com");
+
+  assert_untrusted (run, "rdns", "denies");
+  assert_untrusted (run, "spf", "denies");
+  assert_untrusted (run, "dmarc", "denies");
+  /* a list fails its own self-test first: that reason stays */
+  g_assert_cmpint (md_check_get_status (check_of (run, "dnsbl/zen.spamhaus.org")), ==,
+                   MD_CHECK_STATUS_ERROR);
+
+  /* nothing decided at all: no green, no red */
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_OK), ==, 0);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_PROBLEM), ==, 0);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_INFO), ==, 0);
+}
+
+/* NXDOMAIN redirection: an address for every name that does not exist. */
+static void
+test_rewrites (void)
+{
+  g_autofree char *root = write_zone ("rewrites", "root", ROOT_SOA "*. IN A 198.51.100.80\n");
+  const char *zones[] = { root, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *report;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "203.0.113.7", "contoso.com", NULL);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_REWRITES);
+  json = md_check_run_to_json (run);
+  report = json_object_get_object_member (json_node_get_object (json), "resolver");
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "rewrites");
+  g_assert_cmpstr (json_object_get_string_member (report, "reason"), ==,
+                   "rewrites answers: it gave the address 198.51.100.80 for a name that does "
+                   "not exist");
+  assert_untrusted (run, "rdns", "rewrites");
+  assert_untrusted (run, "spf", "rewrites");
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_OK), ==, 0);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_PROBLEM), ==, 0);
+}
+
+/* 127.0.0.2 for every name: Hostkarma has only a "must be listed" test
+ * entry, so its self-test passes; the random name gives the lie away. */
+static void
+test_hostkarma (void)
+{
+  g_autofree char *root = write_zone ("listed", "root", ROOT_SOA "*. IN A 127.0.0.2\n");
+  const char *zones[] = { root, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "192.0.2.50", NULL, NULL);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_REWRITES);
+  assert_untrusted (run, "dnsbl/hostkarma.junkemailfilter.com", "rewrites");
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_PROBLEM), ==, 0);
+}
+
+/* A public resolver as Spamhaus sees it: 127.255.255.254 for everything.
+ * Only the lists are affected; the rest is decided as usual. */
+static void
+test_refused (void)
+{
+  g_autofree char *zen = write_zone ("refused", "zen.spamhaus.org",
+                                     "$ORIGIN zen.spamhaus.org.\n$TTL 60\n"
+                                     "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                                     "@ IN NS ns\nns IN A 127.0.0.1\n"
+                                     "* IN A 127.255.255.254\n");
+  g_auto(GStrv) zones = md_test_knot_zone_files_without ("zen.spamhaus.org.zone");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) all = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+
+  g_strv_builder_addv (builder, (const char **) zones);
+  g_strv_builder_add (builder, zen);
+  all = g_strv_builder_end (builder);
+
+  START_OR_SKIP (knot, (const char * const *) all);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "203.0.113.7", NULL, NULL);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_REFUSED);
+  line = md_check_run_describe_resolver (run);
+  g_assert_nonnull (strstr (line, "is refused by blocklists: Spamhaus ZEN will not answer it"));
+  g_assert_cmpint (md_check_get_status (check_of (run, "dnsbl/zen.spamhaus.org")), ==,
+                   MD_CHECK_STATUS_ERROR);
+  /* the PTR came back truthfully: decided */
+  g_assert_cmpint (md_check_get_status (check_of (run, "rdns")), ==, MD_CHECK_STATUS_OK);
+  g_assert_cmpint (md_check_get_status (check_of (run, "dnsbl/sbl.spamhaus.org")), ==,
+                   MD_CHECK_STATUS_OK);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(MdTestSilentServer) silent = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  silent = md_test_silent_server_new (&error);
+  g_assert_no_error (error);
+  resolver = md_resolver_new_for_servers (md_test_silent_server_get_address (silent), &error);
+  g_assert_no_error (error);
+  md_resolver_set_timeout (resolver, 300);
+
+  run = run_with (resolver, "203.0.113.7", "contoso.com", NULL);
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_UNREACHABLE);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_ERROR), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (run)));
+}
+
+/* A name that is an alias of itself, answered NOERROR: not "no record". */
+static void
+test_cname_loop (void)
+{
+  g_autofree char *zone = write_zone ("loop", "loop.example.net",
+                                      "$ORIGIN loop.example.net.\n$TTL 60\n"
+                                      "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                                      "@ IN NS ns\nns IN A 127.0.0.1\n"
+                                      "_dmarc IN CNAME _dmarc\n"
+                                      "@ IN TXT \"v=spf1 -all\"\n");
+  const char *zones[] = { "root.zone", zone, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  MdCheck *dmarc;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "203.0.113.7", "loop.example.net", NULL);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_TRUSTED);
+  dmarc = check_of (run, "dmarc");
+  g_assert_cmpint (md_check_get_status (dmarc), ==, MD_CHECK_STATUS_ERROR);
+  g_assert_nonnull (strstr (md_check_get_summary (dmarc), "CNAME loop"));
+}
+
+/* tmpdir holds one directory per server, each with zone files only. */
+static void
+remove_tmpdir (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (tmpdir, name, NULL);
+      g_autoptr(GDir) inner = g_dir_open (sub, 0, NULL);
+      const char *file;
+
+      while (inner != NULL && (file = g_dir_read_name (inner)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub, file, NULL);
+          g_remove (path);
+        }
+      g_rmdir (sub);
+    }
+  g_rmdir (tmpdir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  md_core_init ();
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("maildoctor-trust-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/MailDoctor/ResolverTrust/denies", test_denies);
+  g_test_add_func ("/MailDoctor/ResolverTrust/rewrites", test_rewrites);
+  g_test_add_func ("/MailDoctor/ResolverTrust/hostkarma", test_hostkarma);
+  g_test_add_func ("/MailDoctor/ResolverTrust/refused", test_refused);
+  g_test_add_func ("/MailDoctor/ResolverTrust/unreachable", test_unreachable);
+  g_test_add_func ("/MailDoctor/ResolverTrust/cname-loop", test_cname_loop);
+
+  ret = g_test_run ();
+  remove_tmpdir ();
+  g_free (tmpdir);
+
+  return ret;
+}
