@@ -55,11 +55,15 @@ run_on (MdDnsSource *source,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MdCheckSubject) subject = md_check_subject_new (ip, domain, helo, recipient, &error);
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
   MdCheckRun *run;
   RunData data = { 0 };
 
   g_assert_no_error (error);
-  run = md_check_run_new (source, subject, NULL);
+  /* The lists' own servers (ns.<zone> at 127.0.0.1) are the same knotd. */
+  if (knot != NULL)
+    options->authoritative_port = md_test_knot_get_port (knot);
+  run = md_check_run_new (source, subject, options);
   g_signal_connect (run, "finished", G_CALLBACK (finished_cb), &data);
   md_check_run_start_async (run, NULL, run_cb, &data);
   g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
@@ -241,10 +245,12 @@ test_refusal_codes (void)
   } cases[] = {
     { "192.0.2.252", "Could not decide: Spamhaus answered with an error: the list name in the "
                      "query was mistyped." },
+    /* refused for the resolver's sake: the list's own servers are asked, and
+     * here they refuse too */
     { "192.0.2.254", "Could not decide: Spamhaus refuses queries from public resolvers: use your "
-                     "own resolver." },
+                     "own resolver. Its own name servers refused too." },
     { "192.0.2.255", "Could not decide: Spamhaus refuses to answer: the resolver sent too many "
-                     "queries." },
+                     "queries. Its own name servers refused too." },
   };
 
   SKIP_WITHOUT_KNOT ();
@@ -600,7 +606,8 @@ test_domain_lists (void)
 
     assert_check (run, "dnsbl/multi.uribl.com", MD_CHECK_STATUS_ERROR,
                   "Could not decide: URIBL refused the query (public resolvers such as Google or "
-                  "OpenDNS, or too many queries): use your own resolver.");
+                  "OpenDNS, or too many queries): use your own resolver. Its own name servers "
+                  "refused too.");
     g_assert_true (g_str_has_prefix (detail_string (run, "dnsbl/multi.uribl.com", "txt"),
                                      "127.0.0.1 -> Query Refused."));
   }
@@ -625,6 +632,7 @@ test_public_resolver (void)
   options = md_check_run_options_new ();
   options->resolver = g_strdup ("8.8.8.8:53");
   options->public_resolver = g_strdup ("Google Public DNS");
+  options->authoritative_port = md_test_knot_get_port (knot);
   run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, options);
   md_check_run_start_async (run, NULL, run_cb, &data);
   g_assert_true (md_test_main_loop_run_until (&data.done, 20000));

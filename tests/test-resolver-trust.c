@@ -324,6 +324,115 @@ remove_tmpdir (void)
   g_rmdir (tmpdir);
 }
 
+static const char refusing_zen[] =
+  "$ORIGIN zen.spamhaus.org.\n$TTL 60\n"
+  "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+  "@ IN NS ns\nns IN A 127.0.0.1\n"
+  "* IN A 127.255.255.254\n"
+  "* IN TXT \"Error: open resolver; https://check.spamhaus.org/returnc/pub/\"\n";
+
+/* The "public resolver" answers 127.255.255.254 for the Spamhaus zone and
+ * serves its NS (ns.zen.spamhaus.org, 127.0.0.1); the "authoritative"
+ * server there has the true answers. The port of the latter is the
+ * test-only authoritative_port option. */
+static void
+test_authoritative_fallback (void)
+{
+  g_autofree char *zen = write_zone ("fallback", "zen.spamhaus.org", refusing_zen);
+  const char *public_zones[] = { "root.zone", zen, NULL };
+  const char *true_zones[] = { "root.zone", "zen.spamhaus.org.zone", NULL };
+  g_autoptr(MdTestKnot) public_knot = NULL;
+  g_autoptr(MdTestKnot) authoritative = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
+  MdCheck *check;
+  JsonObject *details;
+
+  START_OR_SKIP (public_knot, public_zones);
+  START_OR_SKIP (authoritative, true_zones);
+  resolver = md_test_knot_new_resolver (public_knot);
+  options->authoritative_port = md_test_knot_get_port (authoritative);
+  run = run_with (resolver, "203.0.113.7", NULL, options);
+
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_REFUSED);
+  check = check_of (run, "dnsbl/zen.spamhaus.org");
+  details = md_check_get_details (check);
+  g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_PROBLEM);
+  g_assert_cmpstr (md_check_get_summary (check), ==,
+                   "Listed: CSS: low-reputation IP sending spam (Spamhaus CSS). Answered by the "
+                   "list’s own name servers, not by your resolver.");
+  g_assert_cmpstr (json_object_get_string_member (details, "answered_by"), ==, "authoritative");
+  g_assert_cmpstr (json_object_get_string_member (details, "txt"), ==,
+                   "https://check.spamhaus.org/query/ip/203.0.113.7");
+
+  /* a list the resolver answered stays the resolver's */
+  g_assert_cmpstr (json_object_get_string_member (md_check_get_details (check_of (run, "rdns")),
+                                                  "reason"), ==, "no-ptr");
+}
+
+/* Its own servers cannot be found: the refusal stands, with both reasons. */
+static void
+test_authoritative_unreachable (void)
+{
+  g_autofree char *zen = write_zone ("noauth", "zen.spamhaus.org",
+                                     "$ORIGIN zen.spamhaus.org.\n$TTL 60\n"
+                                     "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                                     "@ IN NS ns.nowhere.example.net.\n"
+                                     "* IN A 127.255.255.254\n");
+  const char *zones[] = { "root.zone", zen, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  MdCheck *check;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  run = run_with (resolver, "203.0.113.7", NULL, NULL);
+
+  check = check_of (run, "dnsbl/zen.spamhaus.org");
+  g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_ERROR);
+  g_assert_cmpstr (md_check_get_summary (check), ==,
+                   "Could not decide: Spamhaus refuses queries from public resolvers: use your "
+                   "own resolver. Its own servers could not be asked either: the name servers "
+                   "of zen.spamhaus.org have no address.");
+  g_assert_cmpstr (json_object_get_string_member (md_check_get_details (check), "answered_by"),
+                   ==, "resolver");
+}
+
+/* A known public resolver: the lists are asked on their own servers from
+ * the start, and the JSON says the resolver is public. */
+static void
+test_public (void)
+{
+  g_auto(GStrv) zones = md_test_knot_list_zone_files ();
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *report;
+
+  START_OR_SKIP (knot, (const char * const *) zones);
+  resolver = md_test_knot_new_resolver (knot);
+  options->resolver = g_strdup (md_test_knot_get_address (knot));
+  options->public_resolver = g_strdup ("Example Public DNS");
+  options->authoritative_port = md_test_knot_get_port (knot);
+  run = run_with (resolver, "203.0.113.7", NULL, options);
+
+  json = md_check_run_to_json (run);
+  report = json_object_get_object_member (json_node_get_object (json), "resolver");
+  g_assert_true (json_object_get_boolean_member (report, "public"));
+  g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "trusted");
+  g_assert_cmpstr (json_object_get_string_member (md_check_get_details (check_of (run,
+                                                                                  "dnsbl/zen.spamhaus.org")),
+                                                  "answered_by"), ==, "authoritative");
+  g_assert_cmpint (md_check_get_status (check_of (run, "dnsbl/zen.spamhaus.org")), ==,
+                   MD_CHECK_STATUS_PROBLEM);
+  g_assert_cmpint (md_check_get_status (check_of (run, "resolver")), ==,
+                   MD_CHECK_STATUS_WARNING);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -343,6 +452,11 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/ResolverTrust/refused", test_refused);
   g_test_add_func ("/MailDoctor/ResolverTrust/unreachable", test_unreachable);
   g_test_add_func ("/MailDoctor/ResolverTrust/cname-loop", test_cname_loop);
+  g_test_add_func ("/MailDoctor/ResolverTrust/authoritative-fallback",
+                   test_authoritative_fallback);
+  g_test_add_func ("/MailDoctor/ResolverTrust/authoritative-unreachable",
+                   test_authoritative_unreachable);
+  g_test_add_func ("/MailDoctor/ResolverTrust/public", test_public);
 
   ret = g_test_run ();
   remove_tmpdir ();

@@ -19,6 +19,7 @@ typedef struct
   guint              bit;       /* bitmask lists */
   MdBlocklistAnswer  answer;
   char              *meaning;   /* translated */
+  char              *cause;     /* refusals: "resolver", "key", or NULL */
 } Code;
 
 G_DEFINE_QUARK (md-blocklist-error-quark, md_blocklist_error)
@@ -29,6 +30,7 @@ code_free (Code *code)
 {
   g_clear_object (&code->mask);
   g_free (code->meaning);
+  g_free (code->cause);
   g_free (code);
 }
 
@@ -255,13 +257,15 @@ start_element_cb (GMarkupParseContext  *context,
   if (g_str_equal (element_name, "code") || g_str_equal (element_name, "refusal") ||
       g_str_equal (element_name, "bit"))
     {
-      const char *value = NULL, *verdict = NULL, *translatable = NULL;
+      const char *value = NULL, *verdict = NULL, *translatable = NULL, *cause = NULL;
       g_autofree Code *code = g_new0 (Code, 1);
 
       if (!g_markup_collect_attributes (element_name, attribute_names, attribute_values, error,
                                         G_MARKUP_COLLECT_STRING, "value", &value,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "verdict", &verdict,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "cause", &cause,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "translatable", &translatable,
                                         G_MARKUP_COLLECT_INVALID))
@@ -282,9 +286,16 @@ start_element_cb (GMarkupParseContext  *context,
           code->mask = parse_mask (value);
           if (code->mask == NULL)
             FAIL ("%s: bad code “%s”", state->current->zone, value);
+          if (cause != NULL && (!g_str_equal (element_name, "refusal") ||
+                                (!g_str_equal (cause, "resolver") && !g_str_equal (cause, "key"))))
+            {
+              g_clear_object (&code->mask);
+              FAIL ("%s: bad cause “%s”", state->current->zone, cause);
+            }
           if (g_str_equal (element_name, "refusal"))
             {
               code->answer = MD_BLOCKLIST_ANSWER_REFUSED;
+              code->cause = g_strdup (cause);
               state->code_target = state->current->refusals;
             }
           else
@@ -698,6 +709,31 @@ md_blocklist_query_name_in (const MdBlocklist  *list,
 /* Judges one A record of an answer. Order matters: a refusal code may lie
  * inside a range the list also uses for listings (URIBL's 127.0.0.1 is "bit 1"),
  * and refusals must never count as listings. */
+/* Why the list refuses, when @address is one of its refusal codes:
+ * "resolver" (the resolver asking: public, open, too many queries — its own
+ * servers may answer), "key" (an access-key problem), or NULL (a refusal of
+ * another kind, or no refusal at all). */
+const char *
+md_blocklist_refusal_cause (const MdBlocklist *list,
+                            GInetAddress      *address)
+{
+  g_return_val_if_fail (list != NULL, NULL);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), NULL);
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+    return NULL;
+
+  for (guint i = 0; i < list->refusals->len; i++)
+    {
+      Code *code = g_ptr_array_index (list->refusals, i);
+
+      if (g_inet_address_mask_matches (code->mask, address))
+        return code->cause;
+    }
+
+  return NULL;
+}
+
 MdBlocklistAnswer
 md_blocklist_classify (const MdBlocklist  *list,
                        GInetAddress       *address,

@@ -122,6 +122,8 @@ char              *md_blocklist_entry_query_name      (const MdBlocklist  *list,
 MdBlocklistAnswer  md_blocklist_classify              (const MdBlocklist  *list,
                                                        GInetAddress       *address,
                                                        char              **meaning);
+const char        *md_blocklist_refusal_cause         (const MdBlocklist  *list,
+                                                       GInetAddress       *address);
 guint              md_blocklist_get_n_codes           (const MdBlocklist  *list);
 
 const char        *md_blocklist_kind_to_string        (MdBlocklistKind     kind);

@@ -31,6 +31,11 @@ typedef struct
   MdDnsAnswer   *unlisted_answer;
   guint          pending;
 
+  /* The list's own servers: asked when the resolver is refused or public */
+  gboolean       tried_authoritative;
+  MdDnsSource   *source;           /* they answered; NULL: the resolver did */
+  char          *auth_error;       /* why they could not be asked */
+
   /* the verdict, kept while the TXT reason is fetched */
   MdCheckStatus  status;
   char          *summary;
@@ -58,7 +63,33 @@ dnsbl_free (Dnsbl *self)
   g_clear_pointer (&self->unlisted_answer, md_dns_answer_free);
   g_free (self->summary);
   g_free (self->remedy);
+  g_clear_object (&self->source);
+  g_free (self->auth_error);
   g_free (self);
+}
+
+/* Says which path answered when it was not the resolver. */
+static void
+dnsbl_finish (MdCheckContext *context,
+              MdCheckStatus   status,
+              const char     *summary,
+              const char     *remedy)
+{
+  Dnsbl *self = md_check_context_get_data (context);
+  JsonObject *details = md_check_get_details (md_check_context_get_check (context));
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (details, "answered_by",
+                                 self->source ? "authoritative" : "resolver");
+  if (self->source == NULL)
+    {
+      md_check_context_finish (context, status, summary, remedy);
+      return;
+    }
+
+  text = g_strconcat (summary, " ",
+                      _("Answered by the list’s own name servers, not by your resolver."), NULL);
+  md_check_context_finish (context, status, text, remedy);
 }
 
 static int
@@ -245,7 +276,7 @@ txt_cb (MdCheckContext    *context,
     json_object_set_string_member (details, "txt", txt->str);
   json_object_set_string_member (details, "txt_status", md_dns_status_to_string (answer->status));
 
-  md_check_context_finish (context, self->status, self->summary, self->remedy);
+  dnsbl_finish (context, self->status, self->summary, self->remedy);
 }
 
 static void
@@ -258,7 +289,8 @@ finish_with_txt (MdCheckContext *context,
   self->status = status;
   self->summary = g_strdup (summary);
   self->remedy = g_strdup (remedy);
-  md_check_context_query (context, self->query, MD_DNS_TYPE_TXT, txt_cb, NULL);
+  md_check_context_query_source (context, self->source, self->query, MD_DNS_TYPE_TXT, txt_cb,
+                                 NULL);
 }
 
 static void
@@ -270,8 +302,29 @@ finish_error (MdCheckContext *context,
   JsonObject *details = md_check_get_details (md_check_context_get_check (context));
 
   json_object_set_string_member (details, "reason", reason);
-  md_check_context_finish (context, MD_CHECK_STATUS_ERROR, summary, remedy);
+  dnsbl_finish (context, MD_CHECK_STATUS_ERROR, summary, remedy);
 }
+
+static gboolean
+refused_for_resolver (const MdBlocklist *list,
+                      const MdDnsAnswer *answer)
+{
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->address != NULL &&
+          g_strcmp0 (md_blocklist_refusal_cause (list, record->address), "resolver") == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void ask_authoritative (MdCheckContext *context,
+                               Dnsbl          *self);
+static void ask (MdCheckContext *context,
+                 Dnsbl          *self);
 
 static void
 evaluate (MdCheckContext *context,
@@ -325,12 +378,50 @@ evaluate (MdCheckContext *context,
       if (classify_answer (self->list, answers[i], &found, &explanation, NULL, NULL, NULL) ==
           MD_BLOCKLIST_ANSWER_REFUSED && found)
         {
+          /* Refused: ask the list's own servers, as any resolver of the
+           * list's choosing would (no key: a keyed zone is not refused for
+           * the resolver's sake). */
+          if (!self->tried_authoritative && g_str_equal (self->zone, self->list->zone) &&
+              refused_for_resolver (self->list, answers[i]))
+            {
+              ask_authoritative (context, self);
+              return;
+            }
           json_object_set_string_member (details, "reason", "refusal-code");
-          /* Translators: %s is the list's explanation of its refusal */
-          summary = g_strdup_printf (_("Could not decide: %s"), explanation);
+          if (self->source != NULL)
+            {
+              /* Translators: %s is the list's explanation of its refusal */
+              summary = g_strdup_printf (_("Could not decide: %s Its own name servers refused "
+                                           "too."), explanation);
+              g_clear_object (&self->source);
+              json_object_set_string_member (details, "authoritative_error", "refusal-code");
+            }
+          else if (self->auth_error != NULL)
+            /* Translators: first %s is the list's explanation of its refusal, second why
+             * the list's own servers could not be asked */
+            summary = g_strdup_printf (_("Could not decide: %s Its own servers could not be "
+                                         "asked either: %s."), explanation, self->auth_error);
+          else
+            /* Translators: %s is the list's explanation of its refusal */
+            summary = g_strdup_printf (_("Could not decide: %s"), explanation);
           finish_with_txt (context, self, MD_CHECK_STATUS_ERROR, summary, self->list->usage);
           return;
         }
+    }
+
+  if (md_dns_answer_is_failure (self->answer) && self->source != NULL)
+    {
+      g_autofree char *why = md_check_describe_failure (self->answer);
+
+      /* The resolver was refused (or public) and the list's own servers
+       * gave nothing either: neither path answered. */
+      g_clear_object (&self->source);
+      json_object_set_string_member (details, "authoritative_error", why);
+      /* Translators: %s says why the DNS lookup failed */
+      summary = g_strdup_printf (_("Could not decide: the list does not answer your resolver, "
+                                   "and its own name servers did not answer either (%s)."), why);
+      finish_error (context, "authoritative-failed", summary, self->list->usage);
+      return;
     }
 
   if (md_dns_answer_is_failure (self->answer))
@@ -357,7 +448,7 @@ evaluate (MdCheckContext *context,
   if (!any)
     {
       json_object_set_boolean_member (details, "listed", FALSE);
-      md_check_context_finish (context, MD_CHECK_STATUS_OK, _("Not listed."), NULL);
+      dnsbl_finish (context, MD_CHECK_STATUS_OK, _("Not listed."), NULL);
       return;
     }
 
@@ -366,7 +457,7 @@ evaluate (MdCheckContext *context,
       json_object_set_boolean_member (details, "listed", FALSE);
       /* Translators: %s is an allow-list answer's meaning, e.g. "white: known good sender" */
       summary = g_strdup_printf (_("Not listed (%s)."), detail);
-      md_check_context_finish (context, MD_CHECK_STATUS_OK, summary, NULL);
+      dnsbl_finish (context, MD_CHECK_STATUS_OK, summary, NULL);
       return;
     }
 
@@ -418,6 +509,60 @@ answer_cb (MdCheckContext    *context,
 }
 
 
+/* The subject and the two test entries, at once, of the resolver or of the
+ * list's own servers. */
+static void
+ask (MdCheckContext *context,
+     Dnsbl          *self)
+{
+  g_clear_pointer (&self->answer, md_dns_answer_free);
+  g_clear_pointer (&self->listed_answer, md_dns_answer_free);
+  g_clear_pointer (&self->unlisted_answer, md_dns_answer_free);
+
+  self->pending = self->test_unlisted != NULL ? 3 : 2;
+  md_check_context_query_source (context, self->source, self->query, MD_DNS_TYPE_A,
+                                 answer_cb, GINT_TO_POINTER (SLOT_SUBJECT));
+  md_check_context_query_source (context, self->source, self->test_listed, MD_DNS_TYPE_A,
+                                 answer_cb, GINT_TO_POINTER (SLOT_TEST_LISTED));
+  if (self->test_unlisted != NULL)
+    md_check_context_query_source (context, self->source, self->test_unlisted, MD_DNS_TYPE_A,
+                                   answer_cb, GINT_TO_POINTER (SLOT_TEST_UNLISTED));
+}
+
+static void
+authoritative_cb (MdCheckContext *context,
+                  MdDnsSource    *source,
+                  const char     *error,
+                  gpointer        user_data)
+{
+  Dnsbl *self = md_check_context_get_data (context);
+  JsonObject *details = md_check_get_details (md_check_context_get_check (context));
+
+  if (source == NULL)
+    {
+      json_object_set_string_member (details, "authoritative_error", error);
+      self->auth_error = g_strdup (error);
+      /* Asked first (public resolver): now the resolver after all; else the
+       * resolver's refusal stands, with this reason added. */
+      if (self->answer == NULL)
+        ask (context, self);
+      else
+        evaluate (context, self);
+      return;
+    }
+
+  self->source = g_object_ref (source);
+  ask (context, self);
+}
+
+static void
+ask_authoritative (MdCheckContext *context,
+                   Dnsbl          *self)
+{
+  self->tried_authoritative = TRUE;
+  md_check_context_find_authoritative (context, self->list->zone, authoritative_cb, NULL);
+}
+
 static void
 dnsbl_start (MdCheckContext *context)
 {
@@ -437,7 +582,7 @@ dnsbl_start (MdCheckContext *context)
       if (!md_blocklist_supports_address (self->list, address))
         {
           json_object_set_string_member (details, "reason", "ipv4-only");
-          md_check_context_finish (context, MD_CHECK_STATUS_INFO,
+          dnsbl_finish (context, MD_CHECK_STATUS_INFO,
                                    _("This list does not list IPv6 addresses."), NULL);
           return;
         }
@@ -462,14 +607,16 @@ dnsbl_start (MdCheckContext *context)
     self->test_unlisted = md_blocklist_entry_query_name (self->list, self->zone,
                                                          self->unlisted_entry);
 
-  self->pending = self->test_unlisted != NULL ? 3 : 2;
-  md_check_context_query (context, self->query, MD_DNS_TYPE_A,
-                          answer_cb, GINT_TO_POINTER (SLOT_SUBJECT));
-  md_check_context_query (context, self->test_listed, MD_DNS_TYPE_A,
-                          answer_cb, GINT_TO_POINTER (SLOT_TEST_LISTED));
-  if (self->test_unlisted != NULL)
-    md_check_context_query (context, self->test_unlisted, MD_DNS_TYPE_A,
-                            answer_cb, GINT_TO_POINTER (SLOT_TEST_UNLISTED));
+  /* Public resolvers are refused by many lists, and some of them answer
+   * "not listed" for everything: ask the list's own servers straight away. */
+  if (md_check_run_get_options (md_check_context_get_run (context))->public_resolver != NULL &&
+      g_str_equal (self->zone, self->list->zone))
+    {
+      ask_authoritative (context, self);
+      return;
+    }
+
+  ask (context, self);
 }
 
 static void
@@ -522,7 +669,7 @@ catalog_error_start (MdCheckContext *context)
 {
   const char *message = md_check_context_get_data (context);
 
-  md_check_context_finish (context, MD_CHECK_STATUS_ERROR, message, NULL);
+  dnsbl_finish (context, MD_CHECK_STATUS_ERROR, message, NULL);
 }
 
 static void

@@ -38,6 +38,13 @@ typedef void (*MdCheckAnswerFunc) (MdCheckContext    *context,
                                    const MdDnsAnswer *answer,
                                    gpointer           user_data);
 
+/* md_check_context_find_authoritative(): @source is NULL when the zone's
+ * own servers could not be found, and @error says why. */
+typedef void (*MdCheckSourceFunc) (MdCheckContext    *context,
+                                   MdDnsSource       *source,
+                                   const char        *error,
+                                   gpointer           user_data);
+
 typedef struct
 {
   const char *name;
@@ -85,6 +92,17 @@ void                  md_check_context_query            (MdCheckContext     *con
                                                          const char         *name,
                                                          MdDnsType           type,
                                                          MdCheckAnswerFunc   func,
+                                                         gpointer            user_data);
+void                  md_check_context_query_source     (MdCheckContext     *context,
+                                                         MdDnsSource        *source,
+                                                         const char         *name,
+                                                         MdDnsType           type,
+                                                         MdCheckAnswerFunc   func,
+                                                         gpointer            user_data);
+void                  md_check_context_find_authoritative
+                                                        (MdCheckContext     *context,
+                                                         const char         *zone,
+                                                         MdCheckSourceFunc   func,
                                                          gpointer            user_data);
 void                  md_check_context_finish           (MdCheckContext     *context,
                                                          MdCheckStatus       status,

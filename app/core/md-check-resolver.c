@@ -177,8 +177,8 @@ decide (MdCheckContext *context,
               MdDnsRecord *record = g_ptr_array_index (probe->answer->records, j);
 
               if (record->address != NULL &&
-                  md_blocklist_classify (probe->list, record->address, NULL) ==
-                  MD_BLOCKLIST_ANSWER_REFUSED &&
+                  g_strcmp0 (md_blocklist_refusal_cause (probe->list, record->address),
+                             "resolver") == 0 &&
                   !g_ptr_array_find_with_equal_func (refusing, probe->list->name,
                                                      g_str_equal, NULL))
                 g_ptr_array_add (refusing, g_strdup (probe->list->name));

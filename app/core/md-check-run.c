@@ -13,6 +13,7 @@
 #include "md-check-private.h"
 #include "md-check-run.h"
 #include "md-record-util.h"
+#include "md-resolver.h"
 #include "md-util.h"
 
 /* The check families, in the order the list shows them. */
@@ -58,6 +59,7 @@ typedef struct
 {
   char        *name;
   MdDnsType    type;
+  MdDnsSource *source;        /* NULL: the run's; else a zone's own servers */
   MdDnsAnswer *answer;        /* NULL until it came */
   GPtrArray   *waiters;       /* of Waiter* */
 } Question;
@@ -100,6 +102,8 @@ struct _MdCheckRun
   JsonObject      *trust_evidence;
   char            *trust_reason;  /* why answers could not be used, or NULL */
   GPtrArray       *rewrites;    /* of GInetAddress*: what the resolver invents */
+  GHashTable      *authorities; /* zone → Authority*: the lists' own servers */
+  MdCheckContext  *auth_context;/* asks their NS and addresses; no row */
 
   gulong           cancelled_id;
   guint            deadline_id;
@@ -325,6 +329,43 @@ md_check_subject_get_address (const MdCheckSubject *subject)
   return g_inet_address_new_from_string (subject->ip);
 }
 
+/* The lists' own servers, found once per zone and run: NS of the zone and
+ * their addresses through the run's resolver, then a resolver pointed at
+ * them with recursion off. */
+typedef struct
+{
+  MdCheckContext *context;
+  MdCheckSourceFunc func;
+  gpointer        user_data;
+} AuthWaiter;
+
+typedef struct
+{
+  MdCheckRun  *run;           /* unowned */
+  char        *zone;
+  GPtrArray   *hosts;         /* NS names asked for addresses */
+  GPtrArray   *addresses;     /* "ADDR:PORT" */
+  guint        pending;
+  gboolean     done;
+  guint        notify_id;
+  MdResolver  *resolver;      /* when found */
+  char        *error;         /* when not */
+  GPtrArray   *waiters;       /* of AuthWaiter* */
+} Authority;
+
+static void
+authority_free (Authority *authority)
+{
+  g_clear_handle_id (&authority->notify_id, g_source_remove);
+  g_free (authority->zone);
+  g_ptr_array_unref (authority->hosts);
+  g_ptr_array_unref (authority->addresses);
+  g_clear_object (&authority->resolver);
+  g_free (authority->error);
+  g_ptr_array_unref (authority->waiters);
+  g_free (authority);
+}
+
 /* Options */
 
 MdCheckRunOptions *
@@ -491,6 +532,7 @@ static void
 question_free (Question *question)
 {
   g_free (question->name);
+  g_clear_object (&question->source);
   g_clear_pointer (&question->answer, md_dns_answer_free);
   g_ptr_array_unref (question->waiters);
   g_free (question);
@@ -627,7 +669,8 @@ send_question (MdCheckRun *self,
     g_debug ("check run: asking %s %s (%u in flight)",
              md_dns_type_to_string (question->type), question->name, self->in_flight);
 
-  md_dns_source_query_async (self->source, question->name, question->type,
+  md_dns_source_query_async (question->source ? question->source : self->source,
+                             question->name, question->type,
                              self->cancellable, query_cb, inflight);
 }
 
@@ -779,6 +822,7 @@ md_check_run_dispose (GObject *object)
   g_queue_clear (&self->waiting);
   g_queue_clear (&self->deliveries);
   g_clear_pointer (&self->questions, g_hash_table_unref);
+  g_clear_pointer (&self->authorities, g_hash_table_unref);
   g_clear_object (&self->source);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->dispose (object);
@@ -794,6 +838,7 @@ md_check_run_finalize (GObject *object)
   g_clear_pointer (&self->subject, md_check_subject_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->probe, context_free);
+  g_clear_pointer (&self->auth_context, context_free);
   g_clear_pointer (&self->options, md_check_run_options_free);
   g_clear_pointer (&self->trust_evidence, json_object_unref);
   g_clear_pointer (&self->rewrites, g_ptr_array_unref);
@@ -863,6 +908,8 @@ md_check_run_init (MdCheckRun *self)
   self->contexts = g_ptr_array_new_with_free_func ((GDestroyNotify) context_free);
   self->questions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) question_free);
+  self->authorities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) authority_free);
   self->cancellable = g_cancellable_new ();
   self->max_in_flight = MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT;
   self->options = md_check_run_options_new ();
@@ -952,6 +999,19 @@ md_check_context_query (MdCheckContext    *context,
                         MdCheckAnswerFunc  func,
                         gpointer           user_data)
 {
+  md_check_context_query_source (context, NULL, name, type, func, user_data);
+}
+
+/* As md_check_context_query(), asked of @source (a zone's own servers,
+ * md_check_context_find_authoritative()); NULL: the run's resolver. */
+void
+md_check_context_query_source (MdCheckContext    *context,
+                               MdDnsSource       *source,
+                               const char        *name,
+                               MdDnsType          type,
+                               MdCheckAnswerFunc  func,
+                               gpointer           user_data)
+{
   MdCheckRun *self = context->run;
   g_autofree char *lower = NULL;
   g_autofree char *key = NULL;
@@ -965,7 +1025,7 @@ md_check_context_query (MdCheckContext    *context,
     return;
 
   lower = g_ascii_strdown (name, -1);
-  key = g_strdup_printf ("%u %s", type, lower);
+  key = g_strdup_printf ("%u %s %p", type, lower, (gpointer) source);
 
   waiter = g_new0 (Waiter, 1);
   waiter->context = context;
@@ -991,6 +1051,7 @@ md_check_context_query (MdCheckContext    *context,
   question = g_new0 (Question, 1);
   question->name = g_steal_pointer (&lower);
   question->type = type;
+  question->source = source ? g_object_ref (source) : NULL;
   question->waiters = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (question->waiters, waiter);
   g_hash_table_insert (self->questions, g_steal_pointer (&key), question);
@@ -1113,6 +1174,186 @@ md_check_run_add_probe (MdCheckRun       *run,
   run->probe = context;
 
   return context;
+}
+
+/* At most this many of a zone's name servers are asked for addresses. */
+#define MAX_AUTHORITY_HOSTS 3
+
+static void
+authority_notify (Authority *authority)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&authority->waiters);
+
+  authority->waiters = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < waiters->len && !authority->run->finished; i++)
+    {
+      AuthWaiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (!waiter->context->finished)
+        waiter->func (waiter->context, MD_DNS_SOURCE (authority->resolver), authority->error,
+                      waiter->user_data);
+    }
+}
+
+static gboolean
+authority_notify_cb (gpointer user_data)
+{
+  Authority *authority = user_data;
+
+  authority->notify_id = 0;
+  authority_notify (authority);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+authority_done (Authority *authority)
+{
+  authority->done = TRUE;
+  if (authority->error == NULL)
+    {
+      g_autofree char *servers = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (authority->addresses, NULL);
+      servers = g_strjoinv (",", (char **) authority->addresses->pdata);
+      g_ptr_array_remove_index (authority->addresses, authority->addresses->len - 1);
+      authority->resolver = md_resolver_new_for_authoritative (servers, &error);
+      if (authority->resolver == NULL)
+        authority->error = g_strdup (error->message);
+      else if (MD_IS_RESOLVER (authority->run->source))
+        md_resolver_set_timeout (authority->resolver,
+                                 md_resolver_get_timeout (MD_RESOLVER (authority->run->source)));
+    }
+
+  g_debug ("check run: own servers of %s: %s", authority->zone,
+           authority->error ? authority->error : "found");
+
+  authority_notify (authority);
+}
+
+static void
+authority_address_cb (MdCheckContext    *context,
+                      const MdDnsAnswer *answer,
+                      gpointer           user_data)
+{
+  Authority *authority = user_data;
+  const MdCheckRunOptions *options = context->run->options;
+  guint16 port = options->authoritative_port ? options->authoritative_port : 53;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+      g_autofree char *address = NULL;
+
+      if (record->address == NULL)
+        continue;
+      address = g_inet_address_to_string (record->address);
+      g_ptr_array_add (authority->addresses, g_strdup_printf ("%s:%u", address, port));
+    }
+
+  if (--authority->pending > 0)
+    return;
+  if (authority->addresses->len == 0)
+    /* Translators: %s is a DNS zone, e.g. zen.spamhaus.org */
+    authority->error = g_strdup_printf (_("the name servers of %s have no address"),
+                                        authority->zone);
+  authority_done (authority);
+}
+
+static void
+authority_ns_cb (MdCheckContext    *context,
+                 const MdDnsAnswer *answer,
+                 gpointer           user_data)
+{
+  Authority *authority = user_data;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len &&
+                    authority->hosts->len < MAX_AUTHORITY_HOSTS; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->target != NULL)
+        g_ptr_array_add (authority->hosts, g_strdup (record->target));
+    }
+
+  if (authority->hosts->len == 0)
+    {
+      g_autofree char *why = md_dns_answer_is_failure (answer)
+                             ? md_check_describe_failure (answer)
+                             : g_strdup (md_dns_status_describe (answer->status));
+
+      /* Translators: first %s is a DNS zone, second why its NS lookup failed */
+      authority->error = g_strdup_printf (_("the name servers of %s are not known (%s)"),
+                                          authority->zone, why);
+      authority_done (authority);
+      return;
+    }
+
+  authority->pending = authority->hosts->len;
+  for (guint i = 0; i < authority->hosts->len; i++)
+    md_check_context_query (context, g_ptr_array_index (authority->hosts, i), MD_DNS_TYPE_A,
+                            authority_address_cb, authority);
+}
+
+static void
+auth_context_start (MdCheckContext *context)
+{
+}
+
+/* Finds @zone's own name servers (once per run) and hands @func a source
+ * that asks them, or NULL and why not. @func is not called once @context
+ * finished or the run ended. */
+void
+md_check_context_find_authoritative (MdCheckContext    *context,
+                                     const char        *zone,
+                                     MdCheckSourceFunc  func,
+                                     gpointer           user_data)
+{
+  MdCheckRun *self = context->run;
+  Authority *authority;
+  AuthWaiter *waiter;
+
+  g_return_if_fail (zone != NULL);
+  g_return_if_fail (func != NULL);
+
+  if (self->finished || context->finished)
+    return;
+
+  if (self->auth_context == NULL)
+    {
+      self->auth_context = g_new0 (MdCheckContext, 1);
+      self->auth_context->run = self;
+      self->auth_context->check = md_check_new ("authoritative", "resolver", "");
+      self->auth_context->start = auth_context_start;
+      self->auth_context->internal = TRUE;
+    }
+
+  waiter = g_new0 (AuthWaiter, 1);
+  waiter->context = context;
+  waiter->func = func;
+  waiter->user_data = user_data;
+
+  authority = g_hash_table_lookup (self->authorities, zone);
+  if (authority != NULL)
+    {
+      g_ptr_array_add (authority->waiters, waiter);
+      /* Known already: answer from the main loop, as questions do. */
+      if (authority->done && authority->notify_id == 0)
+        authority->notify_id = g_idle_add (authority_notify_cb, authority);
+      return;
+    }
+
+  authority = g_new0 (Authority, 1);
+  authority->run = self;
+  authority->zone = g_strdup (zone);
+  authority->hosts = g_ptr_array_new_with_free_func (g_free);
+  authority->addresses = g_ptr_array_new_with_free_func (g_free);
+  authority->waiters = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (authority->waiters, waiter);
+  g_hash_table_insert (self->authorities, g_strdup (zone), authority);
+
+  md_check_context_query (self->auth_context, zone, MD_DNS_TYPE_NS, authority_ns_cb, authority);
 }
 
 /* A provider's callback for work that is not DNS (HTTPS): the run may be

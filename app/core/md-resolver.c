@@ -1365,6 +1365,7 @@ read_servers_from_channel (MdResolver  *self,
 
 static MdResolver *
 resolver_new (GPtrArray  *servers,
+              gboolean    recurse,
               GError    **error)
 {
   g_autoptr(MdResolver) self = g_object_new (MD_TYPE_RESOLVER, NULL);
@@ -1383,6 +1384,8 @@ resolver_new (GPtrArray  *servers,
    * report SERVFAIL/REFUSED instead of quietly trying the next server.
    * NOSEARCH: names are always absolute here. */
   options.flags = ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH;
+  if (!recurse)
+    options.flags |= ARES_FLAG_NORECURSE;
   options.timeout = ARES_TRY_TIMEOUT_MS;
   options.tries = ARES_TRIES;
   options.sock_state_cb = sock_state_cb;
@@ -1472,7 +1475,7 @@ md_resolver_new (GError **error)
 {
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return resolver_new (NULL, error);
+  return resolver_new (NULL, TRUE, error);
 }
 
 /**
@@ -1494,7 +1497,32 @@ md_resolver_new_for_servers (const char  *servers,
   if (list == NULL)
     return NULL;
 
-  return resolver_new (list, error);
+  return resolver_new (list, TRUE, error);
+}
+
+/**
+ * md_resolver_new_for_authoritative:
+ * @servers: a zone's own name servers, as for md_resolver_new_for_servers()
+ * @error: a location for an error
+ *
+ * A resolver that asks @servers without asking them to recurse (RD=0):
+ * they answer from their own zone or not at all.
+ *
+ * Returns: (transfer full): the resolver, or %NULL with @error set
+ */
+MdResolver *
+md_resolver_new_for_authoritative (const char  *servers,
+                                   GError     **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  list = parse_servers (servers, error);
+  if (list == NULL)
+    return NULL;
+
+  return resolver_new (list, FALSE, error);
 }
 
 /**
