@@ -384,7 +384,13 @@ test_ipv6 (void)
   SKIP_WITHOUT_KNOT ();
 
   run = run_subject ("2001:db8:25::25", NULL, "mail.sender.example.net", NULL);
-  assert_check (run, "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_INFO,
+  /* Spamhaus answers IPv6 in nibble form */
+  assert_check (run, "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_PROBLEM,
+                "Listed: CSS: low-reputation IP sending spam (Spamhaus CSS).");
+  g_assert_cmpstr (detail_string (run, "dnsbl/zen.spamhaus.org", "query"), ==,
+                   "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.2.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org");
+  assert_check (run, "dnsbl/sbl.spamhaus.org", MD_CHECK_STATUS_OK, "Not listed.");
+  assert_check (run, "dnsbl/bl.spamcop.net", MD_CHECK_STATUS_INFO,
                 "This list does not list IPv6 addresses.");
   assert_check (run, "dnsbl/all.s5h.net", MD_CHECK_STATUS_PROBLEM, "Listed: sent spam to s5h.net.");
   g_assert_cmpstr (detail_string (run, "dnsbl/all.s5h.net", "query"), ==,
@@ -394,7 +400,7 @@ test_ipv6 (void)
   assert_check (run, "rdns", MD_CHECK_STATUS_OK, "mail.sender.example.net, forward-confirmed.");
   assert_check (run, "helo", MD_CHECK_STATUS_OK,
                 "mail.sender.example.net resolves to 2001:db8:25::25 and matches the PTR record.");
-  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_INFO), ==, 22);
+  g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_INFO), ==, 22 - 4);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "md-blocklists.h"
 #include "md-check-run.h"
 #include "md-test-knot.h"
 #include "md-test-util.h"
@@ -433,6 +434,148 @@ test_public (void)
                    MD_CHECK_STATUS_WARNING);
 }
 
+/* A made-up 26-character key: the product must never show it. */
+#define DQS_KEY "mdtestkey0123456789abcdefg"
+
+static char *
+write_dqs_zone (const char *dir)
+{
+  return write_zone (dir, DQS_KEY ".zen.dq.spamhaus.net",
+                     "$ORIGIN " DQS_KEY ".zen.dq.spamhaus.net.\n$TTL 60\n"
+                     "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                     "@ IN NS ns\nns IN A 127.0.0.1\n"
+                     "2.0.0.127 IN A 127.0.0.2\n"
+                     "7.113.0.203 IN A 127.0.0.3\n"
+                     "7.113.0.203 IN TXT \"https://check.spamhaus.org/query/ip/203.0.113.7\"\n"
+                     "9.2.0.192 IN A 127.255.255.250\n");
+}
+
+/* With a DQS key, ZEN is asked as <key>.zen.dq.spamhaus.net — through the
+ * same resolver that the public zone refuses — and the key is in no
+ * report. */
+static void
+test_dqs_key (void)
+{
+  g_autofree char *zen = write_zone ("dqs", "zen.spamhaus.org", refusing_zen);
+  g_autofree char *keyed = write_dqs_zone ("dqs");
+  const char *zones[] = { "root.zone", zen, keyed, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(MdCheckRun) bad_key = NULL;
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *text = NULL;
+  MdCheck *check;
+  JsonObject *details;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  options->keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (options->keys, (gpointer) "spamhaus-dqs", g_strdup (DQS_KEY));
+  run = run_with (resolver, "203.0.113.7", NULL, options);
+
+  check = check_of (run, "dnsbl/zen.spamhaus.org");
+  details = md_check_get_details (check);
+  g_assert_cmpstr (md_check_get_summary (check), ==,
+                   "Listed: CSS: low-reputation IP sending spam (Spamhaus CSS).");
+  g_assert_cmpstr (json_object_get_string_member (details, "query"), ==,
+                   "7.113.0.203.{key}.zen.dq.spamhaus.net");
+  g_assert_true (json_object_get_boolean_member (details, "keyed"));
+  g_assert_cmpstr (json_object_get_string_member (details, "answered_by"), ==, "resolver");
+  /* the key zone answers any resolver: the probe sees no refusal */
+  g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_TRUSTED);
+
+  json = md_check_run_to_json (run);
+  text = json_to_string (json, FALSE);
+  g_assert_null (strstr (text, DQS_KEY));
+
+  /* a key Spamhaus rejects, in plain words */
+  bad_key = run_with (resolver, "192.0.2.9", NULL, options);
+  check = check_of (bad_key, "dnsbl/zen.spamhaus.org");
+  g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_ERROR);
+  g_assert_cmpstr (md_check_get_summary (check), ==,
+                   "Could not decide: Spamhaus rejected the DQS key: it is not valid, or it was "
+                   "disabled (for example a key of an ended subscription).");
+}
+
+/* maildoctor-cli takes the key from a file or MAILDOCTOR_DQS_KEY, never
+ * from argv, and prints it nowhere. */
+static void
+test_dqs_key_cli (void)
+{
+  g_autofree char *zen = write_zone ("dqs-cli", "zen.spamhaus.org", refusing_zen);
+  g_autofree char *keyed = write_dqs_zone ("dqs-cli");
+  g_autofree char *key_file = g_build_filename (tmpdir, "dqs-cli", "key", NULL);
+  const char *zones[] = { "root.zone", zen, keyed, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdTestCliRun) from_file = NULL;
+  g_autoptr(MdTestCliRun) from_env = NULL;
+  g_autoptr(MdTestCliRun) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  START_OR_SKIP (knot, zones);
+  g_file_set_contents (key_file, DQS_KEY "\n", -1, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *args[] = { "--ip", "203.0.113.7", "--resolver", md_test_knot_get_address (knot),
+                           "--no-web", "--json", "--dqs-key-file", key_file, NULL };
+
+    from_file = md_test_cli_run_new ("check", NULL, NULL, args);
+  }
+  g_assert_cmpint (from_file->status, ==, 0);
+  g_assert_nonnull (strstr (from_file->out, "\"query\" : \"7.113.0.203.{key}.zen.dq.spamhaus.net\""));
+  g_assert_null (strstr (from_file->out, DQS_KEY));
+  g_assert_null (strstr (from_file->err, DQS_KEY));
+
+  {
+    const char *args[] = { "--ip", "203.0.113.7", "--resolver", md_test_knot_get_address (knot),
+                           "--no-web", NULL };
+
+    g_setenv ("MAILDOCTOR_DQS_KEY", DQS_KEY, TRUE);
+    from_env = md_test_cli_run_new ("check", NULL, NULL, args);
+    g_setenv ("MAILDOCTOR_DQS_KEY", "not a key; rm -rf", TRUE);
+    bad = md_test_cli_run_new ("check", NULL, NULL, args);
+    g_unsetenv ("MAILDOCTOR_DQS_KEY");
+  }
+  g_assert_cmpint (from_env->status, ==, 0);
+  g_assert_nonnull (strstr (from_env->out, "✗ problem  Blocklist Spamhaus ZEN: Listed: CSS"));
+  g_assert_null (strstr (from_env->out, DQS_KEY));
+  md_test_cli_assert_usage_error (bad, "the Spamhaus DQS key is not valid");
+  g_assert_null (strstr (bad->err, "rm -rf"));
+}
+
+/* IPv6 on Spamhaus, with a key: the nibble name in the key zone. */
+static void
+test_dqs_ipv6_name (void)
+{
+  g_autoptr(GPtrArray) catalog = md_blocklist_catalog_load (NULL);
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *zone = NULL;
+  g_autofree char *name = NULL;
+  MdBlocklist *zen = NULL;
+
+  for (guint i = 0; i < catalog->len; i++)
+    if (g_str_equal (((MdBlocklist *) g_ptr_array_index (catalog, i))->zone, "zen.spamhaus.org"))
+      zen = g_ptr_array_index (catalog, i);
+  g_assert_nonnull (zen);
+
+  g_hash_table_insert (keys, (gpointer) "spamhaus-dqs", (gpointer) DQS_KEY);
+  zone = md_blocklist_query_zone (zen, keys);
+  g_assert_cmpstr (zone, ==, DQS_KEY ".zen.dq.spamhaus.net");
+  name = md_blocklist_query_name_in (zen, zone, "2001:db8:7ca6:22::45", NULL);
+  /* the example of Spamhaus's DQS query page */
+  g_assert_cmpstr (name, ==, "5.4.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.2.0.0.6.a.c.7.8.b.d.0.1.0.0.2."
+                             DQS_KEY ".zen.dq.spamhaus.net");
+
+  /* a key that is not one DNS label of letters and digits is not used */
+  g_hash_table_insert (keys, (gpointer) "spamhaus-dqs", (gpointer) "evil.example.net.");
+  g_clear_pointer (&zone, g_free);
+  zone = md_blocklist_query_zone (zen, keys);
+  g_assert_cmpstr (zone, ==, "zen.spamhaus.org");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -457,6 +600,9 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/ResolverTrust/authoritative-unreachable",
                    test_authoritative_unreachable);
   g_test_add_func ("/MailDoctor/ResolverTrust/public", test_public);
+  g_test_add_func ("/MailDoctor/ResolverTrust/dqs-key", test_dqs_key);
+  g_test_add_func ("/MailDoctor/ResolverTrust/dqs-key-cli", test_dqs_key_cli);
+  g_test_add_func ("/MailDoctor/ResolverTrust/dqs-ipv6-name", test_dqs_ipv6_name);
 
   ret = g_test_run ();
   remove_tmpdir ();

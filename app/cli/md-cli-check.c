@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "md-blocklists.h"
 #include "md-check-run.h"
 #include "md-cli.h"
 #include "md-cli-commands.h"
@@ -222,6 +223,50 @@ print_counts (MdCheckRun *run)
            g_list_model_get_n_items (G_LIST_MODEL (run)), md_check_run_get_duration_ms (run));
 }
 
+/* The Spamhaus DQS key comes from a file or the environment, never from
+ * argv (which every user of the machine can read in ps). Never printed:
+ * errors name the file, not its contents. */
+static gboolean
+read_dqs_key (const char  *path,
+              GHashTable **keys)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *from_env = g_getenv ("MAILDOCTOR_DQS_KEY");
+  g_autofree char *key = NULL;
+
+  if (path != NULL)
+    {
+      if (!g_file_get_contents (path, &contents, NULL, &error))
+        {
+          md_cli_usage_error (_("cannot read --dqs-key-file: %s"), error->message);
+          return FALSE;
+        }
+      key = g_strstrip (g_strdup (contents));
+      memset (contents, 0, strlen (contents));
+    }
+  else if (from_env != NULL && from_env[0] != '\0')
+    {
+      key = g_strstrip (g_strdup (from_env));
+    }
+  else
+    {
+      return TRUE;
+    }
+
+  if (!md_blocklist_key_is_valid (key))
+    {
+      md_cli_usage_error ("%s", _("the Spamhaus DQS key is not valid: it is letters and digits "
+                                  "only (26 of them)"));
+      return FALSE;
+    }
+
+  *keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (*keys, (gpointer) "spamhaus-dqs", g_steal_pointer (&key));
+
+  return TRUE;
+}
+
 int
 md_cli_check (int    argc,
               char **argv)
@@ -231,6 +276,7 @@ md_cli_check (int    argc,
   g_autofree char *helo = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *servers = NULL;
+  g_autofree char *dqs_key_file = NULL;
   g_auto(GStrv) selectors = NULL;
   int timeout_ms = 0;
   gboolean json = FALSE;
@@ -250,6 +296,9 @@ md_cli_check (int    argc,
       N_("SELECTOR") },
     { "resolver", 0, 0, G_OPTION_ARG_STRING, &servers,
       N_("DNS servers to ask instead of the system’s"), N_("ADDR[:PORT][,…]") },
+    { "dqs-key-file", 0, 0, G_OPTION_ARG_FILENAME, &dqs_key_file,
+      N_("A file holding your Spamhaus DQS key (or set MAILDOCTOR_DQS_KEY); never give the key "
+         "itself on the command line"), N_("FILE") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_ms, N_("Time allowed for each DNS query"),
       N_("MS") },
     { "no-web", 0, 0, G_OPTION_ARG_NONE, &no_web,
@@ -315,6 +364,8 @@ md_cli_check (int    argc,
     md_resolver_set_timeout (resolver, timeout_ms);
 
   options = md_check_run_options_new ();
+  if (!read_dqs_key (dqs_key_file, &options->keys))
+    return MD_CLI_EXIT_USAGE;
   if (!no_web)
     options->http = md_http_new ();
   description = md_resolver_describe (resolver);

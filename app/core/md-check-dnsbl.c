@@ -428,8 +428,17 @@ evaluate (MdCheckContext *context,
     {
       g_autofree char *why = md_check_describe_failure (self->answer);
 
-      /* Translators: %s says why the DNS lookup failed */
-      summary = g_strdup_printf (_("Could not decide: %s."), why);
+      if (!g_str_equal (self->zone, self->list->zone) &&
+          (self->answer->status == MD_DNS_STATUS_SERVFAIL ||
+           self->answer->status == MD_DNS_STATUS_REFUSED))
+        /* Translators: %s says why the DNS lookup failed. A keyed zone
+         * answers REFUSED (SERVFAIL through a resolver) when the key may
+         * not query this list. */
+        summary = g_strdup_printf (_("Could not decide: %s. Asked with your access key, this "
+                                     "means the key is not enabled for this list."), why);
+      else
+        /* Translators: %s says why the DNS lookup failed */
+        summary = g_strdup_printf (_("Could not decide: %s."), why);
       finish_error (context, md_dns_status_to_string (self->answer->status), summary,
                     self->list->policy != MD_BLOCKLIST_POLICY_FREE ? self->list->usage : NULL);
       return;

@@ -49,6 +49,7 @@ typedef struct
   char        *name;
   MdDnsType    type;
   MdBlocklist *list;       /* PROBE_LIST */
+  char        *shown;      /* the name as reported: a key zone's key replaced by "{key}" */
   MdDnsAnswer *answer;
 } Probe;
 
@@ -62,6 +63,7 @@ static void
 probe_free (Probe *probe)
 {
   g_free (probe->name);
+  g_free (probe->shown);
   g_clear_pointer (&probe->list, md_blocklist_unref);
   g_clear_pointer (&probe->answer, md_dns_answer_free);
   g_free (probe);
@@ -79,7 +81,8 @@ add_probe (Prober      *self,
            ProbeKind    kind,
            const char  *name,
            MdDnsType    type,
-           MdBlocklist *list)
+           MdBlocklist *list,
+           const char  *shown)
 {
   Probe *probe;
 
@@ -96,6 +99,7 @@ add_probe (Prober      *self,
   probe->name = g_strdup (name);
   probe->type = type;
   probe->list = list ? md_blocklist_ref (list) : NULL;
+  probe->shown = g_strdup (shown ? shown : name);
   g_ptr_array_add (self->probes, probe);
 }
 
@@ -112,7 +116,7 @@ add_evidence (JsonObject  *evidence,
   JsonObject *item = json_object_new ();
   JsonArray *addresses = md_check_json_addresses (probe->answer);
   g_autofree char *key = g_strdup_printf ("%s %s", md_dns_type_to_string (probe->type),
-                                          probe->name[0] ? probe->name : ".");
+                                          probe->shown);
 
   json_object_set_string_member (item, "status", md_dns_status_to_string (probe->answer->status));
   if (json_array_get_length (addresses) > 0)
@@ -283,7 +287,7 @@ add_tld (Prober     *self,
   if (g_strv_contains (special_tlds, dot + 1))
     return;
 
-  add_probe (self, PROBE_TLD, dot + 1, MD_DNS_TYPE_NS, NULL);
+  add_probe (self, PROBE_TLD, dot + 1, MD_DNS_TYPE_NS, NULL, NULL);
 }
 
 static void
@@ -293,6 +297,7 @@ probe_populate (MdCheckRun *run)
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GInetAddress) address = NULL;
   g_autofree char *random = NULL;
+  GHashTable *keys = md_check_run_get_options (run)->keys;
   gboolean ipv6;
   Prober *self;
 
@@ -303,12 +308,12 @@ probe_populate (MdCheckRun *run)
   self = g_new0 (Prober, 1);
   self->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
 
-  add_probe (self, PROBE_ROOT_NS, ".", MD_DNS_TYPE_NS, NULL);
-  add_probe (self, PROBE_ROOT_SERVER, "a.root-servers.net", MD_DNS_TYPE_A, NULL);
+  add_probe (self, PROBE_ROOT_NS, ".", MD_DNS_TYPE_NS, NULL, NULL);
+  add_probe (self, PROBE_ROOT_SERVER, "a.root-servers.net", MD_DNS_TYPE_A, NULL, NULL);
   /* 20 random letters and digits: no such top-level domain exists, and no
    * cache can hold an answer for it. */
   random = g_strdup_printf ("md-probe-%08x%08x", g_random_int (), g_random_int ());
-  add_probe (self, PROBE_RANDOM, random, MD_DNS_TYPE_A, NULL);
+  add_probe (self, PROBE_RANDOM, random, MD_DNS_TYPE_A, NULL, NULL);
   add_tld (self, subject->domain);
   add_tld (self, subject->helo);
   add_tld (self, subject->recipient_domain);
@@ -320,6 +325,8 @@ probe_populate (MdCheckRun *run)
     {
       MdBlocklist *list = g_ptr_array_index (catalog, i);
       g_autofree char *name = NULL;
+      g_autofree char *zone = NULL;
+      g_autofree char *shown = NULL;
 
       if (md_check_run_is_zone_skipped (run, list->zone))
         continue;
@@ -327,9 +334,19 @@ probe_populate (MdCheckRun *run)
                                              : !md_blocklist_supports_address (list, address))
         continue;
 
-      name = md_blocklist_test_query_name (list, ipv6, md_check_run_get_options (run)->keys);
-      if (name != NULL)
-        add_probe (self, PROBE_LIST, name, MD_DNS_TYPE_A, list);
+      name = md_blocklist_test_query_name (list, ipv6, keys);
+      if (name == NULL)
+        continue;
+      /* Asked in a key zone: the evidence shows the zone's template, never
+       * the key. */
+      zone = md_blocklist_query_zone (list, keys);
+      if (!g_str_equal (zone, list->zone) && g_str_has_suffix (name, zone))
+        {
+          g_autofree char *prefix = g_strndup (name, strlen (name) - strlen (zone));
+
+          shown = g_strconcat (prefix, list->key_zone, NULL);
+        }
+      add_probe (self, PROBE_LIST, name, MD_DNS_TYPE_A, list, shown);
     }
 
   md_check_run_add_probe (run, probe_start, self, (GDestroyNotify) prober_free);
