@@ -576,6 +576,72 @@ test_dqs_ipv6_name (void)
   g_assert_cmpstr (zone, ==, "zen.spamhaus.org");
 }
 
+/* A thousand lists, three questions each, through one resolver: none may
+ * be lost to a socket buffer or the in-flight bound. */
+static void
+test_thousand_lists (void)
+{
+  g_autoptr(GString) zone = g_string_new ("$ORIGIN lists.example.net.\n$TTL 60\n"
+                                          "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                                          "@ IN NS ns\nns IN A 127.0.0.1\n");
+  g_autoptr(GString) xml = g_string_new ("<maildoctor-data>\n");
+  g_autofree char *zone_file = NULL;
+  g_autoptr(GPtrArray) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
+  const char *zones[] = { "root.zone", NULL, NULL };
+  guint n_listed = 0, n_clean = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      /* every third list lists the subject */
+      g_string_append_printf (zone, "2.0.0.127.l%u IN A 127.0.0.2\n", i);
+      if (i % 3 == 0)
+        g_string_append_printf (zone, "7.113.0.203.l%u IN A 127.0.0.2\n", i);
+      g_string_append_printf (xml,
+                              "<blocklist zone=\"l%u.lists.example.net\" kind=\"ipv4\" "
+                              "weight=\"low\" policy=\"free\" status=\"active\">"
+                              "<name>List %u</name><operator>Test</operator>"
+                              "<purpose>test</purpose><code value=\"127.0.0.2\">listed</code>"
+                              "<test listed=\"127.0.0.2\" unlisted=\"127.0.0.1\"/>"
+                              "<removal>https://lists.example.net/</removal><usage>test</usage>"
+                              "<receivers/><source>https://lists.example.net/</source>"
+                              "</blocklist>\n", i, i);
+    }
+  g_string_append (xml, "</maildoctor-data>\n");
+  zone_file = write_zone ("thousand", "lists.example.net", zone->str);
+  zones[1] = zone_file;
+  catalog = md_blocklist_catalog_parse (xml->str, xml->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (catalog->len, ==, 1000);
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  options->catalog = g_ptr_array_ref (catalog);
+  run = run_with (resolver, "203.0.113.7", NULL, options);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("dnsbl/l%u.lists.example.net", i);
+      MdCheckStatus status = md_check_get_status (check_of (run, id));
+
+      g_assert_cmpint (status, ==, i % 3 == 0 ? MD_CHECK_STATUS_PROBLEM : MD_CHECK_STATUS_OK);
+      if (status == MD_CHECK_STATUS_PROBLEM)
+        n_listed++;
+      else
+        n_clean++;
+    }
+  g_assert_cmpuint (n_listed, ==, 334);
+  g_assert_cmpuint (n_clean, ==, 666);
+  g_assert_cmpuint (md_check_run_get_peak_in_flight (run), <=,
+                    MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT);
+  g_test_message ("%u questions, peak %u in flight, %u ms", md_check_run_get_n_queries (run),
+                  md_check_run_get_peak_in_flight (run), md_check_run_get_duration_ms (run));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -603,6 +669,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/ResolverTrust/dqs-key", test_dqs_key);
   g_test_add_func ("/MailDoctor/ResolverTrust/dqs-key-cli", test_dqs_key_cli);
   g_test_add_func ("/MailDoctor/ResolverTrust/dqs-ipv6-name", test_dqs_ipv6_name);
+  g_test_add_func ("/MailDoctor/ResolverTrust/thousand-lists", test_thousand_lists);
 
   ret = g_test_run ();
   remove_tmpdir ();

@@ -688,7 +688,7 @@ dnsbl_populate (MdCheckRun *run)
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GError) error = NULL;
 
-  catalog = md_blocklist_catalog_load (&error);
+  catalog = md_check_run_load_catalog (run, &error);
   if (catalog == NULL)
     {
       g_autoptr(MdCheck) check = md_check_new ("dnsbl", "dnsbl", _("Blocklists"));

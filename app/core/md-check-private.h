@@ -57,6 +57,8 @@ MdCheckContext       *md_check_run_add_check            (MdCheckRun         *run
                                                          gpointer            data,
                                                          GDestroyNotify      destroy);
 const char           *md_check_run_get_public_resolver  (MdCheckRun         *run);
+GPtrArray            *md_check_run_load_catalog         (MdCheckRun         *run,
+                                                         GError            **error);
 
 /* The resolver probe (md-check-resolver.c): a context that is no row of
  * the model; its questions go out before any check's. It ends by calling

@@ -320,7 +320,7 @@ probe_populate (MdCheckRun *run)
 
   address = md_check_subject_get_address (subject);
   ipv6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
-  catalog = md_blocklist_catalog_load (NULL);
+  catalog = md_check_run_load_catalog (run, NULL);
   for (guint i = 0; catalog != NULL && i < catalog->len; i++)
     {
       MdBlocklist *list = g_ptr_array_index (catalog, i);

@@ -390,6 +390,7 @@ md_check_run_options_copy (const MdCheckRunOptions *options)
   copy->rdap_bootstrap = options->rdap_bootstrap ? md_rdap_bootstrap_ref (options->rdap_bootstrap)
                                                  : NULL;
   copy->keys = options->keys ? g_hash_table_ref (options->keys) : NULL;
+  copy->catalog = options->catalog ? g_ptr_array_ref (options->catalog) : NULL;
   copy->authoritative_port = options->authoritative_port;
   copy->authoritative_address = g_strdup (options->authoritative_address);
 
@@ -408,6 +409,7 @@ md_check_run_options_free (MdCheckRunOptions *options)
   g_strfreev (options->skipped_zones);
   g_clear_pointer (&options->rdap_bootstrap, md_rdap_bootstrap_unref);
   g_clear_pointer (&options->keys, g_hash_table_unref);
+  g_clear_pointer (&options->catalog, g_ptr_array_unref);
   g_free (options->authoritative_address);
   g_free (options);
 }
@@ -1548,6 +1550,20 @@ md_check_run_get_options (MdCheckRun *self)
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
   return self->options;
+}
+
+/* The blocklists of this run: the options' catalog, or the bundled one
+ * (NULL with @error set when it cannot be read). */
+GPtrArray *
+md_check_run_load_catalog (MdCheckRun  *self,
+                           GError     **error)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  if (self->options->catalog != NULL)
+    return g_ptr_array_ref (self->options->catalog);
+
+  return md_blocklist_catalog_load (error);
 }
 
 gboolean

@@ -92,6 +92,9 @@ typedef struct
   /* Access keys of keyed lists, by the catalog's key id ("spamhaus-dqs"
    * → key): secrets, never reported, logged or stored. NULL: none. */
   GHashTable      *keys;
+  /* The blocklists to ask (of MdBlocklist*, md_blocklist_catalog_parse());
+   * NULL: the bundled catalog. */
+  GPtrArray       *catalog;
   /* Test only (tests/test-resolver-trust.c): where the lists' own servers
    * are asked instead of their NS addresses' port 53. The product never
    * sets it. */
