@@ -11,6 +11,7 @@
 
 #include "md-preferences-window.h"
 #include "md-blocklists.h"
+#include "md-dqs-key.h"
 #include "md-resolver.h"
 
 struct _MdPreferencesWindow
@@ -19,6 +20,7 @@ struct _MdPreferencesWindow
 
   /* Owned */
   GSettings            *settings;
+  GCancellable         *cancellable;
 
   /* Template widgets */
   AdwEntryRow          *sender_name_row;
@@ -32,6 +34,7 @@ struct _MdPreferencesWindow
   AdwActionRow         *resolver_warning_row;
   GtkSwitch            *web_checks_switch;
   AdwEntryRow          *dkim_selectors_row;
+  AdwEntryRow          *dqs_key_row;
   AdwPreferencesGroup  *lists_high_group;
   AdwPreferencesGroup  *lists_medium_group;
   AdwPreferencesGroup  *lists_low_group;
@@ -105,6 +108,81 @@ strv_set_mapping (const GValue       *value,
   strv = g_strv_builder_end (builder);
 
   return g_variant_new_strv ((const char * const *) strv, -1);
+}
+
+static void
+dqs_key_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  if (!md_dqs_key_store_finish (result, &error) && self->cancellable != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("DQS key: %s", error->message);
+      message = _("The key could not be saved in your keyring");
+    }
+  else if (self->cancellable == NULL)
+    {
+      return;
+    }
+  else
+    {
+      message = gtk_editable_get_text (GTK_EDITABLE (self->dqs_key_row))[0] != '\0'
+                ? _("Key saved in your keyring") : _("Key removed from your keyring");
+    }
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+static void
+dqs_key_apply_cb (MdPreferencesWindow *self)
+{
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->dqs_key_row))));
+
+  /* Letters and digits only: a key is one DNS label of the query name. */
+  if (key[0] != '\0' && !md_blocklist_key_is_valid (key))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->dqs_key_row), "error");
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Not a DQS key: it has letters and "
+                                                         "digits only")));
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->dqs_key_row), "error");
+  md_dqs_key_store_async (key, self->cancellable, dqs_key_stored_cb, g_object_ref (self));
+  memset (key, 0, strlen (key));
+}
+
+static void
+dqs_key_looked_up_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = md_dqs_key_lookup_finish (result, &error);
+
+  /* The window was closed meanwhile. */
+  if (key != NULL && self->cancellable == NULL)
+    {
+      md_dqs_key_free (key);
+      return;
+    }
+  if (key == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("DQS key: %s", error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->dqs_key_row), key);
+  md_dqs_key_free (key);
 }
 
 static gboolean
@@ -238,6 +316,8 @@ md_preferences_window_dispose (GObject *object)
 {
   MdPreferencesWindow *self = MD_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -265,6 +345,8 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, web_checks_switch);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dqs_key_row);
+  gtk_widget_class_bind_template_callback (widget_class, dqs_key_apply_cb);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_high_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_medium_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_low_group);
@@ -318,6 +400,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
                                 self->dkim_selectors_row, "text",
                                 G_SETTINGS_BIND_DEFAULT,
                                 strv_get_mapping, strv_set_mapping, NULL, NULL);
+
+  self->cancellable = g_cancellable_new ();
+  md_dqs_key_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
 }
 
 MdPreferencesWindow *
