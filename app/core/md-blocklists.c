@@ -75,6 +75,7 @@ md_blocklist_unref (MdBlocklist *list)
   g_free (list->usage);
   g_free (list->note);
   g_free (list->removal);
+  g_free (list->lookup);
   g_free (list->test_listed);
   g_free (list->test_unlisted);
   g_free (list->test6_listed);
@@ -105,7 +106,7 @@ typedef struct
 } ParseState;
 
 static const char *text_elements[] = {
-  "name", "operator", "purpose", "usage", "note", "removal", "receiver", "source", NULL
+  "name", "operator", "purpose", "usage", "note", "removal", "receiver", "source", "lookup", NULL
 };
 
 static gboolean
@@ -199,7 +200,7 @@ start_element_cb (GMarkupParseContext  *context,
   if (g_str_equal (element_name, "blocklist"))
     {
       const char *zone = NULL, *kind = NULL, *weight = NULL, *policy = NULL, *status = NULL;
-      const char *key = NULL, *key_zone = NULL;
+      const char *key = NULL, *key_zone = NULL, *query = NULL;
       int value;
 
       if (state->current != NULL)
@@ -214,6 +215,8 @@ start_element_cb (GMarkupParseContext  *context,
                                         "key", &key,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "key-zone", &key_zone,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "query", &query,
                                         G_MARKUP_COLLECT_INVALID))
         return;
 
@@ -227,6 +230,18 @@ start_element_cb (GMarkupParseContext  *context,
           (!g_str_has_prefix (key_zone, "{key}.") || strstr (key_zone + 6, "{key}") != NULL ||
            !is_domain_name (key_zone + 6)))
         FAIL ("%s: key-zone must be “{key}.zone”, not “%s”", zone, key_zone);
+      if (query == NULL || g_str_equal (query, "dns"))
+        state->current->query = MD_BLOCKLIST_QUERY_DNS;
+      else if (g_str_equal (query, "key"))
+        state->current->query = MD_BLOCKLIST_QUERY_KEY;
+      else if (g_str_equal (query, "none"))
+        state->current->query = MD_BLOCKLIST_QUERY_NONE;
+      else if (g_str_equal (query, "defunct"))
+        state->current->query = MD_BLOCKLIST_QUERY_DEFUNCT;
+      else
+        FAIL ("%s: unknown query “%s”", zone, query);
+      if (state->current->query == MD_BLOCKLIST_QUERY_KEY && key == NULL)
+        FAIL ("%s: query=\"key\" needs key and key-zone", zone);
       state->current->key = g_strdup (key);
       state->current->key_zone = key_zone ? g_ascii_strdown (key_zone, -1) : NULL;
       if (!parse_enum (kind, kind_names, &value))
@@ -398,6 +413,8 @@ end_element_cb (GMarkupParseContext  *context,
         list->usage = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "note"))
         list->note = md_data_text_translate (plain);
+      else if (g_str_equal (element_name, "lookup"))
+        list->lookup = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "removal"))
         list->removal = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "receiver"))
@@ -424,9 +441,12 @@ end_element_cb (GMarkupParseContext  *context,
         missing = "usage";
       else if (list->removal == NULL)
         missing = "removal";
-      else if (list->test_listed == NULL)
+      else if (list->test_listed == NULL && list->query <= MD_BLOCKLIST_QUERY_KEY)
         missing = "test";
-      else if (list->kind == MD_BLOCKLIST_KIND_IPV4_IPV6 && list->test6_listed == NULL)
+      else if (list->query >= MD_BLOCKLIST_QUERY_NONE && list->lookup == NULL)
+        missing = "lookup";
+      else if (list->kind == MD_BLOCKLIST_KIND_IPV4_IPV6 && list->test6_listed == NULL &&
+               list->query <= MD_BLOCKLIST_QUERY_KEY)
         missing = "test-ipv6";
       else if (state->sources->len == 0)
         missing = "source";
@@ -578,6 +598,28 @@ md_blocklist_query_name (const MdBlocklist  *list,
                          GError            **error)
 {
   return md_blocklist_query_name_in (list, list->zone, subject, error);
+}
+
+/* Whether a check run asks the list: a public zone always, a keyed one
+ * only when @keys has its key, the others never. */
+gboolean
+md_blocklist_is_queryable (const MdBlocklist *list,
+                           GHashTable        *keys)
+{
+  g_return_val_if_fail (list != NULL, FALSE);
+
+  switch (list->query)
+    {
+    case MD_BLOCKLIST_QUERY_DNS:
+      return TRUE;
+    case MD_BLOCKLIST_QUERY_KEY:
+      return keys != NULL && list->key != NULL &&
+             md_blocklist_key_is_valid (g_hash_table_lookup (keys, list->key));
+    case MD_BLOCKLIST_QUERY_NONE:
+    case MD_BLOCKLIST_QUERY_DEFUNCT:
+    default:
+      return FALSE;
+    }
 }
 
 /* A key is a DNS label: letters and digits only, so a pasted key can never

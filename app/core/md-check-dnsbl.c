@@ -706,6 +706,10 @@ dnsbl_populate (MdCheckRun *run)
 
       if (md_check_run_is_zone_skipped (run, list->zone))
         continue;
+      /* Lists without a DNS zone to ask (or a key for it) are in the
+       * catalog to be explained when a rejection names them. */
+      if (!md_blocklist_is_queryable (list, md_check_run_get_options (run)->keys))
+        continue;
       if (list->kind != MD_BLOCKLIST_KIND_DOMAIN)
         add_list (run, list, subject->ip);
       else if (subject->domain != NULL)

@@ -328,7 +328,8 @@ probe_populate (MdCheckRun *run)
       g_autofree char *zone = NULL;
       g_autofree char *shown = NULL;
 
-      if (md_check_run_is_zone_skipped (run, list->zone))
+      if (md_check_run_is_zone_skipped (run, list->zone) ||
+          !md_blocklist_is_queryable (list, keys))
         continue;
       if (md_blocklist_is_domain_list (list) ? subject->domain == NULL
                                              : !md_blocklist_supports_address (list, address))

@@ -281,11 +281,19 @@ fill_blocklists (MdPreferencesWindow *self)
     {
       const MdBlocklist *list = g_ptr_array_index (catalog, i);
       AdwPreferencesGroup *group;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *toggle = gtk_switch_new ();
-      g_autofree char *title = g_markup_escape_text (list->name, -1);
-      g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", list->zone,
-                                                           list->operator_name);
+      GtkWidget *row;
+      GtkWidget *toggle;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Nothing to switch on or off: no DNS zone MailDoctor can ask. */
+      if (list->query == MD_BLOCKLIST_QUERY_NONE || list->query == MD_BLOCKLIST_QUERY_DEFUNCT)
+        continue;
+
+      row = adw_action_row_new ();
+      toggle = gtk_switch_new ();
+      title = g_markup_escape_text (list->name, -1);
+      subtitle = g_markup_printf_escaped ("%s · %s", list->zone, list->operator_name);
 
       switch (list->weight)
         {
