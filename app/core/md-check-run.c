@@ -204,6 +204,23 @@ context_saw_rewrite (MdCheckRun     *self,
   return FALSE;
 }
 
+/* An undecided list whose own self-test failed, or whose answer was out of
+ * range, failed because of the resolver when the resolver is the liar: say
+ * so instead of blaming the list. */
+static gboolean
+error_is_resolvers (MdCheckContext *context)
+{
+  JsonObject *details = md_check_get_details (context->check);
+  const char *reason;
+
+  if (!json_object_has_member (details, "reason") ||
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (details, "reason")))
+    return FALSE;
+  reason = json_object_get_string_member (details, "reason");
+
+  return g_strcmp0 (reason, "self-test") == 0 || g_strcmp0 (reason, "rewritten") == 0;
+}
+
 static void finish_now (MdCheckContext *context,
                         MdCheckStatus   status,
                         const char     *summary,
@@ -220,7 +237,8 @@ finish_judged (MdCheckContext *context,
 {
   MdCheckRun *self = context->run;
 
-  if (!context->internal && status != MD_CHECK_STATUS_ERROR && trust_taints (self->trust) &&
+  if (!context->internal && trust_taints (self->trust) &&
+      (status != MD_CHECK_STATUS_ERROR || error_is_resolvers (context)) &&
       (context->saw_negative || context_saw_rewrite (self, context)))
     {
       JsonObject *details = md_check_get_details (context->check);
