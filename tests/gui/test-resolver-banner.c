@@ -7,10 +7,12 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "md-application.h"
+#include "md-preferences-window.h"
 #include "md-resolver-banner.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
@@ -136,6 +138,29 @@ test_banner_denies (void)
   g_rmdir (dir);
 }
 
+/* Preferences → Checks has the DQS key field; a pasted text that is no key
+ * is refused on the spot and never stored. */
+static void
+test_dqs_key_field (void)
+{
+  MdPreferencesWindow *prefs = md_preferences_window_new (app);
+  GtkWidget *row;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  md_test_gui_settle (200);
+
+  row = md_test_gui_find_type (GTK_WIDGET (prefs), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   g_str_equal (md_test_gui_language (), "de") ? "DQS-Schlüssel" : "DQS Key");
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "abc.evil.example.net");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,6 +176,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/MailDoctor/ResolverBanner/denies", test_banner_denies);
+  g_test_add_func ("/MailDoctor/ResolverBanner/dqs-key-field", test_dqs_key_field);
 
   ret = g_test_run ();
 
