@@ -30,6 +30,7 @@ struct _MdCaseSession
   GCancellable  *checks_cancellable;
   gint64         check_run_id;  /* the store's row for the live run */
   GDateTime     *check_started;
+  GHashTable    *list_keys;     /* access keys of keyed lists, or NULL (secrets) */
 };
 
 enum {
@@ -125,6 +126,7 @@ md_case_session_finalize (GObject *object)
   g_clear_pointer (&self->explanations, g_ptr_array_unref);
   g_clear_pointer (&self->original_eml, g_bytes_unref);
   g_clear_pointer (&self->check_started, g_date_time_unref);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
 }
@@ -503,6 +505,21 @@ check_run_cb (GObject      *object,
   g_signal_emit (self, signals[CASE_CHANGED], 0);
 }
 
+/* The access keys (MdCheckRunOptions.keys: key id → key) the next check
+ * runs use, e.g. the Spamhaus DQS key from the keyring; NULL: none. Kept in
+ * memory only, never stored with the case. */
+void
+md_case_session_set_list_keys (MdCaseSession *self,
+                               GHashTable    *keys)
+{
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  if (keys != NULL)
+    g_hash_table_ref (keys);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  self->list_keys = keys;
+}
+
 MdCheckRun *
 md_case_session_start_checks (MdCaseSession        *self,
                               MdDnsSource          *source,
@@ -537,6 +554,7 @@ md_case_session_start_checks (MdCaseSession        *self,
   options->public_resolver = g_strdup (public_resolver);
   options->http = http ? g_object_ref (http) : NULL;
   options->skipped_zones = g_strdupv ((char **) skipped_zones);
+  options->keys = self->list_keys ? g_hash_table_ref (self->list_keys) : NULL;
   self->check_run = md_check_run_new (source, subject, options);
 
   started = g_date_time_new_now_utc ();
