@@ -11,6 +11,7 @@
 
 #include "md-case-session.h"
 #include "md-rejection-parser.h"
+#include "md-resolver.h"
 #include "md-util.h"
 
 #include <gmime/gmime.h>
@@ -551,6 +552,16 @@ md_case_session_start_checks (MdCaseSession        *self,
   g_clear_object (&self->check_run);
   options = md_check_run_options_new ();
   options->resolver = g_strdup (resolver_description);
+  /* The report names the servers themselves, and whether they are the
+   * system's, the same way as maildoctor-cli check. */
+  if (MD_IS_RESOLVER (source))
+    {
+      g_auto(GStrv) servers = md_resolver_get_servers (MD_RESOLVER (source));
+
+      g_free (options->resolver);
+      options->resolver = g_strjoinv (", ", servers);
+      options->resolver_is_system = md_resolver_is_system (MD_RESOLVER (source));
+    }
   options->public_resolver = g_strdup (public_resolver);
   options->http = http ? g_object_ref (http) : NULL;
   options->skipped_zones = g_strdupv ((char **) skipped_zones);
