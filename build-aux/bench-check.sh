@@ -15,6 +15,7 @@
 # is left out rather than shown with wrong figures.)
 #
 # Usage: build-aux/bench-check.sh [BUILDDIR]       (default: ./_build)
+# BENCH_KEEP=1 keeps the work files (traces, reports) in /tmp/bench-keep.
 # Needs knotd, kdig (knot-dnsutils), /usr/bin/time, /usr/bin/python3.
 # Not part of the test suite: timings depend on the machine.
 

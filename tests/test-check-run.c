@@ -653,7 +653,8 @@ test_public_resolver (void)
   g_assert_cmpuint (n_resolver, ==, 1);
   assert_check (run, "resolver", MD_CHECK_STATUS_WARNING,
                 "Your resolver is Google Public DNS, a public resolver: most blocklists refuse to "
-                "answer it, and some answer “not listed” for everything.");
+                "answer it, and some answer “not listed” for everything. The lists are asked on "
+                "their own name servers instead.");
 
   json = md_check_run_to_json (run);
   report = json_object_get_object_member (json_node_get_object (json), "resolver");

@@ -369,7 +369,8 @@ public_start (MdCheckContext *context)
 
   /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
   summary = g_strdup_printf (_("Your resolver is %s, a public resolver: most blocklists refuse "
-                               "to answer it, and some answer “not listed” for everything."),
+                               "to answer it, and some answer “not listed” for everything. The "
+                               "lists are asked on their own name servers instead."),
                              name);
   md_check_context_finish (context, MD_CHECK_STATUS_WARNING, summary,
                            _("Check with a resolver you run yourself (for example a local "
