@@ -2,13 +2,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright 2026 The MailDoctor authors
 #
-# How fast is `maildoctor-cli check`? A full check of one IP (every blocklist
-# of the catalog, the domain lists, rDNS, HELO, recipient MX) against Knot DNS
-# serving tests/dns/, behind a relay that delays every answer by 100 ms; then
-# the same DNS questions asked one after another (kdig), and the ratio.
-# Also the peak RSS of maildoctor-cli (/usr/bin/time -v).
+# How many round trips does `maildoctor-cli check` take? Full check-ups of
+# several subjects (IP, sending domain with and without SPF, HELO, recipient)
+# against Knot DNS serving tests/dns/, behind a relay that delays every answer
+# by 100 ms. For each: the run's own duration (median of 5) in round trips,
+# next to the dependency floor (the longest chain of questions that need an
+# earlier answer: a PTR, then its name's address; a listing, then its TXT
+# reason). Also the sequential time (kdig, one question after another) and the
+# peak RSS of maildoctor-cli. (adnshost, asking the first wave all at once,
+# would show the one-round-trip floor of any client; adns 1.6 against knotd
+# here answered NXDOMAIN for served names and waited for its 2 s retry, so it
+# is left out rather than shown with wrong figures.)
 #
 # Usage: build-aux/bench-check.sh [BUILDDIR]       (default: ./_build)
+# BENCH_KEEP=1 keeps the work files (traces, reports) in /tmp/bench-keep.
 # Needs knotd, kdig (knot-dnsutils), /usr/bin/time, /usr/bin/python3.
 # Not part of the test suite: timings depend on the machine.
 
@@ -19,9 +26,16 @@ builddir=${1:-$srcdir/_build}
 cli=$builddir/app/cli/maildoctor-cli
 delay_ms=100
 
-ip=203.0.113.7
-domain=spammy.example.test
-helo=smtp.sender.example.net
+runs=5
+# name | dependency floor in round trips | arguments. The floor is 2 where a
+# PTR's name must then be resolved (or a listing's TXT reason asked), 1 where
+# the PTR's name is the HELO name, which the first wave asks anyway.
+subjects=(
+  "IP + domain without SPF + HELO + recipient|2|--ip 203.0.113.7 --domain spammy.example.test --helo smtp.sender.example.net --recipient-domain m365.recipients.test"
+  "IP + domain with SPF + HELO + recipient|2|--ip 192.0.2.25 --domain good.auth.test --helo mail.sender.example.net --recipient-domain outlook.recipients.test"
+  "IP + HELO (PTR name = HELO)|1|--ip 198.51.100.25 --helo mail.sender.example.net"
+  "IP only|2|--ip 203.0.113.7"
+)
 recipient=m365.recipients.test
 
 for tool in knotd kdig /usr/bin/time /usr/bin/python3; do
@@ -36,7 +50,7 @@ cleanup () {
   [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
   [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$tmp"
+  [ -n "${BENCH_KEEP:-}" ] && cp -r "$tmp" /tmp/bench-keep; rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -82,49 +96,54 @@ relay_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
 relay_port=$(cat "$tmp/relay.port")
 
-# --no-web: the benchmark measures DNS; RDAP and the imprint would go to the internet.
-args=(check --no-web --ip "$ip" --domain "$domain" --helo "$helo" --recipient-domain "$recipient")
-
-# The questions a check asks, from its debug trace (straight to knotd, no delay).
-G_MESSAGES_DEBUG=MailDoctor "$cli" "${args[@]}" --resolver "127.0.0.1:$knot_port" --json \
-  > "$tmp/trace.txt" 2>&1
-sed -n 's/.*check run: asking \([A-Z]*\) \([^ ]*\) .*/\2 \1/p' "$tmp/trace.txt" > "$tmp/queries.txt"
-n_queries=$(wc -l < "$tmp/queries.txt")
-
 now_ms () { date +%s%3N; }
+median () { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# MailDoctor through the delaying relay.
-start=$(now_ms)
-/usr/bin/time -v -o "$tmp/time.txt" "$cli" "${args[@]}" --resolver "127.0.0.1:$relay_port" --json \
-  > "$tmp/report.json"
-md_ms=$(( $(now_ms) - start ))
-rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt")
-errors=$(/usr/bin/python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-c = r["counts"]
-print(c["error"], c["problem"], c["ok"], len(r["checks"]))' "$tmp/report.json")
+printf '\nmaildoctor-cli check --no-web, every DNS answer delayed %s ms, median of %s runs\n\n' \
+  "$delay_ms" "$runs"
+printf '  %-46s %9s %7s %7s %9s %9s\n' "subject" "questions" "run ms" "RTTs" "floor" \
+  "kdig seq"
 
-# The same questions one after another: one kdig asking them in sequence.
-mapfile -t questions < <(awk '{ print $1; print $2 }' "$tmp/queries.txt")
-start=$(now_ms)
-kdig @127.0.0.1 -p "$relay_port" +notcp +timeout=5 +retry=0 "${questions[@]}" > "$tmp/kdig.txt"
-seq_ms=$(( $(now_ms) - start ))
-answered=$(grep -c '^;; ->>HEADER<<-' "$tmp/kdig.txt" || true)
+worst=0
+for entry in "${subjects[@]}"; do
+  name=${entry%%|*}
+  rest=${entry#*|}
+  floor=${rest%%|*}
+  read -r -a args <<< "${rest#*|}"
 
-read -r n_error n_problem n_ok n_checks <<< "$errors"
-ratio=$(/usr/bin/python3 -c "print('%.1f' % ($seq_ms / max($md_ms, 1)))")
+  # The questions the run asks, from its debug trace (straight to knotd).
+  G_MESSAGES_DEBUG=MailDoctor "$cli" check --no-web "${args[@]}" \
+    --resolver "127.0.0.1:$knot_port" --json > "$tmp/trace.txt" 2>&1
+  sed -n 's/.*check run: asking \([A-Z]*\) \([^ ]*\) .*(\([0-9]*\) in flight).*/\2 \1/p' \
+    "$tmp/trace.txt" > "$tmp/queries.txt"
+  n_queries=$(wc -l < "$tmp/queries.txt")
 
-printf '\nmaildoctor-cli check of %s (%s checks, %s DNS questions), every answer delayed %s ms\n\n' \
-  "$ip" "$n_checks" "$n_queries" "$delay_ms"
-printf '  %-34s %10s\n' "MailDoctor (all at once)" "${md_ms} ms"
-printf '  %-34s %10s\n' "one after another (kdig, $answered answers)" "${seq_ms} ms"
-printf '  %-34s %10s\n' "ratio" "${ratio}×"
-printf '  %-34s %10s\n' "peak RSS of maildoctor-cli" "${rss_kb} kB"
-printf '  %-34s %10s\n' "checks: problem / error / ok" "$n_problem / $n_error / $n_ok"
-printf '\n  target: ≤ 350 ms and ≥ 10× — '
-if [ "$md_ms" -le 350 ] && [ "$(( seq_ms / (md_ms > 0 ? md_ms : 1) ))" -ge 10 ]; then
-  echo "met"
+  : > "$tmp/durations.txt"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -v -o "$tmp/time.txt" "$cli" check --no-web "${args[@]}" \
+      --resolver "127.0.0.1:$relay_port" --json > "$tmp/report.json"
+    /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["duration_ms"])' \
+      "$tmp/report.json" >> "$tmp/durations.txt"
+  done
+  run_ms=$(median < "$tmp/durations.txt")
+  rtts=$(/usr/bin/python3 -c "print('%.2f' % ($run_ms / $delay_ms))")
+  rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt")
+  worst=$(/usr/bin/python3 -c "print(max($worst, $rtts))")
+
+  # kdig: the same questions one after another.
+  mapfile -t questions < <(awk '{ print $1; print $2 }' "$tmp/queries.txt")
+  start=$(now_ms)
+  kdig @127.0.0.1 -p "$relay_port" +notcp +timeout=5 +retry=0 "${questions[@]}" > /dev/null 2>&1 || true
+  seq_ms=$(( $(now_ms) - start ))
+
+  printf '  %-46s %9s %7s %7s %9s %9s\n' "$name" "$n_queries" "$run_ms" "$rtts" "$floor" \
+    "$seq_ms"
+done
+
+printf '\n  peak RSS of maildoctor-cli (last run): %s kB\n' "$rss_kb"
+printf '  target: ≤ 2.5 round trips for every subject — '
+if /usr/bin/python3 -c "import sys; sys.exit(0 if $worst <= 2.5 else 1)"; then
+  echo "met (worst $worst)"
 else
-  echo "NOT met"
+  echo "NOT met (worst $worst)"
 fi

@@ -69,12 +69,14 @@ async def main():
     parser.add_argument('--max-seconds', type=int, default=300)
     parser.add_argument('--port-file', required=True,
                         help='where to write the port the relay listens on')
+    parser.add_argument('--listen', type=loopback_endpoint, default=('127.0.0.1', 0),
+                        help='ADDR:PORT to listen on (loopback; default: a free port)')
     args = parser.parse_args()
 
     loop = asyncio.get_running_loop()
     transport, _ = await loop.create_datagram_endpoint(
         lambda: Relay(args.upstream, args.delay_ms / 1000, args.max_in_flight),
-        local_addr=('127.0.0.1', 0))
+        local_addr=args.listen)
     with open(args.port_file, 'w') as f:
         f.write('%d\n' % transport.get_extra_info('sockname')[1])
 

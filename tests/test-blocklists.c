@@ -34,7 +34,7 @@ test_catalog_valid (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) catalog = md_blocklist_catalog_load (&error);
-  guint n_active = 0, n_domain = 0, n_ipv6 = 0;
+  guint n_active = 0, n_domain = 0, n_ipv6 = 0, n_named = 0;
 
   g_assert_no_error (error);
   g_assert_nonnull (catalog);
@@ -60,6 +60,15 @@ test_catalog_valid (void)
       g_assert_cmpuint (g_strv_length (list->sources), >, 0);
       for (guint j = 0; list->sources[j] != NULL; j++)
         g_assert_true (g_str_has_prefix (list->sources[j], "http"));
+
+      /* Named but never asked: a lookup page instead of test entries. */
+      if (list->query == MD_BLOCKLIST_QUERY_NONE || list->query == MD_BLOCKLIST_QUERY_DEFUNCT)
+        {
+          n_named++;
+          g_assert_true (g_str_has_prefix (list->lookup, "http"));
+          g_assert_false (md_blocklist_is_queryable (list, NULL));
+          continue;
+        }
 
       g_assert_nonnull (list->test_listed);
       if (list->kind == MD_BLOCKLIST_KIND_DOMAIN)
@@ -100,7 +109,13 @@ test_catalog_valid (void)
 
   g_assert_cmpuint (n_active, >=, 25);
   g_assert_cmpuint (n_domain, ==, 4);
-  g_assert_cmpuint (n_ipv6, ==, 2);
+  /* s5h, NordSpam and Spamhaus ZEN, SBL, XBL, PBL */
+  g_assert_cmpuint (n_ipv6, ==, 6);
+  /* NiX Spam (defunct), Spamhaus ZRD, AuthBL, HBL, Abusix, Invaluement, DNSWL,
+   * Cloudmark CSI, SenderScore */
+  g_assert_cmpuint (n_named, ==, 9);
+  g_assert_cmpint (find_list (catalog, "ix.dnsbl.manitu.net")->query, ==,
+                   MD_BLOCKLIST_QUERY_DEFUNCT);
 
   /* The lists the issue names are all there, with their weights. */
   g_assert_cmpint (find_list (catalog, "zen.spamhaus.org")->weight, ==, MD_BLOCKLIST_WEIGHT_HIGH);
@@ -160,10 +175,12 @@ test_query_names (void)
                    "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.all.s5h.net");
   g_free (name);
 
+  /* Spamhaus's IP lists take IPv6 in nibble form (its DQS query page) */
   name = md_blocklist_query_name (zen, "2001:db8::1", &error);
-  g_assert_error (error, MD_BLOCKLIST_ERROR, MD_BLOCKLIST_ERROR_UNSUPPORTED);
-  g_assert_null (name);
-  g_clear_error (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==,
+                   "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org");
+  g_free (name);
 
   name = md_blocklist_query_name (zen, "mail.example.com", &error);
   g_assert_error (error, MD_BLOCKLIST_ERROR, MD_BLOCKLIST_ERROR_INVALID_NAME);
@@ -229,7 +246,11 @@ test_classify (void)
   assert_classify (catalog, "zen.spamhaus.org", "127.255.255.255", MD_BLOCKLIST_ANSWER_REFUSED,
                    "Spamhaus refuses to answer: the resolver sent too many queries.");
   /* the rest of 127.255.255.0/24 (DQS key errors) is an error too */
+  /* DQS key errors, in plain words */
   assert_classify (catalog, "zen.spamhaus.org", "127.255.255.250", MD_BLOCKLIST_ANSWER_REFUSED,
+                   "Spamhaus rejected the DQS key: it is not valid, or it was disabled (for "
+                   "example a key of an ended subscription).");
+  assert_classify (catalog, "zen.spamhaus.org", "127.255.255.249", MD_BLOCKLIST_ANSWER_REFUSED,
                    "Spamhaus answered with an error code (a resolver or access-key problem), "
                    "not with a listing.");
   assert_classify (catalog, "zen.spamhaus.org", "127.0.0.77", MD_BLOCKLIST_ANSWER_UNKNOWN_CODE,
@@ -377,6 +398,45 @@ test_receivers (void)
                    "consumer");
 }
 
+/* A keyed list is asked only with its key, in its key zone. */
+static void
+test_keyed_list (void)
+{
+  static const char xml[] =
+    "<maildoctor-data><blocklist zone=\"combined.example.net\" kind=\"ipv4\" weight=\"low\" "
+    "policy=\"registration\" status=\"active\" query=\"key\" key=\"example-key\" "
+    "key-zone=\"{key}.combined.example.net\"><name>Keyed</name><operator>Example</operator>"
+    "<purpose>p</purpose><code value=\"127.0.0.2\">listed</code>"
+    "<test listed=\"127.0.0.2\" unlisted=\"127.0.0.1\"/><removal>https://example.net/</removal>"
+    "<usage>u</usage><source>https://example.net/</source></blocklist></maildoctor-data>";
+  static const char bad_template[] =
+    "<maildoctor-data><blocklist zone=\"combined.example.net\" kind=\"ipv4\" weight=\"low\" "
+    "policy=\"free\" status=\"active\" key=\"k\" key-zone=\"x.{key}.example.net\">"
+    "</blocklist></maildoctor-data>";
+  g_autoptr(GPtrArray) catalog = NULL;
+  g_autoptr(GPtrArray) bad = NULL;
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *zone = NULL;
+  MdBlocklist *list;
+
+  catalog = md_blocklist_catalog_parse (xml, -1, &error);
+  g_assert_no_error (error);
+  list = g_ptr_array_index (catalog, 0);
+  g_assert_cmpint (list->query, ==, MD_BLOCKLIST_QUERY_KEY);
+  g_assert_false (md_blocklist_is_queryable (list, NULL));
+  g_assert_false (md_blocklist_is_queryable (list, keys));
+
+  g_hash_table_insert (keys, (gpointer) "example-key", (gpointer) "abc123");
+  g_assert_true (md_blocklist_is_queryable (list, keys));
+  zone = md_blocklist_query_zone (list, keys);
+  g_assert_cmpstr (zone, ==, "abc123.combined.example.net");
+
+  bad = md_blocklist_catalog_parse (bad_template, -1, &error);
+  g_assert_error (error, MD_BLOCKLIST_ERROR, MD_BLOCKLIST_ERROR_INVALID_DATA);
+  g_assert_null (bad);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -388,6 +448,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Blocklists/catalog-errors", test_catalog_errors);
   g_test_add_func ("/MailDoctor/Blocklists/query-names", test_query_names);
   g_test_add_func ("/MailDoctor/Blocklists/classify", test_classify);
+  g_test_add_func ("/MailDoctor/Blocklists/keyed-list", test_keyed_list);
   g_test_add_func ("/MailDoctor/Receivers/match", test_receivers);
 
   return g_test_run ();

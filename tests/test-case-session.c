@@ -253,7 +253,7 @@ test_subject_restored (Fixture       *f,
    * machine); its JSON holds the subject. */
   resolver = md_resolver_new_for_servers ("127.0.0.1:9", &error);
   g_assert_no_error (error);
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   results = md_check_run_to_json (run);
   g_assert_cmpint (md_case_store_add_check_run (f->store, case_id, now, now, results, &error), >, 0);
   g_assert_no_error (error);

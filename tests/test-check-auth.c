@@ -57,7 +57,7 @@ run_auth (const char         *domain,
   g_assert_true (md_check_subject_set_dkim_selectors (subject, selectors, &error));
   g_assert_no_error (error);
 
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, NULL);
   md_check_run_start_async (run, NULL, run_cb, &done);
   g_assert_true (md_test_main_loop_run_until (&done, 20000));
   g_assert_cmpuint (md_check_run_count (run, MD_CHECK_STATUS_RUNNING), ==, 0);
@@ -599,6 +599,7 @@ new_web_run (MdDnsSource        *source,
   g_autoptr(MdHttp) http = md_http_new ();
   g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(MdRdapBootstrap) bootstrap = md_rdap_bootstrap_new ();
+  g_autoptr(MdCheckRunOptions) options = NULL;
   g_autofree char *ca = md_test_srcdir_path ("data", "auth", "ca.pem", NULL);
   g_autofree char *file = md_test_srcdir_path ("data", "auth", "rdap-bootstrap.json", NULL);
   g_autofree char *json = NULL;
@@ -620,9 +621,10 @@ new_web_run (MdDnsSource        *source,
   g_assert_no_error (error);
   g_assert_true (md_check_subject_set_dkim_selectors (subject, selectors, &error));
 
-  run = md_check_run_new (source, subject);
-  md_check_run_set_http (run, http);
-  md_check_run_set_rdap_bootstrap (run, bootstrap);
+  options = md_check_run_options_new ();
+  options->http = g_object_ref (http);
+  options->rdap_bootstrap = md_rdap_bootstrap_ref (bootstrap);
+  run = md_check_run_new (source, subject, options);
 
   return run;
 }

@@ -36,7 +36,7 @@ run_zone (MdTestZone *zone,
           const char *recipient)
 {
   g_autoptr(MdCheckSubject) subject = md_check_subject_new (ip, NULL, NULL, recipient, NULL);
-  MdCheckRun *run = md_check_run_new (MD_DNS_SOURCE (zone), subject);
+  MdCheckRun *run = md_check_run_new (MD_DNS_SOURCE (zone), subject, NULL);
   RunData data = { 0 };
 
   md_check_run_start_async (run, NULL, run_cb, &data);

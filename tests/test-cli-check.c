@@ -43,7 +43,7 @@ test_json (void)
   g_autoptr(MdTestCliRun) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  JsonObject *report, *zen, *details, *counts;
+  JsonObject *report, *zen, *details, *counts, *resolver;
   JsonArray *codes, *meanings;
 
   SKIP_WITHOUT_KNOT ();
@@ -60,8 +60,15 @@ test_json (void)
 
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "subject"),
                                                   "ip"), ==, "192.0.2.9");
-  g_assert_cmpstr (json_object_get_string_member (report, "resolver"), ==,
-                   md_test_knot_get_address (knot));
+  resolver = json_object_get_object_member (report, "resolver");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (resolver,
+                                                                                "addresses"), 0),
+                   ==, md_test_knot_get_address (knot));
+  g_assert_cmpstr (json_object_get_string_member (resolver, "source"), ==, "option");
+  g_assert_false (json_object_get_boolean_member (resolver, "public"));
+  g_assert_cmpstr (json_object_get_string_member (resolver, "state"), ==, "trusted");
+  g_assert_true (json_object_has_member (json_object_get_object_member (resolver, "evidence"),
+                                         "NS ."));
 
   zen = find_check (report, "dnsbl/zen.spamhaus.org");
   g_assert_cmpstr (json_object_get_string_member (zen, "kind"), ==, "dnsbl");
@@ -106,6 +113,7 @@ test_human (void)
   g_autoptr(MdTestCliRun) result = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *first = NULL;
+  g_autofree char *resolver_line = NULL;
 
   SKIP_WITHOUT_KNOT ();
 
@@ -117,6 +125,10 @@ test_human (void)
   first = g_strdup_printf ("Checking 203.0.113.7 (resolver: %s)", md_test_knot_get_address (knot));
   lines = g_strsplit (result->out, "\n", -1);
   g_assert_cmpstr (lines[0], ==, first);
+  /* the resolver line comes before any check */
+  resolver_line = g_strdup_printf ("Resolver: %s (chosen): answers truthfully",
+                                   md_test_knot_get_address (knot));
+  g_assert_cmpstr (lines[2], ==, resolver_line);
   g_assert_nonnull (strstr (result->out,
                             "\n✗ problem  Blocklist Spamhaus ZEN: Listed: CSS: low-reputation IP "
                             "sending spam (Spamhaus CSS).\n"
@@ -133,7 +145,7 @@ test_human (void)
   g_assert_nonnull (strstr (result->out, "\n2 problems, 3 could not be decided, 21 passed "
                                          "(26 checks in "));
   /* no check is printed twice, none is missing */
-  g_assert_cmpuint (g_strv_length (lines), ==, 2 + 26 + 2 * 2 + 1 + 1 + 1 + 1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2 + 1 + 26 + 2 * 2 + 1 + 1 + 1 + 1);
 }
 
 static void

@@ -300,10 +300,17 @@ test_cname (void)
   g_assert_cmpstr (summary, ==,
                    "www.resolver.test A 0 192.0.2.10 ; www.resolver.test A 0 192.0.2.11 ");
 
-  /* A CNAME loop ends, as "no such record". */
+  /* A CNAME loop answered NOERROR is no "no such record": the name has no
+   * answer, and a check must say it could not decide. */
   loop = query (resolver, "loop1.resolver.test", MD_DNS_TYPE_A);
-  g_assert_cmpint (loop->status, ==, MD_DNS_STATUS_NODATA);
+  g_assert_cmpint (loop->status, ==, MD_DNS_STATUS_ERROR);
   g_assert_cmpuint (loop->records->len, ==, 0);
+  g_assert_cmpstr (loop->message, ==, "the name is an alias that points back to itself "
+                                      "(a CNAME loop)");
+  g_clear_pointer (&loop, md_dns_answer_free);
+  loop = query (resolver, "self.resolver.test", MD_DNS_TYPE_TXT);
+  g_assert_cmpint (loop->status, ==, MD_DNS_STATUS_ERROR);
+  g_assert_true (md_dns_answer_is_failure (loop));
 
   /* A name that is not an alias has no CNAME. */
   nodata = query (resolver, "www.resolver.test", MD_DNS_TYPE_CNAME);

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "md-blocklists.h"
 #include "md-check-run.h"
 #include "md-cli.h"
 #include "md-cli-commands.h"
@@ -25,6 +26,7 @@ typedef struct
   MdCheckRun   *run;
   GCancellable *cancellable;
   GError       *error;
+  GPtrArray    *waiting;      /* checks done before the resolver line was printed */
   gboolean      json;
   gboolean      done;
 } CheckData;
@@ -87,13 +89,48 @@ print_check (MdCheck *check)
              json_object_get_string_member (details, "txt"));
 }
 
+/* The resolver line comes first: until the run knows whether its resolver
+ * tells the truth, finished checks wait. */
+static void
+print_or_queue (CheckData *data,
+                MdCheck   *check)
+{
+  if (md_check_run_get_resolver_trust (data->run) == MD_RESOLVER_TRUST_PROBING)
+    g_ptr_array_add (data->waiting, g_object_ref (check));
+  else
+    print_check (check);
+}
+
+static void
+print_resolver (MdCheckRun *run)
+{
+  g_autofree char *line = md_check_run_describe_resolver (run);
+
+  /* Translators: %s describes the DNS resolver and whether it can be trusted */
+  g_print (_("Resolver: %s\n"), line);
+}
+
+static void
+trust_changed_cb (MdCheckRun *run,
+                  GParamSpec *pspec,
+                  CheckData  *data)
+{
+  if (md_check_run_get_resolver_trust (run) == MD_RESOLVER_TRUST_PROBING)
+    return;
+
+  print_resolver (run);
+  for (guint i = 0; i < data->waiting->len; i++)
+    print_check (g_ptr_array_index (data->waiting, i));
+  g_ptr_array_set_size (data->waiting, 0);
+}
+
 static void
 status_changed_cb (MdCheck    *check,
                    GParamSpec *pspec,
                    CheckData  *data)
 {
   if (md_check_is_done (check))
-    print_check (check);
+    print_or_queue (data, check);
 }
 
 /* Human output streams: each check is printed the moment it has a result. */
@@ -109,7 +146,7 @@ items_changed_cb (GListModel *model,
       g_autoptr(MdCheck) check = g_list_model_get_item (model, i);
 
       if (md_check_is_done (check))
-        print_check (check);
+        print_or_queue (data, check);
       else
         g_signal_connect (check, "notify::status", G_CALLBACK (status_changed_cb), data);
     }
@@ -186,6 +223,50 @@ print_counts (MdCheckRun *run)
            g_list_model_get_n_items (G_LIST_MODEL (run)), md_check_run_get_duration_ms (run));
 }
 
+/* The Spamhaus DQS key comes from a file or the environment, never from
+ * argv (which every user of the machine can read in ps). Never printed:
+ * errors name the file, not its contents. */
+static gboolean
+read_dqs_key (const char  *path,
+              GHashTable **keys)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *from_env = g_getenv ("MAILDOCTOR_DQS_KEY");
+  g_autofree char *key = NULL;
+
+  if (path != NULL)
+    {
+      if (!g_file_get_contents (path, &contents, NULL, &error))
+        {
+          md_cli_usage_error (_("cannot read --dqs-key-file: %s"), error->message);
+          return FALSE;
+        }
+      key = g_strstrip (g_strdup (contents));
+      memset (contents, 0, strlen (contents));
+    }
+  else if (from_env != NULL && from_env[0] != '\0')
+    {
+      key = g_strstrip (g_strdup (from_env));
+    }
+  else
+    {
+      return TRUE;
+    }
+
+  if (!md_blocklist_key_is_valid (key))
+    {
+      md_cli_usage_error ("%s", _("the Spamhaus DQS key is not valid: it is letters and digits "
+                                  "only (26 of them)"));
+      return FALSE;
+    }
+
+  *keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (*keys, (gpointer) "spamhaus-dqs", g_steal_pointer (&key));
+
+  return TRUE;
+}
+
 int
 md_cli_check (int    argc,
               char **argv)
@@ -195,6 +276,7 @@ md_cli_check (int    argc,
   g_autofree char *helo = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *servers = NULL;
+  g_autofree char *dqs_key_file = NULL;
   g_auto(GStrv) selectors = NULL;
   int timeout_ms = 0;
   gboolean json = FALSE;
@@ -214,6 +296,9 @@ md_cli_check (int    argc,
       N_("SELECTOR") },
     { "resolver", 0, 0, G_OPTION_ARG_STRING, &servers,
       N_("DNS servers to ask instead of the system’s"), N_("ADDR[:PORT][,…]") },
+    { "dqs-key-file", 0, 0, G_OPTION_ARG_FILENAME, &dqs_key_file,
+      N_("A file holding your Spamhaus DQS key (or set MAILDOCTOR_DQS_KEY); never give the key "
+         "itself on the command line"), N_("FILE") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_ms, N_("Time allowed for each DNS query"),
       N_("MS") },
     { "no-web", 0, 0, G_OPTION_ARG_NONE, &no_web,
@@ -229,7 +314,7 @@ md_cli_check (int    argc,
   g_autoptr(MdCheckRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *description = NULL;
-  g_autofree char *servers_text = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   g_auto(GStrv) servers_used = NULL;
   CheckData data = { 0 };
   guint sigint_id, sigterm_id;
@@ -278,18 +363,18 @@ md_cli_check (int    argc,
   if (timeout_ms > 0)
     md_resolver_set_timeout (resolver, timeout_ms);
 
-  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject);
+  options = md_check_run_options_new ();
+  if (!read_dqs_key (dqs_key_file, &options->keys))
+    return MD_CLI_EXIT_USAGE;
   if (!no_web)
-    {
-      g_autoptr(MdHttp) http = md_http_new ();
-
-      md_check_run_set_http (run, http);
-    }
+    options->http = md_http_new ();
   description = md_resolver_describe (resolver);
   /* The report names the servers the same way in every language. */
   servers_used = md_resolver_get_servers (resolver);
-  servers_text = g_strjoinv (", ", servers_used);
-  md_check_run_set_resolver (run, servers_text, md_resolver_get_public_resolver_name (resolver));
+  options->resolver = g_strjoinv (", ", servers_used);
+  options->resolver_is_system = md_resolver_is_system (resolver);
+  options->public_resolver = g_strdup (md_resolver_get_public_resolver_name (resolver));
+  run = md_check_run_new (MD_DNS_SOURCE (resolver), subject, options);
   /* A query may be retried once and a check may need three in a row (PTR,
    * then the names it gives, then TXT): the run's deadline leaves room for
    * that and no more. */
@@ -297,6 +382,7 @@ md_cli_check (int    argc,
     md_check_run_set_deadline_ms (run, MIN ((guint64) timeout_ms * 6 + 1000, G_MAXUINT));
 
   data.run = run;
+  data.waiting = g_ptr_array_new_with_free_func (g_object_unref);
   data.cancellable = cancellable;
   data.json = json;
 
@@ -305,6 +391,7 @@ md_cli_check (int    argc,
       /* Translators: an IP address, then the DNS resolver's description */
       g_print (_("Checking %s (resolver: %s)\n\n"), subject->ip, description);
       g_signal_connect (run, "items-changed", G_CALLBACK (items_changed_cb), &data);
+      g_signal_connect (run, "notify::resolver-trust", G_CALLBACK (trust_changed_cb), &data);
     }
 
   sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &data);
@@ -338,8 +425,16 @@ md_cli_check (int    argc,
     }
   else
     {
+      /* Interrupted before the probe came back: what waited is printed now. */
+      if (md_check_run_get_resolver_trust (run) == MD_RESOLVER_TRUST_PROBING)
+        {
+          print_resolver (run);
+          for (guint i = 0; i < data.waiting->len; i++)
+            print_check (g_ptr_array_index (data.waiting, i));
+        }
       print_counts (run);
     }
+  g_ptr_array_unref (data.waiting);
 
   if (data.error != NULL)
     {

@@ -19,6 +19,7 @@ typedef struct
   guint              bit;       /* bitmask lists */
   MdBlocklistAnswer  answer;
   char              *meaning;   /* translated */
+  char              *cause;     /* refusals: "resolver", "key", or NULL */
 } Code;
 
 G_DEFINE_QUARK (md-blocklist-error-quark, md_blocklist_error)
@@ -29,6 +30,7 @@ code_free (Code *code)
 {
   g_clear_object (&code->mask);
   g_free (code->meaning);
+  g_free (code->cause);
   g_free (code);
 }
 
@@ -65,12 +67,15 @@ md_blocklist_unref (MdBlocklist *list)
     return;
 
   g_free (list->zone);
+  g_free (list->key);
+  g_free (list->key_zone);
   g_free (list->name);
   g_free (list->operator_name);
   g_free (list->purpose);
   g_free (list->usage);
   g_free (list->note);
   g_free (list->removal);
+  g_free (list->lookup);
   g_free (list->test_listed);
   g_free (list->test_unlisted);
   g_free (list->test6_listed);
@@ -101,7 +106,7 @@ typedef struct
 } ParseState;
 
 static const char *text_elements[] = {
-  "name", "operator", "purpose", "usage", "note", "removal", "receiver", "source", NULL
+  "name", "operator", "purpose", "usage", "note", "removal", "receiver", "source", "lookup", NULL
 };
 
 static gboolean
@@ -119,6 +124,14 @@ parse_enum (const char  *value,
     }
 
   return FALSE;
+}
+
+static gboolean
+is_domain_name (const char *text)
+{
+  g_autofree char *normalized = md_blocklist_normalize_domain (text);
+
+  return normalized != NULL;
 }
 
 static const char *kind_names[] = { "ipv4", "ipv4+ipv6", "domain", NULL };
@@ -187,6 +200,7 @@ start_element_cb (GMarkupParseContext  *context,
   if (g_str_equal (element_name, "blocklist"))
     {
       const char *zone = NULL, *kind = NULL, *weight = NULL, *policy = NULL, *status = NULL;
+      const char *key = NULL, *key_zone = NULL, *query = NULL;
       int value;
 
       if (state->current != NULL)
@@ -197,11 +211,39 @@ start_element_cb (GMarkupParseContext  *context,
                                         G_MARKUP_COLLECT_STRING, "weight", &weight,
                                         G_MARKUP_COLLECT_STRING, "policy", &policy,
                                         G_MARKUP_COLLECT_STRING, "status", &status,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "key", &key,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "key-zone", &key_zone,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "query", &query,
                                         G_MARKUP_COLLECT_INVALID))
         return;
 
       state->current = md_blocklist_new ();
       state->current->zone = g_ascii_strdown (zone, -1);
+      if ((key == NULL) != (key_zone == NULL))
+        FAIL ("%s: key and key-zone go together", zone);
+      /* The template holds the key exactly once, as "{key}", ahead of the
+       * rest of the name. */
+      if (key_zone != NULL &&
+          (!g_str_has_prefix (key_zone, "{key}.") || strstr (key_zone + 6, "{key}") != NULL ||
+           !is_domain_name (key_zone + 6)))
+        FAIL ("%s: key-zone must be “{key}.zone”, not “%s”", zone, key_zone);
+      if (query == NULL || g_str_equal (query, "dns"))
+        state->current->query = MD_BLOCKLIST_QUERY_DNS;
+      else if (g_str_equal (query, "key"))
+        state->current->query = MD_BLOCKLIST_QUERY_KEY;
+      else if (g_str_equal (query, "none"))
+        state->current->query = MD_BLOCKLIST_QUERY_NONE;
+      else if (g_str_equal (query, "defunct"))
+        state->current->query = MD_BLOCKLIST_QUERY_DEFUNCT;
+      else
+        FAIL ("%s: unknown query “%s”", zone, query);
+      if (state->current->query == MD_BLOCKLIST_QUERY_KEY && key == NULL)
+        FAIL ("%s: query=\"key\" needs key and key-zone", zone);
+      state->current->key = g_strdup (key);
+      state->current->key_zone = key_zone ? g_ascii_strdown (key_zone, -1) : NULL;
       if (!parse_enum (kind, kind_names, &value))
         FAIL ("%s: unknown kind “%s”", zone, kind);
       state->current->kind = value;
@@ -230,13 +272,15 @@ start_element_cb (GMarkupParseContext  *context,
   if (g_str_equal (element_name, "code") || g_str_equal (element_name, "refusal") ||
       g_str_equal (element_name, "bit"))
     {
-      const char *value = NULL, *verdict = NULL, *translatable = NULL;
+      const char *value = NULL, *verdict = NULL, *translatable = NULL, *cause = NULL;
       g_autofree Code *code = g_new0 (Code, 1);
 
       if (!g_markup_collect_attributes (element_name, attribute_names, attribute_values, error,
                                         G_MARKUP_COLLECT_STRING, "value", &value,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "verdict", &verdict,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "cause", &cause,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "translatable", &translatable,
                                         G_MARKUP_COLLECT_INVALID))
@@ -257,9 +301,16 @@ start_element_cb (GMarkupParseContext  *context,
           code->mask = parse_mask (value);
           if (code->mask == NULL)
             FAIL ("%s: bad code “%s”", state->current->zone, value);
+          if (cause != NULL && (!g_str_equal (element_name, "refusal") ||
+                                (!g_str_equal (cause, "resolver") && !g_str_equal (cause, "key"))))
+            {
+              g_clear_object (&code->mask);
+              FAIL ("%s: bad cause “%s”", state->current->zone, cause);
+            }
           if (g_str_equal (element_name, "refusal"))
             {
               code->answer = MD_BLOCKLIST_ANSWER_REFUSED;
+              code->cause = g_strdup (cause);
               state->code_target = state->current->refusals;
             }
           else
@@ -362,6 +413,8 @@ end_element_cb (GMarkupParseContext  *context,
         list->usage = md_data_text_translate (plain);
       else if (g_str_equal (element_name, "note"))
         list->note = md_data_text_translate (plain);
+      else if (g_str_equal (element_name, "lookup"))
+        list->lookup = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "removal"))
         list->removal = g_steal_pointer (&plain);
       else if (g_str_equal (element_name, "receiver"))
@@ -388,9 +441,12 @@ end_element_cb (GMarkupParseContext  *context,
         missing = "usage";
       else if (list->removal == NULL)
         missing = "removal";
-      else if (list->test_listed == NULL)
+      else if (list->test_listed == NULL && list->query <= MD_BLOCKLIST_QUERY_KEY)
         missing = "test";
-      else if (list->kind == MD_BLOCKLIST_KIND_IPV4_IPV6 && list->test6_listed == NULL)
+      else if (list->query >= MD_BLOCKLIST_QUERY_NONE && list->lookup == NULL)
+        missing = "lookup";
+      else if (list->kind == MD_BLOCKLIST_KIND_IPV4_IPV6 && list->test6_listed == NULL &&
+               list->query <= MD_BLOCKLIST_QUERY_KEY)
         missing = "test-ipv6";
       else if (state->sources->len == 0)
         missing = "source";
@@ -541,6 +597,119 @@ md_blocklist_query_name (const MdBlocklist  *list,
                          const char         *subject,
                          GError            **error)
 {
+  return md_blocklist_query_name_in (list, list->zone, subject, error);
+}
+
+/* Whether a check run asks the list: a public zone always, a keyed one
+ * only when @keys has its key, the others never. */
+gboolean
+md_blocklist_is_queryable (const MdBlocklist *list,
+                           GHashTable        *keys)
+{
+  g_return_val_if_fail (list != NULL, FALSE);
+
+  switch (list->query)
+    {
+    case MD_BLOCKLIST_QUERY_DNS:
+      return TRUE;
+    case MD_BLOCKLIST_QUERY_KEY:
+      return keys != NULL && list->key != NULL &&
+             md_blocklist_key_is_valid (g_hash_table_lookup (keys, list->key));
+    case MD_BLOCKLIST_QUERY_NONE:
+    case MD_BLOCKLIST_QUERY_DEFUNCT:
+    default:
+      return FALSE;
+    }
+}
+
+/* A key is a DNS label: letters and digits only, so a pasted key can never
+ * change where the question goes. */
+gboolean
+md_blocklist_key_is_valid (const char *key)
+{
+  gsize len;
+
+  if (key == NULL)
+    return FALSE;
+  len = strlen (key);
+  if (len == 0 || len > 63)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (key[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * md_blocklist_query_zone:
+ * @list: a list
+ * @keys: (nullable): key id → key (MdCheckRunOptions.keys)
+ *
+ * Where the list is asked: its key zone ("<key>.zen.dq.spamhaus.net") when
+ * @keys has a valid key for it, else its public zone.
+ *
+ * Returns: (transfer full): the zone
+ */
+char *
+md_blocklist_query_zone (const MdBlocklist *list,
+                         GHashTable        *keys)
+{
+  const char *key = NULL;
+
+  g_return_val_if_fail (list != NULL, NULL);
+
+  if (list->key != NULL && keys != NULL)
+    key = g_hash_table_lookup (keys, list->key);
+  if (!md_blocklist_key_is_valid (key))
+    return g_strdup (list->zone);
+
+  return g_strconcat (key, list->key_zone + strlen ("{key}"), NULL);
+}
+
+/* The RFC 5782 "must be listed" entry's query name in @zone (see
+ * md_blocklist_query_zone()), or NULL when the list has none for the family. */
+char *
+md_blocklist_test_query_name (const MdBlocklist *list,
+                              gboolean           ipv6,
+                              GHashTable        *keys)
+{
+  g_autofree char *zone = NULL;
+  const char *entry;
+
+  g_return_val_if_fail (list != NULL, NULL);
+
+  entry = ipv6 && list->kind != MD_BLOCKLIST_KIND_DOMAIN ? list->test6_listed : list->test_listed;
+  if (entry == NULL)
+    return NULL;
+  zone = md_blocklist_query_zone (list, keys);
+
+  return md_blocklist_entry_query_name (list, zone, entry);
+}
+
+/* An RFC 5782 test entry (127.0.0.2, ::ffff:7f00:2, "test") in @zone. */
+char *
+md_blocklist_entry_query_name (const MdBlocklist *list,
+                               const char        *zone,
+                               const char        *entry)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (list->kind == MD_BLOCKLIST_KIND_DOMAIN)
+    return g_strconcat (entry, ".", zone, NULL);
+
+  address = g_inet_address_new_from_string (entry);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  return md_dns_reverse_name (address, zone);
+}
+
+char *
+md_blocklist_query_name_in (const MdBlocklist  *list,
+                            const char         *zone,
+                            const char         *subject,
+                            GError            **error)
+{
   g_autoptr(GInetAddress) address = NULL;
 
   g_return_val_if_fail (list != NULL, NULL);
@@ -557,7 +726,7 @@ md_blocklist_query_name (const MdBlocklist  *list,
           return NULL;
         }
 
-      return g_strconcat (domain, ".", list->zone, NULL);
+      return g_strconcat (domain, ".", zone, NULL);
     }
 
   address = g_inet_address_new_from_string (subject);
@@ -576,12 +745,37 @@ md_blocklist_query_name (const MdBlocklist  *list,
     }
 
   /* RFC 5782 §2.1 and §2.4: reversed octets or nibbles, then the zone. */
-  return md_dns_reverse_name (address, list->zone);
+  return md_dns_reverse_name (address, zone);
 }
 
 /* Judges one A record of an answer. Order matters: a refusal code may lie
  * inside a range the list also uses for listings (URIBL's 127.0.0.1 is "bit 1"),
  * and refusals must never count as listings. */
+/* Why the list refuses, when @address is one of its refusal codes:
+ * "resolver" (the resolver asking: public, open, too many queries — its own
+ * servers may answer), "key" (an access-key problem), or NULL (a refusal of
+ * another kind, or no refusal at all). */
+const char *
+md_blocklist_refusal_cause (const MdBlocklist *list,
+                            GInetAddress      *address)
+{
+  g_return_val_if_fail (list != NULL, NULL);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), NULL);
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+    return NULL;
+
+  for (guint i = 0; i < list->refusals->len; i++)
+    {
+      Code *code = g_ptr_array_index (list->refusals, i);
+
+      if (g_inet_address_mask_matches (code->mask, address))
+        return code->cause;
+    }
+
+  return NULL;
+}
+
 MdBlocklistAnswer
 md_blocklist_classify (const MdBlocklist  *list,
                        GInetAddress       *address,

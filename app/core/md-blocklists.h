@@ -35,6 +35,15 @@ typedef enum
   MD_BLOCKLIST_WEIGHT_HIGH,
 } MdBlocklistWeight;
 
+/* How a list can be asked. */
+typedef enum
+{
+  MD_BLOCKLIST_QUERY_DNS,        /* a DNS zone anyone may ask (within its terms) */
+  MD_BLOCKLIST_QUERY_KEY,        /* a DNS zone asked only with an access key (key-zone) */
+  MD_BLOCKLIST_QUERY_NONE,       /* no DNS query MailDoctor can make: its lookup page */
+  MD_BLOCKLIST_QUERY_DEFUNCT,    /* shut down: named so a rejection citing it is explained */
+} MdBlocklistQuery;
+
 typedef enum
 {
   MD_BLOCKLIST_POLICY_FREE,
@@ -72,10 +81,14 @@ struct _MdBlocklist
   char              *usage;            /* translated */
   char              *note;             /* translated, may be NULL */
   char              *removal;          /* URL */
+  MdBlocklistQuery   query;
+  char              *lookup;           /* URL of the operator's lookup page, or NULL */
   char              *test_listed;      /* RFC 5782 §5: IPv4 address or domain */
   char              *test_unlisted;    /* NULL when the list lists it by design */
   char              *test6_listed;     /* IPv6 lists only */
   char              *test6_unlisted;
+  char              *key;              /* id of the access key it takes ("spamhaus-dqs"), or NULL */
+  char              *key_zone;         /* "{key}.zen.dq.spamhaus.net" */
   GStrv              receivers;        /* receiver ids (receivers.xml) */
   GStrv              sources;
 
@@ -104,9 +117,26 @@ gboolean           md_blocklist_supports_address      (const MdBlocklist  *list,
 char              *md_blocklist_query_name            (const MdBlocklist  *list,
                                                        const char         *subject,
                                                        GError            **error);
+char              *md_blocklist_query_name_in         (const MdBlocklist  *list,
+                                                       const char         *zone,
+                                                       const char         *subject,
+                                                       GError            **error);
+gboolean           md_blocklist_is_queryable          (const MdBlocklist  *list,
+                                                       GHashTable         *keys);
+gboolean           md_blocklist_key_is_valid          (const char         *key);
+char              *md_blocklist_query_zone            (const MdBlocklist  *list,
+                                                       GHashTable         *keys);
+char              *md_blocklist_test_query_name       (const MdBlocklist  *list,
+                                                       gboolean            ipv6,
+                                                       GHashTable         *keys);
+char              *md_blocklist_entry_query_name      (const MdBlocklist  *list,
+                                                       const char         *zone,
+                                                       const char         *entry);
 MdBlocklistAnswer  md_blocklist_classify              (const MdBlocklist  *list,
                                                        GInetAddress       *address,
                                                        char              **meaning);
+const char        *md_blocklist_refusal_cause         (const MdBlocklist  *list,
+                                                       GInetAddress       *address);
 guint              md_blocklist_get_n_codes           (const MdBlocklist  *list);
 
 const char        *md_blocklist_kind_to_string        (MdBlocklistKind     kind);

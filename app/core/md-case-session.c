@@ -10,6 +10,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-case-session.h"
+#include "md-rejection-parser.h"
+#include "md-resolver.h"
 #include "md-util.h"
 
 struct _MdCaseSession
@@ -27,6 +29,7 @@ struct _MdCaseSession
   GCancellable    *checks_cancellable;
   gint64           check_run_id;  /* the store's row for the live run */
   GDateTime       *check_started;
+  GHashTable      *list_keys;     /* access keys of keyed lists, or NULL (secrets) */
 };
 
 enum {
@@ -131,6 +134,7 @@ md_case_session_finalize (GObject *object)
   g_clear_pointer (&self->original_eml, g_bytes_unref);
   g_clear_pointer (&self->checked, md_check_subject_free);
   g_clear_pointer (&self->check_started, g_date_time_unref);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
 }
@@ -497,6 +501,21 @@ check_run_cb (GObject      *object,
   g_signal_emit (self, signals[CASE_CHANGED], 0);
 }
 
+/* The access keys (MdCheckRunOptions.keys: key id → key) the next check
+ * runs use, e.g. the Spamhaus DQS key from the keyring; NULL: none. Kept in
+ * memory only, never stored with the case. */
+void
+md_case_session_set_list_keys (MdCaseSession *self,
+                               GHashTable    *keys)
+{
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  if (keys != NULL)
+    g_hash_table_ref (keys);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  self->list_keys = keys;
+}
+
 MdCheckRun *
 md_case_session_start_checks (MdCaseSession        *self,
                               MdDnsSource          *source,
@@ -509,6 +528,7 @@ md_case_session_start_checks (MdCaseSession        *self,
 {
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(JsonNode) results = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   gint64 run_id;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
@@ -525,14 +545,25 @@ md_case_session_start_checks (MdCaseSession        *self,
   md_case_session_cancel_checks (self);
 
   g_clear_object (&self->check_run);
-  self->check_run = md_check_run_new (source, subject);
+  options = md_check_run_options_new ();
+  options->resolver = g_strdup (resolver_description);
+  /* The report names the servers themselves, and whether they are the
+   * system's, the same way as maildoctor-cli check. */
+  if (MD_IS_RESOLVER (source))
+    {
+      g_auto(GStrv) servers = md_resolver_get_servers (MD_RESOLVER (source));
+
+      g_free (options->resolver);
+      options->resolver = g_strjoinv (", ", servers);
+      options->resolver_is_system = md_resolver_is_system (MD_RESOLVER (source));
+    }
+  options->public_resolver = g_strdup (public_resolver);
+  options->http = http ? g_object_ref (http) : NULL;
+  options->skipped_zones = g_strdupv ((char **) skipped_zones);
+  options->keys = self->list_keys ? g_hash_table_ref (self->list_keys) : NULL;
+  self->check_run = md_check_run_new (source, subject, options);
   g_clear_pointer (&self->checked, md_check_subject_free);
   self->checked = md_check_subject_copy (subject);
-  md_check_run_set_resolver (self->check_run, resolver_description, public_resolver);
-  if (http != NULL)
-    md_check_run_set_http (self->check_run, http);
-  if (skipped_zones != NULL)
-    md_check_run_set_skipped_zones (self->check_run, skipped_zones);
 
   started = g_date_time_new_now_utc ();
   results = md_check_run_to_json (self->check_run);

@@ -84,6 +84,8 @@ MdCheckRun     *md_case_session_get_check_run       (MdCaseSession        *self)
  * ends. "checks-changed" tells that get_checks() has a new model. */
 /* @http (may be NULL) adds the checks over HTTPS (RDAP, MTA-STS policy,
  * imprint); @skipped_zones are blocklists left out. */
+void            md_case_session_set_list_keys       (MdCaseSession        *self,
+                                                     GHashTable           *keys);
 MdCheckRun     *md_case_session_start_checks        (MdCaseSession        *self,
                                                      MdDnsSource          *source,
                                                      MdHttp               *http,

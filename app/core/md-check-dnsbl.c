@@ -20,6 +20,7 @@ typedef struct
 {
   MdBlocklist   *list;
   char          *subject;          /* IP address or domain, as queried */
+  char          *zone;             /* where it is asked: the list's zone or its key zone */
   char          *query;
   char          *test_listed;      /* query names of the test entries */
   char          *test_unlisted;
@@ -29,6 +30,11 @@ typedef struct
   MdDnsAnswer   *listed_answer;
   MdDnsAnswer   *unlisted_answer;
   guint          pending;
+
+  /* The list's own servers: asked when the resolver is refused or public */
+  gboolean       tried_authoritative;
+  MdDnsSource   *source;           /* they answered; NULL: the resolver did */
+  char          *auth_error;       /* why they could not be asked */
 
   /* the verdict, kept while the TXT reason is fetched */
   MdCheckStatus  status;
@@ -48,6 +54,7 @@ dnsbl_free (Dnsbl *self)
 {
   md_blocklist_unref (self->list);
   g_free (self->subject);
+  g_free (self->zone);
   g_free (self->query);
   g_free (self->test_listed);
   g_free (self->test_unlisted);
@@ -56,7 +63,33 @@ dnsbl_free (Dnsbl *self)
   g_clear_pointer (&self->unlisted_answer, md_dns_answer_free);
   g_free (self->summary);
   g_free (self->remedy);
+  g_clear_object (&self->source);
+  g_free (self->auth_error);
   g_free (self);
+}
+
+/* Says which path answered when it was not the resolver. */
+static void
+dnsbl_finish (MdCheckContext *context,
+              MdCheckStatus   status,
+              const char     *summary,
+              const char     *remedy)
+{
+  Dnsbl *self = md_check_context_get_data (context);
+  JsonObject *details = md_check_get_details (md_check_context_get_check (context));
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (details, "answered_by",
+                                 self->source ? "authoritative" : "resolver");
+  if (self->source == NULL)
+    {
+      md_check_context_finish (context, status, summary, remedy);
+      return;
+    }
+
+  text = g_strconcat (summary, " ",
+                      _("Answered by the list’s own name servers, not by your resolver."), NULL);
+  md_check_context_finish (context, status, text, remedy);
 }
 
 static int
@@ -140,6 +173,22 @@ classify_answer (const MdBlocklist  *list,
   return worst;
 }
 
+/* A query name as the report shows it: asked with an access key, it names
+ * the key zone's template ("{key}.zen.dq.spamhaus.net"), never the key. */
+static char *
+shown_name (Dnsbl      *self,
+            const char *name)
+{
+  gsize len = strlen (name), zone_len = strlen (self->zone);
+  g_autofree char *prefix = NULL;
+
+  if (g_str_equal (self->zone, self->list->zone) || len < zone_len)
+    return g_strdup (name);
+  prefix = g_strndup (name, len - zone_len);
+
+  return g_strconcat (prefix, self->list->key_zone, NULL);
+}
+
 /* The list's own test entries decide whether its answers mean anything. NULL
  * when it passed, else why not. */
 static char *
@@ -151,12 +200,16 @@ self_test_failure (Dnsbl      *self,
   gboolean any;
   char *failure = NULL;
 
-  json_object_set_string_member (test, "listed_entry", self->test_listed);
+  g_autofree char *listed_shown = shown_name (self, self->test_listed);
+
+  json_object_set_string_member (test, "listed_entry", listed_shown);
   json_object_set_string_member (test, "listed_status",
                                  md_dns_status_to_string (self->listed_answer->status));
   if (self->unlisted_answer != NULL)
     {
-      json_object_set_string_member (test, "unlisted_entry", self->test_unlisted);
+      g_autofree char *unlisted_shown = shown_name (self, self->test_unlisted);
+
+      json_object_set_string_member (test, "unlisted_entry", unlisted_shown);
       json_object_set_string_member (test, "unlisted_status",
                                      md_dns_status_to_string (self->unlisted_answer->status));
     }
@@ -223,7 +276,7 @@ txt_cb (MdCheckContext    *context,
     json_object_set_string_member (details, "txt", txt->str);
   json_object_set_string_member (details, "txt_status", md_dns_status_to_string (answer->status));
 
-  md_check_context_finish (context, self->status, self->summary, self->remedy);
+  dnsbl_finish (context, self->status, self->summary, self->remedy);
 }
 
 static void
@@ -236,7 +289,8 @@ finish_with_txt (MdCheckContext *context,
   self->status = status;
   self->summary = g_strdup (summary);
   self->remedy = g_strdup (remedy);
-  md_check_context_query (context, self->query, MD_DNS_TYPE_TXT, txt_cb, NULL);
+  md_check_context_query_source (context, self->source, self->query, MD_DNS_TYPE_TXT, txt_cb,
+                                 NULL);
 }
 
 static void
@@ -248,8 +302,29 @@ finish_error (MdCheckContext *context,
   JsonObject *details = md_check_get_details (md_check_context_get_check (context));
 
   json_object_set_string_member (details, "reason", reason);
-  md_check_context_finish (context, MD_CHECK_STATUS_ERROR, summary, remedy);
+  dnsbl_finish (context, MD_CHECK_STATUS_ERROR, summary, remedy);
 }
+
+static gboolean
+refused_for_resolver (const MdBlocklist *list,
+                      const MdDnsAnswer *answer)
+{
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->address != NULL &&
+          g_strcmp0 (md_blocklist_refusal_cause (list, record->address), "resolver") == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void ask_authoritative (MdCheckContext *context,
+                               Dnsbl          *self);
+static void ask (MdCheckContext *context,
+                 Dnsbl          *self);
 
 static void
 evaluate (MdCheckContext *context,
@@ -303,20 +378,67 @@ evaluate (MdCheckContext *context,
       if (classify_answer (self->list, answers[i], &found, &explanation, NULL, NULL, NULL) ==
           MD_BLOCKLIST_ANSWER_REFUSED && found)
         {
+          /* Refused: ask the list's own servers, as any resolver of the
+           * list's choosing would (no key: a keyed zone is not refused for
+           * the resolver's sake). */
+          if (!self->tried_authoritative && g_str_equal (self->zone, self->list->zone) &&
+              refused_for_resolver (self->list, answers[i]))
+            {
+              ask_authoritative (context, self);
+              return;
+            }
           json_object_set_string_member (details, "reason", "refusal-code");
-          /* Translators: %s is the list's explanation of its refusal */
-          summary = g_strdup_printf (_("Could not decide: %s"), explanation);
+          if (self->source != NULL)
+            {
+              /* Translators: %s is the list's explanation of its refusal */
+              summary = g_strdup_printf (_("Could not decide: %s Its own name servers refused "
+                                           "too."), explanation);
+              g_clear_object (&self->source);
+              json_object_set_string_member (details, "authoritative_error", "refusal-code");
+            }
+          else if (self->auth_error != NULL)
+            /* Translators: first %s is the list's explanation of its refusal, second why
+             * the list's own servers could not be asked */
+            summary = g_strdup_printf (_("Could not decide: %s Its own servers could not be "
+                                         "asked either: %s."), explanation, self->auth_error);
+          else
+            /* Translators: %s is the list's explanation of its refusal */
+            summary = g_strdup_printf (_("Could not decide: %s"), explanation);
           finish_with_txt (context, self, MD_CHECK_STATUS_ERROR, summary, self->list->usage);
           return;
         }
+    }
+
+  if (md_dns_answer_is_failure (self->answer) && self->source != NULL)
+    {
+      g_autofree char *why = md_check_describe_failure (self->answer);
+
+      /* The resolver was refused (or public) and the list's own servers
+       * gave nothing either: neither path answered. */
+      g_clear_object (&self->source);
+      json_object_set_string_member (details, "authoritative_error", why);
+      /* Translators: %s says why the DNS lookup failed */
+      summary = g_strdup_printf (_("Could not decide: the list does not answer your resolver, "
+                                   "and its own name servers did not answer either (%s)."), why);
+      finish_error (context, "authoritative-failed", summary, self->list->usage);
+      return;
     }
 
   if (md_dns_answer_is_failure (self->answer))
     {
       g_autofree char *why = md_check_describe_failure (self->answer);
 
-      /* Translators: %s says why the DNS lookup failed */
-      summary = g_strdup_printf (_("Could not decide: %s."), why);
+      if (!g_str_equal (self->zone, self->list->zone) &&
+          (self->answer->status == MD_DNS_STATUS_SERVFAIL ||
+           self->answer->status == MD_DNS_STATUS_REFUSED))
+        /* Translators: %s says why the DNS lookup failed. A keyed zone
+         * answers REFUSED (SERVFAIL through a resolver) when the key may
+         * not query this list. */
+        summary = g_strdup_printf (_("Could not decide: %s. Asked with your access key, this "
+                                     "means the key is not enabled for this list."), why);
+      else
+        /* Translators: %s says why the DNS lookup failed */
+        summary = g_strdup_printf (_("Could not decide: %s."), why);
       finish_error (context, md_dns_status_to_string (self->answer->status), summary,
                     self->list->policy != MD_BLOCKLIST_POLICY_FREE ? self->list->usage : NULL);
       return;
@@ -335,7 +457,7 @@ evaluate (MdCheckContext *context,
   if (!any)
     {
       json_object_set_boolean_member (details, "listed", FALSE);
-      md_check_context_finish (context, MD_CHECK_STATUS_OK, _("Not listed."), NULL);
+      dnsbl_finish (context, MD_CHECK_STATUS_OK, _("Not listed."), NULL);
       return;
     }
 
@@ -344,7 +466,7 @@ evaluate (MdCheckContext *context,
       json_object_set_boolean_member (details, "listed", FALSE);
       /* Translators: %s is an allow-list answer's meaning, e.g. "white: known good sender" */
       summary = g_strdup_printf (_("Not listed (%s)."), detail);
-      md_check_context_finish (context, MD_CHECK_STATUS_OK, summary, NULL);
+      dnsbl_finish (context, MD_CHECK_STATUS_OK, summary, NULL);
       return;
     }
 
@@ -395,18 +517,59 @@ answer_cb (MdCheckContext    *context,
     evaluate (context, self);
 }
 
-static char *
-test_name (const MdBlocklist *list,
-           const char        *entry)
+
+/* The subject and the two test entries, at once, of the resolver or of the
+ * list's own servers. */
+static void
+ask (MdCheckContext *context,
+     Dnsbl          *self)
 {
-  g_autoptr(GInetAddress) address = NULL;
+  g_clear_pointer (&self->answer, md_dns_answer_free);
+  g_clear_pointer (&self->listed_answer, md_dns_answer_free);
+  g_clear_pointer (&self->unlisted_answer, md_dns_answer_free);
 
-  if (list->kind == MD_BLOCKLIST_KIND_DOMAIN)
-    return g_strconcat (entry, ".", list->zone, NULL);
+  self->pending = self->test_unlisted != NULL ? 3 : 2;
+  md_check_context_query_source (context, self->source, self->query, MD_DNS_TYPE_A,
+                                 answer_cb, GINT_TO_POINTER (SLOT_SUBJECT));
+  md_check_context_query_source (context, self->source, self->test_listed, MD_DNS_TYPE_A,
+                                 answer_cb, GINT_TO_POINTER (SLOT_TEST_LISTED));
+  if (self->test_unlisted != NULL)
+    md_check_context_query_source (context, self->source, self->test_unlisted, MD_DNS_TYPE_A,
+                                   answer_cb, GINT_TO_POINTER (SLOT_TEST_UNLISTED));
+}
 
-  address = g_inet_address_new_from_string (entry);
+static void
+authoritative_cb (MdCheckContext *context,
+                  MdDnsSource    *source,
+                  const char     *error,
+                  gpointer        user_data)
+{
+  Dnsbl *self = md_check_context_get_data (context);
+  JsonObject *details = md_check_get_details (md_check_context_get_check (context));
 
-  return md_dns_reverse_name (address, list->zone);
+  if (source == NULL)
+    {
+      json_object_set_string_member (details, "authoritative_error", error);
+      self->auth_error = g_strdup (error);
+      /* Asked first (public resolver): now the resolver after all; else the
+       * resolver's refusal stands, with this reason added. */
+      if (self->answer == NULL)
+        ask (context, self);
+      else
+        evaluate (context, self);
+      return;
+    }
+
+  self->source = g_object_ref (source);
+  ask (context, self);
+}
+
+static void
+ask_authoritative (MdCheckContext *context,
+                   Dnsbl          *self)
+{
+  self->tried_authoritative = TRUE;
+  md_check_context_find_authoritative (context, self->list->zone, authoritative_cb, NULL);
 }
 
 static void
@@ -417,6 +580,7 @@ dnsbl_start (MdCheckContext *context)
   JsonObject *details = md_check_get_details (check);
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
   gboolean ipv6 = FALSE;
 
   if (self->list->kind != MD_BLOCKLIST_KIND_DOMAIN)
@@ -427,34 +591,41 @@ dnsbl_start (MdCheckContext *context)
       if (!md_blocklist_supports_address (self->list, address))
         {
           json_object_set_string_member (details, "reason", "ipv4-only");
-          md_check_context_finish (context, MD_CHECK_STATUS_INFO,
+          dnsbl_finish (context, MD_CHECK_STATUS_INFO,
                                    _("This list does not list IPv6 addresses."), NULL);
           return;
         }
     }
 
-  self->query = md_blocklist_query_name (self->list, self->subject, &error);
+  self->zone = md_blocklist_query_zone (self->list,
+                                        md_check_run_get_options (md_check_context_get_run (context))->keys);
+  self->query = md_blocklist_query_name_in (self->list, self->zone, self->subject, &error);
   if (self->query == NULL)
     {
       finish_error (context, "invalid-query", error->message, NULL);
       return;
     }
-  json_object_set_string_member (details, "query", self->query);
+  shown = shown_name (self, self->query);
+  json_object_set_string_member (details, "query", shown);
+  json_object_set_boolean_member (details, "keyed", !g_str_equal (self->zone, self->list->zone));
 
   self->listed_entry = ipv6 ? self->list->test6_listed : self->list->test_listed;
   self->unlisted_entry = ipv6 ? self->list->test6_unlisted : self->list->test_unlisted;
-  self->test_listed = test_name (self->list, self->listed_entry);
+  self->test_listed = md_blocklist_entry_query_name (self->list, self->zone, self->listed_entry);
   if (self->unlisted_entry != NULL)
-    self->test_unlisted = test_name (self->list, self->unlisted_entry);
+    self->test_unlisted = md_blocklist_entry_query_name (self->list, self->zone,
+                                                         self->unlisted_entry);
 
-  self->pending = self->test_unlisted != NULL ? 3 : 2;
-  md_check_context_query (context, self->query, MD_DNS_TYPE_A,
-                          answer_cb, GINT_TO_POINTER (SLOT_SUBJECT));
-  md_check_context_query (context, self->test_listed, MD_DNS_TYPE_A,
-                          answer_cb, GINT_TO_POINTER (SLOT_TEST_LISTED));
-  if (self->test_unlisted != NULL)
-    md_check_context_query (context, self->test_unlisted, MD_DNS_TYPE_A,
-                            answer_cb, GINT_TO_POINTER (SLOT_TEST_UNLISTED));
+  /* Public resolvers are refused by many lists, and some of them answer
+   * "not listed" for everything: ask the list's own servers straight away. */
+  if (md_check_run_get_options (md_check_context_get_run (context))->public_resolver != NULL &&
+      g_str_equal (self->zone, self->list->zone))
+    {
+      ask_authoritative (context, self);
+      return;
+    }
+
+  ask (context, self);
 }
 
 static void
@@ -507,7 +678,7 @@ catalog_error_start (MdCheckContext *context)
 {
   const char *message = md_check_context_get_data (context);
 
-  md_check_context_finish (context, MD_CHECK_STATUS_ERROR, message, NULL);
+  dnsbl_finish (context, MD_CHECK_STATUS_ERROR, message, NULL);
 }
 
 static void
@@ -517,7 +688,7 @@ dnsbl_populate (MdCheckRun *run)
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GError) error = NULL;
 
-  catalog = md_blocklist_catalog_load (&error);
+  catalog = md_check_run_load_catalog (run, &error);
   if (catalog == NULL)
     {
       g_autoptr(MdCheck) check = md_check_new ("dnsbl", "dnsbl", _("Blocklists"));
@@ -534,6 +705,10 @@ dnsbl_populate (MdCheckRun *run)
       MdBlocklist *list = g_ptr_array_index (catalog, i);
 
       if (md_check_run_is_zone_skipped (run, list->zone))
+        continue;
+      /* Lists without a DNS zone to ask (or a key for it) are in the
+       * catalog to be explained when a rejection names them. */
+      if (!md_blocklist_is_queryable (list, md_check_run_get_options (run)->keys))
         continue;
       if (list->kind != MD_BLOCKLIST_KIND_DOMAIN)
         add_list (run, list, subject->ip);

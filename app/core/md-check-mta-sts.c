@@ -16,12 +16,6 @@
  * HTTPS, the MX hosts against its patterns) asks its DNS questions through
  * md_check_context_new_dns_source(), like the SPF check. */
 
-typedef struct
-{
-  MdCheckContext *context;      /* not to be touched once @cancellable is cancelled */
-  GCancellable   *cancellable;
-} MtaStsCall;
-
 static char *
 join_messages (GPtrArray *warnings)
 {
@@ -95,9 +89,7 @@ fetch_cb (GObject      *object,
           GAsyncResult *res,
           gpointer      user_data)
 {
-  MtaStsCall *call = user_data;
-  g_autoptr(GCancellable) cancellable = call->cancellable;
-  MdCheckContext *context = call->context;
+  MdCheckContext *context;
   g_autoptr(MdMtaStsResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
@@ -105,9 +97,9 @@ fetch_cb (GObject      *object,
   JsonObject *details;
   const char *domain;
 
-  g_free (call);
   result = md_mta_sts_fetch_finish (res, &error);
-  if (g_cancellable_is_cancelled (cancellable) || md_check_context_is_finished (context))
+  context = md_check_call_end (user_data);
+  if (context == NULL)
     return;
 
   domain = md_check_context_get_subject (context)->domain;
@@ -185,13 +177,11 @@ mta_sts_start (MdCheckContext *context)
 {
   MdCheckRun *run = md_check_context_get_run (context);
   g_autoptr(MdDnsSource) source = md_check_context_new_dns_source (context);
-  MtaStsCall *call = g_new0 (MtaStsCall, 1);
+  MdCheckCall *call = md_check_call_new (context);
 
-  call->context = context;
-  call->cancellable = g_object_ref (md_check_context_get_cancellable (context));
   md_mta_sts_fetch_async (source, md_check_run_get_http (run),
                           md_check_context_get_subject (context)->domain, NULL,
-                          call->cancellable, fetch_cb, call);
+                          md_check_call_get_cancellable (call), fetch_cb, call);
 }
 
 static void

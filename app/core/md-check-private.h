@@ -38,6 +38,13 @@ typedef void (*MdCheckAnswerFunc) (MdCheckContext    *context,
                                    const MdDnsAnswer *answer,
                                    gpointer           user_data);
 
+/* md_check_context_find_authoritative(): @source is NULL when the zone's
+ * own servers could not be found, and @error says why. */
+typedef void (*MdCheckSourceFunc) (MdCheckContext    *context,
+                                   MdDnsSource       *source,
+                                   const char        *error,
+                                   gpointer           user_data);
+
 typedef struct
 {
   const char *name;
@@ -50,6 +57,32 @@ MdCheckContext       *md_check_run_add_check            (MdCheckRun         *run
                                                          gpointer            data,
                                                          GDestroyNotify      destroy);
 const char           *md_check_run_get_public_resolver  (MdCheckRun         *run);
+GPtrArray            *md_check_run_load_catalog         (MdCheckRun         *run,
+                                                         GError            **error);
+
+/* The resolver probe (md-check-resolver.c): a context that is no row of
+ * the model; its questions go out before any check's. It ends by calling
+ * md_check_run_set_resolver_trust() once. */
+MdCheckContext       *md_check_run_add_probe            (MdCheckRun         *run,
+                                                         MdCheckStartFunc    start,
+                                                         gpointer            data,
+                                                         GDestroyNotify      destroy);
+void                  md_check_run_set_resolver_trust   (MdCheckRun         *run,
+                                                         MdResolverTrust     trust,
+                                                         const char         *reason,
+                                                         JsonObject         *evidence,
+                                                         GPtrArray          *rewrites);
+
+/* Work that is not DNS (HTTPS): md_check_call_new() before starting it,
+ * with md_check_call_get_cancellable() as its cancellable; in the callback,
+ * after the _finish() call, md_check_call_end() gives the context back, or
+ * NULL when the run was cancelled, ended or the check is done — then touch
+ * nothing. */
+typedef struct _MdCheckCall MdCheckCall;
+
+MdCheckCall          *md_check_call_new                 (MdCheckContext     *context);
+GCancellable         *md_check_call_get_cancellable     (MdCheckCall        *call);
+MdCheckContext       *md_check_call_end                 (MdCheckCall        *call);
 
 MdCheck              *md_check_context_get_check        (MdCheckContext     *context);
 MdCheckRun           *md_check_context_get_run          (MdCheckContext     *context);
@@ -61,6 +94,17 @@ void                  md_check_context_query            (MdCheckContext     *con
                                                          const char         *name,
                                                          MdDnsType           type,
                                                          MdCheckAnswerFunc   func,
+                                                         gpointer            user_data);
+void                  md_check_context_query_source     (MdCheckContext     *context,
+                                                         MdDnsSource        *source,
+                                                         const char         *name,
+                                                         MdDnsType           type,
+                                                         MdCheckAnswerFunc   func,
+                                                         gpointer            user_data);
+void                  md_check_context_find_authoritative
+                                                        (MdCheckContext     *context,
+                                                         const char         *zone,
+                                                         MdCheckSourceFunc   func,
                                                          gpointer            user_data);
 void                  md_check_context_finish           (MdCheckContext     *context,
                                                          MdCheckStatus       status,
@@ -79,6 +123,7 @@ JsonArray            *md_check_json_string_array        (GPtrArray          *str
 JsonArray            *md_check_json_warnings            (GPtrArray          *warnings);
 JsonArray            *md_check_json_addresses           (const MdDnsAnswer  *answer);
 
+extern const MdCheckProvider md_check_provider_resolver_probe;
 extern const MdCheckProvider md_check_provider_resolver;
 extern const MdCheckProvider md_check_provider_rdns;
 extern const MdCheckProvider md_check_provider_helo;

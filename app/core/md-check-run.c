@@ -5,6 +5,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* One unit, over 1,000 lines, because everything here shares the run's
+ * question table and its lifetime rules: the bound on questions in flight,
+ * cached deliveries, the hold on results until the resolver verdict, the
+ * lists' own servers (asked through the same table) and the end of the run
+ * (deadline, cancellation, dispose). The subject, the options and the trust
+ * names are plain data: md-check-subject.c. */
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -13,10 +20,12 @@
 #include "md-check-private.h"
 #include "md-check-run.h"
 #include "md-record-util.h"
+#include "md-resolver.h"
 #include "md-util.h"
 
 /* The check families, in the order the list shows them. */
 static const MdCheckProvider *providers[] = {
+  &md_check_provider_resolver_probe,
   &md_check_provider_resolver,
   &md_check_provider_rdns,
   &md_check_provider_helo,
@@ -40,6 +49,16 @@ struct _MdCheckContext
   GDestroyNotify    destroy;
   gint64            started_at;
   gboolean          finished;
+
+  /* What the answers it used said, for the resolver-trust verdict: a
+   * negative answer, and every address it was given. */
+  gboolean          saw_negative;
+  GPtrArray        *addresses;  /* of GInetAddress*, NULL until one came */
+  gboolean          held;       /* finished, waiting for the resolver verdict */
+  gboolean          internal;   /* the resolver probe: not a row in the model */
+  MdCheckStatus     held_status;
+  char             *held_summary;
+  char             *held_remedy;
 };
 
 /* One distinct DNS question of the run and the checks waiting for it. */
@@ -47,6 +66,7 @@ typedef struct
 {
   char        *name;
   MdDnsType    type;
+  MdDnsSource *source;        /* NULL: the run's; else a zone's own servers */
   MdDnsAnswer *answer;        /* NULL until it came */
   GPtrArray   *waiters;       /* of Waiter* */
 } Question;
@@ -83,11 +103,14 @@ struct _MdCheckRun
   GCancellable    *cancellable; /* ours: cancels queries in flight */
   GCancellable    *user_cancellable;
   GTask           *task;
-  char            *resolver;
-  char            *public_resolver;
-  MdHttp          *http;        /* NULL: no checks over HTTP(S) */
-  MdRdapBootstrap *rdap_bootstrap;
-  GStrv            skipped_zones; /* blocklists the user switched off */
+  MdCheckRunOptions *options;
+  MdCheckContext  *probe;       /* the resolver probe's context, or NULL */
+  MdResolverTrust  trust;
+  JsonObject      *trust_evidence;
+  char            *trust_reason;  /* why answers could not be used, or NULL */
+  GPtrArray       *rewrites;    /* of GInetAddress*: what the resolver invents */
+  GHashTable      *authorities; /* zone → Authority*: the lists' own servers */
+  MdCheckContext  *auth_context;/* asks their NS and addresses; no row */
 
   gulong           cancelled_id;
   guint            deadline_id;
@@ -109,192 +132,148 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_RESOLVER_TRUST,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_QUARK (md-check-run-error-quark, md_check_run_error)
-G_DEFINE_BOXED_TYPE (MdCheckSubject, md_check_subject, md_check_subject_copy, md_check_subject_free)
 G_DEFINE_FINAL_TYPE_WITH_CODE (MdCheckRun, md_check_run, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-/* Subject */
-
-/* Validates and normalizes what the user typed. @helo is kept as typed
- * (lower-cased): judging a bad HELO is the helo check's job. */
-MdCheckSubject *
-md_check_subject_new (const char  *ip,
-                      const char  *domain,
-                      const char  *helo,
-                      const char  *recipient_domain,
-                      GError     **error)
+/* The lists' own servers, found once per zone and run: NS of the zone and
+ * their addresses through the run's resolver, then a resolver pointed at
+ * them with recursion off. */
+typedef struct
 {
-  g_autoptr(MdCheckSubject) subject = g_new0 (MdCheckSubject, 1);
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *stripped = NULL;
+  MdCheckContext *context;
+  MdCheckSourceFunc func;
+  gpointer        user_data;
+} AuthWaiter;
 
-  g_return_val_if_fail (ip != NULL, NULL);
+typedef struct
+{
+  MdCheckRun  *run;           /* unowned */
+  char        *zone;
+  GPtrArray   *hosts;         /* NS names asked for addresses */
+  GPtrArray   *addresses;     /* "ADDR:PORT" */
+  guint        pending;
+  gboolean     done;
+  guint        notify_id;
+  MdResolver  *resolver;      /* when found */
+  char        *error;         /* when not */
+  GPtrArray   *waiters;       /* of AuthWaiter* */
+} Authority;
 
-  stripped = g_strstrip (g_strdup (ip));
-  address = g_inet_address_new_from_string (stripped);
-  if (address == NULL)
-    {
-      g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
-                   _("“%s” is not an IP address"), ip);
-      return NULL;
-    }
-  /* An IPv4-mapped IPv6 address (::ffff:192.0.2.1, as some MTAs log it) is
-   * the IPv4 sender: that is what blocklists and PTR records know. */
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    {
-      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-      const guint8 *bytes = g_inet_address_to_bytes (address);
-
-      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
-        {
-          GInetAddress *ipv4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-
-          g_object_unref (address);
-          address = ipv4;
-        }
-    }
-  subject->ip = g_inet_address_to_string (address);
-
-  if (domain != NULL)
-    {
-      subject->domain = md_blocklist_normalize_domain (domain);
-      if (subject->domain == NULL)
-        {
-          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
-                       _("“%s” is not a domain name"), domain);
-          return NULL;
-        }
-    }
-
-  if (recipient_domain != NULL)
-    {
-      subject->recipient_domain = md_blocklist_normalize_domain (recipient_domain);
-      if (subject->recipient_domain == NULL)
-        {
-          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
-                       _("“%s” is not a domain name"), recipient_domain);
-          return NULL;
-        }
-    }
-
-  if (helo != NULL)
-    {
-      g_autofree char *copy = g_strstrip (g_strdup (helo));
-
-      subject->helo = g_ascii_strdown (copy, -1);
-      if (subject->helo[0] == '\0' || strpbrk (subject->helo, " \t\r\n") != NULL)
-        {
-          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
-                       _("“%s” is not a HELO name"), helo);
-          return NULL;
-        }
-    }
-
-  return g_steal_pointer (&subject);
+static void
+authority_free (Authority *authority)
+{
+  g_clear_handle_id (&authority->notify_id, g_source_remove);
+  g_free (authority->zone);
+  g_ptr_array_unref (authority->hosts);
+  g_ptr_array_unref (authority->addresses);
+  g_clear_object (&authority->resolver);
+  g_free (authority->error);
+  g_ptr_array_unref (authority->waiters);
+  g_free (authority);
 }
 
-MdCheckSubject *
-md_check_subject_copy (const MdCheckSubject *subject)
-{
-  MdCheckSubject *copy;
-
-  g_return_val_if_fail (subject != NULL, NULL);
-
-  copy = g_new0 (MdCheckSubject, 1);
-  copy->ip = g_strdup (subject->ip);
-  copy->domain = g_strdup (subject->domain);
-  copy->helo = g_strdup (subject->helo);
-  copy->recipient_domain = g_strdup (subject->recipient_domain);
-  copy->dkim_selectors = g_strdupv (subject->dkim_selectors);
-
-  return copy;
-}
-
-void
-md_check_subject_free (MdCheckSubject *subject)
-{
-  if (subject == NULL)
-    return;
-
-  g_free (subject->ip);
-  g_free (subject->domain);
-  g_free (subject->helo);
-  g_free (subject->recipient_domain);
-  g_strfreev (subject->dkim_selectors);
-  g_free (subject);
-}
-
-/* RFC 6376 3.1: a selector is one or more sub-domain labels. */
 static gboolean
-is_selector (const char *text)
+trust_taints (MdResolverTrust trust)
 {
-  g_auto(GStrv) labels = NULL;
+  return trust == MD_RESOLVER_TRUST_REWRITES || trust == MD_RESOLVER_TRUST_DENIES ||
+         trust == MD_RESOLVER_TRUST_UNREACHABLE;
+}
 
-  if (text[0] == '\0' || strlen (text) > 253)
+static gboolean
+context_saw_rewrite (MdCheckRun     *self,
+                     MdCheckContext *context)
+{
+  for (guint i = 0; context->addresses != NULL && i < context->addresses->len; i++)
+    for (guint j = 0; self->rewrites != NULL && j < self->rewrites->len; j++)
+      if (g_inet_address_equal (g_ptr_array_index (context->addresses, i),
+                                g_ptr_array_index (self->rewrites, j)))
+        return TRUE;
+
+  return FALSE;
+}
+
+/* An undecided list whose own self-test failed, or whose answer was out of
+ * range, failed because of the resolver when the resolver is the liar: say
+ * so instead of blaming the list. */
+static gboolean
+error_is_resolvers (MdCheckContext *context)
+{
+  JsonObject *details = md_check_get_details (context->check);
+  const char *reason;
+
+  if (!json_object_has_member (details, "reason") ||
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (details, "reason")))
     return FALSE;
+  reason = json_object_get_string_member (details, "reason");
 
-  labels = g_strsplit (text, ".", -1);
-  for (guint i = 0; labels[i] != NULL; i++)
-    {
-      gsize len = strlen (labels[i]);
-
-      if (len == 0 || len > 63 || labels[i][0] == '-' || labels[i][len - 1] == '-')
-        return FALSE;
-      for (gsize j = 0; j < len; j++)
-        if (!g_ascii_isalnum (labels[i][j]) && labels[i][j] != '-' && labels[i][j] != '_')
-          return FALSE;
-    }
-
-  return TRUE;
+  return g_strcmp0 (reason, "self-test") == 0 || g_strcmp0 (reason, "rewritten") == 0;
 }
 
-/* The DKIM selectors whose keys the run checks (one "dkim/<selector>" check
- * each), lower-cased, without repeats. On error @subject is unchanged. */
-gboolean
-md_check_subject_set_dkim_selectors (MdCheckSubject      *subject,
-                                     const char * const  *selectors,
-                                     GError             **error)
+static void finish_now (MdCheckContext *context,
+                        MdCheckStatus   status,
+                        const char     *summary,
+                        const char     *remedy);
+
+/* A verdict that rests on an answer the resolver may have made up is no
+ * verdict: "no record" from a resolver that denies every name, "listed"
+ * from one that answers 127.0.0.2 for everything. */
+static void
+finish_judged (MdCheckContext *context,
+               MdCheckStatus   status,
+               const char     *summary,
+               const char     *remedy)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  MdCheckRun *self = context->run;
 
-  g_return_val_if_fail (subject != NULL, FALSE);
-
-  for (guint i = 0; selectors != NULL && selectors[i] != NULL; i++)
+  if (!context->internal && trust_taints (self->trust) &&
+      (status != MD_CHECK_STATUS_ERROR || error_is_resolvers (context)) &&
+      (context->saw_negative || context_saw_rewrite (self, context)))
     {
-      g_autofree char *stripped = g_strstrip (g_strdup (selectors[i]));
-      g_autofree char *lower = g_ascii_strdown (stripped, -1);
+      JsonObject *details = md_check_get_details (context->check);
+      g_autofree char *text = NULL;
 
-      if (!is_selector (lower))
-        {
-          g_set_error (error, MD_CHECK_RUN_ERROR, MD_CHECK_RUN_ERROR_INVALID_SUBJECT,
-                       _("“%s” is not a DKIM selector"), selectors[i]);
-          return FALSE;
-        }
-      if (!g_ptr_array_find_with_equal_func (list, lower, g_str_equal, NULL))
-        g_ptr_array_add (list, g_steal_pointer (&lower));
+      json_object_set_string_member (details, "reason", "resolver-untrusted");
+      json_object_set_string_member (details, "resolver_state",
+                                     md_resolver_trust_to_string (self->trust));
+      /* Translators: %s says what is wrong with the resolver, e.g. "denies names that exist: …" */
+      text = g_strdup_printf (_("Could not decide: your DNS resolver %s."), self->trust_reason);
+      finish_now (context, MD_CHECK_STATUS_ERROR, text,
+                  _("Check with a resolver that answers truthfully (Preferences → Checks → "
+                    "DNS resolver, or --resolver)."));
+      return;
     }
 
-  g_clear_pointer (&subject->dkim_selectors, g_strfreev);
-  if (list->len > 0)
-    {
-      g_ptr_array_add (list, NULL);
-      subject->dkim_selectors = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
-    }
-
-  return TRUE;
+  finish_now (context, status, summary, remedy);
 }
 
-GInetAddress *
-md_check_subject_get_address (const MdCheckSubject *subject)
+static void
+release_held (MdCheckRun *self)
 {
-  g_return_val_if_fail (subject != NULL, NULL);
+  for (guint i = 0; i < self->contexts->len && !self->finished; i++)
+    {
+      MdCheckContext *context = g_ptr_array_index (self->contexts, i);
+      g_autofree char *summary = NULL;
+      g_autofree char *remedy = NULL;
 
-  return g_inet_address_new_from_string (subject->ip);
+      if (!context->held)
+        continue;
+      context->held = FALSE;
+      summary = g_steal_pointer (&context->held_summary);
+      remedy = g_steal_pointer (&context->held_remedy);
+      finish_judged (context, context->held_status, summary, remedy);
+    }
 }
 
 /* Questions */
@@ -303,6 +282,7 @@ static void
 question_free (Question *question)
 {
   g_free (question->name);
+  g_clear_object (&question->source);
   g_clear_pointer (&question->answer, md_dns_answer_free);
   g_ptr_array_unref (question->waiters);
   g_free (question);
@@ -314,7 +294,33 @@ context_free (MdCheckContext *context)
   if (context->destroy != NULL)
     g_clear_pointer (&context->data, context->destroy);
   g_clear_object (&context->check);
+  g_clear_pointer (&context->addresses, g_ptr_array_unref);
+  g_free (context->held_summary);
+  g_free (context->held_remedy);
   g_free (context);
+}
+
+/* Remembers what an answer said about the resolver's honesty. The SPF
+ * type's NODATA is normal (RFC 7208 §3.1: it is obsolete) and decides
+ * nothing. */
+static void
+note_answer (MdCheckContext    *context,
+             const MdDnsAnswer *answer)
+{
+  if ((answer->status == MD_DNS_STATUS_NXDOMAIN || answer->status == MD_DNS_STATUS_NODATA) &&
+      answer->type != MD_DNS_TYPE_SPF)
+    context->saw_negative = TRUE;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->address == NULL)
+        continue;
+      if (context->addresses == NULL)
+        context->addresses = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (context->addresses, g_object_ref (record->address));
+    }
 }
 
 static void send_question (MdCheckRun *self,
@@ -348,7 +354,10 @@ deliver (MdCheckRun *self,
       if (self->finished)
         break;
       if (!waiter->context->finished)
-        waiter->func (waiter->context, question->answer, waiter->user_data);
+        {
+          note_answer (waiter->context, question->answer);
+          waiter->func (waiter->context, question->answer, waiter->user_data);
+        }
     }
 }
 
@@ -406,10 +415,12 @@ send_question (MdCheckRun *self,
   self->n_queries++;
   self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
 
-  g_debug ("check run: asking %s %s (%u in flight)",
-           md_dns_type_to_string (question->type), question->name, self->in_flight);
+  if (self->options->keys == NULL)
+    g_debug ("check run: asking %s %s (%u in flight)",
+             md_dns_type_to_string (question->type), question->name, self->in_flight);
 
-  md_dns_source_query_async (self->source, question->name, question->type,
+  md_dns_source_query_async (question->source ? question->source : self->source,
+                             question->name, question->type,
                              self->cancellable, query_cb, inflight);
 }
 
@@ -455,12 +466,15 @@ run_complete (MdCheckRun *self,
     {
       MdCheckContext *context = g_ptr_array_index (self->contexts, i);
 
-      if (!context->finished)
+      if (!context->finished || context->held)
         {
           JsonObject *details = md_check_get_details (context->check);
 
+          /* Held: its answer came, but whether the resolver told the truth
+           * did not; that is no verdict either. */
+          context->held = FALSE;
           json_object_set_string_member (details, "reason", reason);
-          md_check_context_finish (context, MD_CHECK_STATUS_ERROR, reason, NULL);
+          finish_now (context, MD_CHECK_STATUS_ERROR, reason, NULL);
         }
     }
 
@@ -558,10 +572,8 @@ md_check_run_dispose (GObject *object)
   g_queue_clear (&self->waiting);
   g_queue_clear (&self->deliveries);
   g_clear_pointer (&self->questions, g_hash_table_unref);
+  g_clear_pointer (&self->authorities, g_hash_table_unref);
   g_clear_object (&self->source);
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
-  g_clear_pointer (&self->skipped_zones, g_strfreev);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->dispose (object);
 }
@@ -575,10 +587,33 @@ md_check_run_finalize (GObject *object)
   g_ptr_array_unref (self->checks);
   g_clear_pointer (&self->subject, md_check_subject_free);
   g_clear_object (&self->cancellable);
-  g_free (self->resolver);
-  g_free (self->public_resolver);
+  g_clear_pointer (&self->probe, context_free);
+  g_clear_pointer (&self->auth_context, context_free);
+  g_clear_pointer (&self->options, md_check_run_options_free);
+  g_clear_pointer (&self->trust_evidence, json_object_unref);
+  g_clear_pointer (&self->rewrites, g_ptr_array_unref);
+  g_free (self->trust_reason);
 
   G_OBJECT_CLASS (md_check_run_parent_class)->finalize (object);
+}
+
+static void
+md_check_run_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  MdCheckRun *self = MD_CHECK_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_RESOLVER_TRUST:
+      g_value_set_enum (value, self->trust);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -588,6 +623,19 @@ md_check_run_class_init (MdCheckRunClass *klass)
 
   object_class->dispose = md_check_run_dispose;
   object_class->finalize = md_check_run_finalize;
+  object_class->get_property = md_check_run_get_property;
+
+  /**
+   * MdCheckRun:resolver-trust:
+   *
+   * What the run learned about its resolver; "probing" until the first
+   * wave of answers is in. The evidence is md_check_run_get_resolver_evidence().
+   */
+  properties[PROP_RESOLVER_TRUST] =
+    g_param_spec_enum ("resolver-trust", NULL, NULL,
+                       MD_TYPE_RESOLVER_TRUST, MD_RESOLVER_TRUST_PROBING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * MdCheckRun::finished:
@@ -610,8 +658,12 @@ md_check_run_init (MdCheckRun *self)
   self->contexts = g_ptr_array_new_with_free_func ((GDestroyNotify) context_free);
   self->questions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) question_free);
+  self->authorities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) authority_free);
   self->cancellable = g_cancellable_new ();
   self->max_in_flight = MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT;
+  self->options = md_check_run_options_new ();
+  self->trust = MD_RESOLVER_TRUST_PROBING;
   self->deadline_ms = MD_CHECK_RUN_DEFAULT_DEADLINE_MS;
   g_queue_init (&self->waiting);
   g_queue_init (&self->deliveries);
@@ -651,7 +703,7 @@ md_check_run_get_public_resolver (MdCheckRun *run)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
 
-  return run->public_resolver;
+  return run->options->public_resolver;
 }
 
 MdCheck *
@@ -697,6 +749,19 @@ md_check_context_query (MdCheckContext    *context,
                         MdCheckAnswerFunc  func,
                         gpointer           user_data)
 {
+  md_check_context_query_source (context, NULL, name, type, func, user_data);
+}
+
+/* As md_check_context_query(), asked of @source (a zone's own servers,
+ * md_check_context_find_authoritative()); NULL: the run's resolver. */
+void
+md_check_context_query_source (MdCheckContext    *context,
+                               MdDnsSource       *source,
+                               const char        *name,
+                               MdDnsType          type,
+                               MdCheckAnswerFunc  func,
+                               gpointer           user_data)
+{
   MdCheckRun *self = context->run;
   g_autofree char *lower = NULL;
   g_autofree char *key = NULL;
@@ -710,7 +775,7 @@ md_check_context_query (MdCheckContext    *context,
     return;
 
   lower = g_ascii_strdown (name, -1);
-  key = g_strdup_printf ("%u %s", type, lower);
+  key = g_strdup_printf ("%u %s %p", type, lower, (gpointer) source);
 
   waiter = g_new0 (Waiter, 1);
   waiter->context = context;
@@ -736,6 +801,7 @@ md_check_context_query (MdCheckContext    *context,
   question = g_new0 (Question, 1);
   question->name = g_steal_pointer (&lower);
   question->type = type;
+  question->source = source ? g_object_ref (source) : NULL;
   question->waiters = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (question->waiters, waiter);
   g_hash_table_insert (self->questions, g_steal_pointer (&key), question);
@@ -746,21 +812,26 @@ md_check_context_query (MdCheckContext    *context,
     g_queue_push_tail (&self->waiting, question);
 }
 
-void
-md_check_context_finish (MdCheckContext *context,
-                         MdCheckStatus   status,
-                         const char     *summary,
-                         const char     *remedy)
+static void
+maybe_complete (MdCheckRun *self)
+{
+  if (self->started && !self->finished && self->n_finished == self->contexts->len &&
+      self->trust != MD_RESOLVER_TRUST_PROBING)
+    run_complete (self, NULL, NULL);
+}
+
+static void
+finish_now (MdCheckContext *context,
+            MdCheckStatus   status,
+            const char     *summary,
+            const char     *remedy)
 {
   MdCheckRun *self = context->run;
   gint64 now = g_get_monotonic_time ();
 
-  g_return_if_fail (status != MD_CHECK_STATUS_RUNNING);
-
-  if (context->finished)
-    return;
-
   context->finished = TRUE;
+  if (context->internal)
+    return;
   self->n_finished++;
 
   /* Everything but the status first: whoever watches notify::status sees
@@ -770,8 +841,311 @@ md_check_context_finish (MdCheckContext *context,
   md_check_set_duration_ms (context->check, (now - context->started_at) / 1000);
   md_check_set_status (context->check, status);
 
-  if (self->n_finished == self->contexts->len && self->started)
-    run_complete (self, NULL, NULL);
+  maybe_complete (self);
+}
+
+void
+md_check_context_finish (MdCheckContext *context,
+                         MdCheckStatus   status,
+                         const char     *summary,
+                         const char     *remedy)
+{
+  MdCheckRun *self = context->run;
+
+  g_return_if_fail (status != MD_CHECK_STATUS_RUNNING);
+
+  if (context->finished)
+    return;
+
+  /* The resolver verdict comes with the first wave of answers; a result
+   * that rests on a negative answer or on an address waits for it. */
+  if (!context->internal && self->trust == MD_RESOLVER_TRUST_PROBING && !self->finished &&
+      (context->saw_negative || context->addresses != NULL))
+    {
+      context->finished = TRUE;
+      context->held = TRUE;
+      context->held_status = status;
+      context->held_summary = g_strdup (summary);
+      context->held_remedy = g_strdup (remedy);
+      return;
+    }
+
+  finish_judged (context, status, summary, remedy);
+}
+
+/* Called once by the resolver probe (md-check-resolver.c). @rewrites are
+ * the addresses the resolver gave for a name that cannot exist. */
+void
+md_check_run_set_resolver_trust (MdCheckRun      *self,
+                                 MdResolverTrust  trust,
+                                 const char      *reason,
+                                 JsonObject      *evidence,
+                                 GPtrArray       *rewrites)
+{
+  g_return_if_fail (MD_IS_CHECK_RUN (self));
+  g_return_if_fail (trust != MD_RESOLVER_TRUST_PROBING);
+
+  if (self->trust != MD_RESOLVER_TRUST_PROBING)
+    return;
+
+  self->trust = trust;
+  g_free (self->trust_reason);
+  self->trust_reason = g_strdup (reason);
+  g_clear_pointer (&self->trust_evidence, json_object_unref);
+  self->trust_evidence = evidence ? json_object_ref (evidence) : json_object_new ();
+  g_clear_pointer (&self->rewrites, g_ptr_array_unref);
+  self->rewrites = rewrites ? g_ptr_array_ref (rewrites) : NULL;
+
+  g_debug ("check run: resolver %s", md_resolver_trust_to_string (trust));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLVER_TRUST]);
+
+  release_held (self);
+  maybe_complete (self);
+}
+
+MdCheckContext *
+md_check_run_add_probe (MdCheckRun       *run,
+                        MdCheckStartFunc  start,
+                        gpointer          data,
+                        GDestroyNotify    destroy)
+{
+  MdCheckContext *context;
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
+  g_return_val_if_fail (run->probe == NULL, NULL);
+
+  context = g_new0 (MdCheckContext, 1);
+  context->run = run;
+  context->check = md_check_new ("resolver-probe", "resolver", "");
+  context->start = start;
+  context->data = data;
+  context->destroy = destroy;
+  context->internal = TRUE;
+  run->probe = context;
+
+  return context;
+}
+
+/* At most this many of a zone's name servers are asked for addresses. */
+#define MAX_AUTHORITY_HOSTS 3
+
+static void
+authority_notify (Authority *authority)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&authority->waiters);
+
+  authority->waiters = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < waiters->len && !authority->run->finished; i++)
+    {
+      AuthWaiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (!waiter->context->finished)
+        waiter->func (waiter->context, MD_DNS_SOURCE (authority->resolver), authority->error,
+                      waiter->user_data);
+    }
+}
+
+static gboolean
+authority_notify_cb (gpointer user_data)
+{
+  Authority *authority = user_data;
+
+  authority->notify_id = 0;
+  authority_notify (authority);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+authority_done (Authority *authority)
+{
+  authority->done = TRUE;
+  if (authority->error == NULL)
+    {
+      g_autofree char *servers = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (authority->addresses, NULL);
+      servers = g_strjoinv (",", (char **) authority->addresses->pdata);
+      g_ptr_array_remove_index (authority->addresses, authority->addresses->len - 1);
+      authority->resolver = md_resolver_new_for_authoritative (servers, &error);
+      if (authority->resolver == NULL)
+        authority->error = g_strdup (error->message);
+      else if (MD_IS_RESOLVER (authority->run->source))
+        md_resolver_set_timeout (authority->resolver,
+                                 md_resolver_get_timeout (MD_RESOLVER (authority->run->source)));
+    }
+
+  g_debug ("check run: own servers of %s: %s", authority->zone,
+           authority->error ? authority->error : "found");
+
+  authority_notify (authority);
+}
+
+static void
+authority_address_cb (MdCheckContext    *context,
+                      const MdDnsAnswer *answer,
+                      gpointer           user_data)
+{
+  Authority *authority = user_data;
+  const MdCheckRunOptions *options = context->run->options;
+  guint16 port = options->authoritative_port ? options->authoritative_port : 53;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+      g_autofree char *address = NULL;
+
+      if (record->address == NULL)
+        continue;
+      address = g_inet_address_to_string (record->address);
+      g_ptr_array_add (authority->addresses, g_strdup_printf ("%s:%u", address, port));
+    }
+
+  if (--authority->pending > 0)
+    return;
+  if (authority->addresses->len == 0)
+    /* Translators: %s is a DNS zone, e.g. zen.spamhaus.org */
+    authority->error = g_strdup_printf (_("the name servers of %s have no address"),
+                                        authority->zone);
+  authority_done (authority);
+}
+
+static void
+authority_ns_cb (MdCheckContext    *context,
+                 const MdDnsAnswer *answer,
+                 gpointer           user_data)
+{
+  Authority *authority = user_data;
+
+  for (guint i = 0; answer->status == MD_DNS_STATUS_OK && i < answer->records->len &&
+                    authority->hosts->len < MAX_AUTHORITY_HOSTS; i++)
+    {
+      MdDnsRecord *record = g_ptr_array_index (answer->records, i);
+
+      if (record->target != NULL)
+        g_ptr_array_add (authority->hosts, g_strdup (record->target));
+    }
+
+  if (authority->hosts->len == 0)
+    {
+      g_autofree char *why = md_dns_answer_is_failure (answer)
+                             ? md_check_describe_failure (answer)
+                             : g_strdup (md_dns_status_describe (answer->status));
+
+      /* Translators: first %s is a DNS zone, second why its NS lookup failed */
+      authority->error = g_strdup_printf (_("the name servers of %s are not known (%s)"),
+                                          authority->zone, why);
+      authority_done (authority);
+      return;
+    }
+
+  authority->pending = authority->hosts->len;
+  for (guint i = 0; i < authority->hosts->len; i++)
+    md_check_context_query (context, g_ptr_array_index (authority->hosts, i), MD_DNS_TYPE_A,
+                            authority_address_cb, authority);
+}
+
+static void
+auth_context_start (MdCheckContext *context)
+{
+}
+
+/* Finds @zone's own name servers (once per run) and hands @func a source
+ * that asks them, or NULL and why not. @func is not called once @context
+ * finished or the run ended. */
+void
+md_check_context_find_authoritative (MdCheckContext    *context,
+                                     const char        *zone,
+                                     MdCheckSourceFunc  func,
+                                     gpointer           user_data)
+{
+  MdCheckRun *self = context->run;
+  Authority *authority;
+  AuthWaiter *waiter;
+
+  g_return_if_fail (zone != NULL);
+  g_return_if_fail (func != NULL);
+
+  if (self->finished || context->finished)
+    return;
+
+  if (self->auth_context == NULL)
+    {
+      self->auth_context = g_new0 (MdCheckContext, 1);
+      self->auth_context->run = self;
+      self->auth_context->check = md_check_new ("authoritative", "resolver", "");
+      self->auth_context->start = auth_context_start;
+      self->auth_context->internal = TRUE;
+    }
+
+  waiter = g_new0 (AuthWaiter, 1);
+  waiter->context = context;
+  waiter->func = func;
+  waiter->user_data = user_data;
+
+  authority = g_hash_table_lookup (self->authorities, zone);
+  if (authority != NULL)
+    {
+      g_ptr_array_add (authority->waiters, waiter);
+      /* Known already: answer from the main loop, as questions do. */
+      if (authority->done && authority->notify_id == 0)
+        authority->notify_id = g_idle_add (authority_notify_cb, authority);
+      return;
+    }
+
+  authority = g_new0 (Authority, 1);
+  authority->run = self;
+  authority->zone = g_strdup (zone);
+  authority->hosts = g_ptr_array_new_with_free_func (g_free);
+  authority->addresses = g_ptr_array_new_with_free_func (g_free);
+  authority->waiters = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (authority->waiters, waiter);
+  g_hash_table_insert (self->authorities, g_strdup (zone), authority);
+
+  md_check_context_query (self->auth_context, zone, MD_DNS_TYPE_NS, authority_ns_cb, authority);
+}
+
+/* A provider's callback for work that is not DNS (HTTPS): the run may be
+ * gone when it comes. md_check_call_new() before starting it, then in the
+ * callback, after the _finish() call, md_check_call_end(): NULL means
+ * "leave everything alone". */
+struct _MdCheckCall
+{
+  MdCheckContext *context;
+  GCancellable   *cancellable;
+};
+
+MdCheckCall *
+md_check_call_new (MdCheckContext *context)
+{
+  MdCheckCall *call = g_new0 (MdCheckCall, 1);
+
+  call->context = context;
+  call->cancellable = g_object_ref (context->run->cancellable);
+
+  return call;
+}
+
+GCancellable *
+md_check_call_get_cancellable (MdCheckCall *call)
+{
+  return call->cancellable;
+}
+
+MdCheckContext *
+md_check_call_end (MdCheckCall *call)
+{
+  MdCheckContext *context = call->context;
+  gboolean gone = g_cancellable_is_cancelled (call->cancellable);
+
+  g_object_unref (call->cancellable);
+  g_free (call);
+
+  if (gone || context->finished)
+    return NULL;
+
+  return context;
 }
 
 /* Why a lookup failed, for a summary: "no answer in time (timeout): …". */
@@ -833,53 +1207,19 @@ md_check_json_warnings (GPtrArray *warnings)
   return array;
 }
 
-/* The public-resolver warning: once per run, as a check of its own, so the
- * window, the CLI and --json all show it. */
-
-static void
-resolver_start (MdCheckContext *context)
-{
-  const char *name = md_check_context_get_data (context);
-  g_autofree char *summary = NULL;
-
-  /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
-  summary = g_strdup_printf (_("Your resolver is %s, a public resolver: most blocklists refuse "
-                               "to answer it, and some answer “not listed” for everything."),
-                             name);
-  md_check_context_finish (context, MD_CHECK_STATUS_WARNING, summary,
-                           _("Check with a resolver you run yourself (for example a local "
-                             "Unbound): maildoctor-cli check --resolver 127.0.0.1 …"));
-}
-
-static void
-resolver_populate (MdCheckRun *run)
-{
-  g_autoptr(MdCheck) check = NULL;
-  JsonObject *details;
-
-  if (run->public_resolver == NULL)
-    return;
-
-  check = md_check_new ("resolver", "resolver", _("DNS resolver"));
-  md_check_set_group (check, "resolver");
-  md_check_set_weight (check, 60);
-  details = md_check_get_details (check);
-  json_object_set_string_member (details, "resolver", run->resolver);
-  json_object_set_string_member (details, "public_resolver", run->public_resolver);
-
-  md_check_run_add_check (run, check, resolver_start, g_strdup (run->public_resolver), g_free);
-}
-
-const MdCheckProvider md_check_provider_resolver = {
-  "resolver",
-  resolver_populate,
-};
-
 /* Public API */
 
+/**
+ * md_check_run_new:
+ * @source: who answers the DNS questions
+ * @subject: what to check
+ * @options: (nullable): how (resolver, HTTP, skipped lists, keys); %NULL for
+ *   DNS checks only
+ */
 MdCheckRun *
-md_check_run_new (MdDnsSource          *source,
-                  const MdCheckSubject *subject)
+md_check_run_new (MdDnsSource             *source,
+                  const MdCheckSubject    *subject,
+                  const MdCheckRunOptions *options)
 {
   MdCheckRun *self;
 
@@ -889,6 +1229,11 @@ md_check_run_new (MdDnsSource          *source,
   self = g_object_new (MD_TYPE_CHECK_RUN, NULL);
   self->source = g_object_ref (source);
   self->subject = md_check_subject_copy (subject);
+  if (options != NULL)
+    {
+      md_check_run_options_free (self->options);
+      self->options = md_check_run_options_copy (options);
+    }
 
   return self;
 }
@@ -947,56 +1292,26 @@ md_check_run_set_deadline_ms (MdCheckRun *self,
   self->deadline_ms = deadline_ms;
 }
 
-/* Which resolver answers (for the report) and, when it is a well-known
- * public resolver, its name: the run then warns once that blocklists
- * refuse it. Call before starting. */
-void
-md_check_run_set_resolver (MdCheckRun *self,
-                           const char *description,
-                           const char *public_resolver)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  g_free (self->resolver);
-  self->resolver = g_strdup (description);
-  g_free (self->public_resolver);
-  self->public_resolver = g_strdup (public_resolver);
-}
-
-const char *
-md_check_run_get_resolver (MdCheckRun *self)
+const MdCheckRunOptions *
+md_check_run_get_options (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->resolver;
+  return self->options;
 }
 
-/* Checks over HTTP(S) — mta-sts, rdap, imprint — join the run only when it
- * has an MdHttp: the engine's tests and offline uses run DNS checks alone,
- * and a test points @http at its own server. */
-void
-md_check_run_set_http (MdCheckRun *self,
-                       MdHttp     *http)
+/* The blocklists of this run: the options' catalog, or the bundled one
+ * (NULL with @error set when it cannot be read). */
+GPtrArray *
+md_check_run_load_catalog (MdCheckRun  *self,
+                           GError     **error)
 {
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (http == NULL || MD_IS_HTTP (http));
-  g_return_if_fail (!self->started);
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  g_set_object (&self->http, http);
-}
+  if (self->options->catalog != NULL)
+    return g_ptr_array_ref (self->options->catalog);
 
-/* Blocklist zones left out of the run (the user switched them off). Only
- * before the run starts. */
-void
-md_check_run_set_skipped_zones (MdCheckRun         *self,
-                                const char * const *zones)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  g_strfreev (self->skipped_zones);
-  self->skipped_zones = g_strdupv ((char **) zones);
+  return md_blocklist_catalog_load (error);
 }
 
 gboolean
@@ -1005,31 +1320,18 @@ md_check_run_is_zone_skipped (MdCheckRun *self,
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
 
-  return self->skipped_zones != NULL &&
-         g_strv_contains ((const char * const *) self->skipped_zones, zone);
+  return self->options->skipped_zones != NULL &&
+         g_strv_contains ((const char * const *) self->options->skipped_zones, zone);
 }
 
+/* Checks over HTTP(S) — mta-sts, rdap, imprint — join the run only when its
+ * options have an MdHttp. */
 MdHttp *
 md_check_run_get_http (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->http;
-}
-
-/* The RDAP bootstrap the rdap check uses; without one it refreshes the
- * bundled IANA files (md_rdap_bootstrap_refresh_async()). */
-void
-md_check_run_set_rdap_bootstrap (MdCheckRun      *self,
-                                 MdRdapBootstrap *bootstrap)
-{
-  g_return_if_fail (MD_IS_CHECK_RUN (self));
-  g_return_if_fail (!self->started);
-
-  if (bootstrap != NULL)
-    md_rdap_bootstrap_ref (bootstrap);
-  g_clear_pointer (&self->rdap_bootstrap, md_rdap_bootstrap_unref);
-  self->rdap_bootstrap = bootstrap;
+  return self->options->http;
 }
 
 MdRdapBootstrap *
@@ -1037,7 +1339,52 @@ md_check_run_get_rdap_bootstrap (MdCheckRun *self)
 {
   g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
 
-  return self->rdap_bootstrap;
+  return self->options->rdap_bootstrap;
+}
+
+MdResolverTrust
+md_check_run_get_resolver_trust (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), MD_RESOLVER_TRUST_PROBING);
+
+  return self->trust;
+}
+
+/* The probe answers behind the verdict ("root_ns": "ok", …), or NULL while
+ * probing. */
+JsonObject *
+md_check_run_get_resolver_evidence (MdCheckRun *self)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  return self->trust_evidence;
+}
+
+/* "192.0.2.53:53 (system): answers truthfully" — for the CLI's first line
+ * and the window's banner. */
+char *
+md_check_run_describe_resolver (MdCheckRun *self)
+{
+  const MdCheckRunOptions *options;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), NULL);
+
+  options = self->options;
+  g_string_append (text, options->resolver ? options->resolver : _("an in-memory DNS source"));
+  g_string_append (text, " (");
+  g_string_append (text, options->resolver_is_system ? _("system") : _("chosen"));
+  if (options->public_resolver != NULL)
+    {
+      g_string_append (text, ", ");
+      /* Translators: %s is a public resolver's name, e.g. "Google Public DNS" */
+      g_string_append_printf (text, _("public: %s"), options->public_resolver);
+    }
+  g_string_append (text, "): ");
+  g_string_append (text, self->trust_reason ? self->trust_reason
+                                            : md_resolver_trust_describe (self->trust));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 void
@@ -1088,6 +1435,16 @@ md_check_run_start_async (MdCheckRun          *self,
   self->deadline_id = g_timeout_add (self->deadline_ms, deadline_cb, self);
 
   self->started = TRUE;
+  /* The probe's questions go first: they travel with the first wave. */
+  if (self->probe != NULL)
+    {
+      self->probe->started_at = g_get_monotonic_time ();
+      self->probe->start (self->probe);
+    }
+  else
+    {
+      md_check_run_set_resolver_trust (self, MD_RESOLVER_TRUST_TRUSTED, NULL, NULL, NULL);
+    }
   for (guint i = 0; i < self->contexts->len && !self->finished; i++)
     {
       MdCheckContext *context = g_ptr_array_index (self->contexts, i);
@@ -1098,8 +1455,7 @@ md_check_run_start_async (MdCheckRun          *self,
 
   if (!self->finished)
     pump (self);
-  if (!self->finished && self->n_finished == self->contexts->len)
-    run_complete (self, NULL, NULL);
+  maybe_complete (self);
 }
 
 gboolean
@@ -1227,9 +1583,37 @@ md_check_run_to_json (MdCheckRun *self)
     }
   json_builder_end_object (builder);
 
-  md_json_builder_add_string_member (builder, "resolver", self->resolver);
+  json_builder_set_member_name (builder, "resolver");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "addresses");
+  json_builder_begin_array (builder);
+  if (self->options->resolver != NULL)
+    {
+      g_auto(GStrv) addresses = g_strsplit (self->options->resolver, ", ", -1);
 
-  md_json_builder_add_string_member (builder, "public_resolver", self->public_resolver);
+      for (guint i = 0; addresses[i] != NULL; i++)
+        json_builder_add_string_value (builder, addresses[i]);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, self->options->resolver_is_system ? "system" : "option");
+  json_builder_set_member_name (builder, "public");
+  json_builder_add_boolean_value (builder, self->options->public_resolver != NULL);
+  md_json_builder_add_string_member (builder, "public_name", self->options->public_resolver);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, md_resolver_trust_to_string (self->trust));
+  md_json_builder_add_string_member (builder, "reason", self->trust_reason);
+  json_builder_set_member_name (builder, "evidence");
+  if (self->trust_evidence != NULL)
+    {
+      g_autoptr(JsonNode) evidence = json_node_init_object (json_node_alloc (),
+                                                            self->trust_evidence);
+
+      json_builder_add_value (builder, json_node_copy (evidence));
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);

@@ -25,7 +25,7 @@ typedef enum
   MD_CHECK_RUN_ERROR_ALREADY_STARTED,
 } MdCheckRunError;
 
-#define MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT 64
+#define MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT 256
 #define MD_CHECK_RUN_DEFAULT_DEADLINE_MS   20000
 
 /* What a run checks: the sending IP, and optionally the sending domain, the
@@ -57,12 +57,67 @@ gboolean        md_check_subject_set_dkim_selectors
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCheckSubject, md_check_subject_free)
 
+/* What the run learned about the resolver that answers it (md-check-resolver.c).
+ * Anything but TRUSTED and REFUSED turns every negative or rewritten answer
+ * (NXDOMAIN, NODATA, an address the resolver gave for a name that cannot
+ * exist) into "could not decide". */
+typedef enum
+{
+  MD_RESOLVER_TRUST_PROBING,      /* not known yet */
+  MD_RESOLVER_TRUST_TRUSTED,
+  MD_RESOLVER_TRUST_REWRITES,     /* answers for a name that cannot exist */
+  MD_RESOLVER_TRUST_DENIES,       /* "no such name" for names that exist */
+  MD_RESOLVER_TRUST_REFUSED,      /* blocklists refuse it (public/open resolver codes) */
+  MD_RESOLVER_TRUST_UNREACHABLE,  /* no usable answer at all */
+} MdResolverTrust;
+
+#define MD_TYPE_RESOLVER_TRUST (md_resolver_trust_get_type ())
+
+GType        md_resolver_trust_get_type    (void) G_GNUC_CONST;
+const char  *md_resolver_trust_to_string   (MdResolverTrust trust);
+const char  *md_resolver_trust_describe    (MdResolverTrust trust);
+
+/* How a run is set up: everything but the DNS source and the subject. One
+ * object, built by the front end (from GSettings and the keyring, or from
+ * command-line options), so nothing between the settings and the checks
+ * needs to know what a provider wants. */
+typedef struct
+{
+  char            *resolver;          /* the servers asked, for the report ("192.0.2.53:53") */
+  gboolean         resolver_is_system;/* from the system configuration, not chosen */
+  char            *public_resolver;   /* a well-known public resolver's name, or NULL */
+  MdHttp          *http;              /* NULL: no checks over HTTP(S) */
+  GStrv            skipped_zones;     /* blocklists the user switched off */
+  MdRdapBootstrap *rdap_bootstrap;    /* NULL: refresh the bundled IANA files */
+  /* Access keys of keyed lists, by the catalog's key id ("spamhaus-dqs"
+   * → key): secrets, never reported, logged or stored. NULL: none. */
+  GHashTable      *keys;
+  /* The blocklists to ask (of MdBlocklist*, md_blocklist_catalog_parse());
+   * NULL: the bundled catalog. */
+  GPtrArray       *catalog;
+  /* Test only (tests/test-resolver-trust.c): where the lists' own servers
+   * are asked instead of their NS addresses' port 53. The product never
+   * sets it. */
+  guint16          authoritative_port;
+  char            *authoritative_address;
+} MdCheckRunOptions;
+
+#define MD_TYPE_CHECK_RUN_OPTIONS (md_check_run_options_get_type ())
+
+GType              md_check_run_options_get_type  (void) G_GNUC_CONST;
+MdCheckRunOptions *md_check_run_options_new       (void);
+MdCheckRunOptions *md_check_run_options_copy      (const MdCheckRunOptions *options);
+void               md_check_run_options_free      (MdCheckRunOptions       *options);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCheckRunOptions, md_check_run_options_free)
+
 #define MD_TYPE_CHECK_RUN (md_check_run_get_type ())
 G_DECLARE_FINAL_TYPE (MdCheckRun, md_check_run, MD, CHECK_RUN, GObject)
 
 GQuark                md_check_run_error_quark            (void);
 MdCheckRun           *md_check_run_new                    (MdDnsSource          *source,
-                                                           const MdCheckSubject *subject);
+                                                           const MdCheckSubject *subject,
+                                                           const MdCheckRunOptions *options);
 const MdCheckSubject *md_check_run_get_subject            (MdCheckRun           *self);
 MdDnsSource          *md_check_run_get_source             (MdCheckRun           *self);
 guint                 md_check_run_get_max_in_flight      (MdCheckRun           *self);
@@ -71,20 +126,14 @@ void                  md_check_run_set_max_in_flight      (MdCheckRun           
 guint                 md_check_run_get_deadline_ms        (MdCheckRun           *self);
 void                  md_check_run_set_deadline_ms        (MdCheckRun           *self,
                                                            guint                 deadline_ms);
-void                  md_check_run_set_resolver           (MdCheckRun           *self,
-                                                           const char           *description,
-                                                           const char           *public_resolver);
-const char           *md_check_run_get_resolver           (MdCheckRun           *self);
-void                  md_check_run_set_http               (MdCheckRun           *self,
-                                                           MdHttp               *http);
-MdHttp               *md_check_run_get_http               (MdCheckRun           *self);
-void                  md_check_run_set_skipped_zones      (MdCheckRun           *self,
-                                                           const char * const   *zones);
+const MdCheckRunOptions *md_check_run_get_options       (MdCheckRun           *self);
 gboolean              md_check_run_is_zone_skipped        (MdCheckRun           *self,
                                                            const char           *zone);
-void                  md_check_run_set_rdap_bootstrap     (MdCheckRun           *self,
-                                                           MdRdapBootstrap      *bootstrap);
+MdHttp               *md_check_run_get_http               (MdCheckRun           *self);
 MdRdapBootstrap      *md_check_run_get_rdap_bootstrap     (MdCheckRun           *self);
+MdResolverTrust       md_check_run_get_resolver_trust     (MdCheckRun           *self);
+JsonObject           *md_check_run_get_resolver_evidence  (MdCheckRun           *self);
+char                 *md_check_run_describe_resolver      (MdCheckRun           *self);
 void                  md_check_run_start_async            (MdCheckRun           *self,
                                                            GCancellable         *cancellable,
                                                            GAsyncReadyCallback   callback,

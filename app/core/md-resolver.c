@@ -510,7 +510,8 @@ read_name (const DnsMessage *msg,
   if (status != ARES_SUCCESS)
     return NULL;
 
-  name = g_strdup (expanded);
+  /* c-ares spells the root "", the question "." */
+  name = g_strdup (expanded[0] != '\0' ? expanded : ".");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   ares_free_string (expanded);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -706,6 +707,7 @@ md_dns_message_parse (const guint8 *message,
   DnsMessage msg = { message, length };
   guint16 flags, qdcount, ancount;
   gsize offset = 12;
+  gboolean loop = FALSE;
   guint rcode;
 
   g_return_val_if_fail (name != NULL, NULL);
@@ -782,8 +784,13 @@ md_dns_message_parse (const guint8 *message,
               if (g_ascii_strcasecmp (cname->name, last) == 0)
                 next = cname->target;
             }
-          if (next == NULL || name_in_list (chain, next))
+          if (next == NULL)
             break;
+          if (name_in_list (chain, next) || hops + 1 == MAX_CNAME_CHAIN)
+            {
+              loop = TRUE;
+              break;
+            }
           g_ptr_array_add (chain, g_strdup (next));
         }
     }
@@ -800,7 +807,15 @@ md_dns_message_parse (const guint8 *message,
           if (name_in_list (chain, record->name))
             g_ptr_array_add (answer->records, md_dns_record_copy (record));
         }
-      if (answer->records->len == 0)
+      /* A CNAME chain that comes back to itself (or never ends) is no
+       * "no such record": the name has no answer at all (RFC 1034 §3.6.2). */
+      if (answer->records->len == 0 && loop)
+        {
+          answer->status = MD_DNS_STATUS_ERROR;
+          answer->message = g_strdup (_("the name is an alias that points back to itself "
+                                        "(a CNAME loop)"));
+        }
+      else if (answer->records->len == 0)
         answer->status = MD_DNS_STATUS_NODATA;
       break;
 
@@ -1350,6 +1365,7 @@ read_servers_from_channel (MdResolver  *self,
 
 static MdResolver *
 resolver_new (GPtrArray  *servers,
+              gboolean    recurse,
               GError    **error)
 {
   g_autoptr(MdResolver) self = g_object_new (MD_TYPE_RESOLVER, NULL);
@@ -1368,6 +1384,8 @@ resolver_new (GPtrArray  *servers,
    * report SERVFAIL/REFUSED instead of quietly trying the next server.
    * NOSEARCH: names are always absolute here. */
   options.flags = ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH;
+  if (!recurse)
+    options.flags |= ARES_FLAG_NORECURSE;
   options.timeout = ARES_TRY_TIMEOUT_MS;
   options.tries = ARES_TRIES;
   options.sock_state_cb = sock_state_cb;
@@ -1457,7 +1475,7 @@ md_resolver_new (GError **error)
 {
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return resolver_new (NULL, error);
+  return resolver_new (NULL, TRUE, error);
 }
 
 /**
@@ -1479,7 +1497,32 @@ md_resolver_new_for_servers (const char  *servers,
   if (list == NULL)
     return NULL;
 
-  return resolver_new (list, error);
+  return resolver_new (list, TRUE, error);
+}
+
+/**
+ * md_resolver_new_for_authoritative:
+ * @servers: a zone's own name servers, as for md_resolver_new_for_servers()
+ * @error: a location for an error
+ *
+ * A resolver that asks @servers without asking them to recurse (RD=0):
+ * they answer from their own zone or not at all.
+ *
+ * Returns: (transfer full): the resolver, or %NULL with @error set
+ */
+MdResolver *
+md_resolver_new_for_authoritative (const char  *servers,
+                                   GError     **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  list = parse_servers (servers, error);
+  if (list == NULL)
+    return NULL;
+
+  return resolver_new (list, FALSE, error);
 }
 
 /**

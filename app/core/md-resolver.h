@@ -33,6 +33,9 @@ MdResolver  *md_resolver_new                        (GError              **error
 MdResolver  *md_resolver_new_for_servers            (const char           *servers,
                                                      GError              **error);
 
+MdResolver  *md_resolver_new_for_authoritative      (const char           *servers,
+                                                     GError              **error);
+
 GStrv        md_resolver_parse_servers              (const char           *servers,
                                                      GError              **error);
 

@@ -736,6 +736,7 @@ run_next_job (MdWatch *self)
 {
   g_autoptr(MdCheckSubject) subject = NULL;
   g_autoptr(MdCheckRun) run = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   g_autoptr(GError) error = NULL;
   Job *job;
 
@@ -756,9 +757,9 @@ run_next_job (MdWatch *self)
     }
 
   /* Only the IP's own checks: no web checks, no HELO, no recipient. */
-  run = md_check_run_new (MD_DNS_SOURCE (self->source), subject);
-  if (self->skipped_zones != NULL)
-    md_check_run_set_skipped_zones (run, (const char * const *) self->skipped_zones);
+  options = md_check_run_options_new ();
+  options->skipped_zones = g_strdupv (self->skipped_zones);
+  run = md_check_run_new (MD_DNS_SOURCE (self->source), subject, options);
   md_check_run_start_async (run, self->cancellable, run_done_cb, g_object_ref (self));
 }
 

@@ -11,6 +11,7 @@
 
 #include "md-preferences-window.h"
 #include "md-blocklists.h"
+#include "md-dqs-key.h"
 #include "md-resolver.h"
 #include "md-settings.h"
 #include "md-watch-preferences-page.h"
@@ -21,6 +22,7 @@ struct _MdPreferencesWindow
 
   /* Owned */
   MdSettings           *settings;
+  GCancellable         *cancellable;
 
   /* Template widgets */
   AdwEntryRow          *sender_name_row;
@@ -35,6 +37,7 @@ struct _MdPreferencesWindow
   GtkSwitch            *web_checks_switch;
   AdwEntryRow          *dkim_selectors_row;
   AdwEntryRow          *sending_domains_row;
+  AdwEntryRow          *dqs_key_row;
   AdwPreferencesGroup  *lists_high_group;
   AdwPreferencesGroup  *lists_medium_group;
   AdwPreferencesGroup  *lists_low_group;
@@ -103,6 +106,81 @@ text_to_strv (GBinding     *binding,
   g_value_take_boxed (to_value, g_strv_builder_end (builder));
 
   return TRUE;
+}
+
+static void
+dqs_key_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  if (!md_dqs_key_store_finish (result, &error) && self->cancellable != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("DQS key: %s", error->message);
+      message = _("The key could not be saved in your keyring");
+    }
+  else if (self->cancellable == NULL)
+    {
+      return;
+    }
+  else
+    {
+      message = gtk_editable_get_text (GTK_EDITABLE (self->dqs_key_row))[0] != '\0'
+                ? _("Key saved in your keyring") : _("Key removed from your keyring");
+    }
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+static void
+dqs_key_apply_cb (MdPreferencesWindow *self)
+{
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->dqs_key_row))));
+
+  /* Letters and digits only: a key is one DNS label of the query name. */
+  if (key[0] != '\0' && !md_blocklist_key_is_valid (key))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->dqs_key_row), "error");
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Not a DQS key: it has letters and "
+                                                         "digits only")));
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->dqs_key_row), "error");
+  md_dqs_key_store_async (key, self->cancellable, dqs_key_stored_cb, g_object_ref (self));
+  memset (key, 0, strlen (key));
+}
+
+static void
+dqs_key_looked_up_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = md_dqs_key_lookup_finish (result, &error);
+
+  /* The window was closed meanwhile. */
+  if (key != NULL && self->cancellable == NULL)
+    {
+      md_dqs_key_free (key);
+      return;
+    }
+  if (key == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("DQS key: %s", error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->dqs_key_row), key);
+  md_dqs_key_free (key);
 }
 
 static gboolean
@@ -215,11 +293,19 @@ fill_blocklists (MdPreferencesWindow *self)
     {
       const MdBlocklist *list = g_ptr_array_index (catalog, i);
       AdwPreferencesGroup *group;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *toggle = gtk_switch_new ();
-      g_autofree char *title = g_markup_escape_text (list->name, -1);
-      g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", list->zone,
-                                                           list->operator_name);
+      GtkWidget *row;
+      GtkWidget *toggle;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Nothing to switch on or off: no DNS zone MailDoctor can ask. */
+      if (list->query == MD_BLOCKLIST_QUERY_NONE || list->query == MD_BLOCKLIST_QUERY_DEFUNCT)
+        continue;
+
+      row = adw_action_row_new ();
+      toggle = gtk_switch_new ();
+      title = g_markup_escape_text (list->name, -1);
+      subtitle = g_markup_printf_escaped ("%s · %s", list->zone, list->operator_name);
 
       switch (list->weight)
         {
@@ -251,6 +337,8 @@ md_preferences_window_dispose (GObject *object)
 {
   MdPreferencesWindow *self = MD_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -279,6 +367,8 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, web_checks_switch);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sending_domains_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dqs_key_row);
+  gtk_widget_class_bind_template_callback (widget_class, dqs_key_apply_cb);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_high_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_medium_group);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, lists_low_group);
@@ -340,6 +430,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
   /* Preferences → Watch is a widget of its own (md-watch-preferences-page.c). */
   watch_page = md_watch_preferences_page_new (md_settings_get_gsettings (self->settings));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (watch_page));
+
+  self->cancellable = g_cancellable_new ();
+  md_dqs_key_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
 }
 
 MdPreferencesWindow *
