@@ -27,6 +27,9 @@ struct _MdPreferencesWindow
   AdwEntryRow          *sender_website_row;
   AdwEntryRow          *sender_description_row;
   AdwEntryRow          *sender_volume_row;
+  AdwComboRow          *sender_ip_use_row;
+  AdwEntryRow          *sender_organisation_kind_row;
+  AdwEntryRow          *sender_description_de_row;
   AdwComboRow          *resolver_mode_row;
   AdwEntryRow          *resolver_servers_row;
   AdwActionRow         *resolver_warning_row;
@@ -42,6 +45,42 @@ G_DEFINE_FINAL_TYPE (MdPreferencesWindow, md_preferences_window, ADW_TYPE_PREFER
 
 /* Order of the rows in the resolver combo; the enum nicks in the schema. */
 static const char * const resolver_modes[] = { "system", "custom" };
+
+/* Order of the rows in the IP use combo; the choices of sender-ip-use, where
+ * "" means the user did not say and the request says nothing either. */
+static const char * const ip_uses[] = { "", "dedicated", "shared" };
+
+static gboolean
+ip_use_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char *ip_use = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ip_uses); i++)
+    {
+      if (g_str_equal (ip_use, ip_uses[i]))
+        {
+          g_value_set_uint (value, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static GVariant *
+ip_use_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (ip_uses))
+    return NULL;
+
+  return g_variant_new_string (ip_uses[selected]);
+}
 
 static gboolean
 resolver_mode_get_mapping (GValue   *value,
@@ -261,6 +300,11 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_website_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_description_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_volume_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_ip_use_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow,
+                                        sender_organisation_kind_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow,
+                                        sender_description_de_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
@@ -282,6 +326,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
     { "sender-website", G_STRUCT_OFFSET (MdPreferencesWindow, sender_website_row) },
     { "sender-description", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_row) },
     { "sender-daily-volume", G_STRUCT_OFFSET (MdPreferencesWindow, sender_volume_row) },
+    { "sender-organisation-kind",
+      G_STRUCT_OFFSET (MdPreferencesWindow, sender_organisation_kind_row) },
+    { "sender-description-de", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_de_row) },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -293,6 +340,11 @@ md_preferences_window_init (MdPreferencesWindow *self)
       GObject *row = G_STRUCT_MEMBER (GObject *, self, text_rows[i].offset);
       g_settings_bind (self->settings, text_rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
     }
+
+  g_settings_bind_with_mapping (self->settings, "sender-ip-use",
+                                self->sender_ip_use_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                ip_use_get_mapping, ip_use_set_mapping, NULL, NULL);
 
   g_settings_bind_with_mapping (self->settings, "resolver-mode",
                                 self->resolver_mode_row, "selected",
