@@ -13,8 +13,8 @@
 
 #include "md-util.h"
 
-/* MdExplanation: built from an entry in the UI language, copied, freed and
- * written as JSON; the channel kinds' identifiers. */
+/* MdExplanation: built from an entry in the UI language, copied, freed,
+ * written as JSON and described for people; the channel kinds' identifiers. */
 
 G_DEFINE_BOXED_TYPE (MdExplanation, md_explanation, md_explanation_copy, md_explanation_free)
 
@@ -222,6 +222,37 @@ md_channel_kind_from_string (const char    *string,
     }
 
   return FALSE;
+}
+
+/* How the block is lifted, as one translated sentence with the address or
+ * the page: one wording for the window and the CLI. */
+char *
+md_explanation_describe_channel (const MdExplanation *explanation)
+{
+  g_return_val_if_fail (explanation != NULL, NULL);
+
+  switch (explanation->channel_kind)
+    {
+    case MD_CHANNEL_EMAIL:
+      /* Translators: %s is a mail address, like delist@messaging.microsoft.com */
+      return g_strdup_printf (_("Request removal by mail to %s."),
+                              explanation->channel_address ? explanation->channel_address : "—");
+    case MD_CHANNEL_PORTAL:
+      /* Translators: %s is a web address */
+      return g_strdup_printf (_("Request removal in the receiver’s portal: %s"),
+                              explanation->channel_url ? explanation->channel_url : "—");
+    case MD_CHANNEL_FORM:
+      /* Translators: %s is a web address */
+      return g_strdup_printf (_("Request removal with the receiver’s web form: %s"),
+                              explanation->channel_url ? explanation->channel_url : "—");
+    case MD_CHANNEL_RECIPIENT:
+      return g_strdup (_("Only the recipient’s mail administrator can lift this block: "
+                         "ask your contact there to allow your server."));
+    case MD_CHANNEL_NONE:
+    default:
+      return g_strdup (_("There is nothing to send: fix the cause, then the block lifts "
+                         "by itself."));
+    }
 }
 
 JsonNode *
