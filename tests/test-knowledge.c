@@ -1043,7 +1043,8 @@ test_labels (void)
   explanation.channel_kind = MD_CHANNEL_PORTAL;
   explanation.channel_url = (char *) "https://sender.office.com/";
   portal = md_explanation_describe_channel (&explanation);
-  g_assert_cmpstr (portal, ==, "Request removal in the receiver’s portal: https://sender.office.com/");
+  g_assert_cmpstr (portal, ==,
+                   "Request removal in the receiver’s portal: https://sender.office.com/");
   explanation.channel_kind = MD_CHANNEL_FORM;
   explanation.channel_url = NULL;
   form = md_explanation_describe_channel (&explanation);

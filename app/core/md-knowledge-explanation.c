@@ -129,8 +129,10 @@ md_knowledge_fallback_explain (void)
 
   explanation->id = g_strdup ("generic-unknown");
   explanation->title = g_strdup (_("Unrecognised rejection"));
-  explanation->meaning = g_strdup (_("MailDoctor could not find a reply code or a known marker in this text."));
-  explanation->cause = g_strdup (_("The text does not use a code MailDoctor knows; it may state the reason in words."));
+  explanation->meaning = g_strdup (_("MailDoctor could not find a reply code or a known marker "
+                                     "in this text."));
+  explanation->cause = g_strdup (_("The text does not use a code MailDoctor knows; it may state "
+                                   "the reason in words."));
   explanation->remedy = g_strdupv ((char **) remedy);
   explanation->channel_kind = MD_CHANNEL_NONE;
   explanation->pitfalls = g_new0 (char *, 1);

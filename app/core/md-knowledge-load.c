@@ -124,7 +124,8 @@ parse_status_pattern (const char    *text,
 
       pattern->kind = STATUS_RANGE;
       pattern->n_parts = 3;
-      if (!md_knowledge_parse_status (low, pattern->parts, 3) || !md_knowledge_parse_status (dash + 1, high, 3))
+      if (!md_knowledge_parse_status (low, pattern->parts, 3) ||
+          !md_knowledge_parse_status (dash + 1, high, 3))
         return FALSE;
       pattern->high_detail = high[2];
       return high[0] == pattern->parts[0] && high[1] == pattern->parts[1] &&
@@ -292,7 +293,8 @@ start_element_cb (GMarkupParseContext  *context,
       return;
     }
 
-  if (state->entry != NULL && g_str_equal (parent, "entry") && g_str_equal (element_name, "channel"))
+  if (state->entry != NULL && g_str_equal (parent, "entry") &&
+      g_str_equal (element_name, "channel"))
     {
       const char *kind = NULL;
       const char *id = NULL;
@@ -300,7 +302,8 @@ start_element_cb (GMarkupParseContext  *context,
 
       if (!g_markup_collect_attributes (element_name, attribute_names, attribute_values, error,
                                         G_MARKUP_COLLECT_STRING, "kind", &kind,
-                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "id", &id,
+                                        G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                        "id", &id,
                                         G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
                                         "language", &language,
                                         G_MARKUP_COLLECT_INVALID))
