@@ -125,6 +125,34 @@ test_human (void)
   g_assert_nonnull (strstr (run.out, "mx00.t-online.de [194.25.134.8]"));
 }
 
+/* The stage and the channel read as the window shows them (one wording in
+ * the engine), in English and in German. */
+static void
+test_labels (void)
+{
+  static const char seed[] =
+    "host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n"
+    "    5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this\n"
+    "    list please forward this message to delist@messaging.microsoft.com. For more\n"
+    "    information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410)\n"
+    "    [CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)\n";
+  g_auto(MdTestCliRun) en = { 0, };
+  g_auto(MdTestCliRun) de = { 0, };
+  const char *args[] = { NULL };
+
+  md_test_cli_run (&en, "parse", seed, "en", args);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_nonnull (strstr (en.out, "\n  Stage:               after RCPT TO (the recipient)\n"));
+  g_assert_nonnull (strstr (en.out, "\n  Delist channel:      Request removal by mail to "
+                                    "delist@messaging.microsoft.com.\n"));
+
+  md_test_cli_run (&de, "parse", seed, "de", args);
+  g_assert_cmpint (de.status, ==, 0);
+  g_assert_nonnull (strstr (de.out, "\n  SMTP-Phase:          nach RCPT TO (Empfänger)\n"));
+  g_assert_nonnull (strstr (de.out, "Beantragen Sie die Austragung per Mail an "
+                                    "delist@messaging.microsoft.com.\n"));
+}
+
 static void
 test_exit_codes (void)
 {
@@ -286,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/CliParse/json-nulls", test_json_nulls);
   g_test_add_func ("/MailDoctor/CliParse/no-rejection", test_no_rejection);
   g_test_add_func ("/MailDoctor/CliParse/human", test_human);
+  g_test_add_func ("/MailDoctor/CliParse/labels", test_labels);
   g_test_add_func ("/MailDoctor/CliParse/exit-codes", test_exit_codes);
   g_test_add_func ("/MailDoctor/CliParse/sources", test_sources);
   g_test_add_func ("/MailDoctor/CliParse/double-dash", test_double_dash);

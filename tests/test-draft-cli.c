@@ -263,6 +263,39 @@ test_ip_and_follow_up (void)
                    "198.51.100.9 still blocked: request for escalation");
 }
 
+/* --ip-use, --organisation-kind and --description-de fill the Outlook.com
+ * form's fields and the German T-Online mail. */
+static void
+test_profile_details (void)
+{
+  g_auto(MdTestCliRun) form_run = { 0 };
+  g_auto(MdTestCliRun) mail_run = { 0 };
+  g_autoptr(JsonParser) form_parser = json_parser_new ();
+  g_autoptr(JsonParser) mail_parser = json_parser_new ();
+  const char *args[] = { "--json", "--ip-use", "dedicated", "--organisation-kind", "university",
+                         "--description", "mail of our staff",
+                         "--description-de", "Mails unserer Mitarbeiter", NULL };
+  JsonObject *form;
+  JsonObject *mail;
+  const char *body;
+
+  md_test_cli_run (&form_run, "draft", S3150_TEXT, "en", args);
+  g_assert_cmpint (form_run.status, ==, 0);
+  form = parse_json (form_parser, form_run.out);
+  g_assert_cmpstr (json_object_get_string_member (form, "channel"), ==, "outlook-sender-form");
+  g_assert_cmpstr (field_value (form, "Dedicated or shared IP"), ==, "dedicated");
+  g_assert_cmpstr (field_value (form, "How you describe yourself"), ==, "university");
+
+  md_test_cli_run (&mail_run, "draft", TONLINE_TEXT, "en", args);
+  g_assert_cmpint (mail_run.status, ==, 0);
+  mail = parse_json (mail_parser, mail_run.out);
+  g_assert_cmpstr (json_object_get_string_member (mail, "channel"), ==, "t-online-mail");
+  body = json_object_get_string_member (mail, "body");
+  g_assert_nonnull (strstr (body, "\n- Art der Mails: Mails unserer Mitarbeiter\n"));
+  g_assert_nonnull (strstr (body, "\n- Die IP-Adresse nutzen nur wir.\n"));
+  g_assert_null (strstr (body, "mail of our staff"));
+}
+
 static void
 test_human (void)
 {
@@ -298,6 +331,11 @@ test_usage_errors (void)
     { NULL, { "a", "b", NULL }, "draft reads one input" },
     { NULL, { "--json", "--eml", "-", NULL }, "both write to standard output" },
     { NULL, { "--bogus", NULL }, "--bogus" },
+    { NULL, { "--ip-use", "both", NULL }, "unknown IP use “both” (dedicated or shared)" },
+    { NULL, { "--organisation-kind", "company\nX-Evil: 1", NULL },
+      "--organisation-kind must be one line of text" },
+    { NULL, { "--description-de", "Rechnungen\r\n", NULL },
+      "--description-de must be one line of text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -463,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/DraftCli/eml-stdout", test_eml_stdout);
   g_test_add_func ("/MailDoctor/DraftCli/channels", test_channels);
   g_test_add_func ("/MailDoctor/DraftCli/ip-and-follow-up", test_ip_and_follow_up);
+  g_test_add_func ("/MailDoctor/DraftCli/profile-details", test_profile_details);
   g_test_add_func ("/MailDoctor/DraftCli/human", test_human);
   g_test_add_func ("/MailDoctor/DraftCli/usage-errors", test_usage_errors);
   g_test_add_func ("/MailDoctor/DraftCli/same-as-window", test_same_as_window);

@@ -904,6 +904,77 @@ test_settings_profile (void)
   g_settings_reset (settings, "sender-email");
 }
 
+/* The details the preferences keep for requests (sender-ip-use,
+ * sender-organisation-kind, sender-description-de) reach the Outlook.com
+ * form's fields and the German T-Online mail; the IP's use is one of the
+ * schema's choices. */
+static void
+test_profile_details (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(MdSenderProfile) profile = NULL;
+  g_autoptr(MdRejection) s3150 = make_rejection (S3150_TEXT, "microsoft", "outlook-com", 550,
+                                                 "5.7.1", "198.51.100.42", "someone@outlook.com",
+                                                 NULL);
+  g_autoptr(MdRejection) tonline = make_rejection (TONLINE_TEXT, "t-online", NULL, 554, NULL,
+                                                   "192.0.2.10", "kunde@t-online.de",
+                                                   "tosa@rx.t-online.de");
+  g_autoptr(MdDraft) form = NULL;
+  g_autoptr(MdDraft) mail = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) both = g_variant_ref_sink (g_variant_new_string ("both"));
+  MdExplanation form_explanation = { 0 };
+  MdExplanation mail_explanation = { 0 };
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.example.MailDoctor", TRUE);
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, NULL, NULL);
+  {
+    g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, "sender-ip-use");
+
+    g_assert_false (g_settings_schema_key_range_check (key, both));
+  }
+
+  g_settings_set_string (settings, "sender-name", "Jörg Müller");
+  g_settings_set_string (settings, "sender-description", "invoices for our customers");
+  g_settings_set_string (settings, "sender-ip-use", "shared");
+  g_settings_set_string (settings, "sender-organisation-kind", "company");
+  g_settings_set_string (settings, "sender-description-de", "Rechnungen an unsere Kunden");
+  profile = md_sender_profile_new_from_settings ();
+  g_settings_reset (settings, "sender-name");
+  g_settings_reset (settings, "sender-description");
+  g_settings_reset (settings, "sender-ip-use");
+  g_settings_reset (settings, "sender-organisation-kind");
+  g_settings_reset (settings, "sender-description-de");
+
+  form_explanation.channel_kind = MD_CHANNEL_FORM;
+  form_explanation.channel_id = (char *) "outlook-sender-form";
+  form = md_draft_new_for_rejection (s3150, &form_explanation, profile, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (find_field (form, "Dedicated or shared IP")->value, ==, "shared");
+  g_assert_cmpstr (find_field (form, "How you describe yourself")->value, ==, "company");
+  g_assert_nonnull (strstr (form->body, "\nWe send: invoices for our customers.\n"));
+  g_assert_nonnull (strstr (form->body, "\n- The IP address is shared with other senders.\n"));
+  g_assert_null (strstr (form->body, "Rechnungen"));
+
+  mail_explanation.channel_kind = MD_CHANNEL_EMAIL;
+  mail_explanation.channel_id = (char *) "t-online-mail";
+  mail_explanation.channel_address = (char *) "tosa@rx.t-online.de";
+  mail_explanation.channel_language = (char *) "de";
+  mail = md_draft_new_for_rejection (tonline, &mail_explanation, profile, NULL, NULL, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mail->language, ==, "de");
+  g_assert_nonnull (strstr (mail->body, "\n- Art der Mails: Rechnungen an unsere Kunden\n"));
+  g_assert_nonnull (strstr (mail->body,
+                            "\n- Die IP-Adresse teilen wir mit anderen Absendern.\n"));
+  g_assert_null (strstr (mail->body, "invoices"));
+  g_assert_null (strstr (mail->body, "company"));
+}
+
 /* The results of a check run become the facts a request states. */
 static void
 test_facts_from_checks (void)
@@ -1368,6 +1439,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Draft/eml-headers", test_eml_headers);
   g_test_add_func ("/MailDoctor/Draft/eml-long-line-bounce", test_eml_long_line_bounce);
   g_test_add_func ("/MailDoctor/Draft/settings-profile", test_settings_profile);
+  g_test_add_func ("/MailDoctor/Draft/profile-details", test_profile_details);
   g_test_add_func ("/MailDoctor/Draft/facts-from-checks", test_facts_from_checks);
   g_test_add_func ("/MailDoctor/Draft/seed-to-cc", test_seed_to_cc);
   g_test_add_func ("/MailDoctor/Draft/undecided-microsoft", test_undecided_microsoft);

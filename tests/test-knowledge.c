@@ -1029,6 +1029,45 @@ test_receivers_catalog (void)
   g_assert_nonnull (strstr (r->note, "BL000010 Cloudmark CSI"));
 }
 
+/* One wording per channel kind and per SMTP stage for the window and the
+ * CLI; what is not known is said so, never left blank. */
+static void
+test_labels (void)
+{
+  MdExplanation explanation = { 0 };
+  g_autofree char *mail = NULL;
+  g_autofree char *portal = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *recipient = NULL;
+  g_autofree char *none = NULL;
+
+  explanation.channel_kind = MD_CHANNEL_EMAIL;
+  explanation.channel_address = (char *) "delist@messaging.microsoft.com";
+  mail = md_explanation_describe_channel (&explanation);
+  g_assert_cmpstr (mail, ==, "Request removal by mail to delist@messaging.microsoft.com.");
+  explanation.channel_kind = MD_CHANNEL_PORTAL;
+  explanation.channel_url = (char *) "https://sender.office.com/";
+  portal = md_explanation_describe_channel (&explanation);
+  g_assert_cmpstr (portal, ==,
+                   "Request removal in the receiver’s portal: https://sender.office.com/");
+  explanation.channel_kind = MD_CHANNEL_FORM;
+  explanation.channel_url = NULL;
+  form = md_explanation_describe_channel (&explanation);
+  g_assert_cmpstr (form, ==, "Request removal with the receiver’s web form: —");
+  explanation.channel_kind = MD_CHANNEL_RECIPIENT;
+  recipient = md_explanation_describe_channel (&explanation);
+  g_assert_true (g_str_has_prefix (recipient, "Only the recipient’s mail administrator"));
+  explanation.channel_kind = MD_CHANNEL_NONE;
+  none = md_explanation_describe_channel (&explanation);
+  g_assert_true (g_str_has_prefix (none, "There is nothing to send"));
+
+  g_assert_cmpstr (md_smtp_stage_get_label (MD_SMTP_STAGE_CONNECT), ==,
+                   "at connection time (greeting)");
+  g_assert_cmpstr (md_smtp_stage_get_label (MD_SMTP_STAGE_END_OF_DATA), ==,
+                   "after the message content (end of DATA)");
+  g_assert_null (md_smtp_stage_get_label (MD_SMTP_STAGE_UNKNOWN));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1051,6 +1090,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Knowledge/gmail-codes", test_gmail_codes);
   g_test_add_func ("/MailDoctor/Knowledge/receivers-and-lists", test_receivers_and_lists);
   g_test_add_func ("/MailDoctor/Knowledge/receivers-catalog", test_receivers_catalog);
+  g_test_add_func ("/MailDoctor/Knowledge/labels", test_labels);
 
   return g_test_run ();
 }

@@ -113,6 +113,18 @@ take_option (char       **slot,
     }
 }
 
+/* A value pasted into a form field or written on one line of a mail: text
+ * without line breaks or other control characters. */
+static gboolean
+is_one_line (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+
+  return TRUE;
+}
+
 int
 md_cli_draft (int    argc,
               char **argv)
@@ -127,6 +139,9 @@ md_cli_draft (int    argc,
   g_autofree char *website = NULL;
   g_autofree char *description = NULL;
   g_autofree char *volume = NULL;
+  g_autofree char *ip_use = NULL;
+  g_autofree char *organisation_kind = NULL;
+  g_autofree char *description_de = NULL;
   g_auto(GStrv) steps = NULL;
   g_autofree char *answer_name = NULL;
   MdFollowUpAnswer answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
@@ -141,6 +156,9 @@ md_cli_draft (int    argc,
     { "website", 0, 0, G_OPTION_ARG_STRING, &website, N_("Your website (with the imprint)"), N_("URL") },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("What kind of mail the server sends"), N_("TEXT") },
     { "volume", 0, 0, G_OPTION_ARG_STRING, &volume, N_("How much mail the server sends a day"), N_("TEXT") },
+    { "ip-use", 0, 0, G_OPTION_ARG_STRING, &ip_use, N_("Who sends from the IP address: dedicated (only you) or shared (with other senders)"), N_("USE") },
+    { "organisation-kind", 0, 0, G_OPTION_ARG_STRING, &organisation_kind, N_("How you describe yourself in the Outlook.com form, in English (company, university …)"), N_("TEXT") },
+    { "description-de", 0, 0, G_OPTION_ARG_STRING, &description_de, N_("What kind of mail the server sends, in German, for German receivers"), N_("TEXT") },
     { "step", 0, 0, G_OPTION_ARG_STRING_ARRAY, &steps, N_("A remediation step you took (repeat for more)"), N_("TEXT") },
     { "answer", 0, 0, G_OPTION_ARG_STRING, &answer_name, N_("Draft Microsoft’s follow-up for its answer: none, not-qualified, nothing-found, acknowledged or bounced"), N_("ANSWER") },
     { NULL }
@@ -195,6 +213,13 @@ md_cli_draft (int    argc,
         return md_cli_usage_error (_("“%s” is not an IP address"), ip);
     }
 
+  if (ip_use != NULL && !g_str_equal (ip_use, "dedicated") && !g_str_equal (ip_use, "shared"))
+    return md_cli_usage_error (_("unknown IP use “%s” (dedicated or shared)"), ip_use);
+  if (organisation_kind != NULL && !is_one_line (organisation_kind))
+    return md_cli_usage_error ("%s", _("--organisation-kind must be one line of text"));
+  if (description_de != NULL && !is_one_line (description_de))
+    return md_cli_usage_error ("%s", _("--description-de must be one line of text"));
+
   if (json && eml_out != NULL && g_str_equal (eml_out, "-"))
     return md_cli_usage_error ("%s", _("--json and --eml - both write to standard output: save the .eml to a file"));
 
@@ -224,6 +249,9 @@ md_cli_draft (int    argc,
   take_option (&profile->website, website);
   take_option (&profile->description, description);
   take_option (&profile->daily_volume, volume);
+  take_option (&profile->ip_use, ip_use);
+  take_option (&profile->organisation_kind, organisation_kind);
+  take_option (&profile->description_de, description_de);
 
   facts = md_draft_facts_new ();
   for (guint i = 0; steps != NULL && steps[i] != NULL; i++)

@@ -91,36 +91,6 @@ print_field (const char *label,
 }
 
 static const char *
-stage_label (MdSmtpStage stage)
-{
-  switch (stage)
-    {
-    case MD_SMTP_STAGE_CONNECT:     return _("at connection time (greeting)");
-    case MD_SMTP_STAGE_HELO:        return _("after HELO/EHLO");
-    case MD_SMTP_STAGE_MAIL_FROM:   return _("after MAIL FROM (the sender)");
-    case MD_SMTP_STAGE_RCPT_TO:     return _("after RCPT TO (the recipient)");
-    case MD_SMTP_STAGE_DATA:        return _("after DATA");
-    case MD_SMTP_STAGE_END_OF_DATA: return _("after the message content (end of DATA)");
-    case MD_SMTP_STAGE_UNKNOWN:
-    default:                        return NULL;
-    }
-}
-
-static const char *
-channel_label (MdChannelKind kind)
-{
-  switch (kind)
-    {
-    case MD_CHANNEL_EMAIL:     return _("a mail to the receiver");
-    case MD_CHANNEL_PORTAL:    return _("a self-service portal");
-    case MD_CHANNEL_FORM:      return _("a web form");
-    case MD_CHANNEL_RECIPIENT: return _("only the recipient’s administrator can act");
-    case MD_CHANNEL_NONE:
-    default:                   return _("none: fix the cause and wait");
-    }
-}
-
-static const char *
 language_label (const char *code)
 {
   if (code == NULL)
@@ -135,6 +105,8 @@ language_label (const char *code)
 static void
 print_explanation (const MdExplanation *e)
 {
+  g_autofree char *channel = md_explanation_describe_channel (e);
+
   g_print ("\n  %s\n", e->title ? e->title : "");
   if (e->meaning != NULL)
     g_print ("  %s\n", e->meaning);
@@ -145,7 +117,7 @@ print_explanation (const MdExplanation *e)
       for (guint i = 0; e->remedy[i] != NULL; i++)
         g_print ("    %u. %s\n", i + 1, e->remedy[i]);
     }
-  print_field (_("Delist channel:"), channel_label (e->channel_kind));
+  print_field (_("Delist channel:"), channel);
   print_field (_("Address:"), e->channel_address);
   print_field (_("Web page:"), e->channel_url);
   print_field (_("Write in:"), language_label (e->channel_language));
@@ -243,7 +215,7 @@ print_human (const Parsed *parsed,
             reply = g_strdup_printf ("%s — %s", r->enhanced_status ? r->enhanced_status : "?",
                                      kind);
           print_field (_("Reply:"), reply);
-          print_field (_("Stage:"), stage_label (r->stage));
+          print_field (_("Stage:"), md_smtp_stage_get_label (r->stage));
           print_field (_("Blocked IP:"), r->blocked_ip);
           if (r->references != NULL && r->references[0] != NULL)
             references = g_strjoinv (", ", r->references);

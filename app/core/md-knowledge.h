@@ -77,6 +77,9 @@ gboolean       md_channel_kind_from_string (const char          *string,
  * "channel": {"kind", "address", "url", "language"}, "response_time", "pitfalls": [...]},
  * null for what is unknown. */
 JsonNode      *md_explanation_to_json      (const MdExplanation *explanation);
+/* How the block is lifted, one translated sentence naming the address or
+ * page ("Request removal by mail to delist@…"), for the window and the CLI. */
+char          *md_explanation_describe_channel (const MdExplanation *explanation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdExplanation, md_explanation_free)
 

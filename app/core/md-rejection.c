@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "md-rejection.h"
@@ -138,6 +139,24 @@ md_smtp_stage_to_string (MdSmtpStage stage)
     case MD_SMTP_STAGE_RCPT_TO:     return "rcpt-to";
     case MD_SMTP_STAGE_DATA:        return "data";
     case MD_SMTP_STAGE_END_OF_DATA: return "end-of-data";
+    case MD_SMTP_STAGE_UNKNOWN:
+    default:                        return NULL;
+    }
+}
+
+/* The stage for people, translated: one wording for the window and the
+ * CLI. NULL when the input did not say. */
+const char *
+md_smtp_stage_get_label (MdSmtpStage stage)
+{
+  switch (stage)
+    {
+    case MD_SMTP_STAGE_CONNECT:     return _("at connection time (greeting)");
+    case MD_SMTP_STAGE_HELO:        return _("after HELO/EHLO");
+    case MD_SMTP_STAGE_MAIL_FROM:   return _("after MAIL FROM (the sender)");
+    case MD_SMTP_STAGE_RCPT_TO:     return _("after RCPT TO (the recipient)");
+    case MD_SMTP_STAGE_DATA:        return _("after DATA");
+    case MD_SMTP_STAGE_END_OF_DATA: return _("after the message content (end of DATA)");
     case MD_SMTP_STAGE_UNKNOWN:
     default:                        return NULL;
     }

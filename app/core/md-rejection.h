@@ -69,6 +69,8 @@ void         md_rejection_add_contact     (MdRejection       *rejection,
 const char  *md_rejection_first_contact   (const MdRejection *rejection,
                                            MdContactKind      kind);
 const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
+/* Translated, for people ("after RCPT TO (the recipient)"); NULL when unknown. */
+const char  *md_smtp_stage_get_label      (MdSmtpStage        stage);
 const char  *md_provider_display_name     (const char        *provider);
 /* Who rejected, as one word for lists and search: the provider the parser
  * recognised, else the recipient's domain, else the rejecting host. */

@@ -31,6 +31,9 @@ struct _MdPreferencesWindow
   AdwEntryRow          *sender_website_row;
   AdwEntryRow          *sender_description_row;
   AdwEntryRow          *sender_volume_row;
+  AdwComboRow          *sender_ip_use_row;
+  AdwEntryRow          *sender_organisation_kind_row;
+  AdwEntryRow          *sender_description_de_row;
   AdwComboRow          *resolver_mode_row;
   AdwEntryRow          *resolver_servers_row;
   AdwActionRow         *resolver_warning_row;
@@ -47,6 +50,42 @@ G_DEFINE_FINAL_TYPE (MdPreferencesWindow, md_preferences_window, ADW_TYPE_PREFER
 
 /* Order of the rows in the resolver combo; the enum nicks in the schema. */
 static const char * const resolver_modes[] = { "system", "custom" };
+
+/* Order of the rows in the IP use combo; the choices of sender-ip-use, where
+ * "" means the user did not say and the request says nothing either. */
+static const char * const ip_uses[] = { "", "dedicated", "shared" };
+
+static gboolean
+ip_use_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char *ip_use = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ip_uses); i++)
+    {
+      if (g_str_equal (ip_use, ip_uses[i]))
+        {
+          g_value_set_uint (value, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static GVariant *
+ip_use_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (ip_uses))
+    return NULL;
+
+  return g_variant_new_string (ip_uses[selected]);
+}
 
 static gboolean
 mode_to_selected (GBinding     *binding,
@@ -361,6 +400,11 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_website_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_description_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_volume_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sender_ip_use_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow,
+                                        sender_organisation_kind_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow,
+                                        sender_description_de_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
@@ -384,6 +428,9 @@ md_preferences_window_init (MdPreferencesWindow *self)
     { "sender-website", G_STRUCT_OFFSET (MdPreferencesWindow, sender_website_row) },
     { "sender-description", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_row) },
     { "sender-daily-volume", G_STRUCT_OFFSET (MdPreferencesWindow, sender_volume_row) },
+    { "sender-organisation-kind",
+      G_STRUCT_OFFSET (MdPreferencesWindow, sender_organisation_kind_row) },
+    { "sender-description-de", G_STRUCT_OFFSET (MdPreferencesWindow, sender_description_de_row) },
   };
   MdWatchPreferencesPage *watch_page;
 
@@ -397,6 +444,12 @@ md_preferences_window_init (MdPreferencesWindow *self)
       g_object_bind_property (self->settings, text_rows[i].key, row, "text",
                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
     }
+
+  /* The IP use is one of a set: the combo maps it through the schema. */
+  g_settings_bind_with_mapping (md_settings_get_gsettings (self->settings), "sender-ip-use",
+                                self->sender_ip_use_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                ip_use_get_mapping, ip_use_set_mapping, NULL, NULL);
 
   g_object_bind_property_full (self->settings, "resolver-mode",
                                self->resolver_mode_row, "selected",

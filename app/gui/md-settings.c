@@ -28,6 +28,9 @@ struct _MdSettings
   char      *sender_website;
   char      *sender_description;
   char      *sender_daily_volume;
+  char      *sender_ip_use;
+  char      *sender_organisation_kind;
+  char      *sender_description_de;
   char      *resolver_mode;
   char     **resolver_servers;
   char     **disabled_blocklists;
@@ -44,6 +47,9 @@ enum {
   PROP_SENDER_WEBSITE,
   PROP_SENDER_DESCRIPTION,
   PROP_SENDER_DAILY_VOLUME,
+  PROP_SENDER_IP_USE,
+  PROP_SENDER_ORGANISATION_KIND,
+  PROP_SENDER_DESCRIPTION_DE,
   PROP_RESOLVER_MODE,
   PROP_RESOLVER_SERVERS,
   PROP_DISABLED_BLOCKLISTS,
@@ -70,6 +76,9 @@ string_member (MdSettings *self,
     case PROP_SENDER_WEBSITE:      return &self->sender_website;
     case PROP_SENDER_DESCRIPTION:  return &self->sender_description;
     case PROP_SENDER_DAILY_VOLUME: return &self->sender_daily_volume;
+    case PROP_SENDER_IP_USE:       return &self->sender_ip_use;
+    case PROP_SENDER_ORGANISATION_KIND: return &self->sender_organisation_kind;
+    case PROP_SENDER_DESCRIPTION_DE: return &self->sender_description_de;
     case PROP_RESOLVER_MODE:       return &self->resolver_mode;
     default:                       return NULL;
     }
@@ -184,7 +193,8 @@ md_settings_class_init (MdSettingsClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   static const char *strings[] = {
     NULL, "sender-name", "sender-organisation", "sender-email", "sender-website",
-    "sender-description", "sender-daily-volume", "resolver-mode",
+    "sender-description", "sender-daily-volume", "sender-ip-use", "sender-organisation-kind",
+    "sender-description-de", "resolver-mode",
   };
   static const char *strvs[] = {
     "resolver-servers", "disabled-blocklists", "dkim-selectors", "sending-domains",

@@ -264,6 +264,41 @@ test_window_preferences (void)
   gtk_editable_set_text (GTK_EDITABLE (row), "Beispiel Hosting GmbH");
   name = g_settings_get_string (settings, "sender-organisation");
   g_assert_cmpstr (name, ==, "Beispiel Hosting GmbH");
+
+  /* The details a request states for the receiver: the IP's use is one of
+   * the schema's choices, both ways; the German description is text. */
+  {
+    GtkWidget *ip_use = md_test_gui_find_label (GTK_WIDGET (prefs),
+                                                expect ("Sending IP Address",
+                                                        "Sendende IP-Adresse"));
+    GtkWidget *german = md_test_gui_find_label (GTK_WIDGET (prefs),
+                                                expect ("What the Server Sends, in German",
+                                                        "Was der Server versendet, auf Deutsch"));
+    g_autofree char *stored_use = NULL;
+    g_autofree char *stored_de = NULL;
+
+    while (ip_use != NULL && !ADW_IS_COMBO_ROW (ip_use))
+      ip_use = gtk_widget_get_parent (ip_use);
+    while (german != NULL && !ADW_IS_ENTRY_ROW (german))
+      german = gtk_widget_get_parent (german);
+    g_assert_nonnull (ip_use);
+    g_assert_nonnull (german);
+
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (ip_use)), ==, 0);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (ip_use), 2);
+    stored_use = g_settings_get_string (settings, "sender-ip-use");
+    g_assert_cmpstr (stored_use, ==, "shared");
+    g_settings_set_string (settings, "sender-ip-use", "dedicated");
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (ip_use)), ==, 1);
+
+    gtk_editable_set_text (GTK_EDITABLE (german), "Rechnungen an unsere Kunden");
+    stored_de = g_settings_get_string (settings, "sender-description-de");
+    g_assert_cmpstr (stored_de, ==, "Rechnungen an unsere Kunden");
+
+    g_settings_reset (settings, "sender-ip-use");
+    g_settings_reset (settings, "sender-description-de");
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (ip_use)), ==, 0);
+  }
   md_test_gui_settle (300);
 
   g_free (md_test_gui_snapshot (GTK_WIDGET (prefs),
