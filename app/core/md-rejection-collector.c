@@ -165,7 +165,8 @@ md_rejection_collector_add (Collector   *c,
     {
       MdRejection *last = g_ptr_array_index (c->rejections, c->rejections->len - 1);
 
-      if (last->enhanced_status == NULL && last->smtp_code / 100 == (guint) (r->enhanced_status[0] - '0') &&
+      if (last->enhanced_status == NULL &&
+          last->smtp_code / 100 == (guint) (r->enhanced_status[0] - '0') &&
           (last->recipient == NULL || r->recipient == NULL ||
            g_ascii_strcasecmp (last->recipient, r->recipient) == 0) &&
           (last->remote_host == NULL || r->remote_host == NULL ||
