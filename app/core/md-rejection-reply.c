@@ -290,6 +290,25 @@ reply_label_before (const char *block,
   return FALSE;
 }
 
+/* "message: 550 bytes": a number with its unit, no reply. */
+static gboolean
+unit_word_at (const char *p)
+{
+  static const char *units[] = {
+    "bytes", "byte", "kb", "mb", "gb", "ms", "sec", "seconds", "minutes", "px", "times",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      gsize n = strlen (units[i]);
+
+      if (g_ascii_strncasecmp (p, units[i], n) == 0 && !g_ascii_isalpha (p[n]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* A reply without a status quoted in a sentence or an exception:
  * "…Exception: 550 I cannot deliver mail", "contain: \"421 Your IP is…",
  * "SMTP Error (550): …". After a colon, quote or parenthesis, and followed by
@@ -319,7 +338,7 @@ quoted_bare_reply (const char *block,
           ((g_ascii_isupper (p[4]) &&
             (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
            (p[3] == ' ' && g_ascii_islower (p[4]) && g_ascii_isalpha (p[5]) &&
-            *before == ':' && reply_label_before (block, before)) ||
+            *before == ':' && reply_label_before (block, before) && !unit_word_at (p + 4)) ||
            g_str_has_prefix (p + 4, "IP=") || (p[3] == ')' && p[4] == ':')))
         {
           if (!reply_at (p, reply, FALSE) && p[3] == ')')
