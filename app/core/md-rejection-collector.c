@@ -155,6 +155,33 @@ md_rejection_collector_add (Collector   *c,
   for (guint i = 0; i < r->contacts->len; i++)
     ensure_utf8 (&((MdContact *) g_ptr_array_index (r->contacts, i))->value);
 
+  if (is_masked_host (r->remote_host))
+    g_clear_pointer (&r->remote_host, g_free);
+
+  /* A DSN record with a status but no reply ("Status: 5.0.0", no
+   * Diagnostic-Code) after the text part that quoted the reply without a
+   * status: the same rejection. */
+  if (r->smtp_code == 0 && r->text == NULL && r->enhanced_status != NULL && c->rejections->len > 0)
+    {
+      MdRejection *last = g_ptr_array_index (c->rejections, c->rejections->len - 1);
+
+      if (last->enhanced_status == NULL &&
+          last->smtp_code / 100 == (guint) (r->enhanced_status[0] - '0') &&
+          (last->recipient == NULL || r->recipient == NULL ||
+           g_ascii_strcasecmp (last->recipient, r->recipient) == 0) &&
+          (last->remote_host == NULL || r->remote_host == NULL ||
+           g_ascii_strcasecmp (last->remote_host, r->remote_host) == 0))
+        {
+          gboolean had_recipient = last->recipient != NULL;
+
+          md_rejection_merge_into (last, r);
+          if (!had_recipient && last->recipient != NULL)
+            collector_index (c, last, c->rejections->len - 1);
+          md_rejection_free (r);
+          return;
+        }
+    }
+
   key = md_rejection_full_key (r);
   ckey = code_key (r);
 

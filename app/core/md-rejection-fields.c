@@ -496,6 +496,41 @@ codeless (const char *block)
   return g_steal_pointer (&r);
 }
 
+/* RFC 5321 (4.2, 3.8) has the server name itself first in a 554 greeting
+ * and in "421 <domain> Service not available": "554 resimta-po-02v.sys.
+ * comcast.net comcast …". A host name of three labels at least; the
+ * receiver's bare domain ("554-gmx.net (mxgmx104) …") names no host. */
+static char *
+greeting_domain (const char *text)
+{
+  const char *p = text + 3;
+  gsize len;
+  guint dots = 0;
+
+  while (*p == ' ' || *p == '-')
+    p++;
+  if (parse_enhanced_at (p) > 0)
+    {
+      p += parse_enhanced_at (p);
+      while (*p == ' ')
+        p++;
+    }
+  len = strcspn (p, " ");
+  if (len < 5 || len > 253 || p[len] != ' ' || !g_ascii_isalpha (p[len - 1]))
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (p[i] == '.')
+        dots++;
+      else if (!g_ascii_isalnum (p[i]) && p[i] != '-')
+        return NULL;
+    }
+  if (dots < 2 || p[0] == '.' || p[len - 1] == '.')
+    return NULL;
+
+  return g_ascii_strdown (p, len);
+}
+
 /* Builds the rejection one block of text describes, or NULL. */
 MdRejection *
 md_rejection_from_block (const char    *block,
@@ -568,6 +603,10 @@ md_rejection_from_block (const char    *block,
   if (ctx != NULL && r->remote_host == NULL && r->remote_ip == NULL && !reply.quoted &&
       ctx->generator != NULL)
     r->remote_host = g_strdup (ctx->generator);
+
+  if (r->remote_host == NULL && r->remote_ip == NULL &&
+      (r->smtp_code == 421 || r->smtp_code == 554))
+    r->remote_host = greeting_domain (r->text);
 
   r->stage = find_stage (block);
   if (r->stage == MD_SMTP_STAGE_UNKNOWN && ctx != NULL)

@@ -120,6 +120,34 @@ is_ip_address (const char *s)
   return dots == 3;
 }
 
+/* A host name the user masked before pasting: "xxx.xxxxx.gmx.net",
+ * "****.******.***". It names no server. */
+static inline gboolean
+is_masked_host (const char *host)
+{
+  const char *label = host;
+
+  if (host == NULL)
+    return FALSE;
+  if (strchr (host, '*') != NULL)
+    return TRUE;
+  while (*label)
+    {
+      gsize len = strcspn (label, ".");
+      gsize xs = 0;
+
+      while (xs < len && (label[xs] == 'x' || label[xs] == 'X'))
+        xs++;
+      if (len >= 3 && xs == len)
+        return TRUE;
+      label += len;
+      if (*label == '.')
+        label++;
+    }
+
+  return FALSE;
+}
+
 static inline void
 set_str (char       **field,
          const char  *value)

@@ -136,8 +136,9 @@ md_rejection_reply_length (const char *reply,
         depth++;
       len--;
     }
-  while (len > 0 && (reply[len - 1] == '>' || reply[len - 1] == '"') &&
-         memchr (reply, reply[len - 1] == '>' ? '<' : '"', len - 1) == NULL)
+  /* … and of a string literal: Python's "(550, b'relay not permitted')". */
+  while (len > 0 && (reply[len - 1] == '>' || reply[len - 1] == '"' || reply[len - 1] == '\'') &&
+         memchr (reply, reply[len - 1] == '>' ? '<' : reply[len - 1], len - 1) == NULL)
     len--;
   while (len > 0 && g_ascii_isspace (reply[len - 1]))
     len--;
@@ -153,6 +154,25 @@ reply_at (const char *p,
 {
   guint code = parse_code_at (p);
   gsize elen;
+
+  /* Help pages list replies as "421, „4.7.0“ – …", "421, «4.7.0»": a code,
+   * a comma and the quoted status of the same class. */
+  if (code == 0 && (p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) &&
+      g_ascii_isdigit (p[2]) && p[3] == ',' && p[4] == ' ')
+    {
+      const char *q = p + 5;
+
+      while (*q == '"' || *q == '\'')
+        q++;
+      elen = parse_enhanced_at (q);
+      if (elen > 0 && *q == p[0])
+        {
+          reply->code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+          reply->enhanced = g_strndup (q, elen);
+          reply->start = p;
+          return TRUE;
+        }
+    }
 
   if (code >= 400 && code < 600)
     {
@@ -240,6 +260,55 @@ multi_line_reply (const char *block,
   return FALSE;
 }
 
+/* Is the colon at @colon a label for what follows: a word ending in
+ * "error", "Fehler", "Refused", "response" ("Error:", "SMTPRecipientsRefused:"),
+ * or the quoted key of a dictionary ("'user@example.org':")? */
+static gboolean
+reply_label_before (const char *block,
+                    const char *colon)
+{
+  static const char *endings[] = {
+    "error", "errors", "fehler", "failure", "failed", "refused", "exception", "response", "reply",
+    "antwort", "antwortete", "message", "meldung", "rejected", "says",
+  };
+  const char *end = colon;
+  const char *start;
+
+  if (end > block && (end[-1] == '\'' || end[-1] == '"'))
+    return TRUE;
+  start = end;
+  while (start > block && g_ascii_isalpha (start[-1]) && end - start < 40)
+    start--;
+  for (guint i = 0; i < G_N_ELEMENTS (endings); i++)
+    {
+      gsize n = strlen (endings[i]);
+
+      if ((gsize) (end - start) >= n && g_ascii_strncasecmp (end - n, endings[i], n) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "message: 550 bytes": a number with its unit, no reply. */
+static gboolean
+unit_word_at (const char *p)
+{
+  static const char *units[] = {
+    "bytes", "byte", "kb", "mb", "gb", "ms", "sec", "seconds", "minutes", "px", "times",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      gsize n = strlen (units[i]);
+
+      if (g_ascii_strncasecmp (p, units[i], n) == 0 && !g_ascii_isalpha (p[n]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* A reply without a status quoted in a sentence or an exception:
  * "…Exception: 550 I cannot deliver mail", "contain: \"421 Your IP is…",
  * "SMTP Error (550): …". After a colon, quote or parenthesis, and followed by
@@ -262,10 +331,14 @@ quoted_bare_reply (const char *block,
       if (!g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]))
         continue;
       code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-      /* A word of three letters at least: "size: 450 KB" is no reply. */
+      /* A word of three letters at least: "size: 450 KB" is no reply. After
+       * "error:" or a quoted key ("{'user@…': 550 relay access denied}")
+       * the reply may go on in lower case. */
       if ((p[3] == ' ' || p[3] == ')') &&
           ((g_ascii_isupper (p[4]) &&
             (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
+           (p[3] == ' ' && g_ascii_islower (p[4]) && g_ascii_isalpha (p[5]) &&
+            *before == ':' && reply_label_before (block, before) && !unit_word_at (p + 4)) ||
            g_str_has_prefix (p + 4, "IP=") || (p[3] == ')' && p[4] == ':')))
         {
           if (!reply_at (p, reply, FALSE) && p[3] == ')')
@@ -285,6 +358,92 @@ quoted_bare_reply (const char *block,
                 }
           return TRUE;
         }
+    }
+
+  return FALSE;
+}
+
+/* Help pages that tabulate replies: "Antwortcode 421 | Statuscode 4.4.5",
+ * "Reply code: 550, status code: 5.1.1". */
+static gboolean
+labelled_reply (const char *block,
+                Reply      *reply)
+{
+  static const char *code_labels[] = {
+    "antwortcode", "fehlercode", "reply code", "response code", "error code", "smtp code",
+  };
+  static const char *status_labels[] = {
+    "statuscode", "status code", "status",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (code_labels); i++)
+    {
+      const char *hit = find_ci (block, code_labels[i]);
+      const char *q;
+      guint code;
+
+      if (hit == NULL)
+        continue;
+      q = hit + strlen (code_labels[i]);
+      while (*q == ' ' || *q == ':')
+        q++;
+      code = parse_code_at (q);
+      if (code < 400 || code >= 600)
+        continue;
+      reply->code = code;
+      reply->enhanced = NULL;
+      reply->start = q;
+      for (guint j = 0; j < G_N_ELEMENTS (status_labels) && reply->enhanced == NULL; j++)
+        {
+          const char *s = find_ci (q, status_labels[j]);
+
+          if (s == NULL || s - q > 60)
+            continue;
+          s += strlen (status_labels[j]);
+          while (*s == ' ' || *s == ':')
+            s++;
+          if (*s == q[0] && parse_enhanced_at (s) > 0)
+            reply->enhanced = g_strndup (s, parse_enhanced_at (s));
+        }
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A status quoted without a code before its text, where a sentence or a
+ * quote begins: "… END-OF-MESSAGE. 5.7.1 rejected by DMARC policy",
+ * "\"5.7.0 AV: Message is rejected … 554 Please check …\"". A code of the
+ * same class that follows as a reply is taken with it. */
+static gboolean
+status_first_reply (const char *block,
+                    Reply      *reply)
+{
+  for (const char *p = block; *p; p++)
+    {
+      const char *before = p;
+      gsize elen;
+
+      if ((*p != '4' && *p != '5') || !is_token_start (block, p) ||
+          (elen = parse_enhanced_at (p)) == 0 || p[elen] != ' ' || !g_ascii_isalpha (p[elen + 1]))
+        continue;
+      while (before > block && before[-1] == ' ')
+        before--;
+      if (before > block && before[-1] != '.' && before[-1] != ':' && before[-1] != '"' &&
+          before[-1] != '\'' && before[-1] != '(')
+        continue;
+
+      reply->code = 0;
+      reply->enhanced = g_strndup (p, elen);
+      reply->start = p;
+      for (const char *q = p + elen; *q && q - p < 300 && *q != '"'; q++)
+        if (*q == *p && is_token_start (block, q) && parse_code_at (q) != 0 && q[3] == ' ' &&
+            g_ascii_isupper (q[4]))
+          {
+            reply->code = parse_code_at (q);
+            break;
+          }
+      return TRUE;
     }
 
   return FALSE;
@@ -317,6 +476,9 @@ md_rejection_find_reply (const char *block,
     { "transient:", FALSE },
     { "reply:", FALSE },
     { "Antwort:", FALSE },
+    /* Symfony Mailer and SwiftMailer: Expected response code "250" but got
+     * code "550", with message "550 …". */
+    { "with message \"", FALSE },
   };
   g_autofree char *lower = g_ascii_strdown (block, -1);
   const char *first;
@@ -361,12 +523,16 @@ md_rejection_find_reply (const char *block,
     return TRUE;
   if (quoted_bare_reply (block, reply))
     return TRUE;
+  if (labelled_reply (block, reply))
+    return TRUE;
 
   first = block;
   while (*first == ' ' || *first == '\t' || *first == '>' || *first == '"' || *first == '\'' ||
          (*first == '#' && g_ascii_isdigit (first[1]) && g_ascii_isdigit (first[2])))
     first++;
   if (reply_at (first, reply, !is_log))
+    return TRUE;
+  if (status_first_reply (block, reply))
     return TRUE;
 
   if (!is_log)

@@ -213,7 +213,7 @@ static gsize
 wrapper_prefix_length (const char *s)
 {
   static const char *prefixes[] = {
-    "// ", "# ", "MESS>> ", "MESS>>", "-- ", ";; ", "* ", "\u2022 ",
+    "// ", "# ", "MESS>> ", "MESS>>", "-- ", ";; ", "* ", "\u2022 ", "- ",
   };
   const char *got;
   const char *q;
