@@ -12,6 +12,11 @@
 
 #include "md-dmarc.h"
 
+/* One unit, over 1,000 lines: the DMARC record grammar (RFC 9989, with
+ * RFC 7489's differences noted) and the DNS tree walk that discovers the
+ * policy are one specification, read together and tested by one set of
+ * vectors. */
+
 /* RFC 9989 WSP */
 #define DMARC_SPACE " \t"
 

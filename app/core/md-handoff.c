@@ -18,6 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* One unit, over 1,000 lines: the hand-off is one chain of fallbacks —
+ * the Email portal (with attachment fds and the window's handle), then
+ * xdg-email, then mailto:, then an .eml kept for the user — each step
+ * deciding from the previous one's failure, with the files' lifetimes
+ * shared across them. */
+
 #define PORTAL_BUS_NAME    "org.freedesktop.portal.Desktop"
 #define PORTAL_OBJECT_PATH "/org/freedesktop/portal/desktop"
 #define PORTAL_EMAIL_IFACE "org.freedesktop.portal.Email"

@@ -10,6 +10,11 @@
  * line of the MTAs we read; only those lines are cut out, and the rejection
  * parser runs once per distinct reply text (a cache), because a server
  * rejecting us repeats the same reply for every recipient.
+ *
+ * One unit, over 1,000 lines: the chunked reader, the prefilter, the
+ * per-MTA line readers' results and the grouping share the scan's state
+ * (the reply cache, the distinct-value sets); the line format and the
+ * report already live in md-log-line.c and md-log-scan-report.c.
  */
 
 /* memmem() and memrchr(): glibc's are vectorised, and the prefilter is the

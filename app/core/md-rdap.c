@@ -13,6 +13,10 @@
 #include "md-rdap.h"
 #include "md-util.h"
 
+/* One unit, over 1,000 lines: RDAP (RFC 9082/9083) with the IANA bootstrap
+ * registry that says which server to ask — the lookup, the bounded JSON
+ * reading and the owner/abuse extraction follow one protocol. */
+
 #define RDAP_MAX_SIZE       (1024 * 1024)
 #define BOOTSTRAP_MAX_SIZE  (1024 * 1024)
 #define ENTITY_MAX_DEPTH    8

@@ -5,6 +5,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* One unit, over 1,000 lines: the c-ares channel on the GLib main loop and
+ * the DNS message reader it hands every answer to (c-ares 1.18's parsers
+ * drop TTLs and owner names and know no TLSA) are one resolver; the reader
+ * has no other caller. */
+
 /* A c-ares channel driven by the GLib main loop.
  *
  * c-ares tells us which sockets it wants watched (ARES_OPT_SOCK_STATE_CB);

@@ -12,6 +12,10 @@
 
 #include "md-spf.h"
 
+/* One unit, over 1,000 lines: RFC 7208's record grammar, macro expansion
+ * and check_host() with its lookup limits are one algorithm whose parts
+ * share the evaluation state; split, each piece would need the others'
+ * internals. */
 /* No SPF library is in Debian 12 that works on our own DNS interface and
  * hands back a trace (libspf2 does its own blocking resolving), so the
  * grammar and check_host() of RFC 7208 are written out here. */
