@@ -804,8 +804,9 @@ test_ip_traps (void)
     "421 4.7.0 [TSS04] Messages from 287.190.241.178 temporarily deferred due to user complaints",
     "550 5.7.1 Unfortunately, messages from [x.x.x.x] weren't sent. (S3150)",
     "550 5.7.511 Access denied, banned sender[IP]. AS(1410)",
-    "554 5.7.1 Service unavailable; Client host [redacted] blocked using zen.spamhaus.org; "
-      "Error: open resolver; https://check.spamhaus.org/returnc/pub/192.0.2.230/",
+    /* One text, split over two lines. */
+    ("554 5.7.1 Service unavailable; Client host [redacted] blocked using zen.spamhaus.org; "
+     "Error: open resolver; https://check.spamhaus.org/returnc/pub/192.0.2.230/"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)

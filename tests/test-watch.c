@@ -135,6 +135,8 @@ static void
 notifications_clear (void)
 {
   g_autoptr(GVariant) reply = mock_call ("ClearCalls", NULL);
+
+  g_assert_nonnull (reply);
 }
 
 /* The summaries of every Notify call so far; with @actions, each one's

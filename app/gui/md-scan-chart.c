@@ -309,7 +309,6 @@ void
 md_scan_chart_set_report (MdScanChart     *self,
                           MdLogScanReport *report)
 {
-  g_autoptr(GPtrArray) all = NULL;
   g_autofree char *summary = NULL;
   guint32 last_day = 0;
 

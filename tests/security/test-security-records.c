@@ -143,6 +143,7 @@ test_case_store_private (void)
     g_autoptr(MdCaseStore) store = md_case_store_new (path, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (store);
     assert_private (path, TRUE);
     /* WAL mode: both exist while the store is open. */
     assert_private (wal, TRUE);
@@ -155,6 +156,7 @@ test_case_store_private (void)
     g_autoptr(MdCaseStore) store = md_case_store_new (path, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (store);
     assert_private (path, TRUE);
     assert_private (wal, FALSE);
     assert_private (shm, FALSE);
