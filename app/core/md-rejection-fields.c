@@ -570,14 +570,16 @@ md_rejection_from_block (const char    *block,
           }
     }
 
-  /* Postfix log lines give the enhanced status as dsn=. */
+  /* Postfix log lines give the enhanced status as dsn=. When the receiver's
+   * reply has none, the dsn= field is the status (issue 11), also where it is
+   * Postfix's own "4.0.0" beside a 5xx greeting it defers (another MX may
+   * answer): it is what the log says of this delivery, and the reply code
+   * stays the receiver's, so the draft still quotes the 554. */
   if (r->enhanced_status == NULL && (dsn = strstr (block, "dsn=")) != NULL)
     {
       gsize elen = parse_enhanced_at (dsn + 4);
 
-      /* Postfix defers a 5xx greeting (another MX may answer): its own
-       * "dsn=4.0.0" is not what the receiver said. */
-      if (elen > 0 && (r->smtp_code == 0 || dsn[4] == '0' + (char) (r->smtp_code / 100)))
+      if (elen > 0)
         r->enhanced_status = g_strndup (dsn + 4, elen);
     }
 
