@@ -618,6 +618,9 @@ md_rejection_from_block (const char    *block,
   md_rejection_find_references (r);
   md_rejection_find_contacts (r);
   md_rejection_detect_provider (r);
+  /* "< #5.7.133 smtp;550 …": the server that wrote the NDR rejected it. */
+  if (reply.local && ctx != NULL)
+    md_rejection_provider_from_host (r, ctx->generator);
 
   /* T-Online answers in the banner, before any command. */
   if (r->stage == MD_SMTP_STAGE_UNKNOWN && g_strcmp0 (r->provider, "t-online") == 0 &&

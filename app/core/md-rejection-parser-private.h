@@ -100,6 +100,7 @@ typedef struct
   char        *enhanced;
   const char  *start;     /* in the block */
   gboolean     quoted;
+  gboolean     local;     /* Exchange's inner reply without a host: "< #5.7.133 smtp;550 …" */
 } Reply;
 
 /* Small text helpers, inline: every file needs them. */
@@ -201,7 +202,8 @@ is_token_start (const char *s,
     return TRUE;
   c = p[-1];
   return c == ' ' || c == '\t' || c == ':' || c == ';' || c == '\'' || c == '"' ||
-         c == '(' || c == '#' || c == '=' || c == '<' || c == '>' || c == '[' || c == ',';
+         c == '(' || c == '#' || c == '=' || c == '<' || c == '>' || c == '[' || c == ',' ||
+         c == '`';
 }
 
 /* "550", "421": a reply code at @p, followed by a space, dash or the end. */
@@ -270,6 +272,8 @@ void            md_rejection_strv_add_unique       (GStrv              *strv,
                                                     const char         *value);
 
 void            md_rejection_detect_provider       (MdRejection        *r);
+void            md_rejection_provider_from_host    (MdRejection        *r,
+                                                    const char         *host);
 
 gboolean        md_rejection_find_reply            (const char         *block,
                                                     gboolean            is_log,
