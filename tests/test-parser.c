@@ -794,6 +794,32 @@ test_lenient_reply_limits (void)
   g_assert_cmpstr (r->provider, ==, "gmx");
 }
 
+/* The readings added for held-out batch 6 stay narrow too: a count after a
+ * German verb, a price with a comma and a client refused for its user are no
+ * reply or no blocked IP; a comma after the code counts only after "said:". */
+static void
+test_batch6_reply_limits (void)
+{
+  g_autoptr(GPtrArray) count = parse_string ("Ich erhalte 500 Mails am Tag und alle kommen an.\n");
+  g_autoptr(GPtrArray) price = parse_string ("Preis: 550, inklusive Versand\n");
+  g_autoptr(GPtrArray) comma = parse_string (
+    "mx.example.net [192.0.2.8] said: 552, message size exceeds the limit\n");
+  g_autoptr(GPtrArray) user = parse_string (
+    "554 5.7.1 <webmail.example.net[192.0.2.9]>: Client host rejected: Blacklisted user: "
+    "me@example.org\n");
+  const MdRejection *r;
+
+  g_assert_cmpuint (count->len, ==, 0);
+  g_assert_cmpuint (price->len, ==, 0);
+  g_assert_cmpuint (comma->len, ==, 1);
+  r = g_ptr_array_index (comma, 0);
+  g_assert_cmpuint (r->smtp_code, ==, 552);
+  g_assert_cmpstr (r->remote_host, ==, "mx.example.net");
+  g_assert_cmpuint (user->len, ==, 1);
+  r = g_ptr_array_index (user, 0);
+  g_assert_null (r->blocked_ip);
+}
+
 /* Look-alikes and placeholders are never reported as the blocked IP; the
  * IP in a Spamhaus "open resolver" link is the receiver's resolver. */
 static void
@@ -831,6 +857,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Parser/no-reply-no-rejection", test_no_reply_is_no_rejection);
   g_test_add_func ("/MailDoctor/Parser/ip-traps", test_ip_traps);
   g_test_add_func ("/MailDoctor/Parser/lenient-reply-limits", test_lenient_reply_limits);
+  g_test_add_func ("/MailDoctor/Parser/batch6-reply-limits", test_batch6_reply_limits);
   g_test_add_func ("/MailDoctor/Parser/sisimai", test_sisimai);
   g_test_add_func ("/MailDoctor/Parser/nested-message", test_nested_message);
   g_test_add_func ("/MailDoctor/Parser/async", test_async);

@@ -246,6 +246,9 @@ md_rejection_extract_address (const char *s,
     b++;
   if (b == at || e == at + 1)
     return NULL;
+  /* "[redacted]@example.org": a masked local part names nobody. */
+  if (memchr (b, ']', at - b) != NULL)
+    return NULL;
 
   return g_strndup (b, e - b);
 }
@@ -352,6 +355,37 @@ find_remote (MdRejection *r,
   if ((strstr (block, "] said") != NULL || strstr (block, "] sagte") != NULL ||
        strstr (block, "] refused to talk") != NULL) &&
       g_regex_match (p->host_said, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+      g_autofree char *ip = g_match_info_fetch (info, 2);
+      int start = 0;
+
+      /* "[redacted]-br.mail.protection.outlook.com[…] said": the name was
+       * cut from a masked one, and the tail is not the host. */
+      g_match_info_fetch_pos (info, 1, &start, NULL);
+      strip_trailing_dot (host);
+      if (!is_ip_address (host) && strchr (host, '.') != NULL &&
+          (start == 0 || strchr ("-.]*", block[start - 1]) == NULL))
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      else if (!is_ip_address (host) && strchr (host, '.') != NULL)
+        {
+          /* The visible tail still names the receiver's family. */
+          g_autofree char *tail = g_ascii_strdown (host, -1);
+
+          md_rejection_provider_from_host (r, tail);
+        }
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  /* The pattern has no literal start: only run it where it can match. */
+  if (strstr (block, "< ") != NULL && strstr (block, "]:") != NULL &&
+      g_regex_match (p->debug_reply, block, 0, &info))
     {
       g_autofree char *host = g_match_info_fetch (info, 1);
       g_autofree char *ip = g_match_info_fetch (info, 2);

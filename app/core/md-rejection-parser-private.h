@@ -59,7 +59,8 @@ typedef struct
   GRegex *stage_failed;   /* PHPMailer: "RCPT TO command failed" */
   GRegex *exchange_inner; /* Exchange: "<mx.example.org #5.0.0 smtp;550 …>" */
   GRegex *host_said;      /* "H[IP] said:" without the word "host" */
-  GRegex *blocked[26];
+  GRegex *debug_reply;    /* Postfix debug: "< H[IP]:25: 550 …" */
+  GRegex *blocked[27];
   GRegex *ref_as_paren;   /* AS(1410) */
   GRegex *ref_paren;      /* (AS16012609), (S3150) */
   GRegex *ref_olc;        /* SC-001, OU-002, DY-001, RP-001 */

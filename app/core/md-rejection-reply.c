@@ -290,6 +290,28 @@ reply_label_before (const char *block,
   return FALSE;
 }
 
+/* "I get 550 Command Rejected", "we received 554 Transaction failed": a
+ * reply quoted in a sentence after a verb of receiving. English verbs only:
+ * German capitalises nouns ("Ich erhalte 500 Mails am Tag"). */
+static gboolean
+receive_verb_before (const char *block,
+                     const char *end)
+{
+  static const char *verbs[] = {
+    "get", "got", "getting", "receive", "received", "receiving", "returns", "returned",
+  };
+  const char *start = end;
+
+  while (start > block && g_ascii_isalpha (start[-1]) && end - start < 16)
+    start--;
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if ((gsize) (end - start) == strlen (verbs[i]) &&
+        g_ascii_strncasecmp (start, verbs[i], end - start) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* "message: 550 bytes": a number with its unit, no reply. */
 static gboolean
 unit_word_at (const char *p)
@@ -328,9 +350,16 @@ quoted_bare_reply (const char *block,
         before--;
       /* "the error 550-Requested action not taken" (markdown's backticks
        * around the reply are gone): a label word without its colon. */
-      if (g_ascii_isalpha (*before) && before < p - 1 && reply_label_before (block, before + 1) &&
+      if (g_ascii_isalpha (*before) && before < p - 1 &&
+          (reply_label_before (block, before + 1) || receive_verb_before (block, before + 1)) &&
           (p[3] == ' ' || p[3] == '-') && g_ascii_isupper (p[4]) && g_ascii_isalpha (p[5]) &&
           g_ascii_isalpha (p[6]))
+        return reply_at (p, reply, FALSE);
+      /* "Serverfehler 550: Send quota exceeded": the label's colon after
+       * the code. */
+      if (g_ascii_isalpha (*before) && before < p - 1 && reply_label_before (block, before + 1) &&
+          p[3] == ':' && p[4] == ' ' && g_ascii_isupper (p[5]) && g_ascii_isalpha (p[6]) &&
+          g_ascii_isalpha (p[7]))
         return reply_at (p, reply, FALSE);
       if (*before != ':' && *before != '"' && *before != '(' && *before != '\'' &&
           *before != '`')
@@ -636,6 +665,23 @@ md_rejection_find_reply (const char *block,
           reply->quoted = anchors[i].quoted;
           return TRUE;
         }
+      /* "said: 550, quota exceeded": the code right after the anchor, with
+       * a comma before its text. */
+      {
+        const char *q = a + strlen (anchors[i].anchor);
+
+        while (*q == ' ')
+          q++;
+        if ((*q == '4' || *q == '5') && g_ascii_isdigit (q[1]) && g_ascii_isdigit (q[2]) &&
+            q[3] == ',' && q[4] == ' ' && g_ascii_isalpha (q[5]))
+          {
+            reply->code = (q[0] - '0') * 100 + (q[1] - '0') * 10 + (q[2] - '0');
+            reply->enhanced = NULL;
+            reply->start = q;
+            reply->quoted = anchors[i].quoted;
+            return TRUE;
+          }
+      }
       /* GMX: "SMTP error from remote server after RCPT command: host: mx…
        * 5.2.2 <user@…>... Mailbox Full", without a reply code. */
       for (const char *q = a + strlen (anchors[i].anchor); *q && q - a < 600; q++)
@@ -689,6 +735,11 @@ md_rejection_has_code_candidate (const char *s)
       if ((*p == '4' || *p == '5') && is_token_start (s, p) &&
           (parse_code_at (p) != 0 || parse_enhanced_at (*p == '#' ? p + 1 : p) != 0))
         return TRUE;
+      /* "said: 550, quota exceeded" */
+      if ((*p == '4' || *p == '5') && p - s >= 2 && p[-1] == ' ' && p[-2] == ':' &&
+          g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && p[3] == ',' && p[4] == ' ' &&
+          g_ascii_isalpha (p[5]))
+        return TRUE;
     }
   return FALSE;
 }
@@ -715,6 +766,26 @@ md_rejection_nested_reply (Reply *reply)
           reply->start = inner.start;
         }
     }
+
+  /* A generic verdict quoting the server behind it in angle brackets:
+   * "500 5.0.0 Depot returns error: <552 5.2.2 Over quota>". */
+  len = md_rejection_reply_length (reply->start, reply->quoted);
+  p = reply->start;
+  if (reply->enhanced != NULL && g_str_has_suffix (reply->enhanced, ".0.0"))
+    for (gsize i = 0; i + 1 < len; i++)
+      {
+        Reply inner = { 0, };
+
+        if (p[i] != '<' || !reply_at (p + i + 1, &inner, FALSE))
+          continue;
+        if (inner.enhanced == NULL)
+          continue;
+        g_free (reply->enhanced);
+        reply->code = inner.code;
+        reply->enhanced = inner.enhanced;
+        reply->start = inner.start;
+        break;
+      }
 
   /* Exchange's own verdict around the inner reply it quotes: "554 5.7.0 <
    * #5.7.133 smtp;550 5.7.133 RESOLVER.RST…>". The inner reply is the one
