@@ -820,6 +820,18 @@ test_batch6_reply_limits (void)
   g_assert_null (r->blocked_ip);
 }
 
+/* A greeting code alone at the end of a line names no server (found by the
+ * parser fuzz target: the name was read past the end of the line). */
+static void
+test_bare_greeting_code (void)
+{
+  g_autoptr(GPtrArray) swaks = parse_string ("=== Trying mx.example.net:25\n<-  220\n -> EHLO x\n");
+  g_autoptr(GPtrArray) plain = parse_string ("<<< 220");
+
+  g_assert_cmpuint (swaks->len, ==, 0);
+  g_assert_cmpuint (plain->len, ==, 0);
+}
+
 /* Look-alikes and placeholders are never reported as the blocked IP; the
  * IP in a Spamhaus "open resolver" link is the receiver's resolver. */
 static void
@@ -863,6 +875,7 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Parser/async", test_async);
   g_test_add_func ("/MailDoctor/Parser/async-cancelled", test_async_cancelled);
   g_test_add_func ("/MailDoctor/Parser/bad-input/empty", test_empty);
+  g_test_add_func ("/MailDoctor/Parser/bad-input/bare-greeting-code", test_bare_greeting_code);
   g_test_add_func ("/MailDoctor/Parser/bad-input/binary-garbage", test_binary_garbage);
   g_test_add_func ("/MailDoctor/Parser/bad-input/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/MailDoctor/Parser/bad-input/long-lines", test_long_lines);
