@@ -73,7 +73,9 @@ md_rejection_patterns_get (void)
         "<[^<>\\[\\]\\s]{0,253}\\[" IPCHARS "\\]>:? Client host rejected: Access denied",
       };
 
-      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bH=|\\bconnect to|\\bconnection to|\\bconversation with)"
+      /* ZoneMTA logs the exchange as "mx=host[IP]". */
+      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bmx=|\\bH=|\\bconnect to|\\bconnection to|"
+                           "\\bconversation with)"
                            "\\s?([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\s?\\[([^\\]\\s]{0,45})\\]");
       p.relay_quoted = compile ("\\brelay=\"" IPCHARS " \\(([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\)\"");
       p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like|"
