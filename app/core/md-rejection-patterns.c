@@ -74,8 +74,8 @@ md_rejection_patterns_get (void)
       };
 
       /* ZoneMTA logs the exchange as "mx=host[IP]". */
-      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bmx=|\\bH=|\\bconnect to|\\bconnection to|"
-                           "\\bconversation with)"
+      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bmx=|\\bH=|\\bconnect to|"
+                           "\\bconnection to|\\bconversation with)"
                            "\\s?([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\s?\\[([^\\]\\s]{0,45})\\]");
       p.relay_quoted = compile ("\\brelay=\"" IPCHARS " \\(([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\)\"");
       p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like|"
@@ -95,8 +95,8 @@ md_rejection_patterns_get (void)
       p.host_said = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253}) ?\\[" IPCHARS "\\]:?\\s{0,3}"
                              "(?:said|sagte|refused to talk)");
       /* Postfix's debug log of the reply: "< mx.example.org[192.0.2.1]:25: 550 …". */
-      p.debug_reply = compile ("(?:^|\\s)< ([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\[([^\\]\\s]{0,45})\\]"
-                               ":[0-9]{1,5}:\\s{1,3}[245][0-9]{2}[ -]");
+      p.debug_reply = compile ("(?:^|\\s)< ([A-Za-z0-9][A-Za-z0-9._-]{0,253})"
+                               "\\[([^\\]\\s]{0,45})\\]:[0-9]{1,5}:\\s{1,3}[245][0-9]{2}[ -]");
       p.stage_failed = compile ("\\b(RCPT TO|MAIL FROM|DATA|EHLO|HELO|STARTTLS) command failed");
       p.exchange_inner = compile ("<([A-Za-z0-9][A-Za-z0-9._-]{0,253}) "
                                   "#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
