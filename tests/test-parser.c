@@ -794,6 +794,44 @@ test_lenient_reply_limits (void)
   g_assert_cmpstr (r->provider, ==, "gmx");
 }
 
+/* The readings added for held-out batch 6 stay narrow too: a count after a
+ * German verb, a price with a comma and a client refused for its user are no
+ * reply or no blocked IP; a comma after the code counts only after "said:". */
+static void
+test_batch6_reply_limits (void)
+{
+  g_autoptr(GPtrArray) count = parse_string ("Ich erhalte 500 Mails am Tag und alle kommen an.\n");
+  g_autoptr(GPtrArray) price = parse_string ("Preis: 550, inklusive Versand\n");
+  g_autoptr(GPtrArray) comma = parse_string (
+    "mx.example.net [192.0.2.8] said: 552, message size exceeds the limit\n");
+  g_autoptr(GPtrArray) user = parse_string (
+    "554 5.7.1 <webmail.example.net[192.0.2.9]>: Client host rejected: Blacklisted user: "
+    "me@example.org\n");
+  const MdRejection *r;
+
+  g_assert_cmpuint (count->len, ==, 0);
+  g_assert_cmpuint (price->len, ==, 0);
+  g_assert_cmpuint (comma->len, ==, 1);
+  r = g_ptr_array_index (comma, 0);
+  g_assert_cmpuint (r->smtp_code, ==, 552);
+  g_assert_cmpstr (r->remote_host, ==, "mx.example.net");
+  g_assert_cmpuint (user->len, ==, 1);
+  r = g_ptr_array_index (user, 0);
+  g_assert_null (r->blocked_ip);
+}
+
+/* A greeting code alone at the end of a line names no server (found by the
+ * parser fuzz target: the name was read past the end of the line). */
+static void
+test_bare_greeting_code (void)
+{
+  g_autoptr(GPtrArray) swaks = parse_string ("=== Trying mx.example.net:25\n<-  220\n -> EHLO x\n");
+  g_autoptr(GPtrArray) plain = parse_string ("<<< 220");
+
+  g_assert_cmpuint (swaks->len, ==, 0);
+  g_assert_cmpuint (plain->len, ==, 0);
+}
+
 /* Look-alikes and placeholders are never reported as the blocked IP; the
  * IP in a Spamhaus "open resolver" link is the receiver's resolver. */
 static void
@@ -832,11 +870,13 @@ main (int   argc,
   g_test_add_func ("/MailDoctor/Parser/no-reply-no-rejection", test_no_reply_is_no_rejection);
   g_test_add_func ("/MailDoctor/Parser/ip-traps", test_ip_traps);
   g_test_add_func ("/MailDoctor/Parser/lenient-reply-limits", test_lenient_reply_limits);
+  g_test_add_func ("/MailDoctor/Parser/batch6-reply-limits", test_batch6_reply_limits);
   g_test_add_func ("/MailDoctor/Parser/sisimai", test_sisimai);
   g_test_add_func ("/MailDoctor/Parser/nested-message", test_nested_message);
   g_test_add_func ("/MailDoctor/Parser/async", test_async);
   g_test_add_func ("/MailDoctor/Parser/async-cancelled", test_async_cancelled);
   g_test_add_func ("/MailDoctor/Parser/bad-input/empty", test_empty);
+  g_test_add_func ("/MailDoctor/Parser/bad-input/bare-greeting-code", test_bare_greeting_code);
   g_test_add_func ("/MailDoctor/Parser/bad-input/binary-garbage", test_binary_garbage);
   g_test_add_func ("/MailDoctor/Parser/bad-input/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/MailDoctor/Parser/bad-input/long-lines", test_long_lines);

@@ -182,6 +182,22 @@ md_rejection_collector_add (Collector   *c,
         }
     }
 
+  /* A help page's table copied cell by cell, one per line: "450", then
+   * "4.2.1" — a code alone, then a status alone of its class. */
+  if (r->smtp_code == 0 && r->enhanced_status != NULL &&
+      g_strcmp0 (r->text, r->enhanced_status) == 0 && c->rejections->len > 0)
+    {
+      MdRejection *last = g_ptr_array_index (c->rejections, c->rejections->len - 1);
+
+      if (last->enhanced_status == NULL && last->text != NULL && strlen (last->text) == 3 &&
+          last->smtp_code / 100 == (guint) (r->enhanced_status[0] - '0'))
+        {
+          last->enhanced_status = g_strdup (r->enhanced_status);
+          md_rejection_free (r);
+          return;
+        }
+    }
+
   key = md_rejection_full_key (r);
   ckey = code_key (r);
 

@@ -246,6 +246,9 @@ md_rejection_extract_address (const char *s,
     b++;
   if (b == at || e == at + 1)
     return NULL;
+  /* "[redacted]@example.org": a masked local part names nobody. */
+  if (memchr (b, ']', at - b) != NULL)
+    return NULL;
 
   return g_strndup (b, e - b);
 }
@@ -352,6 +355,37 @@ find_remote (MdRejection *r,
   if ((strstr (block, "] said") != NULL || strstr (block, "] sagte") != NULL ||
        strstr (block, "] refused to talk") != NULL) &&
       g_regex_match (p->host_said, block, 0, &info))
+    {
+      g_autofree char *host = g_match_info_fetch (info, 1);
+      g_autofree char *ip = g_match_info_fetch (info, 2);
+      int start = 0;
+
+      /* "[redacted]-br.mail.protection.outlook.com[…] said": the name was
+       * cut from a masked one, and the tail is not the host. */
+      g_match_info_fetch_pos (info, 1, &start, NULL);
+      strip_trailing_dot (host);
+      if (!is_ip_address (host) && strchr (host, '.') != NULL &&
+          (start == 0 || strchr ("-.]*", block[start - 1]) == NULL))
+        {
+          g_free (r->remote_host);
+          r->remote_host = g_ascii_strdown (host, -1);
+        }
+      else if (!is_ip_address (host) && strchr (host, '.') != NULL)
+        {
+          /* The visible tail still names the receiver's family. */
+          g_autofree char *tail = g_ascii_strdown (host, -1);
+
+          md_rejection_provider_from_host (r, tail);
+        }
+      if (is_ip_address (ip))
+        set_str (&r->remote_ip, ip);
+      return;
+    }
+  g_clear_pointer (&info, g_match_info_unref);
+
+  /* The pattern has no literal start: only run it where it can match. */
+  if (strstr (block, "< ") != NULL && strstr (block, "]:") != NULL &&
+      g_regex_match (p->debug_reply, block, 0, &info))
     {
       g_autofree char *host = g_match_info_fetch (info, 1);
       g_autofree char *ip = g_match_info_fetch (info, 2);
@@ -570,14 +604,16 @@ md_rejection_from_block (const char    *block,
           }
     }
 
-  /* Postfix log lines give the enhanced status as dsn=. */
+  /* Postfix log lines give the enhanced status as dsn=. When the receiver's
+   * reply has none, the dsn= field is the status (issue 11), also where it is
+   * Postfix's own "4.0.0" beside a 5xx greeting it defers (another MX may
+   * answer): it is what the log says of this delivery, and the reply code
+   * stays the receiver's, so the draft still quotes the 554. */
   if (r->enhanced_status == NULL && (dsn = strstr (block, "dsn=")) != NULL)
     {
       gsize elen = parse_enhanced_at (dsn + 4);
 
-      /* Postfix defers a 5xx greeting (another MX may answer): its own
-       * "dsn=4.0.0" is not what the receiver said. */
-      if (elen > 0 && (r->smtp_code == 0 || dsn[4] == '0' + (char) (r->smtp_code / 100)))
+      if (elen > 0)
         r->enhanced_status = g_strndup (dsn + 4, elen);
     }
 
@@ -616,6 +652,9 @@ md_rejection_from_block (const char    *block,
   md_rejection_find_references (r);
   md_rejection_find_contacts (r);
   md_rejection_detect_provider (r);
+  /* "< #5.7.133 smtp;550 …": the server that wrote the NDR rejected it. */
+  if (reply.local && ctx != NULL)
+    md_rejection_provider_from_host (r, ctx->generator);
 
   /* T-Online answers in the banner, before any command. */
   if (r->stage == MD_SMTP_STAGE_UNKNOWN && g_strcmp0 (r->provider, "t-online") == 0 &&

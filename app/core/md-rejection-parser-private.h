@@ -59,7 +59,8 @@ typedef struct
   GRegex *stage_failed;   /* PHPMailer: "RCPT TO command failed" */
   GRegex *exchange_inner; /* Exchange: "<mx.example.org #5.0.0 smtp;550 …>" */
   GRegex *host_said;      /* "H[IP] said:" without the word "host" */
-  GRegex *blocked[26];
+  GRegex *debug_reply;    /* Postfix debug: "< H[IP]:25: 550 …" */
+  GRegex *blocked[27];
   GRegex *ref_as_paren;   /* AS(1410) */
   GRegex *ref_paren;      /* (AS16012609), (S3150) */
   GRegex *ref_olc;        /* SC-001, OU-002, DY-001, RP-001 */
@@ -100,6 +101,7 @@ typedef struct
   char        *enhanced;
   const char  *start;     /* in the block */
   gboolean     quoted;
+  gboolean     local;     /* Exchange's inner reply without a host: "< #5.7.133 smtp;550 …" */
 } Reply;
 
 /* Small text helpers, inline: every file needs them. */
@@ -201,7 +203,8 @@ is_token_start (const char *s,
     return TRUE;
   c = p[-1];
   return c == ' ' || c == '\t' || c == ':' || c == ';' || c == '\'' || c == '"' ||
-         c == '(' || c == '#' || c == '=' || c == '<' || c == '>' || c == '[' || c == ',';
+         c == '(' || c == '#' || c == '=' || c == '<' || c == '>' || c == '[' || c == ',' ||
+         c == '`';
 }
 
 /* "550", "421": a reply code at @p, followed by a space, dash or the end. */
@@ -270,6 +273,8 @@ void            md_rejection_strv_add_unique       (GStrv              *strv,
                                                     const char         *value);
 
 void            md_rejection_detect_provider       (MdRejection        *r);
+void            md_rejection_provider_from_host    (MdRejection        *r,
+                                                    const char         *host);
 
 gboolean        md_rejection_find_reply            (const char         *block,
                                                     gboolean            is_log,

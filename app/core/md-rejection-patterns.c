@@ -36,7 +36,9 @@ md_rejection_patterns_get (void)
     {
       static const char *blocked[G_N_ELEMENTS (p.blocked)] = {
         "banned send(?:er|ing IP)\\s?\\[" IPCHARS "\\]",
-        "client host \\[" IPCHARS "(?:\\s\\([^)\\]]{0,60}\\))?\\]",
+        /* An annotation may follow the address: "[192.0.2.1 (our gateway)]",
+         * "[192.0.2.1 <-- example.com]". */
+        "client host \\[" IPCHARS "(?:\\s[^\\]\\[]{1,60})?\\]",
         "messages from \\[?" IPCHARS "\\]?",
         "\\bIP=" IPCHARS,
         "[?&;](?:v|ip)=" IPCHARS,
@@ -66,9 +68,14 @@ md_rejection_patterns_get (void)
         /* Postfix's own NOQUEUE reject: the client is the sender refused. */
         "\\breject: (?:RCPT|MAIL|DATA|CONNECT|EHLO|HELO|END-OF-MESSAGE) from "
           "[^\\[\\] ]{0,253}\\[" IPCHARS "\\]",
+        /* … and its reply names the client refused for what it is: "<unknown[192.0.2.1]>:
+         * Client host rejected: Access denied" (not "…: Blacklisted user"). */
+        "<[^<>\\[\\]\\s]{0,253}\\[" IPCHARS "\\]>:? Client host rejected: Access denied",
       };
 
-      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bH=|\\bconnect to|\\bconnection to|\\bconversation with)"
+      /* ZoneMTA logs the exchange as "mx=host[IP]". */
+      p.host_ip = compile ("(?:\\bhost|\\bRechner|\\brelay=|\\bmx=|\\bH=|\\bconnect to|"
+                           "\\bconnection to|\\bconversation with)"
                            "\\s?([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\s?\\[([^\\]\\s]{0,45})\\]");
       p.relay_quoted = compile ("\\brelay=\"" IPCHARS " \\(([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\)\"");
       p.qmail_ip = compile ("(?:connected to " IPCHARS " but|^" IPCHARS " does not like|"
@@ -85,8 +92,11 @@ md_rejection_patterns_get (void)
                          "STARTTLS|initial\\sconnection)");
       p.stage_connect = compile ("refused to talk to me|initial server greeting|initial connection|"
                                  "during connection|server greeting|SMTP banner|connect time|invalid greeting");
-      p.host_said = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253})\\[" IPCHARS "\\]:?\\s{0,3}"
+      p.host_said = compile ("([A-Za-z0-9][A-Za-z0-9._-]{0,253}) ?\\[" IPCHARS "\\]:?\\s{0,3}"
                              "(?:said|sagte|refused to talk)");
+      /* Postfix's debug log of the reply: "< mx.example.org[192.0.2.1]:25: 550 …". */
+      p.debug_reply = compile ("(?:^|\\s)< ([A-Za-z0-9][A-Za-z0-9._-]{0,253})"
+                               "\\[([^\\]\\s]{0,45})\\]:[0-9]{1,5}:\\s{1,3}[245][0-9]{2}[ -]");
       p.stage_failed = compile ("\\b(RCPT TO|MAIL FROM|DATA|EHLO|HELO|STARTTLS) command failed");
       p.exchange_inner = compile ("<([A-Za-z0-9][A-Za-z0-9._-]{0,253}) "
                                   "#[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");

@@ -188,6 +188,20 @@ has_reference_prefix (const MdRejection *r,
   return FALSE;
 }
 
+/* The provider of @host for a rejection that names none: the server that
+ * wrote an Exchange NDR rejected it itself. */
+void
+md_rejection_provider_from_host (MdRejection *r,
+                                 const char  *host)
+{
+  const ProviderRule *rule;
+
+  if (r->provider != NULL || (rule = provider_for_host (host)) == NULL)
+    return;
+  set_str (&r->provider, rule->provider);
+  set_str (&r->service, rule->service);
+}
+
 void
 md_rejection_detect_provider (MdRejection *r)
 {

@@ -290,6 +290,28 @@ reply_label_before (const char *block,
   return FALSE;
 }
 
+/* "I get 550 Command Rejected", "we received 554 Transaction failed": a
+ * reply quoted in a sentence after a verb of receiving. English verbs only:
+ * German capitalises nouns ("Ich erhalte 500 Mails am Tag"). */
+static gboolean
+receive_verb_before (const char *block,
+                     const char *end)
+{
+  static const char *verbs[] = {
+    "get", "got", "getting", "receive", "received", "receiving", "returns", "returned",
+  };
+  const char *start = end;
+
+  while (start > block && g_ascii_isalpha (start[-1]) && end - start < 16)
+    start--;
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if ((gsize) (end - start) == strlen (verbs[i]) &&
+        g_ascii_strncasecmp (start, verbs[i], end - start) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* "message: 550 bytes": a number with its unit, no reply. */
 static gboolean
 unit_word_at (const char *p)
@@ -326,7 +348,21 @@ quoted_bare_reply (const char *block,
         continue;
       while (before > block && *before == ' ')
         before--;
-      if (*before != ':' && *before != '"' && *before != '(' && *before != '\'')
+      /* "the error 550-Requested action not taken" (markdown's backticks
+       * around the reply are gone): a label word without its colon. */
+      if (g_ascii_isalpha (*before) && before < p - 1 &&
+          (reply_label_before (block, before + 1) || receive_verb_before (block, before + 1)) &&
+          (p[3] == ' ' || p[3] == '-') && g_ascii_isupper (p[4]) && g_ascii_isalpha (p[5]) &&
+          g_ascii_isalpha (p[6]))
+        return reply_at (p, reply, FALSE);
+      /* "Serverfehler 550: Send quota exceeded": the label's colon after
+       * the code. */
+      if (g_ascii_isalpha (*before) && before < p - 1 && reply_label_before (block, before + 1) &&
+          p[3] == ':' && p[4] == ' ' && g_ascii_isupper (p[5]) && g_ascii_isalpha (p[6]) &&
+          g_ascii_isalpha (p[7]))
+        return reply_at (p, reply, FALSE);
+      if (*before != ':' && *before != '"' && *before != '(' && *before != '\'' &&
+          *before != '`')
         continue;
       if (!g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]))
         continue;
@@ -334,7 +370,7 @@ quoted_bare_reply (const char *block,
       /* A word of three letters at least: "size: 450 KB" is no reply. After
        * "error:" or a quoted key ("{'user@…': 550 relay access denied}")
        * the reply may go on in lower case. */
-      if ((p[3] == ' ' || p[3] == ')') &&
+      if ((p[3] == ' ' || p[3] == ')' || (p[3] == '-' && *before != ':')) &&
           ((g_ascii_isupper (p[4]) &&
             (p[5] == ' ' || (g_ascii_isalpha (p[5]) && g_ascii_isalpha (p[6])))) ||
            (p[3] == ' ' && g_ascii_islower (p[4]) && g_ascii_isalpha (p[5]) &&
@@ -411,6 +447,127 @@ labelled_reply (const char *block,
   return FALSE;
 }
 
+/* A status of the class of @code in a value of a key/value text:
+ * "\"smtp_enchcode\":\"5.7.1\"", "status: '4.2.1'". */
+static char *
+keyed_status (const char *block,
+              guint       code)
+{
+  for (const char *p = block; *p; p++)
+    {
+      const char *b = p;
+
+      if (*p != '0' + (char) (code / 100) || parse_enhanced_at (p) == 0 || p == block)
+        continue;
+      if (b[-1] == '"' || b[-1] == '\'')
+        b--;
+      while (b > block && b[-1] == ' ')
+        b--;
+      if (b > block && (b[-1] == ':' || b[-1] == '='))
+        return g_strndup (p, parse_enhanced_at (p));
+    }
+
+  return NULL;
+}
+
+/* Structured logs and error objects give the code as a key's value:
+ * maddy's "\"smtp_code\":550,\"smtp_enchcode\":\"5.7.1\"", Nodemailer's
+ * "responseCode: 550". A key ending in "code" with a number 4xx or 5xx. */
+static gboolean
+keyed_reply (const char *block,
+             Reply      *reply)
+{
+  for (const char *p = block; *p; p++)
+    {
+      const char *k = p;
+      const char *v;
+      guint code;
+
+      if (g_ascii_strncasecmp (p, "code", 4) != 0)
+        continue;
+      v = p + 4;
+      if (*v == '"' || *v == '\'')
+        v++;
+      while (*v == ' ')
+        v++;
+      if (*v != ':' && *v != '=')
+        continue;
+      v++;
+      while (*v == ' ')
+        v++;
+      if ((*v != '4' && *v != '5') || !g_ascii_isdigit (v[1]) || !g_ascii_isdigit (v[2]) ||
+          g_ascii_isdigit (v[3]) || v[3] == '.')
+        continue;
+      /* The key itself: "smtp_code", "responseCode", not "zipcode". */
+      while (k > block && (g_ascii_isalpha (k[-1]) || k[-1] == '_') && p - k < 64)
+        k--;
+      if (k == p && k > block && g_ascii_isalnum (k[-1]))
+        continue;
+      if (k != p && k[0] != 's' && k[0] != 'S' && k[0] != 'r' && k[0] != 'R' && k[0] != 'e' &&
+          k[0] != 'E')
+        continue;
+      code = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+      reply->code = code;
+      reply->enhanced = keyed_status (block, code);
+      reply->start = v;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A table row of a help page: "421 | Service nicht verfügbar | …",
+ * "| 550 | Mailbox unavailable |" — a code alone in its cell, at the start of
+ * a line or of a row. */
+static gboolean
+table_row_reply (const char *block,
+                 Reply      *reply)
+{
+  for (const char *p = block; *p; p++)
+    {
+      const char *before = p;
+      const char *q;
+
+      if ((*p != '4' && *p != '5') || parse_code_at (p) == 0)
+        continue;
+      while (before > block && (before[-1] == ' ' || before[-1] == '\t'))
+        before--;
+      if (before > block && before[-1] != '\n' && before[-1] != '|')
+        continue;
+      if (before > block && before[-1] == '|')
+        {
+          const char *s = before - 1;
+
+          /* The row's first cell: "| 550 |" at the start of a line. */
+          while (s > block && (s[-1] == ' ' || s[-1] == '\t'))
+            s--;
+          if (s > block && s[-1] != '\n')
+            continue;
+        }
+      q = p + 3;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '|')
+        continue;
+      q++;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (!g_ascii_isupper (*q) && (guchar) *q < 0x80)
+        continue;
+      if (!reply_at (p, reply, FALSE))
+        continue;
+      if (reply->enhanced == NULL && (reply->enhanced = keyed_status (q, reply->code)) == NULL)
+        {
+          /* "| 550 | 5.1.1 | …": the status in the next cell. */
+          if (*q == p[0] && parse_enhanced_at (q) > 0)
+            reply->enhanced = g_strndup (q, parse_enhanced_at (q));
+        }
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* A status quoted without a code before its text, where a sentence or a
  * quote begins: "… END-OF-MESSAGE. 5.7.1 rejected by DMARC policy",
  * "\"5.7.0 AV: Message is rejected … 554 Please check …\"". A code of the
@@ -479,6 +636,8 @@ md_rejection_find_reply (const char *block,
     /* Symfony Mailer and SwiftMailer: Expected response code "250" but got
      * code "550", with message "550 …". */
     { "with message \"", FALSE },
+    /* Nodemailer: "Server responded with 550 esmtp: protocol deviation". */
+    { "responded with", FALSE },
   };
   g_autofree char *lower = g_ascii_strdown (block, -1);
   const char *first;
@@ -506,6 +665,23 @@ md_rejection_find_reply (const char *block,
           reply->quoted = anchors[i].quoted;
           return TRUE;
         }
+      /* "said: 550, quota exceeded": the code right after the anchor, with
+       * a comma before its text. */
+      {
+        const char *q = a + strlen (anchors[i].anchor);
+
+        while (*q == ' ')
+          q++;
+        if ((*q == '4' || *q == '5') && g_ascii_isdigit (q[1]) && g_ascii_isdigit (q[2]) &&
+            q[3] == ',' && q[4] == ' ' && g_ascii_isalpha (q[5]))
+          {
+            reply->code = (q[0] - '0') * 100 + (q[1] - '0') * 10 + (q[2] - '0');
+            reply->enhanced = NULL;
+            reply->start = q;
+            reply->quoted = anchors[i].quoted;
+            return TRUE;
+          }
+      }
       /* GMX: "SMTP error from remote server after RCPT command: host: mx…
        * 5.2.2 <user@…>... Mailbox Full", without a reply code. */
       for (const char *q = a + strlen (anchors[i].anchor); *q && q - a < 600; q++)
@@ -524,6 +700,10 @@ md_rejection_find_reply (const char *block,
   if (quoted_bare_reply (block, reply))
     return TRUE;
   if (labelled_reply (block, reply))
+    return TRUE;
+  if (keyed_reply (block, reply))
+    return TRUE;
+  if (table_row_reply (block, reply))
     return TRUE;
 
   first = block;
@@ -555,6 +735,11 @@ md_rejection_has_code_candidate (const char *s)
       if ((*p == '4' || *p == '5') && is_token_start (s, p) &&
           (parse_code_at (p) != 0 || parse_enhanced_at (*p == '#' ? p + 1 : p) != 0))
         return TRUE;
+      /* "said: 550, quota exceeded" */
+      if ((*p == '4' || *p == '5') && p - s >= 2 && p[-1] == ' ' && p[-2] == ':' &&
+          g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && p[3] == ',' && p[4] == ' ' &&
+          g_ascii_isalpha (p[5]))
+        return TRUE;
     }
   return FALSE;
 }
@@ -580,5 +765,62 @@ md_rejection_nested_reply (Reply *reply)
           reply->enhanced = inner.enhanced;
           reply->start = inner.start;
         }
+    }
+
+  /* A generic verdict quoting the server behind it in angle brackets:
+   * "500 5.0.0 Depot returns error: <552 5.2.2 Over quota>". */
+  len = md_rejection_reply_length (reply->start, reply->quoted);
+  p = reply->start;
+  if (reply->enhanced != NULL && g_str_has_suffix (reply->enhanced, ".0.0"))
+    for (gsize i = 0; i + 1 < len; i++)
+      {
+        Reply inner = { 0, };
+
+        if (p[i] != '<' || !reply_at (p + i + 1, &inner, FALSE))
+          continue;
+        if (inner.enhanced == NULL)
+          continue;
+        g_free (reply->enhanced);
+        reply->code = inner.code;
+        reply->enhanced = inner.enhanced;
+        reply->start = inner.start;
+        break;
+      }
+
+  /* Exchange's own verdict around the inner reply it quotes: "554 5.7.0 <
+   * #5.7.133 smtp;550 5.7.133 RESOLVER.RST…>". The inner reply is the one
+   * that says why; an empty host before "#" means Exchange itself wrote it. */
+  len = md_rejection_reply_length (reply->start, reply->quoted);
+  p = reply->start;
+  for (gsize i = 0; i + 5 < len; i++)
+    {
+      Reply inner = { 0, };
+      const char *q = p + i + 5;
+      const char *h;
+
+      if (g_ascii_strncasecmp (p + i, "smtp;", 5) != 0)
+        continue;
+      while (*q == ' ')
+        q++;
+      if (!reply_at (q, &inner, FALSE))
+        continue;
+      h = p + i;
+      while (h > p && h[-1] == ' ')
+        h--;
+      while (h > p && h[-1] != '#' && h[-1] != '<' && h - p > (gssize) i - 24)
+        h--;
+      if (h > p && h[-1] == '#')
+        {
+          const char *lt = h - 1;
+
+          while (lt > p && lt[-1] == ' ')
+            lt--;
+          reply->local = lt > p && lt[-1] == '<';
+        }
+      g_free (reply->enhanced);
+      reply->code = inner.code;
+      reply->enhanced = inner.enhanced;
+      reply->start = inner.start;
+      break;
     }
 }

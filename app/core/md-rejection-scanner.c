@@ -520,7 +520,8 @@ scanner_feed_line (Scanner    *s,
         code == 252 || code == 334 || code == 354)
       {
         scanner_flush (s);
-        if (code == 220)
+        /* "220" alone ends the line: no server name after it. */
+        if (code == 220 && r[3] != '\0')
           {
             g_autofree char *host = g_strndup (r + 4, strcspn (r + 4, " \t;,"));
 

@@ -221,7 +221,8 @@ wrapper_prefix_length (const char *s)
   /* docker compose: "mailserver_1  | …", "mailserver-1  | …" */
   for (q = s; g_ascii_isalnum (*q) || *q == '_' || *q == '-' || *q == '.'; q++)
     ;
-  if (q > s && q - s <= 64 && *q == ' ')
+  /* A service has a name: "421 | Service …" is a help page's table row. */
+  if (q > s && q - s <= 64 && *q == ' ' && strspn (s, "0123456789") < (gsize) (q - s))
     {
       const char *bar = q;
 
