@@ -25,8 +25,7 @@ struct _MdCaseSession
   MdCheckRun      *check_run;     /* the live run, or NULL */
   GListModel      *checks;        /* what is shown: the run, or restored results */
   GCancellable    *checks_cancellable;
-  gint64           check_run_id;  /* the store's row for the live run */
-  GDateTime       *check_started;
+  struct _RunRow  *run_row;       /* the store's row for the live run */
 };
 
 enum {
@@ -96,21 +95,164 @@ subject_from_json (JsonNode *results)
   return g_steal_pointer (&subject);
 }
 
+/* A run's row in the store. Rows are written on the store's writer thread
+ * (md_case_store_add_check_run_async()), so a run may end before its row id
+ * is known: the end is then saved as soon as the row is there. Main thread
+ * only; the session is a weak reference, so a row outlives a closed case
+ * until its last write is done. */
+typedef struct _RunRow
+{
+  GWeakRef      session;
+  MdCaseStore  *store;
+  gint64        id;          /* 0 until the store answered, or when adding failed */
+  gboolean      added;       /* the store answered */
+  gboolean      ended;       /* the run ended: finished and results hold the end */
+  GDateTime    *finished;    /* NULL when it was cut short */
+  JsonNode     *results;
+} RunRow;
+
+static void
+run_row_clear (RunRow *row)
+{
+  g_weak_ref_clear (&row->session);
+  g_clear_object (&row->store);
+  g_clear_pointer (&row->finished, g_date_time_unref);
+  g_clear_pointer (&row->results, json_node_unref);
+}
+
+static RunRow *
+run_row_ref (RunRow *row)
+{
+  return g_rc_box_acquire (row);
+}
+
+static void
+run_row_unref (RunRow *row)
+{
+  g_rc_box_release_full (row, (GDestroyNotify) run_row_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunRow, run_row_unref)
+
+static RunRow *
+run_row_new (MdCaseSession *session)
+{
+  RunRow *row = g_rc_box_new0 (RunRow);
+
+  g_weak_ref_init (&row->session, session);
+  row->store = g_object_ref (session->store);
+
+  return row;
+}
+
+/* The session when @row is still its live run's (and the session is not
+ * being disposed), else NULL. */
+static MdCaseSession *
+run_row_dup_live_session (RunRow *row)
+{
+  MdCaseSession *session = g_weak_ref_get (&row->session);
+
+  if (session != NULL && session->run_row != row)
+    g_clear_object (&session);
+
+  return session;
+}
+
+static void
+run_row_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RunRow) row = user_data;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_store_finish_check_run_finish (MD_CASE_STORE (object), result, &error))
+    g_warning ("Could not save the check results: %s", error->message);
+
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    {
+      g_signal_emit (session, signals[CHECKS_FINISHED], 0);
+      g_signal_emit (session, signals[CASE_CHANGED], 0);
+    }
+}
+
+static void
+run_row_save_end (RunRow *row)
+{
+  g_autoptr(MdCaseSession) session = NULL;
+
+  g_assert (row->ended && row->added);
+
+  if (row->id > 0)
+    {
+      md_case_store_finish_check_run_async (row->store, row->id, row->finished, row->results,
+                                            NULL, run_row_saved_cb, run_row_ref (row));
+      return;
+    }
+
+  /* Adding the row failed (and said so): there is nothing to update. */
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    g_signal_emit (session, signals[CHECKS_FINISHED], 0);
+}
+
+/* The run ended (@finished NULL: cut short); saved now or once the row is there. */
+static void
+run_row_end (RunRow     *row,
+             GDateTime  *finished,
+             JsonNode   *results)
+{
+  if (row->ended)
+    return;
+
+  row->ended = TRUE;
+  row->finished = finished != NULL ? g_date_time_ref (finished) : NULL;
+  row->results = json_node_ref (results);
+  if (row->added)
+    run_row_save_end (row);
+}
+
+static void
+run_row_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RunRow) row = user_data;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  row->added = TRUE;
+  row->id = md_case_store_add_check_run_finish (MD_CASE_STORE (object), result, &error);
+  if (row->id <= 0)
+    g_warning ("Could not save the check run: %s", error->message);
+
+  /* The timeline has its "checked" now. */
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    g_signal_emit (session, signals[CASE_CHANGED], 0);
+
+  if (row->ended)
+    run_row_save_end (row);
+}
+
 static void
 md_case_session_dispose (GObject *object)
 {
   MdCaseSession *self = MD_CASE_SESSION (object);
 
   /* A run cut short (the case was closed) keeps what it had found; its
-   * unanswered checks read as interrupted when the case is opened again. */
-  if (self->check_run != NULL && self->store != NULL && !md_check_run_is_finished (self->check_run))
+   * unanswered checks read as interrupted when the case is opened again.
+   * Saved on the store's writer thread; the row keeps the store alive. */
+  if (self->check_run != NULL && self->run_row != NULL &&
+      !md_check_run_is_finished (self->check_run))
     {
       g_autoptr(JsonNode) results = md_check_run_to_json (self->check_run);
-      g_autoptr(GError) error = NULL;
 
-      if (!md_case_store_finish_check_run (self->store, self->check_run_id, NULL, results, &error))
-        g_warning ("Could not save the check results: %s", error->message);
+      run_row_end (self->run_row, NULL, results);
     }
+  g_clear_pointer (&self->run_row, run_row_unref);
 
   if (self->checks_cancellable != NULL)
     g_cancellable_cancel (self->checks_cancellable);
@@ -130,7 +272,6 @@ md_case_session_finalize (GObject *object)
 
   g_clear_pointer (&self->original_eml, g_bytes_unref);
   g_clear_pointer (&self->checked, md_check_subject_free);
-  g_clear_pointer (&self->check_started, g_date_time_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
 }
@@ -151,7 +292,8 @@ md_case_session_class_init (MdCaseSessionClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  /* The live run ended (completed, timed out or cancelled) and was saved. */
+  /* The live run ended (completed, timed out or cancelled) and was saved
+   * (emitted once the store's writer thread has written it). */
   signals[CHECKS_FINISHED] =
     g_signal_new ("checks-finished",
                   G_TYPE_FROM_CLASS (klass),
@@ -159,7 +301,8 @@ md_case_session_class_init (MdCaseSessionClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  /* The case record or its timeline changed. */
+  /* The case record or its timeline changed (for a check run: once the
+   * store has its row, a moment after md_case_session_start_checks()). */
   signals[CASE_CHANGED] =
     g_signal_new ("case-changed",
                   G_TYPE_FROM_CLASS (klass),
@@ -180,7 +323,7 @@ typedef struct
 {
   MdDiagnosis *diagnosis;
   GBytes      *original_eml;
-  char        *text;
+  GBytes      *text;
   char        *title;
 } Reading;
 
@@ -189,7 +332,7 @@ reading_free (Reading *reading)
 {
   g_clear_object (&reading->diagnosis);
   g_clear_pointer (&reading->original_eml, g_bytes_unref);
-  g_free (reading->text);
+  g_clear_pointer (&reading->text, g_bytes_unref);
   g_free (reading->title);
   g_free (reading);
 }
@@ -204,6 +347,7 @@ read_thread (GTask        *task,
   Reading *reading;
   GError *error = NULL;
   g_autoptr(MdDiagnosis) diagnosis = md_diagnosis_new (input, cancellable, &error);
+  char *text;
 
   if (diagnosis == NULL)
     {
@@ -221,10 +365,30 @@ read_thread (GTask        *task,
   reading = g_new0 (Reading, 1);
   reading->original_eml = md_diagnosis_dup_original_eml (diagnosis);
   /* The store keeps the input as text: valid UTF-8, whatever was pasted. */
-  reading->text = md_input_dup_valid_text (input);
+  text = md_input_dup_valid_text (input);
+  reading->text = g_bytes_new_take (text, strlen (text));
   reading->title = md_diagnosis_dup_title (diagnosis);
   reading->diagnosis = g_steal_pointer (&diagnosis);
   g_task_return_pointer (task, reading, (GDestroyNotify) reading_free);
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseSession *self = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  self->case_id = md_case_store_create_case_finish (MD_CASE_STORE (object), result, &error);
+  if (self->case_id <= 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -234,6 +398,7 @@ read_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   MdCaseSession *self = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
   Reading *reading;
 
@@ -248,20 +413,15 @@ read_cb (GObject      *object,
   self->original_eml = g_steal_pointer (&reading->original_eml);
 
   /* The store settles the receiver and blocked IP by the diagnosis's rules:
-   * written once, here. */
-  self->case_id = md_case_store_create_case (self->store, reading->title, reading->text,
-                                             self->original_eml,
-                                             md_diagnosis_get_rejections (self->diagnosis),
-                                             md_diagnosis_get_explanations (self->diagnosis),
-                                             &error);
+   * written once, here, on the store's writer thread (a pasted 200 MB log
+   * is a write of seconds). The diagnosis is not handed out before
+   * created_cb(), so nothing changes its rejections meanwhile. */
+  md_case_store_create_case_async (self->store, reading->title, reading->text,
+                                   self->original_eml,
+                                   md_diagnosis_get_rejections (self->diagnosis),
+                                   md_diagnosis_get_explanations (self->diagnosis),
+                                   cancellable, created_cb, g_steal_pointer (&task));
   reading_free (reading);
-  if (self->case_id <= 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
 void
@@ -476,7 +636,7 @@ check_run_cb (GObject      *object,
               gpointer      user_data)
 {
   MdCheckRun *run = MD_CHECK_RUN (object);
-  g_autoptr(MdCaseSession) self = user_data;
+  g_autoptr(RunRow) row = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) results = NULL;
   g_autoptr(GDateTime) finished = NULL;
@@ -484,17 +644,12 @@ check_run_cb (GObject      *object,
   if (!md_check_run_start_finish (run, result, &error))
     g_debug ("Check run ended: %s", error->message);
 
-  /* A newer run replaced this one: it saves itself. */
-  if (run != self->check_run)
-    return;
-
+  /* A closed case saved what its run had found when it was disposed. A
+   * run replaced by a newer one keeps what it found too; only the live
+   * one's end is announced (run_row_saved_cb()). */
   finished = g_date_time_new_now_utc ();
   results = md_check_run_to_json (run);
-  if (!md_case_store_finish_check_run (self->store, self->check_run_id, finished, results, &error))
-    g_warning ("Could not save the check results: %s", error->message);
-
-  g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  run_row_end (row, finished, results);
 }
 
 MdCheckRun *
@@ -509,7 +664,6 @@ md_case_session_start_checks (MdCaseSession        *self,
 {
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(JsonNode) results = NULL;
-  gint64 run_id;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
   g_return_val_if_fail (MD_IS_DNS_SOURCE (source), NULL);
@@ -534,25 +688,23 @@ md_case_session_start_checks (MdCaseSession        *self,
   if (skipped_zones != NULL)
     md_check_run_set_skipped_zones (self->check_run, skipped_zones);
 
+  /* The row is written on the store's writer thread: the checks start now,
+   * not after the disk. A failure to save is a warning; the checks go on. */
   started = g_date_time_new_now_utc ();
   results = md_check_run_to_json (self->check_run);
-  run_id = md_case_store_add_check_run (self->store, self->case_id, started, NULL, results, error);
-  if (run_id <= 0)
-    {
-      g_clear_object (&self->check_run);
-      return NULL;
-    }
-  self->check_run_id = run_id;
+  g_clear_pointer (&self->run_row, run_row_unref);
+  self->run_row = run_row_new (self);
+  md_case_store_add_check_run_async (self->store, self->case_id, started, NULL, results, NULL,
+                                     run_row_added_cb, run_row_ref (self->run_row));
 
   g_clear_object (&self->checks);
   self->checks = G_LIST_MODEL (g_object_ref (self->check_run));
 
   self->checks_cancellable = g_cancellable_new ();
   md_check_run_start_async (self->check_run, self->checks_cancellable, check_run_cb,
-                            g_object_ref (self));
+                            run_row_ref (self->run_row));
 
   g_signal_emit (self, signals[CHECKS_CHANGED], 0);
-  g_signal_emit (self, signals[CASE_CHANGED], 0);
 
   return self->check_run;
 }
@@ -599,6 +751,56 @@ md_case_session_save_draft (MdCaseSession  *self,
   g_signal_emit (self, signals[CASE_CHANGED], 0);
 
   return TRUE;
+}
+
+static void
+draft_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (md_case_store_add_draft_finish (MD_CASE_STORE (object), result, &error) <= 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+md_case_session_save_draft_async (MdCaseSession       *self,
+                                  const MdDraft       *draft,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonNode) json = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+  g_return_if_fail (draft != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_save_draft_async);
+
+  json = md_draft_to_json (draft);
+  md_case_store_add_draft_async (self->store, self->case_id, draft->channel_id, json, cancellable,
+                                 draft_saved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_save_draft_finish (MdCaseSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

@@ -1667,6 +1667,7 @@ writer_thread_cb (gpointer data,
 {
   WriteOp *op = data;
   MdCaseStore *self = user_data;
+  g_autoptr(GSource) source = NULL;
 
   if (!g_cancellable_set_error_if_cancelled (op->cancellable, &op->error))
     {
@@ -1676,7 +1677,14 @@ writer_thread_cb (gpointer data,
         op->result = op->func (self->writer_db, op->data, &op->case_id, &op->error);
     }
 
-  g_main_context_invoke_full (op->context, G_PRIORITY_DEFAULT, write_op_complete_cb, op, NULL);
+  /* An idle source, not g_main_context_invoke(): that would run the
+   * callback right here when the caller's context is the global default
+   * and nobody iterates it at this moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, write_op_complete_cb, op, NULL);
+  g_source_set_static_name (source, "[maildoctor] case store write done");
+  g_source_attach (source, op->context);
 }
 
 /* @source_tag names the public call; @data (freed with @data_free when the
