@@ -464,19 +464,20 @@ md_case_session_new_from_input_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-MdCaseSession *
-md_case_session_open (MdCaseStore  *store,
-                      gint64        case_id,
-                      GError      **error)
+/* What opening reads on the calling thread: the small rows only (the case,
+ * its rejections, the latest run). */
+static MdCaseSession *
+open_rows (MdCaseStore  *store,
+           gint64        case_id,
+           gboolean     *has_eml,
+           GPtrArray   **stored_out,
+           GError      **error)
 {
   g_autoptr(MdCaseSession) self = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) rejections = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(MdInput) input = NULL;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
+  g_autoptr(MdCaseCheckRun) latest = NULL;
+  GError *local_error = NULL;
 
   record = md_case_store_get_case (store, case_id, error);
   if (record == NULL)
@@ -486,41 +487,167 @@ md_case_session_open (MdCaseStore  *store,
   if (stored == NULL)
     return NULL;
 
+  latest = md_case_store_dup_latest_check_run (store, case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
   self = g_object_new (MD_TYPE_CASE_SESSION, NULL);
   self->store = g_object_ref (store);
   self->case_id = case_id;
 
-  if (record->has_input_eml)
+  if (latest != NULL && latest->results != NULL)
+    {
+      g_clear_object (&self->checks);
+      self->checks = md_checks_new_from_json (latest->results);
+      self->checked = subject_from_json (latest->results);
+    }
+
+  *has_eml = record->has_input_eml;
+  *stored_out = g_steal_pointer (&stored);
+  return g_steal_pointer (&self);
+}
+
+/* Explained again rather than read back, so the texts follow the UI
+ * language and the knowledge base as it is now. With an .eml this parses
+ * it (the bounce's sender, addressee, HELO): run it off the main thread. */
+static MdDiagnosis *
+diagnose_stored (GPtrArray *stored,
+                 GBytes    *eml)
+{
+  g_autoptr(GPtrArray) rejections = g_ptr_array_new ();
+  g_autoptr(MdInput) input = eml != NULL ? md_input_new (eml, NULL) : NULL;
+
+  for (guint i = 0; i < stored->len; i++)
+    g_ptr_array_add (rejections, ((MdCaseRejection *) g_ptr_array_index (stored, i))->rejection);
+
+  return md_diagnosis_new_for_rejections (rejections, input);
+}
+
+MdCaseSession *
+md_case_session_open (MdCaseStore  *store,
+                      gint64        case_id,
+                      GError      **error)
+{
+  g_autoptr(MdCaseSession) self = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  gboolean has_eml = FALSE;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
+
+  self = open_rows (store, case_id, &has_eml, &stored, error);
+  if (self == NULL)
+    return NULL;
+
+  if (has_eml)
     {
       self->original_eml = md_case_store_dup_input_eml (store, case_id, error);
       if (self->original_eml == NULL)
         return NULL;
-      input = md_input_new (self->original_eml, NULL);
     }
 
-  /* Explained again rather than read back, so the texts follow the UI
-   * language and the knowledge base as it is now. */
-  rejections = g_ptr_array_new ();
-  for (guint i = 0; i < stored->len; i++)
-    g_ptr_array_add (rejections, ((MdCaseRejection *) g_ptr_array_index (stored, i))->rejection);
-  self->diagnosis = md_diagnosis_new_for_rejections (rejections, input);
-
-  runs = md_case_store_list_check_runs (store, case_id, error);
-  if (runs == NULL)
-    return NULL;
-  if (runs->len > 0)
-    {
-      const MdCaseCheckRun *latest = g_ptr_array_index (runs, 0);
-
-      if (latest->results != NULL)
-        {
-          g_clear_object (&self->checks);
-          self->checks = md_checks_new_from_json (latest->results);
-          self->checked = subject_from_json (latest->results);
-        }
-    }
+  self->diagnosis = diagnose_stored (stored, self->original_eml);
 
   return g_steal_pointer (&self);
+}
+
+typedef struct
+{
+  MdCaseSession *self;
+  GPtrArray     *stored;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_clear_object (&opening->self);
+  g_clear_pointer (&opening->stored, g_ptr_array_unref);
+  g_free (opening);
+}
+
+/* The session is not handed out before this returns: setting its
+ * diagnosis here races with nothing. */
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Opening *opening = task_data;
+
+  opening->self->diagnosis = diagnose_stored (opening->stored, opening->self->original_eml);
+  g_task_return_pointer (task, g_object_ref (opening->self), g_object_unref);
+}
+
+static void
+open_eml_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Opening *opening = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  opening->self->original_eml = md_case_store_dup_input_eml_finish (MD_CASE_STORE (object),
+                                                                    result, &error);
+  if (opening->self->original_eml == NULL)
+    {
+      /* The case has an .eml (has_input_eml): no bytes is an error. */
+      if (error == NULL)
+        error = g_error_new_literal (MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
+                                     _("The original message of this case could not be read."));
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_run_in_thread (task, open_thread);
+}
+
+void
+md_case_session_open_async (MdCaseStore         *store,
+                            gint64               case_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Opening *opening;
+  gboolean has_eml = FALSE;
+
+  g_return_if_fail (MD_IS_CASE_STORE (store));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_open_async);
+
+  opening = g_new0 (Opening, 1);
+  g_task_set_task_data (task, opening, (GDestroyNotify) opening_free);
+  opening->self = open_rows (store, case_id, &has_eml, &opening->stored, &error);
+  if (opening->self == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Loaded here, on the main thread, so that the worker only reads it. */
+  md_knowledge_get_default ();
+
+  if (has_eml)
+    md_case_store_dup_input_eml_async (store, case_id, cancellable, open_eml_cb,
+                                       g_steal_pointer (&task));
+  else
+    g_task_run_in_thread (task, open_thread);
+}
+
+MdCaseSession *
+md_case_session_open_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 MdCaseStore *

@@ -53,6 +53,15 @@ MdCaseSession  *md_case_session_new_from_input_finish (GAsyncResult        *resu
 MdCaseSession  *md_case_session_open                (MdCaseStore          *store,
                                                      gint64                case_id,
                                                      GError              **error);
+/* The same with the .eml read on the store's writer thread and parsed on
+ * a worker thread (a case made from a big message). */
+void            md_case_session_open_async          (MdCaseStore          *store,
+                                                     gint64                case_id,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+MdCaseSession  *md_case_session_open_finish         (GAsyncResult         *result,
+                                                     GError              **error);
 
 MdCaseStore    *md_case_session_get_store           (MdCaseSession        *self);
 gint64          md_case_session_get_case_id         (MdCaseSession        *self);

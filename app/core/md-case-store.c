@@ -2581,6 +2581,7 @@ md_case_store_list_rejections (MdCaseStore  *self,
                                GError      **error)
 {
   sqlite3 *db;
+
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
   db = self->db;
@@ -2894,6 +2895,7 @@ md_case_store_list_check_runs (MdCaseStore  *self,
                                GError      **error)
 {
   sqlite3 *db;
+
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
   db = self->db;
@@ -2902,6 +2904,25 @@ md_case_store_list_check_runs (MdCaseStore  *self,
                          "SELECT id, case_id, started, finished, results FROM check_runs "
                          "WHERE case_id = ?1 ORDER BY started DESC, id DESC",
                          (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
+}
+
+MdCaseCheckRun *
+md_case_store_dup_latest_check_run (MdCaseStore  *self,
+                                    gint64        case_id,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  runs = list_case_rows (self->db, case_id,
+                         "SELECT id, case_id, started, finished, results FROM check_runs "
+                         "WHERE case_id = ?1 ORDER BY started DESC, id DESC LIMIT 1",
+                         (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
+  if (runs == NULL || runs->len == 0)
+    return NULL;
+
+  return g_ptr_array_steal_index (runs, 0);
 }
 
 static gint64
@@ -3029,6 +3050,7 @@ md_case_store_list_drafts (MdCaseStore  *self,
                            GError      **error)
 {
   sqlite3 *db;
+
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
   db = self->db;
@@ -3107,6 +3129,7 @@ md_case_store_list_events (MdCaseStore  *self,
                            GError      **error)
 {
   sqlite3 *db;
+
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
   db = self->db;

@@ -339,6 +339,11 @@ gboolean         md_case_store_finish_check_run_finish (MdCaseStore         *sel
 GPtrArray       *md_case_store_list_check_runs   (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The newest run only (what opening a case shows); NULL without @error set
+ * when the case was never checked. */
+MdCaseCheckRun  *md_case_store_dup_latest_check_run (MdCaseStore   *self,
+                                                     gint64         case_id,
+                                                     GError       **error);
 
 /* Records the draft and a "draft-created" event. Returns its id, 0 on error. */
 gint64           md_case_store_add_draft         (MdCaseStore      *self,
