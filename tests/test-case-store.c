@@ -1273,8 +1273,10 @@ test_input_apart (Fixture       *fixture,
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(MdCase) c = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(JsonNode) results = json_from_string ("{\"checks\":[]}", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   guint64 read_before, written_before, read_after, written_after;
-  gint64 id;
+  gint64 id, run;
 
   id = create_big (fixture->path, BIG_INPUT_SIZE);
 
@@ -1294,7 +1296,7 @@ test_input_apart (Fixture       *fixture,
   g_assert_cmpstr (c->title, ==, "big");
   g_assert_cmpuint (md_case_store_count_cases (store), ==, 1);
 
-  /* Every event touches the case (its updated time). */
+  /* Every event, run and draft touches the case (its updated time). */
   g_assert_true (md_case_store_set_title (store, id, "renamed", &error));
   g_assert_no_error (error);
   g_assert_cmpint (md_case_store_add_event (store, id, MD_CASE_EVENT_REQUEST_COPIED, NULL, &error),
@@ -1302,6 +1304,11 @@ test_input_apart (Fixture       *fixture,
   g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_REQUESTED, &error));
   g_assert_true (md_case_store_set_notes (store, id, "asked on Monday", &error));
   g_assert_true (md_case_store_set_subject (store, id, "microsoft", "203.0.113.8", &error));
+  g_assert_no_error (error);
+  run = md_case_store_add_check_run (store, id, now, NULL, results, &error);
+  g_assert_cmpint (run, >, 0);
+  g_assert_true (md_case_store_finish_check_run (store, run, now, results, &error));
+  g_assert_cmpint (md_case_store_add_draft (store, id, NULL, results, &error), >, 0);
   g_assert_no_error (error);
 
   io_counters (&read_after, &written_after);
