@@ -248,6 +248,10 @@ for scenario in check lists300 paste10 paste200; do
   row "$label" "$(field "${result[base,$scenario]:-}" max_gap_ms)" \
     "$(field "${result[this,$scenario]:-}" max_gap_ms)" "$target"
 done
+for scenario in check lists300 paste10 paste200; do
+  row "$scenario: longest while the checks ran" "$(field "${result[base,$scenario]:-}" max_gap_running_ms)" \
+    "$(field "${result[this,$scenario]:-}" max_gap_running_ms)" ""
+done
 for scenario in paste10 paste200; do
   row "$scenario: case shown after (ms)" "$(field "${result[base,$scenario]:-}" shown_ms)" \
     "$(field "${result[this,$scenario]:-}" shown_ms)" ""
@@ -267,6 +271,8 @@ row "window / CLI check time (300 lists)" \
 printf '\nRaw results (JSON per scenario):\n'
 for tag in base this; do
   for scenario in check lists300 paste10 paste200; do
-    [ -n "${result[$tag,$scenario]:-}" ] && printf '  %s %s: %s\n' "$tag" "$scenario" "${result[$tag,$scenario]}"
+    if [ -n "${result[$tag,$scenario]:-}" ]; then
+      printf '  %s %s: %s\n' "$tag" "$scenario" "${result[$tag,$scenario]}"
+    fi
   done
 done
