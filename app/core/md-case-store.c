@@ -298,7 +298,7 @@ md_case_copy (const MdCase *self)
   copy->blocked_ip = g_strdup (self->blocked_ip);
   copy->status = self->status;
   copy->notes = g_strdup (self->notes);
-    copy->has_input_eml = self->has_input_eml;
+  copy->has_input_eml = self->has_input_eml;
   copy->deleted = datetime_ref0 (self->deleted);
 
   return copy;
@@ -500,13 +500,13 @@ set_sqlite_error (GError  **error,
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if (is_damage (rc))
-    note_damage (db);
-
-  if (is_damage (rc))
-    g_set_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_CORRUPT,
-                 _("The case database is damaged (%s). MailDoctor will move it aside and "
-                   "start a new one the next time it starts."),
-                 message);
+    {
+      note_damage (db);
+      g_set_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_CORRUPT,
+                   _("The case database is damaged (%s). MailDoctor will move it aside and "
+                     "start a new one the next time it starts."),
+                   message);
+    }
   else
     g_set_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_FAILED,
                  _("The case database could not be read or written: %s"),
