@@ -5,6 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* One file for the whole database, long as it is: the schema and its
+ * migrations, every statement that reads or writes it and the writer
+ * thread all share the SQL helpers and the transaction rules below, and
+ * the writer thread runs the very write functions the synchronous calls
+ * run. The boxed types and enums at the top could move out first. */
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
