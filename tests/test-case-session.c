@@ -13,6 +13,7 @@
 #include "md-rejection-parser.h"
 #include "md-resolver.h"
 #include "md-test-util.h"
+#include "md-test-zone.h"
 #include "md-util.h"
 
 static const char seed_rejection[] =
@@ -355,6 +356,161 @@ test_no_rejection (Fixture       *f,
   g_assert_cmpuint (md_case_store_count_cases (f->store), ==, 0);
 }
 
+static void
+flag_cb (MdCaseSession *session,
+         gboolean      *flag)
+{
+  *flag = TRUE;
+}
+
+static JsonArray *
+stored_checks (MdCaseCheckRun *run)
+{
+  JsonNode *checks = json_object_get_member (json_node_get_object (run->results), "checks");
+
+  g_assert_nonnull (checks);
+  return json_node_get_array (checks);
+}
+
+/* The run's row and its results are written on the store's writer thread;
+ * "checks-finished" comes once they are saved. */
+static void
+test_checks_saved (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdTestZone) zone = md_test_zone_new ();
+  g_autoptr(MdCheckSubject) subject = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+  gboolean changed = FALSE;
+  MdCheckRun *run;
+
+  subject = md_check_subject_new ("203.0.113.7", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (session, "checks-finished", G_CALLBACK (flag_cb), &finished);
+  g_signal_connect (session, "case-changed", G_CALLBACK (flag_cb), &changed);
+  run = md_case_session_start_checks (session, MD_DNS_SOURCE (zone), NULL, subject, NULL,
+                                      "test zone", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (changed);
+  g_assert_true (md_check_run_is_finished (run));
+
+  runs = md_case_store_list_check_runs (f->store, md_case_session_get_case_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_nonnull (((MdCaseCheckRun *) g_ptr_array_index (runs, 0))->finished);
+  g_assert_cmpuint (json_array_get_length (stored_checks (g_ptr_array_index (runs, 0))), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (run)));
+  events = md_case_session_list_events (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (((MdCaseEvent *) g_ptr_array_index (events, 1))->kind, ==, MD_CASE_EVENT_CHECKED);
+}
+
+/* A case closed while its run goes on keeps what the run had (its row may
+ * not even be written yet when the session goes). */
+static void
+test_closed_mid_run (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdTestZone) zone = md_test_zone_new ();
+  g_autoptr(MdCheckSubject) subject = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 case_id = md_case_session_get_case_id (session);
+  gint64 give_up = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  guint n_checks;
+
+  subject = md_check_subject_new ("203.0.113.7", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (md_case_session_start_checks (session, MD_DNS_SOURCE (zone), NULL, subject,
+                                                  NULL, "test zone", NULL, &error));
+  n_checks = g_list_model_get_n_items (md_case_session_get_checks (session));
+  g_assert_cmpuint (n_checks, >, 0);
+  g_clear_object (&session);
+
+  /* The row as added holds no checks (the run had not started); the end
+   * saved at closing holds them all. */
+  for (;;)
+    {
+      g_autoptr(GPtrArray) runs = md_case_store_list_check_runs (f->store, case_id, &error);
+
+      g_assert_no_error (error);
+      if (runs->len == 1 && json_array_get_length (stored_checks (g_ptr_array_index (runs, 0))) > 0)
+        {
+          g_assert_cmpuint (json_array_get_length (stored_checks (g_ptr_array_index (runs, 0))), ==,
+                            n_checks);
+          g_assert_null (((MdCaseCheckRun *) g_ptr_array_index (runs, 0))->finished);
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  MdCaseSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = md_case_session_open_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* Opening off the main thread gives what opening on it gives. */
+static void
+test_open_async (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = md_test_srcdir_path ("data", "drafts", "seed-bounce.eml", NULL);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(MdCaseSession) sync = NULL;
+  g_autoptr(MdCaseSession) async = NULL;
+  g_autoptr(MdSubjectGuess) sync_guess = NULL;
+  g_autoptr(MdSubjectGuess) async_guess = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const sending_domains[] = { "other.example", NULL };
+
+  g_assert_nonnull (file);
+  input = g_mapped_file_get_bytes (file);
+  session = create (f, input);
+  g_assert_nonnull (md_case_session_get_original_eml (session));
+
+  sync = md_case_session_open (f->store, md_case_session_get_case_id (session), &error);
+  g_assert_no_error (error);
+  md_case_session_open_async (f->store, md_case_session_get_case_id (session), NULL, opened_cb,
+                              &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (g_bytes_equal (md_case_session_get_original_eml (async),
+                                md_case_session_get_original_eml (session)));
+  g_assert_cmpuint (md_case_session_get_n_rejections (async), ==,
+                    md_case_session_get_n_rejections (sync));
+  g_assert_cmpuint (md_case_session_get_primary_index (async), ==,
+                    md_case_session_get_primary_index (sync));
+  sync_guess = md_case_session_guess_subject (sync, sending_domains);
+  async_guess = md_case_session_guess_subject (async, sending_domains);
+  g_assert_cmpstr (async_guess->domain, ==, "example.org");
+  g_assert_cmpstr (async_guess->domain, ==, sync_guess->domain);
+  g_assert_cmpstr (async_guess->helo, ==, sync_guess->helo);
+  g_assert_cmpstr (async_guess->ip, ==, sync_guess->ip);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -374,6 +530,12 @@ main (int    argc,
               fixture_setup, test_json_round_trips, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/no-rejection", Fixture, NULL,
               fixture_setup, test_no_rejection, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/checks-saved", Fixture, NULL,
+              fixture_setup, test_checks_saved, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/closed-mid-run", Fixture, NULL,
+              fixture_setup, test_closed_mid_run, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/open-async", Fixture, NULL,
+              fixture_setup, test_open_async, fixture_teardown);
 
   return g_test_run ();
 }

@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "md-case-store.h"
 #include "md-knowledge.h"
@@ -268,6 +270,7 @@ test_create_and_get (Fixture       *fixture,
   g_autoptr(GBytes) eml_back = NULL;
   g_autoptr(MdCase) c = NULL;
   g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *text = NULL;
   const MdCaseRejection *r0, *r1;
   gint64 id;
 
@@ -287,8 +290,10 @@ test_create_and_get (Fixture       *fixture,
   g_assert_cmpstr (c->blocked_ip, ==, "203.0.113.7");
   g_assert_cmpint (c->status, ==, MD_CASE_STATUS_OPEN);
   g_assert_cmpstr (c->notes, ==, "");
-  g_assert_cmpstr (c->input_text, ==, SEED_TEXT);
   g_assert_true (c->has_input_eml);
+  text = md_case_store_dup_input_text (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, SEED_TEXT);
   g_assert_null (c->deleted);
   g_assert_true (g_date_time_equal (c->created, c->updated));
   g_assert_cmpint (g_date_time_get_utc_offset (c->created), ==, 0);
@@ -325,6 +330,7 @@ test_rejection_round_trip (Fixture       *fixture,
                                                     md_rejection_copy (empty), NULL);
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(MdCase) c = NULL;
+  g_autofree char *text = NULL;
   gint64 id;
 
   id = md_case_store_create_case (store, NULL, NULL, NULL, rejections, NULL, &error);
@@ -347,8 +353,10 @@ test_rejection_round_trip (Fixture       *fixture,
   c = md_case_store_get_case (store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (c->title, ==, "");
-  g_assert_cmpstr (c->input_text, ==, "");
   g_assert_false (c->has_input_eml);
+  text = md_case_store_dup_input_text (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "");
   g_assert_cmpstr (c->receiver, ==, "t-online");
   g_assert_cmpstr (c->blocked_ip, ==, "2001:db8::25");
   g_assert_null (md_case_store_dup_input_eml (store, id, &error));
@@ -423,8 +431,6 @@ test_ordering (Fixture       *fixture,
   g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 1))->id, ==, second);
   g_assert_cmpint (((MdCase *) g_ptr_array_index (cases, 2))->id, ==, first);
   g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, 0))->title, ==, "third");
-  /* Lists leave the pasted text out; the case itself has it. */
-  g_assert_null (((MdCase *) g_ptr_array_index (cases, 0))->input_text);
   g_assert_cmpstr (((MdCase *) g_ptr_array_index (cases, 0))->receiver, ==, "microsoft");
   g_assert_cmpuint (md_case_store_count_cases (store), ==, 3);
 }
@@ -961,6 +967,9 @@ test_migration_from_v1 (Fixture       *fixture,
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *version = NULL;
   g_autofree char *integrity = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *columns = NULL;
+  g_autoptr(GBytes) eml = NULL;
   sqlite3 *db = NULL;
 
   /* An old file, written without the store: 2026-11-01 10:00:00 UTC. */
@@ -968,9 +977,11 @@ test_migration_from_v1 (Fixture       *fixture,
   exec_raw (db, v1_schema);
   exec_raw (db,
             "INSERT INTO cases (id, created, updated, title, receiver, blocked_ip, status, notes,"
-            "                   input_text)"
+            "                   input_text, input_eml)"
             "  VALUES (7, 1793527200000000, 1793527200000000, 'Alter Fall', 'microsoft',"
-            "          '203.0.113.7', 'requested', 'Notiz', 'x');"
+            "          '203.0.113.7', 'requested', 'Notiz', 'x', X'46726F6D3A20610D0A');"
+            "INSERT INTO cases (id, created, updated, title, input_text)"
+            "  VALUES (5, 1793527100000000, 1793527100000000, 'Ohne Mail', 'Zeile 1');"
             "INSERT INTO rejections (case_id, position, rejection) VALUES (7, 0,"
             "  '{\"recipient\":\"a@b.de\",\"provider\":\"microsoft\",\"smtp_code\":550,"
             "\"enhanced_status\":\"5.7.511\",\"stage\":\"rcpt-to\",\"temporary\":false,"
@@ -989,6 +1000,24 @@ test_migration_from_v1 (Fixture       *fixture,
   g_assert_cmpstr (c->title, ==, "Alter Fall");
   g_assert_cmpint (c->status, ==, MD_CASE_STATUS_REQUESTED);
   g_assert_cmpint (g_date_time_to_unix (c->created), ==, 1793527200);
+  /* The input moved to its own table (schema 2), nothing lost on the way. */
+  g_assert_true (c->has_input_eml);
+  text = md_case_store_dup_input_text (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "x");
+  eml = md_case_store_dup_input_eml (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (eml, NULL), g_bytes_get_size (eml), "From: a\r\n", 9);
+  g_clear_pointer (&c, md_case_free);
+  c = md_case_store_get_case (store, 5, &error);
+  g_assert_no_error (error);
+  g_assert_false (c->has_input_eml);
+  g_clear_pointer (&text, g_free);
+  text = md_case_store_dup_input_text (store, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Zeile 1");
+  g_assert_null (md_case_store_dup_input_eml (store, 5, &error));
+  g_assert_no_error (error);
   rejections = md_case_store_list_rejections (store, 7, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rejections->len, ==, 1);
@@ -1009,6 +1038,12 @@ test_migration_from_v1 (Fixture       *fixture,
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, MD_CASE_STORE_SCHEMA_VERSION);
   integrity = query_text (fixture->path, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
+  /* The cases row no longer carries the input. */
+  columns = query_text (fixture->path,
+                        "SELECT group_concat (name, ' ') FROM pragma_table_info ('cases')");
+  g_assert_cmpstr (columns, ==,
+                   "id created updated title receiver blocked_ip status notes deleted_at "
+                   "request_edits has_input_eml");
 }
 
 static void
@@ -1035,7 +1070,8 @@ test_migration_from_empty (Fixture       *fixture,
                        "SELECT group_concat (name, ' ') FROM (SELECT name FROM sqlite_schema "
                        "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)");
   g_assert_cmpstr (tables, ==,
-                   "cases check_runs drafts events rejections watch_listings watch_reminders");
+                   "case_inputs cases check_runs drafts events rejections watch_listings "
+                   "watch_reminders");
 }
 
 static void
@@ -1167,6 +1203,7 @@ test_corrupt_page (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  g_autoptr(GPtrArray) cases = NULL;
   g_autofree char *contents = NULL;
   gsize len;
   FILE *file;
@@ -1184,9 +1221,347 @@ test_corrupt_page (Fixture       *fixture,
   g_assert_cmpint (fclose (file), ==, 0);
   g_assert_true (g_file_get_contents (fixture->path, &contents, &len, &error));
 
+  /* Closed cleanly before: opening does not read every page, so the damage
+   * shows when the page is read. */
+  store = md_case_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_null (md_case_store_get_recovered_path (store));
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_null (cases);
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* As the error says: moved aside the next time MailDoctor starts. */
   store = md_case_store_new (fixture->path, &error);
   g_assert_no_error (error);
   assert_moved_aside (fixture, store, contents, len);
+}
+
+/* Bytes this process read and wrote through read(2)/write(2) and their
+ * kin (/proc/self/io: rchar, wchar), page cache or not: what SQLite asked
+ * the file system for, whatever the disk did. */
+static void
+io_counters (guint64 *read_bytes,
+             guint64 *written_bytes)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/io", &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  *read_bytes = *written_bytes = G_MAXUINT64;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "rchar: "))
+        *read_bytes = g_ascii_strtoull (lines[i] + 7, NULL, 10);
+      else if (g_str_has_prefix (lines[i], "wchar: "))
+        *written_bytes = g_ascii_strtoull (lines[i] + 7, NULL, 10);
+    }
+  g_assert_cmpuint (*read_bytes, !=, G_MAXUINT64);
+  g_assert_cmpuint (*written_bytes, !=, G_MAXUINT64);
+}
+
+#define BIG_INPUT_SIZE (50 * 1024 * 1024)
+#define SMALL_IO (1024 * 1024)
+
+/* A pasted mail.log of @size bytes. */
+static char *
+big_input (gsize size)
+{
+  GString *text = g_string_sized_new (size + 200);
+
+  for (guint line = 0; text->len < size; line++)
+    g_string_append_printf (text, "Dec  3 10:%02u:%02u mx postfix/smtp[%u]: 4A%08X: "
+                            "to=<user%u@example.org>, relay=none, status=deferred\n",
+                            (line / 60) % 60, line % 60, 1000 + line % 9000, line, line);
+
+  return g_string_free (text, FALSE);
+}
+
+static gint64
+create_big (const char *path,
+            gsize       size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (path);
+  g_autoptr(GPtrArray) rejections = rejection_list (seed_rejection (), NULL);
+  g_autofree char *text = big_input (size);
+  gint64 id;
+
+  id = md_case_store_create_case (store, "big", text, NULL, rejections, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  return id;
+}
+
+/* Listing, showing and recording never read or rewrite what was pasted:
+ * with a 50 MB case they read and write less than 1 MB. */
+static void
+test_input_apart (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(MdCase) c = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) results = json_from_string ("{\"checks\":[]}", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint64 read_before, written_before, read_after, written_after;
+  gint64 id, run;
+
+  id = create_big (fixture->path, BIG_INPUT_SIZE);
+
+  /* A fresh connection: nothing in SQLite's page cache. */
+  store = open_store (fixture->path);
+  io_counters (&read_before, &written_before);
+
+  cases = md_case_store_list_cases (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_clear_pointer (&cases, g_ptr_array_unref);
+  cases = md_case_store_list_cases (store, "big", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  c = md_case_store_get_case (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->title, ==, "big");
+  g_assert_cmpuint (md_case_store_count_cases (store), ==, 1);
+
+  /* Every event, run and draft touches the case (its updated time). */
+  g_assert_true (md_case_store_set_title (store, id, "renamed", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (md_case_store_add_event (store, id, MD_CASE_EVENT_REQUEST_COPIED, NULL, &error),
+                   >, 0);
+  g_assert_true (md_case_store_set_status (store, id, MD_CASE_STATUS_REQUESTED, &error));
+  g_assert_true (md_case_store_set_notes (store, id, "asked on Monday", &error));
+  g_assert_true (md_case_store_set_subject (store, id, "microsoft", "203.0.113.8", &error));
+  g_assert_no_error (error);
+  run = md_case_store_add_check_run (store, id, now, NULL, results, &error);
+  g_assert_cmpint (run, >, 0);
+  g_assert_true (md_case_store_finish_check_run (store, run, now, results, &error));
+  g_assert_cmpint (md_case_store_add_draft (store, id, NULL, results, &error), >, 0);
+  g_assert_no_error (error);
+
+  io_counters (&read_after, &written_after);
+  g_assert_cmpuint (read_after - read_before, <, SMALL_IO);
+  g_assert_cmpuint (written_after - written_before, <, SMALL_IO);
+
+  /* Asked for, the input is read (so the counters above can see it). */
+  text = md_case_store_dup_input_text (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (text), >=, BIG_INPUT_SIZE);
+  io_counters (&read_after, &written_after);
+  g_assert_cmpuint (read_after - read_before, >=, BIG_INPUT_SIZE);
+}
+
+static guint64
+bytes_read_opening (const char *path)
+{
+  g_autoptr(MdCaseStore) store = NULL;
+  guint64 read_before, written, read_after;
+
+  io_counters (&read_before, &written);
+  store = open_store (path);
+  io_counters (&read_after, &written);
+
+  return read_after - read_before;
+}
+
+static guint
+count_markers (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "cases.db.open-"))
+      n++;
+
+  return n;
+}
+
+/* The whole-file check runs after a run that did not close cleanly, never
+ * after a clean close. */
+static void
+test_quick_check_after_unclean (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  gsize size = 8 * 1024 * 1024;
+  int status;
+  pid_t pid;
+
+  create_big (fixture->path, size);
+  g_assert_cmpuint (count_markers (fixture->dir), ==, 0);
+
+  /* Closed cleanly: opening reads a few pages, not the 8 MB input. */
+  g_assert_cmpuint (bytes_read_opening (fixture->path), <, SMALL_IO);
+
+  /* A run that is killed: it never closes the store. */
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      MdCaseStore *store = md_case_store_new (fixture->path, NULL);
+
+      _exit (store != NULL ? 0 : 1);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpuint (count_markers (fixture->dir), ==, 1);
+
+  /* The next start checks every page: the input is read. */
+  g_assert_cmpuint (bytes_read_opening (fixture->path), >=, size);
+  g_assert_cmpuint (count_markers (fixture->dir), ==, 0);
+
+  /* And the start after that, following a clean close, does not. */
+  g_assert_cmpuint (bytes_read_opening (fixture->path), <, SMALL_IO);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GThread   *main_thread;
+  GString   *changes;
+  gint64     result;
+  GBytes    *eml;
+  guint      pending;
+} AsyncData;
+
+static void
+async_changed_cb (MdCaseStore  *store,
+                  gint64        case_id,
+                  MdCaseChange  change,
+                  AsyncData    *async)
+{
+  g_assert_true (g_thread_self () == async->main_thread);
+  g_string_append_printf (async->changes, "%s%" G_GINT64_FORMAT ":%d",
+                          async->changes->len > 0 ? " " : "", case_id, change);
+}
+
+static void
+async_create_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncData *async = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == async->main_thread);
+  async->result = md_case_store_create_case_finish (MD_CASE_STORE (object), result, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (async->loop);
+}
+
+static void
+async_write_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncData *async = user_data;
+  g_autoptr(GError) error = NULL;
+  GTask *task = G_TASK (result);
+
+  g_assert_true (g_thread_self () == async->main_thread);
+  if (g_task_get_source_tag (task) == md_case_store_add_check_run_async)
+    g_assert_cmpint (md_case_store_add_check_run_finish (MD_CASE_STORE (object), result, &error),
+                     >, 0);
+  else if (g_task_get_source_tag (task) == md_case_store_finish_check_run_async)
+    g_assert_true (md_case_store_finish_check_run_finish (MD_CASE_STORE (object), result, &error));
+  else if (g_task_get_source_tag (task) == md_case_store_add_draft_async)
+    g_assert_cmpint (md_case_store_add_draft_finish (MD_CASE_STORE (object), result, &error), >, 0);
+  else
+    async->eml = md_case_store_dup_input_eml_finish (MD_CASE_STORE (object), result, &error);
+  g_assert_no_error (error);
+
+  if (--async->pending == 0)
+    g_main_loop_quit (async->loop);
+}
+
+static void
+store_ready_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  MdCaseStore **store = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *store = md_case_store_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The writer thread: results and "changed" on the main thread, writes in
+ * the order they were asked for, all of it visible to the main connection. */
+static void
+test_async_writes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autoptr(GPtrArray) rejections = rejection_list (seed_rejection (), NULL);
+  g_autoptr(GBytes) text = g_bytes_new_static (SEED_TEXT, strlen (SEED_TEXT));
+  g_autoptr(GBytes) eml = g_bytes_new_static (EML, sizeof EML - 1);
+  g_autoptr(JsonNode) results = json_from_string ("{\"checks\":[]}", NULL);
+  g_autoptr(JsonNode) done = json_from_string ("{\"checks\":[{\"id\":\"x\"}]}", NULL);
+  g_autoptr(JsonNode) draft = json_from_string ("{\"subject\":\"Bitte\"}", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *expected = NULL;
+  AsyncData async = { g_main_loop_new (NULL, FALSE), g_thread_self (), g_string_new (NULL), 0 };
+
+  md_case_store_new_async (fixture->path, NULL, store_ready_cb, &store);
+  while (store == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (store, "changed", G_CALLBACK (async_changed_cb), &async);
+
+  md_case_store_create_case_async (store, "async", text, eml, rejections, NULL, NULL,
+                                   async_create_cb, &async);
+  g_main_loop_run (async.loop);
+  g_assert_cmpint (async.result, >, 0);
+  stored = md_case_store_dup_input_text (store, async.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, SEED_TEXT);
+
+  /* Queued one after the other without waiting: they run in this order. */
+  async.pending = 3;
+  md_case_store_add_check_run_async (store, async.result, now, NULL, results, NULL,
+                                     async_write_cb, &async);
+  md_case_store_add_draft_async (store, async.result, "microsoft-delist-mail", draft, NULL,
+                                 async_write_cb, &async);
+  md_case_store_dup_input_eml_async (store, async.result, NULL, async_write_cb, &async);
+  g_main_loop_run (async.loop);
+  g_assert_nonnull (async.eml);
+  g_assert_true (g_bytes_equal (async.eml, eml));
+
+  runs = md_case_store_list_check_runs (store, async.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  async.pending = 1;
+  md_case_store_finish_check_run_async (store, ((MdCaseCheckRun *) g_ptr_array_index (runs, 0))->id,
+                                        now, done, NULL, async_write_cb, &async);
+  g_main_loop_run (async.loop);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  runs = md_case_store_list_check_runs (store, async.result, &error);
+  g_assert_nonnull (((MdCaseCheckRun *) g_ptr_array_index (runs, 0))->finished);
+  drafts = md_case_store_list_drafts (store, async.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  assert_event_kinds (store, async.result, "created checked draft-created");
+
+  /* Added, then three updates (run, draft, run finished); the read is no change. */
+  expected = g_strdup_printf ("%1$" G_GINT64_FORMAT ":%2$d %1$" G_GINT64_FORMAT ":%3$d "
+                              "%1$" G_GINT64_FORMAT ":%3$d %1$" G_GINT64_FORMAT ":%3$d",
+                              async.result, MD_CASE_CHANGE_ADDED, MD_CASE_CHANGE_UPDATED);
+  g_assert_cmpstr (async.changes->str, ==, expected);
+
+  g_clear_pointer (&async.eml, g_bytes_unref);
+  g_string_free (async.changes, TRUE);
+  g_main_loop_unref (async.loop);
 }
 
 static void
@@ -1259,6 +1634,9 @@ main (int   argc,
   ADD ("corrupt/garbage", test_corrupt_garbage);
   ADD ("corrupt/damaged-page", test_corrupt_page);
   ADD ("unopenable", test_unopenable);
+  ADD ("input-apart", test_input_apart);
+  ADD ("quick-check-after-unclean", test_quick_check_after_unclean);
+  ADD ("async-writes", test_async_writes);
   g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
   g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
 

@@ -27,8 +27,7 @@ struct _MdCaseSession
   MdCheckRun      *check_run;     /* the live run, or NULL */
   GListModel      *checks;        /* what is shown: the run, or restored results */
   GCancellable    *checks_cancellable;
-  gint64           check_run_id;  /* the store's row for the live run */
-  GDateTime       *check_started;
+  struct _RunRow  *run_row;       /* the store's row for the live run */
   GHashTable      *list_keys;     /* access keys of keyed lists, or NULL (secrets) */
 };
 
@@ -99,21 +98,164 @@ subject_from_json (JsonNode *results)
   return g_steal_pointer (&subject);
 }
 
+/* A run's row in the store. Rows are written on the store's writer thread
+ * (md_case_store_add_check_run_async()), so a run may end before its row id
+ * is known: the end is then saved as soon as the row is there. Main thread
+ * only; the session is a weak reference, so a row outlives a closed case
+ * until its last write is done. */
+typedef struct _RunRow
+{
+  GWeakRef      session;
+  MdCaseStore  *store;
+  gint64        id;          /* 0 until the store answered, or when adding failed */
+  gboolean      added;       /* the store answered */
+  gboolean      ended;       /* the run ended: finished and results hold the end */
+  GDateTime    *finished;    /* NULL when it was cut short */
+  JsonNode     *results;
+} RunRow;
+
+static void
+run_row_clear (RunRow *row)
+{
+  g_weak_ref_clear (&row->session);
+  g_clear_object (&row->store);
+  g_clear_pointer (&row->finished, g_date_time_unref);
+  g_clear_pointer (&row->results, json_node_unref);
+}
+
+static RunRow *
+run_row_ref (RunRow *row)
+{
+  return g_rc_box_acquire (row);
+}
+
+static void
+run_row_unref (RunRow *row)
+{
+  g_rc_box_release_full (row, (GDestroyNotify) run_row_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunRow, run_row_unref)
+
+static RunRow *
+run_row_new (MdCaseSession *session)
+{
+  RunRow *row = g_rc_box_new0 (RunRow);
+
+  g_weak_ref_init (&row->session, session);
+  row->store = g_object_ref (session->store);
+
+  return row;
+}
+
+/* The session when @row is still its live run's (and the session is not
+ * being disposed), else NULL. */
+static MdCaseSession *
+run_row_dup_live_session (RunRow *row)
+{
+  MdCaseSession *session = g_weak_ref_get (&row->session);
+
+  if (session != NULL && session->run_row != row)
+    g_clear_object (&session);
+
+  return session;
+}
+
+static void
+run_row_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RunRow) row = user_data;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_store_finish_check_run_finish (MD_CASE_STORE (object), result, &error))
+    g_warning ("Could not save the check results: %s", error->message);
+
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    {
+      g_signal_emit (session, signals[CHECKS_FINISHED], 0);
+      g_signal_emit (session, signals[CASE_CHANGED], 0);
+    }
+}
+
+static void
+run_row_save_end (RunRow *row)
+{
+  g_autoptr(MdCaseSession) session = NULL;
+
+  g_assert (row->ended && row->added);
+
+  if (row->id > 0)
+    {
+      md_case_store_finish_check_run_async (row->store, row->id, row->finished, row->results,
+                                            NULL, run_row_saved_cb, run_row_ref (row));
+      return;
+    }
+
+  /* Adding the row failed (and said so): there is nothing to update. */
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    g_signal_emit (session, signals[CHECKS_FINISHED], 0);
+}
+
+/* The run ended (@finished NULL: cut short); saved now or once the row is there. */
+static void
+run_row_end (RunRow     *row,
+             GDateTime  *finished,
+             JsonNode   *results)
+{
+  if (row->ended)
+    return;
+
+  row->ended = TRUE;
+  row->finished = finished != NULL ? g_date_time_ref (finished) : NULL;
+  row->results = json_node_ref (results);
+  if (row->added)
+    run_row_save_end (row);
+}
+
+static void
+run_row_added_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RunRow) row = user_data;
+  g_autoptr(MdCaseSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  row->added = TRUE;
+  row->id = md_case_store_add_check_run_finish (MD_CASE_STORE (object), result, &error);
+  if (row->id <= 0)
+    g_warning ("Could not save the check run: %s", error->message);
+
+  /* The timeline has its "checked" now. */
+  session = run_row_dup_live_session (row);
+  if (session != NULL)
+    g_signal_emit (session, signals[CASE_CHANGED], 0);
+
+  if (row->ended)
+    run_row_save_end (row);
+}
+
 static void
 md_case_session_dispose (GObject *object)
 {
   MdCaseSession *self = MD_CASE_SESSION (object);
 
   /* A run cut short (the case was closed) keeps what it had found; its
-   * unanswered checks read as interrupted when the case is opened again. */
-  if (self->check_run != NULL && self->store != NULL && !md_check_run_is_finished (self->check_run))
+   * unanswered checks read as interrupted when the case is opened again.
+   * Saved on the store's writer thread; the row keeps the store alive. */
+  if (self->check_run != NULL && self->run_row != NULL &&
+      !md_check_run_is_finished (self->check_run))
     {
       g_autoptr(JsonNode) results = md_check_run_to_json (self->check_run);
-      g_autoptr(GError) error = NULL;
 
-      if (!md_case_store_finish_check_run (self->store, self->check_run_id, NULL, results, &error))
-        g_warning ("Could not save the check results: %s", error->message);
+      run_row_end (self->run_row, NULL, results);
     }
+  g_clear_pointer (&self->run_row, run_row_unref);
 
   if (self->checks_cancellable != NULL)
     g_cancellable_cancel (self->checks_cancellable);
@@ -133,7 +275,6 @@ md_case_session_finalize (GObject *object)
 
   g_clear_pointer (&self->original_eml, g_bytes_unref);
   g_clear_pointer (&self->checked, md_check_subject_free);
-  g_clear_pointer (&self->check_started, g_date_time_unref);
   g_clear_pointer (&self->list_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
@@ -155,7 +296,8 @@ md_case_session_class_init (MdCaseSessionClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  /* The live run ended (completed, timed out or cancelled) and was saved. */
+  /* The live run ended (completed, timed out or cancelled) and was saved
+   * (emitted once the store's writer thread has written it). */
   signals[CHECKS_FINISHED] =
     g_signal_new ("checks-finished",
                   G_TYPE_FROM_CLASS (klass),
@@ -163,7 +305,8 @@ md_case_session_class_init (MdCaseSessionClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  /* The case record or its timeline changed. */
+  /* The case record or its timeline changed (for a check run: once the
+   * store has its row, a moment after md_case_session_start_checks()). */
   signals[CASE_CHANGED] =
     g_signal_new ("case-changed",
                   G_TYPE_FROM_CLASS (klass),
@@ -184,7 +327,7 @@ typedef struct
 {
   MdDiagnosis *diagnosis;
   GBytes      *original_eml;
-  char        *text;
+  GBytes      *text;
   char        *title;
 } Reading;
 
@@ -193,7 +336,7 @@ reading_free (Reading *reading)
 {
   g_clear_object (&reading->diagnosis);
   g_clear_pointer (&reading->original_eml, g_bytes_unref);
-  g_free (reading->text);
+  g_clear_pointer (&reading->text, g_bytes_unref);
   g_free (reading->title);
   g_free (reading);
 }
@@ -208,6 +351,7 @@ read_thread (GTask        *task,
   Reading *reading;
   GError *error = NULL;
   g_autoptr(MdDiagnosis) diagnosis = md_diagnosis_new (input, cancellable, &error);
+  char *text;
 
   if (diagnosis == NULL)
     {
@@ -225,10 +369,30 @@ read_thread (GTask        *task,
   reading = g_new0 (Reading, 1);
   reading->original_eml = md_diagnosis_dup_original_eml (diagnosis);
   /* The store keeps the input as text: valid UTF-8, whatever was pasted. */
-  reading->text = md_input_dup_valid_text (input);
+  text = md_input_dup_valid_text (input);
+  reading->text = g_bytes_new_take (text, strlen (text));
   reading->title = md_diagnosis_dup_title (diagnosis);
   reading->diagnosis = g_steal_pointer (&diagnosis);
   g_task_return_pointer (task, reading, (GDestroyNotify) reading_free);
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseSession *self = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  self->case_id = md_case_store_create_case_finish (MD_CASE_STORE (object), result, &error);
+  if (self->case_id <= 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -238,6 +402,7 @@ read_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   MdCaseSession *self = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
   Reading *reading;
 
@@ -252,20 +417,15 @@ read_cb (GObject      *object,
   self->original_eml = g_steal_pointer (&reading->original_eml);
 
   /* The store settles the receiver and blocked IP by the diagnosis's rules:
-   * written once, here. */
-  self->case_id = md_case_store_create_case (self->store, reading->title, reading->text,
-                                             self->original_eml,
-                                             md_diagnosis_get_rejections (self->diagnosis),
-                                             md_diagnosis_get_explanations (self->diagnosis),
-                                             &error);
+   * written once, here, on the store's writer thread (a pasted 200 MB log
+   * is a write of seconds). The diagnosis is not handed out before
+   * created_cb(), so nothing changes its rejections meanwhile. */
+  md_case_store_create_case_async (self->store, reading->title, reading->text,
+                                   self->original_eml,
+                                   md_diagnosis_get_rejections (self->diagnosis),
+                                   md_diagnosis_get_explanations (self->diagnosis),
+                                   cancellable, created_cb, g_steal_pointer (&task));
   reading_free (reading);
-  if (self->case_id <= 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
 void
@@ -308,19 +468,20 @@ md_case_session_new_from_input_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-MdCaseSession *
-md_case_session_open (MdCaseStore  *store,
-                      gint64        case_id,
-                      GError      **error)
+/* What opening reads on the calling thread: the small rows only (the case,
+ * its rejections, the latest run). */
+static MdCaseSession *
+open_rows (MdCaseStore  *store,
+           gint64        case_id,
+           gboolean     *has_eml,
+           GPtrArray   **stored_out,
+           GError      **error)
 {
   g_autoptr(MdCaseSession) self = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) rejections = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(MdInput) input = NULL;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
+  g_autoptr(MdCaseCheckRun) latest = NULL;
+  GError *local_error = NULL;
 
   record = md_case_store_get_case (store, case_id, error);
   if (record == NULL)
@@ -330,41 +491,167 @@ md_case_session_open (MdCaseStore  *store,
   if (stored == NULL)
     return NULL;
 
+  latest = md_case_store_dup_latest_check_run (store, case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
   self = g_object_new (MD_TYPE_CASE_SESSION, NULL);
   self->store = g_object_ref (store);
   self->case_id = case_id;
 
-  if (record->has_input_eml)
+  if (latest != NULL && latest->results != NULL)
+    {
+      g_clear_object (&self->checks);
+      self->checks = md_checks_new_from_json (latest->results);
+      self->checked = subject_from_json (latest->results);
+    }
+
+  *has_eml = record->has_input_eml;
+  *stored_out = g_steal_pointer (&stored);
+  return g_steal_pointer (&self);
+}
+
+/* Explained again rather than read back, so the texts follow the UI
+ * language and the knowledge base as it is now. With an .eml this parses
+ * it (the bounce's sender, addressee, HELO): run it off the main thread. */
+static MdDiagnosis *
+diagnose_stored (GPtrArray *stored,
+                 GBytes    *eml)
+{
+  g_autoptr(GPtrArray) rejections = g_ptr_array_new ();
+  g_autoptr(MdInput) input = eml != NULL ? md_input_new (eml, NULL) : NULL;
+
+  for (guint i = 0; i < stored->len; i++)
+    g_ptr_array_add (rejections, ((MdCaseRejection *) g_ptr_array_index (stored, i))->rejection);
+
+  return md_diagnosis_new_for_rejections (rejections, input);
+}
+
+MdCaseSession *
+md_case_session_open (MdCaseStore  *store,
+                      gint64        case_id,
+                      GError      **error)
+{
+  g_autoptr(MdCaseSession) self = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  gboolean has_eml = FALSE;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
+
+  self = open_rows (store, case_id, &has_eml, &stored, error);
+  if (self == NULL)
+    return NULL;
+
+  if (has_eml)
     {
       self->original_eml = md_case_store_dup_input_eml (store, case_id, error);
       if (self->original_eml == NULL)
         return NULL;
-      input = md_input_new (self->original_eml, NULL);
     }
 
-  /* Explained again rather than read back, so the texts follow the UI
-   * language and the knowledge base as it is now. */
-  rejections = g_ptr_array_new ();
-  for (guint i = 0; i < stored->len; i++)
-    g_ptr_array_add (rejections, ((MdCaseRejection *) g_ptr_array_index (stored, i))->rejection);
-  self->diagnosis = md_diagnosis_new_for_rejections (rejections, input);
-
-  runs = md_case_store_list_check_runs (store, case_id, error);
-  if (runs == NULL)
-    return NULL;
-  if (runs->len > 0)
-    {
-      const MdCaseCheckRun *latest = g_ptr_array_index (runs, 0);
-
-      if (latest->results != NULL)
-        {
-          g_clear_object (&self->checks);
-          self->checks = md_checks_new_from_json (latest->results);
-          self->checked = subject_from_json (latest->results);
-        }
-    }
+  self->diagnosis = diagnose_stored (stored, self->original_eml);
 
   return g_steal_pointer (&self);
+}
+
+typedef struct
+{
+  MdCaseSession *self;
+  GPtrArray     *stored;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_clear_object (&opening->self);
+  g_clear_pointer (&opening->stored, g_ptr_array_unref);
+  g_free (opening);
+}
+
+/* The session is not handed out before this returns: setting its
+ * diagnosis here races with nothing. */
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Opening *opening = task_data;
+
+  opening->self->diagnosis = diagnose_stored (opening->stored, opening->self->original_eml);
+  g_task_return_pointer (task, g_object_ref (opening->self), g_object_unref);
+}
+
+static void
+open_eml_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Opening *opening = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  opening->self->original_eml = md_case_store_dup_input_eml_finish (MD_CASE_STORE (object),
+                                                                    result, &error);
+  if (opening->self->original_eml == NULL)
+    {
+      /* The case has an .eml (has_input_eml): no bytes is an error. */
+      if (error == NULL)
+        error = g_error_new_literal (MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
+                                     _("The original message of this case could not be read."));
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_run_in_thread (task, open_thread);
+}
+
+void
+md_case_session_open_async (MdCaseStore         *store,
+                            gint64               case_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Opening *opening;
+  gboolean has_eml = FALSE;
+
+  g_return_if_fail (MD_IS_CASE_STORE (store));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_open_async);
+
+  opening = g_new0 (Opening, 1);
+  g_task_set_task_data (task, opening, (GDestroyNotify) opening_free);
+  opening->self = open_rows (store, case_id, &has_eml, &opening->stored, &error);
+  if (opening->self == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Loaded here, on the main thread, so that the worker only reads it. */
+  md_knowledge_get_default ();
+
+  if (has_eml)
+    md_case_store_dup_input_eml_async (store, case_id, cancellable, open_eml_cb,
+                                       g_steal_pointer (&task));
+  else
+    g_task_run_in_thread (task, open_thread);
+}
+
+MdCaseSession *
+md_case_session_open_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 MdCaseStore *
@@ -480,7 +767,7 @@ check_run_cb (GObject      *object,
               gpointer      user_data)
 {
   MdCheckRun *run = MD_CHECK_RUN (object);
-  g_autoptr(MdCaseSession) self = user_data;
+  g_autoptr(RunRow) row = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) results = NULL;
   g_autoptr(GDateTime) finished = NULL;
@@ -488,17 +775,12 @@ check_run_cb (GObject      *object,
   if (!md_check_run_start_finish (run, result, &error))
     g_debug ("Check run ended: %s", error->message);
 
-  /* A newer run replaced this one: it saves itself. */
-  if (run != self->check_run)
-    return;
-
+  /* A closed case saved what its run had found when it was disposed. A
+   * run replaced by a newer one keeps what it found too; only the live
+   * one's end is announced (run_row_saved_cb()). */
   finished = g_date_time_new_now_utc ();
   results = md_check_run_to_json (run);
-  if (!md_case_store_finish_check_run (self->store, self->check_run_id, finished, results, &error))
-    g_warning ("Could not save the check results: %s", error->message);
-
-  g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  run_row_end (row, finished, results);
 }
 
 /* The access keys (MdCheckRunOptions.keys: key id → key) the next check
@@ -529,7 +811,6 @@ md_case_session_start_checks (MdCaseSession        *self,
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(JsonNode) results = NULL;
   g_autoptr(MdCheckRunOptions) options = NULL;
-  gint64 run_id;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
   g_return_val_if_fail (MD_IS_DNS_SOURCE (source), NULL);
@@ -565,25 +846,23 @@ md_case_session_start_checks (MdCaseSession        *self,
   g_clear_pointer (&self->checked, md_check_subject_free);
   self->checked = md_check_subject_copy (subject);
 
+  /* The row is written on the store's writer thread: the checks start now,
+   * not after the disk. A failure to save is a warning; the checks go on. */
   started = g_date_time_new_now_utc ();
   results = md_check_run_to_json (self->check_run);
-  run_id = md_case_store_add_check_run (self->store, self->case_id, started, NULL, results, error);
-  if (run_id <= 0)
-    {
-      g_clear_object (&self->check_run);
-      return NULL;
-    }
-  self->check_run_id = run_id;
+  g_clear_pointer (&self->run_row, run_row_unref);
+  self->run_row = run_row_new (self);
+  md_case_store_add_check_run_async (self->store, self->case_id, started, NULL, results, NULL,
+                                     run_row_added_cb, run_row_ref (self->run_row));
 
   g_clear_object (&self->checks);
   self->checks = G_LIST_MODEL (g_object_ref (self->check_run));
 
   self->checks_cancellable = g_cancellable_new ();
   md_check_run_start_async (self->check_run, self->checks_cancellable, check_run_cb,
-                            g_object_ref (self));
+                            run_row_ref (self->run_row));
 
   g_signal_emit (self, signals[CHECKS_CHANGED], 0);
-  g_signal_emit (self, signals[CASE_CHANGED], 0);
 
   return self->check_run;
 }
@@ -630,6 +909,56 @@ md_case_session_save_draft (MdCaseSession  *self,
   g_signal_emit (self, signals[CASE_CHANGED], 0);
 
   return TRUE;
+}
+
+static void
+draft_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (md_case_store_add_draft_finish (MD_CASE_STORE (object), result, &error) <= 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+md_case_session_save_draft_async (MdCaseSession       *self,
+                                  const MdDraft       *draft,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonNode) json = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+  g_return_if_fail (draft != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_save_draft_async);
+
+  json = md_draft_to_json (draft);
+  md_case_store_add_draft_async (self->store, self->case_id, draft->channel_id, json, cancellable,
+                                 draft_saved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_save_draft_finish (MdCaseSession  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

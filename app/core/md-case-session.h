@@ -53,6 +53,15 @@ MdCaseSession  *md_case_session_new_from_input_finish (GAsyncResult        *resu
 MdCaseSession  *md_case_session_open                (MdCaseStore          *store,
                                                      gint64                case_id,
                                                      GError              **error);
+/* The same with the .eml read on the store's writer thread and parsed on
+ * a worker thread (a case made from a big message). */
+void            md_case_session_open_async          (MdCaseStore          *store,
+                                                     gint64                case_id,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+MdCaseSession  *md_case_session_open_finish         (GAsyncResult         *result,
+                                                     GError              **error);
 
 MdCaseStore    *md_case_session_get_store           (MdCaseSession        *self);
 gint64          md_case_session_get_case_id         (MdCaseSession        *self);
@@ -80,8 +89,10 @@ MdSubjectGuess *md_case_session_guess_subject       (MdCaseSession        *self,
 /* The checks shown: the live run's, or those restored from the store. */
 GListModel     *md_case_session_get_checks          (MdCaseSession        *self);
 MdCheckRun     *md_case_session_get_check_run       (MdCaseSession        *self);
-/* Starts a run (cancelling one that goes on); its results are saved when it
- * ends. "checks-changed" tells that get_checks() has a new model. */
+/* Starts a run (cancelling one that goes on); its row and, when it ends,
+ * its results are saved on the store's writer thread ("checks-finished"
+ * follows the save). "checks-changed" tells that get_checks() has a new
+ * model. @error is set only for a subject that cannot be checked. */
 /* @http (may be NULL) adds the checks over HTTPS (RDAP, MTA-STS policy,
  * imprint); @skipped_zones are blocklists left out. */
 void            md_case_session_set_list_keys       (MdCaseSession        *self,
@@ -105,6 +116,15 @@ MdDraft        *md_case_session_build_draft         (MdCaseSession        *self,
 /* Keeps the draft as it goes out (with the user's edits) in the case. */
 gboolean        md_case_session_save_draft          (MdCaseSession        *self,
                                                      const MdDraft        *draft,
+                                                     GError              **error);
+/* The same on the store's writer thread; "case-changed" follows the save. */
+void            md_case_session_save_draft_async    (MdCaseSession        *self,
+                                                     const MdDraft        *draft,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean        md_case_session_save_draft_finish   (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
                                                      GError              **error);
 
 gboolean        md_case_session_record              (MdCaseSession        *self,

@@ -30,7 +30,7 @@ typedef enum
 GQuark md_case_store_error_quark (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MD_CASE_STORE_SCHEMA_VERSION 3
+#define MD_CASE_STORE_SCHEMA_VERSION 4
 
 typedef enum
 {
@@ -92,9 +92,10 @@ typedef enum
 #define MD_TYPE_CASE_CHANGE (md_case_change_get_type ())
 GType        md_case_change_get_type        (void) G_GNUC_CONST;
 
-/* A case as listed and shown; all times in UTC. The original .eml bytes are
- * not loaded here (md_case_store_dup_input_eml), nor is the input text in
- * lists, so listing stays cheap. */
+/* A case as listed and shown; all times in UTC. What was pasted (up to
+ * 200 MB of mail log) and the original .eml live apart and are read only
+ * when asked (md_case_store_dup_input_text(), md_case_store_dup_input_eml()),
+ * so listing and showing cases never reads them. */
 typedef struct
 {
   gint64        id;
@@ -105,8 +106,6 @@ typedef struct
   char         *blocked_ip;   /* NULL when no rejection named one */
   MdCaseStatus  status;
   char         *notes;        /* never NULL, "" when empty */
-  char         *input_text;   /* the pasted text or the bounce as text; "" when none;
-                               * NULL in md_case_store_list_cases() results */
   gboolean      has_input_eml;
   GDateTime    *deleted;      /* NULL unless deleted and not yet purged */
 } MdCase;
@@ -177,9 +176,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCaseEvent, md_case_event_free)
 
 /* The cases database. Signal "changed" (gint64 case_id, MdCaseChange change)
  * follows every committed write through this instance (never from inside a
- * transaction), for the sidebar to insert, refresh or drop a row. All calls
- * are synchronous, small and main-thread only; none keeps a transaction open
- * after it returns. */
+ * transaction), for the sidebar to insert, refresh or drop a row. The
+ * synchronous calls are main-thread only (the thread that made the store);
+ * none keeps a transaction open after it returns. The _async calls go to
+ * one writer thread with its own connection, in the order they are made
+ * (FIFO, also after the synchronous writes made before them); their
+ * results and "changed" come back on the calling thread's main context.
+ * Use them for what carries large data (a pasted log, check results,
+ * drafts), so the main loop never waits for the disk. */
 #define MD_TYPE_CASE_STORE (md_case_store_get_type ())
 G_DECLARE_FINAL_TYPE (MdCaseStore, md_case_store, MD, CASE_STORE, GObject)
 
@@ -190,6 +194,14 @@ char            *md_case_store_dup_default_path  (void);
  * one started: then md_case_store_get_recovered_path() is set and
  * md_case_store_dup_recovery_message() says so for the user. Main thread only. */
 MdCaseStore     *md_case_store_new               (const char       *path,
+                                                  GError          **error);
+/* The same off the main thread (opening, migrating, and after a run that
+ * did not close cleanly the whole-file check). */
+void             md_case_store_new_async         (const char          *path,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+MdCaseStore     *md_case_store_new_finish        (GAsyncResult     *result,
                                                   GError          **error);
 const char      *md_case_store_get_path          (MdCaseStore      *self);
 /* Where a damaged database was moved when this store was opened; NULL when
@@ -209,12 +221,40 @@ gint64           md_case_store_create_case       (MdCaseStore      *self,
                                                   GPtrArray        *rejections,
                                                   GPtrArray        *explanations,
                                                   GError          **error);
+/* The same on the writer thread. @input_text is UTF-8 (no NUL needed), held
+ * and not copied; the arrays are read there: do not change them until
+ * @callback runs. */
+void             md_case_store_create_case_async (MdCaseStore         *self,
+                                                  const char          *title,
+                                                  GBytes              *input_text,
+                                                  GBytes              *input_eml,
+                                                  GPtrArray           *rejections,
+                                                  GPtrArray           *explanations,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gint64           md_case_store_create_case_finish (MdCaseStore     *self,
+                                                   GAsyncResult    *result,
+                                                   GError         **error);
 /* Deleted cases too (with ->deleted set). */
 MdCase          *md_case_store_get_case          (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
 /* NULL with no error when the case has no .eml. */
 GBytes          *md_case_store_dup_input_eml     (MdCaseStore      *self,
+                                                  gint64            case_id,
+                                                  GError          **error);
+/* Read on the writer thread (a big .eml is not read on the main thread). */
+void             md_case_store_dup_input_eml_async  (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GBytes          *md_case_store_dup_input_eml_finish (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+/* What was pasted, or the bounce as text; "" when none. */
+char            *md_case_store_dup_input_text    (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
 /* Cases not deleted, newest first; with @search (NULL or "" for all) only those
@@ -281,10 +321,38 @@ gboolean         md_case_store_finish_check_run  (MdCaseStore      *self,
                                                   GDateTime        *finished,
                                                   JsonNode         *results,
                                                   GError          **error);
+/* The same two on the writer thread; @results is held (not copied) and
+ * serialized there: do not change it afterwards. */
+void             md_case_store_add_check_run_async     (MdCaseStore         *self,
+                                                        gint64               case_id,
+                                                        GDateTime           *started,
+                                                        GDateTime           *finished,
+                                                        JsonNode            *results,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gint64           md_case_store_add_check_run_finish    (MdCaseStore         *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void             md_case_store_finish_check_run_async  (MdCaseStore         *self,
+                                                        gint64               run_id,
+                                                        GDateTime           *finished,
+                                                        JsonNode            *results,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean         md_case_store_finish_check_run_finish (MdCaseStore         *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 /* GPtrArray of MdCaseCheckRun*, newest first. */
 GPtrArray       *md_case_store_list_check_runs   (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The newest run only (what opening a case shows); NULL without @error set
+ * when the case was never checked. */
+MdCaseCheckRun  *md_case_store_dup_latest_check_run (MdCaseStore   *self,
+                                                     gint64         case_id,
+                                                     GError       **error);
 
 /* Records the draft and a "draft-created" event. Returns its id, 0 on error. */
 gint64           md_case_store_add_draft         (MdCaseStore      *self,
@@ -292,6 +360,17 @@ gint64           md_case_store_add_draft         (MdCaseStore      *self,
                                                   const char       *channel_id,
                                                   JsonNode         *draft,
                                                   GError          **error);
+/* The same on the writer thread; @draft is held, not copied. */
+void             md_case_store_add_draft_async   (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  const char          *channel_id,
+                                                  JsonNode            *draft,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gint64           md_case_store_add_draft_finish  (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* GPtrArray of MdCaseDraft*, newest first. */
 GPtrArray       *md_case_store_list_drafts       (MdCaseStore      *self,
                                                   gint64            case_id,
