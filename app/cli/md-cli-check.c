@@ -421,28 +421,35 @@ add_checks_json (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-/* One object (README, "check --json", several addresses): the resolver and
- * the subject once, the checks asked once, then one entry per IP. */
-static void
-print_bulk_json (BulkData     *data,
-                 MdCheckShare *share,
-                 guint         duration_ms)
+static char *
+json_text (JsonNode *node)
 {
-  MdCheckRun *first = g_ptr_array_index (data->runs, 0);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* One object (README, "check --json", several addresses): the resolver and
+ * the subject once, the checks asked once, then one entry per IP. It is
+ * printed piece by piece as the runs end, so that a /24 never holds all
+ * its reports at once. */
+static void
+print_bulk_json_head (MdCheckRun *first)
+{
   g_autoptr(JsonNode) first_json = md_check_run_to_json (first);
   JsonObject *first_object = json_node_get_object (first_json);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(GPtrArray) shared = bulk_checks (first, FALSE);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  JsonObject *subject;
+  char *end;
 
   json_builder_begin_object (builder);
-
   /* The first run's subject, without its address: what every run shares. */
-  subject = json_object_get_object_member (first_object, "subject");
-  json_object_remove_member (subject, "ip");
+  json_object_remove_member (json_object_get_object_member (first_object, "subject"), "ip");
   json_builder_set_member_name (builder, "subject");
   json_builder_add_value (builder, json_node_copy (json_object_get_member (first_object,
                                                                            "subject")));
@@ -450,47 +457,73 @@ print_bulk_json (BulkData     *data,
   json_builder_add_value (builder, json_node_copy (json_object_get_member (first_object,
                                                                            "resolver")));
   add_checks_json (builder, shared);
-
-  json_builder_set_member_name (builder, "ips");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < data->runs->len; i++)
-    {
-      MdCheckRun *run = g_ptr_array_index (data->runs, i);
-      g_autoptr(GPtrArray) own = NULL;
-
-      if (!md_check_run_is_finished (run))
-        continue;
-      own = bulk_checks (run, TRUE);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "ip");
-      json_builder_add_string_value (builder, md_check_run_get_subject (run)->ip);
-      add_checks_json (builder, own);
-      json_builder_set_member_name (builder, "duration_ms");
-      json_builder_add_int_value (builder, md_check_run_get_duration_ms (run));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "queries");
-  json_builder_add_int_value (builder, md_check_share_get_n_queries (share));
-  json_builder_set_member_name (builder, "duration_ms");
-  json_builder_add_int_value (builder, duration_ms);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  text = json_text (root);
+  end = strrchr (text, '}');
+  *end = '\0';
+  g_print ("%s,\n  \"ips\" : [\n", g_strchomp (text));
 }
 
-/* Reports go out in the order of the addresses, each once its run ended. */
+static void
+print_bulk_json_entry (MdCheckRun *run,
+                       gboolean    first)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) own = bulk_checks (run, TRUE);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ip");
+  json_builder_add_string_value (builder, md_check_run_get_subject (run)->ip);
+  add_checks_json (builder, own);
+  json_builder_set_member_name (builder, "duration_ms");
+  json_builder_add_int_value (builder, md_check_run_get_duration_ms (run));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_text (root);
+  g_print ("%s%s", first ? "" : ",\n", text);
+}
+
+static void
+print_bulk_json_tail (MdCheckShare *share,
+                      guint         duration_ms)
+{
+  g_print ("\n  ],\n  \"queries\" : %u,\n  \"duration_ms\" : %u\n}\n",
+           md_check_share_get_n_queries (share), duration_ms);
+}
+
+/* Reports go out in the order of the addresses, each once its run ended;
+ * a printed run is dropped. */
 static void
 bulk_print_ready (BulkData *data)
 {
-  while (!data->json && data->n_printed < data->runs->len &&
+  while (data->n_printed < data->runs->len &&
          md_check_run_is_finished (g_ptr_array_index (data->runs, data->n_printed)))
-    print_bulk_report (data, data->n_printed++);
+    {
+      guint i = data->n_printed++;
+
+      if (data->json)
+        {
+          if (i == 0)
+            print_bulk_json_head (g_ptr_array_index (data->runs, i));
+          print_bulk_json_entry (g_ptr_array_index (data->runs, i), i == 0);
+        }
+      else
+        {
+          print_bulk_report (data, i);
+        }
+      g_clear_object (&data->runs->pdata[i]);
+    }
+}
+
+static void
+run_unref (gpointer run)
+{
+  g_clear_object (&run);
 }
 
 static void
@@ -556,7 +589,7 @@ run_bulk (MdDnsSource             *source,
   other_options->share = md_check_share_ref (share);
   other_options->ip_checks_only = TRUE;
 
-  data.runs = g_ptr_array_new_with_free_func (g_object_unref);
+  data.runs = g_ptr_array_new_with_free_func (run_unref);
   data.cancellable = cancellable;
   data.json = json;
   for (guint i = 0; addresses[i] != NULL; i++)
@@ -590,9 +623,13 @@ run_bulk (MdDnsSource             *source,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
+  bulk_print_ready (&data);
   if (json)
     {
-      print_bulk_json (&data, share, (g_get_monotonic_time () - started) / 1000);
+      /* Interrupted before the first address ended: the head all the same. */
+      if (data.n_printed == 0)
+        g_print ("{\n  \"ips\" : [\n");
+      print_bulk_json_tail (share, (g_get_monotonic_time () - started) / 1000);
     }
   else
     {
