@@ -15,6 +15,7 @@
 # without it adnshost is left out and said so.
 #
 # Usage: build-aux/bench-bulk.sh [BUILDDIR]       (default: ./_build)
+# BENCH_KEEP=1 keeps the work files in /tmp/bench-bulk-keep.
 # Needs knotd, kdig, /usr/bin/time, /usr/bin/python3; adnshost (adns-tools)
 # optional. Not part of the test suite: timings depend on the machine.
 
@@ -40,7 +41,7 @@ cleanup () {
   [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
   [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$tmp"
+  [ -n "${BENCH_KEEP:-}" ] && cp -r "$tmp" /tmp/bench-bulk-keep; rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -153,8 +154,16 @@ start=$(date +%s%3N)
 adnshost --config "nameserver $adns_listen" -a -f < "$tmp/adns.in" > "$tmp/adns.out" 2>&1 || true
 adns_ms=$(( $(date +%s%3N) - start ))
 adns_answers=$(grep -c '^[0-9]* [0-9]* ' "$tmp/adns.out" || true)
-adns_nx=$(grep -c ' nxdomain ' "$tmp/adns.out" || true)
-printf '  adnshost, same questions:       %s ms (%s answers, %s of them NXDOMAIN; %s questions of other types skipped)\n' \
-  "$adns_ms" "$adns_answers" "$adns_nx" "$(cat "$tmp/skipped.txt")"
-printf '  target ≤ 1.5 × adnshost:        %s\n' \
-  "$(/usr/bin/python3 -c "print('met (%.2f ×)' % ($run_ms / $adns_ms) if $run_ms <= 1.5 * $adns_ms else 'NOT met (%.2f ×)' % ($run_ms / $adns_ms))")"
+adns_timeouts=$(awk '/^[0-9]+ [0-9]+ / && $5 == "timeout"' "$tmp/adns.out" | wc -l)
+printf '  adnshost, same questions:       %s ms (%s answers, %s timed out; %s questions of other types skipped)\n' \
+  "$adns_ms" "$adns_answers" "$adns_timeouts" "$(cat "$tmp/skipped.txt")"
+# adns sends every question at once; answers it loses (socket buffers, the
+# relay) it waits out to its own timeout, so its time is no floor then.
+if [ "$adns_timeouts" -gt 0 ]; then
+  printf '  target ≤ 1.5 × adnshost:        not comparable (adnshost lost %s answers); against the %s-in-flight floor: %s\n' \
+    "$adns_timeouts" "$bound" \
+    "$(/usr/bin/python3 -c "print('%.2f ×' % ($run_ms / ($floor_rtts * $delay_ms)))")"
+else
+  printf '  target ≤ 1.5 × adnshost:        %s\n' \
+    "$(/usr/bin/python3 -c "print('met (%.2f ×)' % ($run_ms / $adns_ms) if $run_ms <= 1.5 * $adns_ms else 'NOT met (%.2f ×)' % ($run_ms / $adns_ms))")"
+fi
