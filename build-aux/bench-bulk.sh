@@ -95,7 +95,9 @@ done
 listen=127.0.0.1:0
 use_adns=
 if command -v adnshost >/dev/null && [ "$(id -u)" = 0 ] &&
-   /usr/bin/python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(('$adns_listen', 53))" 2>/dev/null; then
+   /usr/bin/python3 -c "import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind((sys.argv[1], 53))" "$adns_listen" \
+     2>/dev/null; then
   listen=$adns_listen:53
   use_adns=1
 fi
@@ -161,8 +163,9 @@ adnshost --config "nameserver $adns_listen" -a -f < "$tmp/adns.in" > "$tmp/adns.
 adns_ms=$(( $(date +%s%3N) - start ))
 adns_answers=$(grep -c '^[0-9]* [0-9]* ' "$tmp/adns.out" || true)
 adns_timeouts=$(awk '/^[0-9]+ [0-9]+ / && $5 == "timeout"' "$tmp/adns.out" | wc -l)
-printf '  adnshost, same questions:       %s ms (%s answers, %s timed out; %s questions of other types skipped)\n' \
-  "$adns_ms" "$adns_answers" "$adns_timeouts" "$(cat "$tmp/skipped.txt")"
+printf '  adnshost, same questions:       %s ms (%s answers, %s timed out; %s %s)\n' \
+  "$adns_ms" "$adns_answers" "$adns_timeouts" "$(cat "$tmp/skipped.txt")" \
+  "questions of other types skipped"
 
 # The same questions under the same bound: adnshost runs one after another,
 # each with 256 questions (one wave each).

@@ -336,6 +336,61 @@ test_bulk_several_ips (void)
   g_assert_cmpuint (n_zen, ==, 2);
 }
 
+/* --json with several --ip and a domain: the domain's checks once, at the
+ * top; SPF (which depends on the IP) in each address's entry. */
+static void
+test_bulk_json_domain (void)
+{
+  g_autoptr(MdTestCliRun) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *report, *subject;
+  JsonArray *ips;
+
+  SKIP_WITHOUT_KNOT ();
+
+  result = run_cli ("--ip", "192.0.2.25", "--ip", "203.0.113.7", "--domain", "good.auth.test",
+                    "--recipient-domain", "outlook.recipients.test",
+                    "--resolver", md_test_knot_get_address (knot), "--json", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  json_parser_load_from_data (parser, result->out, -1, &error);
+  g_assert_no_error (error);
+  report = json_node_get_object (json_parser_get_root (parser));
+
+  subject = json_object_get_object_member (report, "subject");
+  g_assert_cmpstr (json_object_get_string_member (subject, "domain"), ==, "good.auth.test");
+  g_assert_cmpstr (json_object_get_string_member (subject, "recipient_domain"), ==,
+                   "outlook.recipients.test");
+  g_assert_nonnull (md_test_json_find_check (report, "dmarc"));
+  g_assert_nonnull (md_test_json_find_check (report, "mx"));
+  g_assert_null (md_test_json_find_check (report, "spf"));
+  g_assert_null (md_test_json_find_check (report, "dnsbl/zen.spamhaus.org"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (report, "counts"),
+                                         "ok"));
+
+  ips = json_object_get_array_member (report, "ips");
+  g_assert_cmpuint (json_array_get_length (ips), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (ips, i);
+      JsonObject *spf = md_test_json_find_check (entry, "spf");
+
+      g_assert_nonnull (spf);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (spf,
+                                                                                     "details"),
+                                                      "ip"),
+                       ==, i == 0 ? "192.0.2.25" : "203.0.113.7");
+      g_assert_nonnull (md_test_json_find_check (entry, "dnsbl/zen.spamhaus.org"));
+      g_assert_null (md_test_json_find_check (entry, "dmarc"));
+      g_assert_null (md_test_json_find_check (entry, "mx"));
+    }
+  /* 203.0.113.7 is on ZEN in the test zones, 192.0.2.25 is not */
+  g_assert_cmpstr (json_object_get_string_member (
+                     md_test_json_find_check (json_array_get_object_element (ips, 1),
+                                              "dnsbl/zen.spamhaus.org"), "status"),
+                   ==, "problem");
+}
+
 static void
 test_ips_from (void)
 {
@@ -418,6 +473,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/CliCheck/usage-errors", test_usage_errors);
   g_test_add_func ("/MailDoctor/CliCheck/bulk-prefix-json", test_bulk_prefix_json);
   g_test_add_func ("/MailDoctor/CliCheck/bulk-several-ips", test_bulk_several_ips);
+  g_test_add_func ("/MailDoctor/CliCheck/bulk-json-domain", test_bulk_json_domain);
   g_test_add_func ("/MailDoctor/CliCheck/ips-from", test_ips_from);
   g_test_add_func ("/MailDoctor/CliCheck/bulk-usage-errors", test_bulk_usage_errors);
 

@@ -82,7 +82,10 @@ const char  *md_resolver_trust_describe    (MdResolverTrust trust);
  * the domain's records, the lists' own servers are asked once, not once per
  * IP), one bound on questions in flight for all of them together, and one
  * resolver-trust probe, whose verdict every run takes. Set it in the
- * options of each run; keep one share per resolver. */
+ * options of each run; keep one share per resolver. The runs' own
+ * md_check_run_set_max_in_flight() does not apply then: the share's bound
+ * does. Answers are kept as long as the share lives (one bulk check, one
+ * round of the watch). */
 typedef struct _MdCheckShare MdCheckShare;
 
 #define MD_TYPE_CHECK_SHARE (md_check_share_get_type ())
