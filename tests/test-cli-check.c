@@ -446,6 +446,12 @@ test_bulk_usage_errors (void)
   md_test_cli_assert_usage_error (result, "did you mean 192.0.2.0/28?");
   md_test_cli_run_free (g_steal_pointer (&result));
 
+  result = run_cli ("--ip", "192.0.2.0/24", "--ip", "198.51.100.0/24", "--ip", "203.0.113.0/24",
+                    "--ip", "203.0.114.0/24", "--ip", "203.0.115.0/24", "--resolver",
+                    "127.0.0.1:9", NULL);
+  md_test_cli_assert_usage_error (result, "a bulk check takes at most 1024 addresses");
+  md_test_cli_run_free (g_steal_pointer (&result));
+
   result = run_cli ("--ips-from", "/nonexistent/ips.txt", NULL);
   md_test_cli_assert_usage_error (result, "cannot read --ips-from /nonexistent/ips.txt: ");
 }

@@ -808,6 +808,11 @@ md_cli_check (int    argc,
         return MD_CLI_EXIT_USAGE;
       g_ptr_array_add (ip_entries, NULL);
       addresses = md_watch_expand_entries ((const char * const *) ip_entries->pdata, &error);
+      /* The same bound as a watch list, but this is no watch list. */
+      if (addresses == NULL && g_error_matches (error, MD_WATCH_ERROR, MD_WATCH_ERROR_TOO_MANY))
+        /* Translators: %u is the largest number of addresses */
+        return md_cli_usage_error (_("a bulk check takes at most %u addresses"),
+                                   MD_WATCH_MAX_ADDRESSES);
       if (addresses == NULL)
         {
           g_autofree char *message = md_cli_sanitize_text (error->message);
