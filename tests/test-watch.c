@@ -1103,6 +1103,30 @@ test_background_portal (void)
   g_subprocess_wait (portal, NULL, NULL);
 }
 
+/* A resolver whose probe fails (here: it serves the list but not the root,
+ * so every list passes its own test): the run's resolver verdict pauses
+ * the watch, not the self-test count. */
+static void
+test_untrusted_resolver_pauses (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(MdTestKnot) listed = knot_for ("listed");
+  g_autoptr(MdResolver) resolver = md_test_knot_new_resolver (listed);
+  g_autoptr(MdWatch) watch = watch_new (fixture, MD_DNS_SOURCE (resolver));
+  g_autoptr(GError) error = NULL;
+  const char *entries[] = { "203.0.113.7", NULL };
+
+  g_assert_true (md_watch_set_entries (watch, entries, &error));
+  g_assert_true (tick (fixture, watch));
+  g_assert_true (md_watch_is_paused (watch));
+  g_assert_cmpuint (fixture->paused, ==, 1);
+  g_assert_cmpstr (md_watch_get_pause_reason (watch), ==,
+                   "The watch is paused: your DNS resolver gives no usable answers, so none of "
+                   "its answers can be read as listed or not. Use a resolver you run yourself, "
+                   "then choose Re-check Now.");
+  g_assert_cmpuint (fixture->changes->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1139,6 +1163,8 @@ main (int    argc,
               fixture_set_up, test_undecided_is_no_change, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/untrusted-pauses", Fixture, NULL,
               fixture_set_up, test_untrusted_pauses, fixture_tear_down);
+  g_test_add ("/MailDoctor/Watch/untrusted-resolver-pauses", Fixture, NULL,
+              fixture_set_up, test_untrusted_resolver_pauses, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/reminder", Fixture, NULL,
               fixture_set_up, test_reminder, fixture_tear_down);
   g_test_add_func ("/MailDoctor/Watch/background-portal", test_background_portal);

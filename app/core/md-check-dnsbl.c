@@ -712,7 +712,8 @@ dnsbl_populate (MdCheckRun *run)
         continue;
       if (list->kind != MD_BLOCKLIST_KIND_DOMAIN)
         add_list (run, list, subject->ip);
-      else if (subject->domain != NULL)
+      /* A bulk check asks the domain lists once, in its first run. */
+      else if (subject->domain != NULL && !md_check_run_get_options (run)->ip_checks_only)
         add_list (run, list, subject->domain);
     }
 }

@@ -12,6 +12,7 @@
 #include "md-blocklists.h"
 #include "md-check-private.h"
 #include "md-resolver.h"
+#include "md-watch-source.h"
 
 /* Once per run, with the first wave of questions (no round trip of its
  * own), the run asks what any honest resolver answers the same way:
@@ -298,11 +299,15 @@ probe_populate (MdCheckRun *run)
   g_autoptr(GInetAddress) address = NULL;
   g_autofree char *random = NULL;
   GHashTable *keys = md_check_run_get_options (run)->keys;
+  MdDnsSource *source = md_check_run_get_source (run);
   gboolean ipv6;
   Prober *self;
 
-  /* An in-memory zone (the verdict tests) is the truth by construction. */
-  if (!MD_IS_RESOLVER (md_check_run_get_source (run)))
+  /* The watch's polite wrapper asks a resolver all the same. An in-memory
+   * zone (the verdict tests) is the truth by construction. */
+  if (MD_IS_WATCH_SOURCE (source))
+    source = md_watch_source_get_upstream (MD_WATCH_SOURCE (source));
+  if (!MD_IS_RESOLVER (source))
     return;
 
   self = g_new0 (Prober, 1);

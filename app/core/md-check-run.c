@@ -23,21 +23,34 @@
 #include "md-resolver.h"
 #include "md-util.h"
 
+/* Whether a family's answer depends on the IP address: a bulk check asks
+ * the others once (MdCheckRunOptions.ip_checks_only). */
+typedef enum
+{
+  PER_IP_NO,
+  PER_IP_YES,
+  PER_IP_BY_LIST,   /* the IP blocklists do, the domain blocklists do not */
+} PerIp;
+
 /* The check families, in the order the list shows them. */
-static const MdCheckProvider *providers[] = {
-  &md_check_provider_resolver_probe,
-  &md_check_provider_resolver,
-  &md_check_provider_rdns,
-  &md_check_provider_helo,
-  &md_check_provider_mx,
-  &md_check_provider_dnsbl,
-  &md_check_provider_spf,
-  &md_check_provider_dmarc,
-  &md_check_provider_dkim,
-  &md_check_provider_tlsrpt,
-  &md_check_provider_mta_sts,
-  &md_check_provider_rdap,
-  &md_check_provider_imprint,
+static const struct
+{
+  const MdCheckProvider *provider;
+  PerIp                  per_ip;
+} providers[] = {
+  { &md_check_provider_resolver_probe, PER_IP_NO },
+  { &md_check_provider_resolver, PER_IP_NO },
+  { &md_check_provider_rdns, PER_IP_YES },
+  { &md_check_provider_helo, PER_IP_YES },      /* forward-confirms the IP */
+  { &md_check_provider_mx, PER_IP_NO },
+  { &md_check_provider_dnsbl, PER_IP_BY_LIST },
+  { &md_check_provider_spf, PER_IP_YES },       /* does the domain authorize this IP? */
+  { &md_check_provider_dmarc, PER_IP_NO },
+  { &md_check_provider_dkim, PER_IP_NO },
+  { &md_check_provider_tlsrpt, PER_IP_NO },
+  { &md_check_provider_mta_sts, PER_IP_NO },
+  { &md_check_provider_rdap, PER_IP_YES },
+  { &md_check_provider_imprint, PER_IP_YES },   /* found from the IP's owner */
 };
 
 struct _MdCheckContext
@@ -56,6 +69,7 @@ struct _MdCheckContext
   GPtrArray        *addresses;  /* of GInetAddress*, NULL until one came */
   gboolean          held;       /* finished, waiting for the resolver verdict */
   gboolean          internal;   /* the resolver probe: not a row in the model */
+  gboolean          per_ip;     /* its answer depends on the IP address */
   MdCheckStatus     held_status;
   char             *held_summary;
   char             *held_remedy;
@@ -126,6 +140,51 @@ struct _MdCheckRun
   gboolean         started;
   gboolean         finished;
 };
+
+/* Bulk checks: several runs, one table of answers (md-check-run.h). */
+typedef struct
+{
+  MdCheckRun *run;            /* unowned: a run leaves before it goes */
+  Question   *question;       /* the run's */
+} ShareWaiter;
+
+typedef struct
+{
+  MdDnsAnswer *answer;        /* NULL while in flight */
+  GArray      *waiters;       /* of ShareWaiter, while in flight */
+} ShareEntry;
+
+struct _MdCheckShare
+{
+  grefcount        ref_count;
+  GHashTable      *entries;       /* "TYPE name source" → ShareEntry* */
+  GHashTable      *pending;       /* ShareEntry* in flight (a set) */
+  GPtrArray       *runs;          /* unowned MdCheckRun*, started and not finished */
+  guint            max_in_flight;
+  guint            in_flight;
+  guint            peak_in_flight;
+  guint            n_queries;
+
+  /* The resolver-trust probe: the first run that can probe does, the
+   * others take its verdict. */
+  MdCheckRun      *prober;        /* unowned; NULL once it is gone */
+  guint            n_probes;
+  MdResolverTrust  trust;
+  char            *trust_reason;
+  JsonObject      *trust_evidence;
+  GPtrArray       *rewrites;
+  GPtrArray       *trust_waiters; /* unowned MdCheckRun* */
+
+  GHashTable      *authorities;   /* "ADDR:PORT,…" → MdResolver*: the lists' own servers */
+};
+
+typedef struct
+{
+  MdCheckShare *share;
+  ShareEntry   *entry;
+  char         *name;
+  MdDnsType     type;
+} ShareInflight;
 
 enum {
   FINISHED,
@@ -326,11 +385,23 @@ note_answer (MdCheckContext    *context,
 static void send_question (MdCheckRun *self,
                            Question   *question);
 
+/* The bound on questions in flight: the run's own, or in a bulk check the
+ * one all its runs share. */
+static gboolean
+can_send (MdCheckRun *self)
+{
+  MdCheckShare *share = self->options->share;
+
+  if (share != NULL)
+    return share->in_flight < share->max_in_flight;
+
+  return self->in_flight < self->max_in_flight;
+}
+
 static void
 pump (MdCheckRun *self)
 {
-  while (!self->finished && self->in_flight < self->max_in_flight &&
-         !g_queue_is_empty (&self->waiting))
+  while (!self->finished && can_send (self) && !g_queue_is_empty (&self->waiting))
     send_question (self, g_queue_pop_head (&self->waiting));
 }
 
@@ -401,11 +472,295 @@ query_cb (GObject      *object,
   pump (self);
 }
 
+static gboolean deliveries_cb (gpointer user_data);
+
+/* Bulk checks */
+
+static void
+share_entry_free (ShareEntry *entry)
+{
+  g_clear_pointer (&entry->answer, md_dns_answer_free);
+  g_clear_pointer (&entry->waiters, g_array_unref);
+  g_free (entry);
+}
+
+G_DEFINE_BOXED_TYPE (MdCheckShare, md_check_share, md_check_share_ref, md_check_share_unref)
+
+/**
+ * md_check_share_new:
+ * @max_in_flight: the bound on DNS questions in flight for all the runs
+ *   that share it together
+ */
+MdCheckShare *
+md_check_share_new (guint max_in_flight)
+{
+  MdCheckShare *share;
+
+  g_return_val_if_fail (max_in_flight > 0, NULL);
+
+  share = g_new0 (MdCheckShare, 1);
+  g_ref_count_init (&share->ref_count);
+  share->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) share_entry_free);
+  share->pending = g_hash_table_new (NULL, NULL);
+  share->runs = g_ptr_array_new ();
+  share->trust_waiters = g_ptr_array_new ();
+  share->authorities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  share->max_in_flight = max_in_flight;
+  share->trust = MD_RESOLVER_TRUST_PROBING;
+
+  return share;
+}
+
+MdCheckShare *
+md_check_share_ref (MdCheckShare *share)
+{
+  g_return_val_if_fail (share != NULL, NULL);
+
+  g_ref_count_inc (&share->ref_count);
+
+  return share;
+}
+
+void
+md_check_share_unref (MdCheckShare *share)
+{
+  g_return_if_fail (share != NULL);
+
+  if (!g_ref_count_dec (&share->ref_count))
+    return;
+
+  g_hash_table_unref (share->pending);
+  g_hash_table_unref (share->entries);
+  g_ptr_array_unref (share->runs);
+  g_ptr_array_unref (share->trust_waiters);
+  g_hash_table_unref (share->authorities);
+  g_free (share->trust_reason);
+  g_clear_pointer (&share->trust_evidence, json_object_unref);
+  g_clear_pointer (&share->rewrites, g_ptr_array_unref);
+  g_free (share);
+}
+
+/* Distinct DNS questions sent by all the runs together. */
+guint
+md_check_share_get_n_queries (MdCheckShare *share)
+{
+  g_return_val_if_fail (share != NULL, 0);
+
+  return share->n_queries;
+}
+
+guint
+md_check_share_get_peak_in_flight (MdCheckShare *share)
+{
+  g_return_val_if_fail (share != NULL, 0);
+
+  return share->peak_in_flight;
+}
+
+guint
+md_check_share_get_max_in_flight (MdCheckShare *share)
+{
+  g_return_val_if_fail (share != NULL, 0);
+
+  return share->max_in_flight;
+}
+
+/* How many runs probed the resolver: one, unless a prober ended before its
+ * verdict and another run took over. */
+guint
+md_check_share_get_n_probes (MdCheckShare *share)
+{
+  g_return_val_if_fail (share != NULL, 0);
+
+  return share->n_probes;
+}
+
+static void
+share_pump (MdCheckShare *share)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Earlier runs first: their reports are printed first. */
+  for (guint i = 0; i < share->runs->len; i++)
+    g_ptr_array_add (runs, g_object_ref (g_ptr_array_index (share->runs, i)));
+  for (guint i = 0; i < runs->len && share->in_flight < share->max_in_flight; i++)
+    pump (g_ptr_array_index (runs, i));
+}
+
+static void
+share_query_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ShareInflight *inflight = user_data;
+  MdCheckShare *share = inflight->share;
+  ShareEntry *entry = inflight->entry;
+  g_autoptr(MdDnsAnswer) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) waiters = NULL;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), result, &error);
+  if (answer == NULL)
+    {
+      answer = md_dns_answer_new (inflight->name, inflight->type, MD_DNS_STATUS_ERROR);
+      answer->message = g_strdup (error ? error->message : _("the lookup failed"));
+    }
+
+  entry->answer = g_steal_pointer (&answer);
+  waiters = g_steal_pointer (&entry->waiters);
+  g_hash_table_remove (share->pending, entry);
+  share->in_flight--;
+
+  /* A waiter's callbacks may end other runs: hold them all first. */
+  for (guint i = 0; i < waiters->len; i++)
+    g_ptr_array_add (runs, g_object_ref (g_array_index (waiters, ShareWaiter, i).run));
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      ShareWaiter *waiter = &g_array_index (waiters, ShareWaiter, i);
+
+      if (waiter->run->finished || waiter->question->answer != NULL)
+        continue;
+      waiter->question->answer = md_dns_answer_copy (entry->answer);
+      deliver (waiter->run, waiter->question);
+    }
+  share_pump (share);
+
+  g_free (inflight->name);
+  md_check_share_unref (inflight->share);
+  g_free (inflight);
+}
+
+/* Asks @question once for all the runs of the share: an answer that came
+ * already is handed over, one on its way is waited for. */
+static void
+share_send (MdCheckRun *self,
+            Question   *question)
+{
+  MdCheckShare *share = self->options->share;
+  MdDnsSource *source = question->source ? question->source : self->source;
+  g_autofree char *key = g_strdup_printf ("%u %s %p", question->type, question->name,
+                                          (gpointer) source);
+  ShareEntry *entry = g_hash_table_lookup (share->entries, key);
+  ShareWaiter waiter = { self, question };
+  ShareInflight *inflight;
+
+  if (entry != NULL && entry->answer != NULL)
+    {
+      question->answer = md_dns_answer_copy (entry->answer);
+      if (g_queue_find (&self->deliveries, question) == NULL)
+        g_queue_push_tail (&self->deliveries, question);
+      if (self->delivery_id == 0)
+        self->delivery_id = g_idle_add (deliveries_cb, self);
+      return;
+    }
+  if (entry != NULL)
+    {
+      g_array_append_val (entry->waiters, waiter);
+      return;
+    }
+
+  entry = g_new0 (ShareEntry, 1);
+  entry->waiters = g_array_new (FALSE, FALSE, sizeof (ShareWaiter));
+  g_array_append_val (entry->waiters, waiter);
+  g_hash_table_insert (share->entries, g_steal_pointer (&key), entry);
+  g_hash_table_add (share->pending, entry);
+
+  share->in_flight++;
+  share->n_queries++;
+  share->peak_in_flight = MAX (share->peak_in_flight, share->in_flight);
+  self->n_queries++;
+
+  if (self->options->keys == NULL)
+    g_debug ("check run: asking %s %s (%u in flight)",
+             md_dns_type_to_string (question->type), question->name, share->in_flight);
+
+  inflight = g_new0 (ShareInflight, 1);
+  inflight->share = md_check_share_ref (share);
+  inflight->entry = entry;
+  inflight->name = g_strdup (question->name);
+  inflight->type = question->type;
+  /* Not cancelled with any one run: others may wait for the answer. Its
+   * callback holds the share, so the share outlives it. */
+  md_dns_source_query_async (source, question->name, question->type, NULL, share_query_cb,
+                             inflight);
+}
+
+/* @self ends: nothing of the share points at it afterwards. */
+static void
+share_leave (MdCheckRun *self)
+{
+  MdCheckShare *share = self->options->share;
+  GHashTableIter iter;
+  ShareEntry *entry;
+
+  if (share == NULL)
+    return;
+
+  g_ptr_array_remove (share->runs, self);
+  g_ptr_array_remove (share->trust_waiters, self);
+  g_hash_table_iter_init (&iter, share->pending);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &entry, NULL))
+    for (guint i = entry->waiters->len; i > 0; i--)
+      if (g_array_index (entry->waiters, ShareWaiter, i - 1).run == self)
+        g_array_remove_index (entry->waiters, i - 1);
+
+  if (share->prober == self)
+    share->prober = NULL;
+}
+
+/* @self ends and leaves the share. Was it the prober, ending before its
+ * verdict (cancelled, its deadline), a run waiting for the verdict probes
+ * instead. */
+static void
+share_handover (MdCheckRun *self)
+{
+  MdCheckShare *share = self->options->share;
+  gboolean was_prober;
+
+  if (share == NULL)
+    return;
+
+  was_prober = share->prober == self;
+  share_leave (self);
+  if (!was_prober || share->trust != MD_RESOLVER_TRUST_PROBING)
+    return;
+
+  while (share->trust_waiters->len > 0 && share->prober == NULL)
+    {
+      g_autoptr(MdCheckRun) next = g_object_ref (g_ptr_array_steal_index (share->trust_waiters,
+                                                                          0));
+
+      if (next->finished)
+        continue;
+      md_check_provider_resolver_probe.populate (next);
+      if (next->probe == NULL)
+        {
+          md_check_run_set_resolver_trust (next, MD_RESOLVER_TRUST_TRUSTED, NULL, NULL, NULL);
+          continue;
+        }
+      share->prober = next;
+      share->n_probes++;
+      next->probe->started_at = g_get_monotonic_time ();
+      next->probe->start (next->probe);
+      pump (next);
+    }
+}
+
 static void
 send_question (MdCheckRun *self,
                Question   *question)
 {
-  Inflight *inflight = g_new0 (Inflight, 1);
+  Inflight *inflight;
+
+  if (self->options->share != NULL)
+    {
+      share_send (self, question);
+      return;
+    }
+
+  inflight = g_new0 (Inflight, 1);
 
   inflight->run = self;
   inflight->question = question;
@@ -461,6 +816,7 @@ run_complete (MdCheckRun *self,
 
   /* Questions still in flight come back cancelled and are dropped. */
   g_cancellable_cancel (self->cancellable);
+  share_handover (self);
 
   for (guint i = 0; i < self->contexts->len; i++)
     {
@@ -569,6 +925,7 @@ md_check_run_dispose (GObject *object)
     g_signal_handler_disconnect (self->user_cancellable, self->cancelled_id);
   self->cancelled_id = 0;
   g_clear_object (&self->user_cancellable);
+  share_leave (self);
   g_queue_clear (&self->waiting);
   g_queue_clear (&self->deliveries);
   g_clear_pointer (&self->questions, g_hash_table_unref);
@@ -806,7 +1163,7 @@ md_check_context_query_source (MdCheckContext    *context,
   g_ptr_array_add (question->waiters, waiter);
   g_hash_table_insert (self->questions, g_steal_pointer (&key), question);
 
-  if (self->in_flight < self->max_in_flight && self->started)
+  if (self->started && can_send (self))
     send_question (self, question);
   else
     g_queue_push_tail (&self->waiting, question);
@@ -882,12 +1239,16 @@ md_check_run_set_resolver_trust (MdCheckRun      *self,
                                  JsonObject      *evidence,
                                  GPtrArray       *rewrites)
 {
+  g_autoptr(GPtrArray) waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  MdCheckShare *share;
+
   g_return_if_fail (MD_IS_CHECK_RUN (self));
   g_return_if_fail (trust != MD_RESOLVER_TRUST_PROBING);
 
   if (self->trust != MD_RESOLVER_TRUST_PROBING)
     return;
 
+  share = self->options->share;
   self->trust = trust;
   g_free (self->trust_reason);
   self->trust_reason = g_strdup (reason);
@@ -899,8 +1260,25 @@ md_check_run_set_resolver_trust (MdCheckRun      *self,
   g_debug ("check run: resolver %s", md_resolver_trust_to_string (trust));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLVER_TRUST]);
 
+  /* The prober of a bulk check: every run of it takes the verdict (taken
+   * before this run may end, which makes it leave the share). */
+  if (share != NULL && share->prober == self)
+    {
+      share->trust = trust;
+      share->trust_reason = g_strdup (reason);
+      share->trust_evidence = json_object_ref (self->trust_evidence);
+      share->rewrites = rewrites ? g_ptr_array_ref (rewrites) : NULL;
+      for (guint i = 0; i < share->trust_waiters->len; i++)
+        g_ptr_array_add (waiters, g_object_ref (g_ptr_array_index (share->trust_waiters, i)));
+      g_ptr_array_set_size (share->trust_waiters, 0);
+    }
+
   release_held (self);
   maybe_complete (self);
+
+  for (guint i = 0; i < waiters->len; i++)
+    md_check_run_set_resolver_trust (g_ptr_array_index (waiters, i), trust, reason,
+                                     share->trust_evidence, rewrites);
 }
 
 MdCheckContext *
@@ -964,16 +1342,28 @@ authority_done (Authority *authority)
     {
       g_autofree char *servers = NULL;
       g_autoptr(GError) error = NULL;
+      MdCheckShare *share = authority->run->options->share;
+      MdResolver *shared;
 
       g_ptr_array_add (authority->addresses, NULL);
       servers = g_strjoinv (",", (char **) authority->addresses->pdata);
       g_ptr_array_remove_index (authority->addresses, authority->addresses->len - 1);
-      authority->resolver = md_resolver_new_for_authoritative (servers, &error);
+      shared = share ? g_hash_table_lookup (share->authorities, servers) : NULL;
+
+      /* In a bulk check, one resolver per set of servers: the questions
+       * asked of it are then shared like the others. */
+      if (shared != NULL)
+        authority->resolver = g_object_ref (shared);
+      else
+        authority->resolver = md_resolver_new_for_authoritative (servers, &error);
       if (authority->resolver == NULL)
         authority->error = g_strdup (error->message);
-      else if (MD_IS_RESOLVER (authority->run->source))
+      else if (shared == NULL && MD_IS_RESOLVER (authority->run->source))
         md_resolver_set_timeout (authority->resolver,
                                  md_resolver_get_timeout (MD_RESOLVER (authority->run->source)));
+      if (share != NULL && shared == NULL && authority->resolver != NULL)
+        g_hash_table_insert (share->authorities, g_strdup (servers),
+                             g_object_ref (authority->resolver));
     }
 
   g_debug ("check run: own servers of %s: %s", authority->zone,
@@ -1394,6 +1784,7 @@ md_check_run_start_async (MdCheckRun          *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  MdCheckShare *share = NULL;
   guint n_before;
 
   g_return_if_fail (MD_IS_CHECK_RUN (self));
@@ -1421,10 +1812,46 @@ md_check_run_start_async (MdCheckRun          *self,
   self->task = g_steal_pointer (&task);
   self->started_at = g_get_monotonic_time ();
 
+  share = self->options->share;
   n_before = self->checks->len;
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    providers[i]->populate (self);
+    {
+      guint n_contexts = self->contexts->len;
+
+      if (providers[i].provider == &md_check_provider_resolver_probe)
+        {
+          /* One probe per bulk check: the others take its verdict. */
+          if (share != NULL && (share->prober != NULL ||
+                                share->trust != MD_RESOLVER_TRUST_PROBING))
+            continue;
+        }
+      else if (self->options->ip_checks_only && providers[i].per_ip == PER_IP_NO)
+        {
+          continue;
+        }
+
+      providers[i].provider->populate (self);
+      for (guint j = n_contexts; j < self->contexts->len; j++)
+        {
+          MdCheckContext *context = g_ptr_array_index (self->contexts, j);
+          JsonObject *details = md_check_get_details (context->check);
+
+          context->per_ip = providers[i].per_ip == PER_IP_YES ||
+                            (providers[i].per_ip == PER_IP_BY_LIST &&
+                             g_strcmp0 (json_object_get_string_member_with_default (
+                                          details, "list_kind", NULL), "domain") != 0);
+        }
+    }
   g_list_model_items_changed (G_LIST_MODEL (self), n_before, 0, self->checks->len - n_before);
+  if (share != NULL)
+    {
+      g_ptr_array_add (share->runs, self);
+      if (self->probe != NULL)
+        {
+          share->prober = self;
+          share->n_probes++;
+        }
+    }
 
   if (cancellable != NULL)
     {
@@ -1440,6 +1867,15 @@ md_check_run_start_async (MdCheckRun          *self,
     {
       self->probe->started_at = g_get_monotonic_time ();
       self->probe->start (self->probe);
+    }
+  else if (share != NULL && share->trust != MD_RESOLVER_TRUST_PROBING)
+    {
+      md_check_run_set_resolver_trust (self, share->trust, share->trust_reason,
+                                       share->trust_evidence, share->rewrites);
+    }
+  else if (share != NULL && share->prober != NULL)
+    {
+      g_ptr_array_add (share->trust_waiters, self);
     }
   else
     {
@@ -1539,6 +1975,26 @@ md_check_run_get_duration_ms (MdCheckRun *self)
   end = self->finished ? self->finished_at : g_get_monotonic_time ();
 
   return (end - self->started_at) / 1000;
+}
+
+/* In a bulk check, whether @check is one of the run's own (its answer
+ * depends on the IP address) or one asked once for all the IPs. */
+gboolean
+md_check_run_check_depends_on_ip (MdCheckRun *self,
+                                  MdCheck    *check)
+{
+  g_return_val_if_fail (MD_IS_CHECK_RUN (self), FALSE);
+  g_return_val_if_fail (MD_IS_CHECK (check), FALSE);
+
+  for (guint i = 0; i < self->contexts->len; i++)
+    {
+      MdCheckContext *context = g_ptr_array_index (self->contexts, i);
+
+      if (context->check == check)
+        return context->per_ip;
+    }
+
+  return FALSE;
 }
 
 /* The report the CLI prints with --json (README, "check --json"). */

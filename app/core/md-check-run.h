@@ -77,6 +77,30 @@ GType        md_resolver_trust_get_type    (void) G_GNUC_CONST;
 const char  *md_resolver_trust_to_string   (MdResolverTrust trust);
 const char  *md_resolver_trust_describe    (MdResolverTrust trust);
 
+/* What the runs of one bulk check share (md-check-run.c): one answer per
+ * distinct DNS question across all of them (the lists' RFC 5782 self-tests,
+ * the domain's records, the lists' own servers are asked once, not once per
+ * IP), one bound on questions in flight for all of them together, and one
+ * resolver-trust probe, whose verdict every run takes. Set it in the
+ * options of each run; keep one share per resolver. The runs' own
+ * md_check_run_set_max_in_flight() does not apply then: the share's bound
+ * does. Answers are kept as long as the share lives (one bulk check, one
+ * round of the watch). */
+typedef struct _MdCheckShare MdCheckShare;
+
+#define MD_TYPE_CHECK_SHARE (md_check_share_get_type ())
+
+GType         md_check_share_get_type           (void) G_GNUC_CONST;
+MdCheckShare *md_check_share_new                (guint         max_in_flight);
+MdCheckShare *md_check_share_ref                (MdCheckShare *share);
+void          md_check_share_unref              (MdCheckShare *share);
+guint         md_check_share_get_n_queries      (MdCheckShare *share);
+guint         md_check_share_get_peak_in_flight (MdCheckShare *share);
+guint         md_check_share_get_max_in_flight  (MdCheckShare *share);
+guint         md_check_share_get_n_probes       (MdCheckShare *share);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCheckShare, md_check_share_unref)
+
 /* How a run is set up: everything but the DNS source and the subject. One
  * object, built by the front end (from GSettings and the keyring, or from
  * command-line options), so nothing between the settings and the checks
@@ -100,6 +124,14 @@ typedef struct
    * sets it. */
   guint16          authoritative_port;
   char            *authoritative_address;
+  /* Bulk checks: NULL, or what this run shares with the other runs of the
+   * same check. */
+  MdCheckShare    *share;
+  /* Only the checks whose answer depends on the IP address (reverse DNS,
+   * HELO, the IP blocklists, SPF, the IP's owner, the imprint): a bulk
+   * check asks the others (MX, DMARC, DKIM, TLS-RPT, MTA-STS, the domain
+   * blocklists) once, in its first run. */
+  gboolean         ip_checks_only;
 } MdCheckRunOptions;
 
 #define MD_TYPE_CHECK_RUN_OPTIONS (md_check_run_options_get_type ())
@@ -149,6 +181,8 @@ guint                 md_check_run_count                  (MdCheckRun           
 guint                 md_check_run_get_n_queries          (MdCheckRun           *self);
 guint                 md_check_run_get_peak_in_flight     (MdCheckRun           *self);
 guint                 md_check_run_get_duration_ms        (MdCheckRun           *self);
+gboolean              md_check_run_check_depends_on_ip    (MdCheckRun           *self,
+                                                           MdCheck              *check);
 JsonNode             *md_check_run_to_json                (MdCheckRun           *self);
 
 G_END_DECLS

@@ -229,6 +229,8 @@ md_check_run_options_copy (const MdCheckRunOptions *options)
   copy->catalog = options->catalog ? g_ptr_array_ref (options->catalog) : NULL;
   copy->authoritative_port = options->authoritative_port;
   copy->authoritative_address = g_strdup (options->authoritative_address);
+  copy->share = options->share ? md_check_share_ref (options->share) : NULL;
+  copy->ip_checks_only = options->ip_checks_only;
 
   return copy;
 }
@@ -247,6 +249,7 @@ md_check_run_options_free (MdCheckRunOptions *options)
   g_clear_pointer (&options->keys, g_hash_table_unref);
   g_clear_pointer (&options->catalog, g_ptr_array_unref);
   g_free (options->authoritative_address);
+  g_clear_pointer (&options->share, md_check_share_unref);
   g_free (options);
 }
 

@@ -67,7 +67,9 @@ struct _MdWatch
   GCancellable     *cancellable;   /* the round running now */
   GQueue            jobs;          /* of Job*, still to run in this round */
   GHashTable       *outcomes;      /* subject → Outcome*, of this round */
+  MdCheckShare     *share;         /* this round's runs ask each question once */
   char             *pause_reason;
+  char             *untrusted;     /* what the round's resolver probe found wrong, or NULL */
 
   /* Unowned */
   GApplication     *application;   /* weak */
@@ -515,6 +517,7 @@ collect (MdWatch    *self,
 {
   Outcome *outcome = g_new0 (Outcome, 1);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  MdResolverTrust trust = md_check_run_get_resolver_trust (run);
 
   outcome->results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   outcome->run = md_check_run_to_json (run);
@@ -589,6 +592,24 @@ collect (MdWatch    *self,
     }
 
   g_hash_table_replace (self->outcomes, g_strdup (job->subject), outcome);
+
+  /* The run's resolver probe (with the first run of the round; the others
+   * take its verdict). "Refused by the lists" is no reason to pause: the
+   * lists' own servers are asked then. */
+  switch (trust)
+    {
+    case MD_RESOLVER_TRUST_REWRITES:
+    case MD_RESOLVER_TRUST_DENIES:
+    case MD_RESOLVER_TRUST_UNREACHABLE:
+      if (self->untrusted == NULL)
+        self->untrusted = g_strdup (md_resolver_trust_describe (trust));
+      break;
+    case MD_RESOLVER_TRUST_PROBING:
+    case MD_RESOLVER_TRUST_TRUSTED:
+    case MD_RESOLVER_TRUST_REFUSED:
+    default:
+      break;
+    }
 }
 
 static void
@@ -631,19 +652,31 @@ finish_round (MdWatch *self)
   GHashTableIter iter;
   gpointer key, value;
 
+  g_autofree char *untrusted = g_steal_pointer (&self->untrusted);
+
   self->busy = FALSE;
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->share, md_check_share_unref);
 
-  /* Every list failed its own test: the resolver rewrites, blocks or
-   * refuses, and none of its answers can be read as listed or not. */
-  if (self->self_tests_passed == 0 && self->self_tests_failed > 0)
+  /* The resolver probe found the resolver lying, or (where no probe ran: a
+   * source that is no resolver) every list failed its own test: none of
+   * its answers can be read as listed or not. */
+  if (untrusted != NULL || (self->self_tests_passed == 0 && self->self_tests_failed > 0))
     {
       self->paused = TRUE;
       g_free (self->pause_reason);
-      self->pause_reason = g_strdup (_("The watch is paused: no block list answered its own "
-                                       "test entries correctly, so your resolver’s answers "
-                                       "cannot be trusted. Use a resolver you run yourself, "
-                                       "then choose Re-check Now."));
+      if (untrusted != NULL)
+        /* Translators: %s says what is wrong, e.g. "denies names that exist: it answers
+         * “no such name” for them" */
+        self->pause_reason = g_strdup_printf (_("The watch is paused: your DNS resolver %s, "
+                                                "so none of its answers can be read as listed "
+                                                "or not. Use a resolver you run yourself, then "
+                                                "choose Re-check Now."), untrusted);
+      else
+        self->pause_reason = g_strdup (_("The watch is paused: no block list answered its own "
+                                         "test entries correctly, so your resolver’s answers "
+                                         "cannot be trusted. Use a resolver you run yourself, "
+                                         "then choose Re-check Now."));
       if (!self->pause_announced)
         {
           self->pause_announced = TRUE;
@@ -759,6 +792,7 @@ run_next_job (MdWatch *self)
   /* Only the IP's own checks: no web checks, no HELO, no recipient. */
   options = md_check_run_options_new ();
   options->skipped_zones = g_strdupv (self->skipped_zones);
+  options->share = md_check_share_ref (self->share);
   run = md_check_run_new (MD_DNS_SOURCE (self->source), subject, options);
   md_check_run_start_async (run, self->cancellable, run_done_cb, g_object_ref (self));
 }
@@ -818,6 +852,9 @@ start_round (MdWatch  *self,
   self->busy = TRUE;
   self->self_tests_passed = 0;
   self->self_tests_failed = 0;
+  g_clear_pointer (&self->untrusted, g_free);
+  g_clear_pointer (&self->share, md_check_share_unref);
+  self->share = md_check_share_new (MD_CHECK_RUN_DEFAULT_MAX_IN_FLIGHT);
   self->cancellable = g_cancellable_new ();
   g_hash_table_remove_all (self->outcomes);
   g_signal_emit (self, signals[ROUND_STARTED], 0);
@@ -843,6 +880,7 @@ md_watch_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->share, md_check_share_unref);
   g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
   g_clear_weak_pointer (&self->application);
   g_clear_object (&self->source);
@@ -866,6 +904,7 @@ md_watch_finalize (GObject *object)
   g_hash_table_unref (self->undecided);
   g_hash_table_unref (self->outcomes);
   g_free (self->pause_reason);
+  g_free (self->untrusted);
 
   G_OBJECT_CLASS (md_watch_parent_class)->finalize (object);
 }
