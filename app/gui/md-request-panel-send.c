@@ -27,66 +27,6 @@
 
 /* What to do before sending */
 
-/* The draft's warnings that this panel replaces with its own, which name
- * checks by their titles and carry a button: the engine writes check ids. */
-static gboolean
-is_replaced_warning (const char *warning)
-{
-  const char *formats[] = {
-    _("No check results yet: run the checks, so that the request can state the server’s "
-      "authentication and reverse DNS."),
-    /* Translators: %s is a list of check names, "spf, ptr" */
-    _("The latest checks found problems (%s). Fix them first, or the request is likely to be "
-      "refused."),
-    /* Translators: %s is a list of check names, "dkim, dnsbl-zen.spamhaus.org" */
-    _("Some checks could not decide (%s); the request leaves them out."),
-    _("Describe what you fixed: receivers ask for the remediation steps you took."),
-    _("The sender details are missing: add your name, organisation, mail address and website."),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      const char *mark = strstr (formats[i], "%s");
-
-      if (mark == NULL && g_str_equal (warning, formats[i]))
-        return TRUE;
-      if (mark != NULL)
-        {
-          g_autofree char *prefix = g_strndup (formats[i], mark - formats[i]);
-
-          if (g_str_has_prefix (warning, prefix) && g_str_has_suffix (warning, mark + 2))
-            return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-/* "Spamhaus ZEN, SpamCop and 3 more" */
-static char *
-name_list (GPtrArray *titles)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint shown = MIN (titles->len, 4);
-
-  for (guint i = 0; i < shown; i++)
-    {
-      if (i > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, g_ptr_array_index (titles, i));
-    }
-  if (titles->len > shown)
-    {
-      guint more = titles->len - shown;
-
-      /* Translators: after a list of check names: "Spamhaus ZEN, SpamCop and 3 more" */
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more",
-                                                 " and %u more", more), more);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 static void
 add_warning (MdRequestPanel *self,
              const char     *text,
@@ -113,71 +53,60 @@ add_warning (MdRequestPanel *self,
   g_ptr_array_add (self->warning_rows, row);
 }
 
-static gboolean
-profile_is_empty (void)
+/* The fix a warning offers, by what the engine says it is about: the
+ * texts are the engine's (the checks named by their titles), one wording
+ * for the window and the CLI. */
+static void
+warning_fix (MdDraftWarningKind   kind,
+             const char         **button_label,
+             const char         **action_name)
 {
-  g_autoptr(MdSenderProfile) profile = md_sender_profile_new_from_settings ();
+  *button_label = NULL;
+  *action_name = NULL;
 
-  return profile->name == NULL && profile->organisation == NULL &&
-         profile->email == NULL && profile->website == NULL;
+  switch (kind)
+    {
+    case MD_DRAFT_WARNING_NO_CHECKS:
+      *button_label = _("_Check Now");
+      *action_name = "case.recheck";
+      break;
+    case MD_DRAFT_WARNING_PROBLEMS:
+    case MD_DRAFT_WARNING_UNDECIDED:
+      *button_label = _("_Re-check");
+      *action_name = "case.recheck";
+      break;
+    case MD_DRAFT_WARNING_NO_STEPS:
+      *button_label = _("_Add Step");
+      *action_name = "case.add-step";
+      break;
+    case MD_DRAFT_WARNING_NO_PROFILE:
+      *button_label = _("Open _Preferences");
+      *action_name = "app.preferences";
+      break;
+    case MD_DRAFT_WARNING_NO_IP:
+    case MD_DRAFT_WARNING_OTHER:
+    default:
+      break;
+    }
 }
 
 void
 _md_request_panel_fill_warnings (MdRequestPanel *self)
 {
-  GListModel *checks = md_case_session_get_checks (self->session);
-  guint n = g_list_model_get_n_items (checks);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) undecided = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *summary = NULL;
 
   for (guint i = 0; i < self->warning_rows->len; i++)
     adw_expander_row_remove (self->warnings_row, g_ptr_array_index (self->warning_rows, i));
   g_ptr_array_set_size (self->warning_rows, 0);
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
-      MdCheckStatus status = md_check_get_status (check);
-
-      if (status == MD_CHECK_STATUS_PROBLEM)
-        g_ptr_array_add (problems, g_strdup (md_check_get_title (check)));
-      else if (status == MD_CHECK_STATUS_ERROR || status == MD_CHECK_STATUS_RUNNING)
-        g_ptr_array_add (undecided, g_strdup (md_check_get_title (check)));
-    }
-
-  if (n == 0)
-    add_warning (self, _("The checks have not run: the request states their results."),
-                 _("_Check Now"), "case.recheck");
-  if (problems->len > 0)
-    {
-      g_autofree char *names = name_list (problems);
-      /* Translators: %s names checks, "Spamhaus ZEN, SpamCop" */
-      g_autofree char *text = g_strdup_printf (_("Problems found: %s. Fix them first, or the "
-                                                 "request is likely to be refused."), names);
-      add_warning (self, text, _("_Re-check"), "case.recheck");
-    }
-  if (undecided->len > 0)
-    {
-      g_autofree char *names = name_list (undecided);
-      /* Translators: %s names checks; "could not decide" is the glossary's status */
-      g_autofree char *text = g_strdup_printf (_("Could not decide: %s. The request leaves "
-                                                 "these out."), names);
-      add_warning (self, text, _("_Re-check"), "case.recheck");
-    }
-  if (self->draft->body != NULL &&
-      json_array_get_length (_md_request_panel_steps_array (self)) == 0)
-    add_warning (self, _("Describe what you fixed: receivers ask for the remediation steps you "
-                         "took."),
-                 _("_Add Step"), "case.add-step");
-  if (profile_is_empty ())
-    add_warning (self, _("The sender details are missing: add your name, organisation, mail "
-                         "address and website."),
-                 _("Open _Preferences"), "app.preferences");
-
   for (guint i = 0; self->draft->warnings != NULL && self->draft->warnings[i] != NULL; i++)
-    if (!is_replaced_warning (self->draft->warnings[i]))
-      add_warning (self, self->draft->warnings[i], NULL, NULL);
+    {
+      const char *button_label;
+      const char *action_name;
+
+      warning_fix (md_draft_get_warning_kind (self->draft, i), &button_label, &action_name);
+      add_warning (self, self->draft->warnings[i], button_label, action_name);
+    }
 
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u thing to check before sending",
                                           "%u things to check before sending",
