@@ -157,7 +157,7 @@ rejection_rows (const MdRejection   *rejection,
                 const MdExplanation *explanation)
 {
   GPtrArray *rows = g_ptr_array_new ();
-  const char *stage = md_smtp_stage_label (rejection->stage);
+  const char *stage = md_smtp_stage_get_label (rejection->stage);
   g_autofree char *steps = md_numbered_steps ((const char * const *) explanation->remedy);
 
   if (explanation->meaning != NULL && explanation->meaning[0] != '\0')
@@ -211,7 +211,7 @@ create_other_row_cb (gpointer item,
   GtkWidget *row = adw_expander_row_new ();
   g_autofree char *title = g_markup_escape_text (explanation->title, -1);
   g_autofree char *subtitle = receiver_line (rejection);
-  g_autofree char *todo = md_describe_channel (explanation);
+  g_autofree char *todo = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -248,7 +248,7 @@ fill_verdict (MdDiagnosisPanel *self)
   const MdExplanation *explanation = md_case_session_get_explanation (self->session, primary);
   g_autofree char *receiver = receiver_line (rejection);
   g_autofree char *happened = first_sentence (explanation->meaning);
-  g_autofree char *todo = md_describe_channel (explanation);
+  g_autofree char *todo = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
   g_autofree char *breakable = md_break_at_dots (todo);
 

@@ -421,7 +421,7 @@ fill_draft (MdRequestPanel *self)
       const MdExplanation *explanation =
         md_case_session_get_explanation (self->session,
                                          md_case_session_get_primary_index (self->session));
-      g_autofree char *channel = md_describe_channel (explanation);
+      g_autofree char *channel = md_explanation_describe_channel (explanation);
 
       adw_preferences_group_set_description (self->request_group, NULL);
       gtk_label_set_text (self->nothing_label, channel);
