@@ -79,6 +79,8 @@ struct _MdDiagnosisPanel
   GtkWidget       *ip_box;
   GtkLabel        *ip_label;
   GtkWidget       *review_button;
+  GtkWidget       *truncated_box;
+  GtkLabel        *truncated_label;
   AdwExpanderRow  *details_row;
   GtkWidget       *others_group;
   GtkListBox      *others_list;
@@ -276,6 +278,36 @@ fill_verdict (MdDiagnosisPanel *self)
   adw_expander_row_set_expanded (self->details_row, FALSE);
 }
 
+/* A text with more rejections than MailDoctor keeps (a mail log pasted as
+ * a bounce) shows the first ones: say so, and point to the log reader,
+ * which counts them all. */
+static void
+fill_truncated (MdDiagnosisPanel *self)
+{
+  MdDiagnosis *diagnosis = md_case_session_get_diagnosis (self->session);
+  gboolean truncated = diagnosis != NULL && md_diagnosis_is_truncated (diagnosis);
+
+  gtk_widget_set_visible (self->truncated_box, truncated);
+  if (truncated)
+    {
+      guint seen = md_diagnosis_get_n_seen (diagnosis);
+      guint kept = md_diagnosis_get_n_rejections (diagnosis);
+      /* Translators: "Only the first 1000 of 1500 rejections are shown."; the
+       * plural follows the second number; "Open Mail Log…" is the menu item */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Only the first %u of %u rejection "
+                                                            "are shown. Open Mail Log… reads a "
+                                                            "whole log and counts them all.",
+                                                            "Only the first %u of %u rejections "
+                                                            "are shown. Open Mail Log… reads a "
+                                                            "whole log and counts them all.",
+                                                            seen),
+                                               kept, seen);
+
+      gtk_label_set_text (self->truncated_label, text);
+    }
+}
+
 /* Several rejections in one text: the others grouped by receiver. */
 static void
 fill_others (MdDiagnosisPanel *self)
@@ -381,6 +413,8 @@ md_diagnosis_panel_class_init (MdDiagnosisPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, ip_box);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, ip_label);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, review_button);
+  gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, truncated_box);
+  gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, truncated_label);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, details_row);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, others_group);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, others_list);
@@ -418,6 +452,7 @@ md_diagnosis_panel_set_session (MdDiagnosisPanel *self,
   if (session != NULL)
     {
       fill_verdict (self);
+      fill_truncated (self);
       fill_others (self);
     }
   else
