@@ -142,15 +142,33 @@ save_outgoing_draft (MdRequestPanel *self,
 /* The hand-off */
 
 static void
-open_folder_cb (MdRequestPanel *self,
-                const char     *path)
+folder_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *uri = g_filename_to_uri (dir, NULL, NULL);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(MdRequestPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  if (uri != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _md_request_panel_show_error (self, _("Could Not Open the Folder"), error);
+}
+
+/* The folder in the file manager. GtkFileLauncher would also select the
+ * file, but it is GTK 4.10 and the API is pinned to 4.8. */
+static void
+open_folder (MdRequestPanel *self,
+             const char     *folder)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (folder);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GAppLaunchContext) context = NULL;
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (display != NULL)
+    context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (display));
+  g_app_info_launch_default_for_uri_async (uri, context, self->cancellable, folder_opened_cb,
+                                           g_object_ref (self));
 }
 
 static void
@@ -216,58 +234,64 @@ saved_dialog_response_cb (AdwMessageDialog *dialog,
                           const char       *response,
                           MdRequestPanel   *self)
 {
-  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  const char *folder = g_object_get_data (G_OBJECT (dialog), "folder");
+  const char *file = g_object_get_data (G_OBJECT (dialog), "file");
 
   if (g_str_equal (response, "open-folder"))
-    open_folder_cb (self, path);
-  else if (g_str_equal (response, "save-as"))
-    save_as (self, path);
+    open_folder (self, folder);
+  else if (g_str_equal (response, "save-as") && file != NULL)
+    save_as (self, file);
 }
 
 GtkWindow *
 md_request_panel_present_saved (MdRequestPanel *self,
-                                const char     *path,
-                                gboolean        attach_yourself)
+                                const char     *folder,
+                                const char     *file)
 {
   GtkRoot *root;
   GtkWidget *dialog;
   g_autofree char *body = NULL;
-  g_autofree char *breakable = NULL;
+  g_autofree char *breakable_folder = NULL;
 
   g_return_val_if_fail (MD_IS_REQUEST_PANEL (self), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  breakable = md_break_at_dots (path);
-  if (attach_yourself)
+  breakable_folder = md_break_at_dots (folder);
+  if (file == NULL)
     {
-      g_autofree char *dir = g_path_get_dirname (breakable);
-
       /* Translators: %s is a folder; mailto: links cannot carry attachments */
       body = g_strdup_printf (_("Your mail app opened the request without its attachments. "
-                                "Attach the files from this folder yourself:\n\n%s"), dir);
+                                "Attach the files from this folder yourself:\n\n%s"),
+                              breakable_folder);
     }
   else
     {
-      /* Translators: %s is a file */
+      g_autofree char *breakable_file = md_break_at_dots (file);
+
+      /* Translators: the first %s is a mail file, the second the folder that
+       * holds it; MailDoctor never deletes it */
       body = g_strdup_printf (_("No mail app took the request. It is saved as a mail file; "
-                                "open it with your mail app and send it:\n\n%s"), breakable);
+                                "open it with your mail app and send it. It stays there until "
+                                "you remove it.\n\nFile: %s\nFolder: %s"),
+                              breakable_file, breakable_folder);
     }
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   attach_yourself ? _("Attach the Files")
-                                                   : _("Request Saved as a File"),
+                                   file == NULL ? _("Attach the Files")
+                                                : _("Request Saved as a File"),
                                    body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "save-as", _("_Save As…"),
-                                    "open-folder", _("_Open Folder"),
-                                    NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (file != NULL)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save-as", _("_Save As…"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "open-folder",
+                                   _("_Open Folder"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open-folder",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open-folder");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "folder", g_strdup (folder), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_strdup (file), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (saved_dialog_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
@@ -282,6 +306,7 @@ handoff_cb (GObject      *object,
   MdHandoff *handoff = MD_HANDOFF (object);
   g_autoptr(MdRequestPanel) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) record_error = NULL;
   MdHandoffMethod method;
 
   method = md_handoff_run_finish (handoff, result, &error);
@@ -299,25 +324,28 @@ handoff_cb (GObject      *object,
   if (self->session == NULL)
     return;
 
+  /* The case's timeline says what happened, as the session words it. */
+  if (!md_case_session_record_handoff (self->session, handoff, method, &record_error))
+    _md_request_panel_show_error (self, _("Could Not Save the Case"), record_error);
+
   switch (method)
     {
     case MD_HANDOFF_METHOD_PORTAL:
     case MD_HANDOFF_METHOD_XDG_EMAIL:
       _md_request_panel_confirm (self, _("The request is open in your mail app"));
-      record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
-              md_handoff_get_draft (handoff)->recipient);
       break;
 
     case MD_HANDOFF_METHOD_MAILTO:
-      record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
-              md_handoff_get_draft (handoff)->recipient);
-      if (md_handoff_get_eml_path (handoff) != NULL)
-        md_request_panel_present_saved (self, md_handoff_get_eml_path (handoff), TRUE);
+      if (md_handoff_get_saved_directory (handoff) != NULL)
+        md_request_panel_present_saved (self, md_handoff_get_saved_directory (handoff), NULL);
       break;
 
     case MD_HANDOFF_METHOD_EML:
-      record (self, MD_CASE_EVENT_REQUEST_SAVED, md_handoff_get_eml_path (handoff));
-      md_request_panel_present_saved (self, md_handoff_get_eml_path (handoff), FALSE);
+      md_request_panel_present_saved (self,
+                                      md_handoff_get_saved_directory (handoff) != NULL
+                                      ? md_handoff_get_saved_directory (handoff)
+                                      : md_handoff_get_directory (handoff),
+                                      md_handoff_get_eml_path (handoff));
       break;
 
     case MD_HANDOFF_METHOD_NONE:
