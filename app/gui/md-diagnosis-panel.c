@@ -20,6 +20,8 @@
 #define MD_TYPE_REJECTION_ITEM (md_rejection_item_get_type ())
 G_DECLARE_FINAL_TYPE (MdRejectionItem, md_rejection_item, MD, REJECTION_ITEM, GObject)
 
+#define MAX_OTHER_ROWS 50
+
 /* One rejection of a session, as an item of the list's model. */
 struct _MdRejectionItem
 {
@@ -322,12 +324,31 @@ fill_others (MdDiagnosisPanel *self)
       g_ptr_array_add (order, GUINT_TO_POINTER (i));
   g_ptr_array_sort_with_data (order, compare_by_provider, self->session);
 
-  for (guint i = 0; i < order->len; i++)
+  /* A row each for the first of them: a log pasted as a bounce holds up to
+   * a thousand, and a thousand expander rows freeze the window for half a
+   * minute. The rest are counted; Open Mail Log… reads such a log. */
+  for (guint i = 0; i < MIN (order->len, MAX_OTHER_ROWS); i++)
     g_ptr_array_add (items, md_rejection_item_new (self->session,
                                                    GPOINTER_TO_UINT (order->pdata[i])));
 
   g_list_store_splice (self->others, 0, g_list_model_get_n_items (G_LIST_MODEL (self->others)),
                        items->pdata, items->len);
+  if (order->len > items->len)
+    {
+      guint more = order->len - items->len;
+      /* Translators: under the list of further rejections of a pasted text */
+      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                   "%u more is not listed here.",
+                                                                   "%u more are not listed here.",
+                                                                   more), more);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->others_group),
+                                             description);
+    }
+  else
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->others_group), NULL);
+    }
   gtk_widget_set_visible (self->others_group, items->len > 0);
 }
 
