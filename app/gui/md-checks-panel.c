@@ -192,6 +192,21 @@ bind_section (MdChecksPanel *self,
   g_object_unref (filtered);
 }
 
+/* A check in the summary row: its name only. Its summary is the banner's
+ * sentence again, and an expander row inside an expander row would show
+ * its arrow turned as if open. */
+static GtkWidget *
+create_affected_row_cb (gpointer item,
+                        gpointer user_data)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (md_check_get_title (item), -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  return row;
+}
+
 static void
 bind_affected (MdChecksPanel *self,
                GListModel    *checks)
@@ -213,7 +228,7 @@ bind_affected (MdChecksPanel *self,
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted),
                                         g_object_ref (self->affected_filter));
   gtk_list_box_bind_model (self->undecided_checks, G_LIST_MODEL (filtered),
-                           create_check_row_cb, NULL, NULL);
+                           create_affected_row_cb, NULL, NULL);
   g_object_unref (filtered);
 }
 
