@@ -39,6 +39,9 @@ struct _MdChecksPanel
   guint                 n_affected;
   GHashTable           *list_keys;       /* key id → key (keyring), or NULL */
   GCancellable         *cancellable;     /* keyring look-ups */
+  gboolean              keys_pending;    /* a keyring look-up is under way */
+  gboolean              start_deferred;  /* a run waits for it */
+  guint                 keys_wait_id;
   guint                 progress_idle_id;
 
   /* Template widgets */
@@ -559,11 +562,38 @@ domain_missing_apply_cb (MdChecksPanel *self)
 
 /* Keyed lists */
 
+#define KEYS_WAIT_MS 1500
+
+static gboolean start_checks_now (MdChecksPanel *self);
+
 static void
 apply_list_keys (MdChecksPanel *self)
 {
   if (self->session != NULL)
     md_case_session_set_list_keys (self->session, self->list_keys);
+}
+
+static void
+start_deferred (MdChecksPanel *self)
+{
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
+  if (!self->start_deferred)
+    return;
+
+  self->start_deferred = FALSE;
+  start_checks_now (self);
+}
+
+static gboolean
+keys_wait_timeout_cb (gpointer user_data)
+{
+  MdChecksPanel *self = user_data;
+
+  self->keys_wait_id = 0;
+  g_debug ("DQS key: the keyring did not answer in time; checking without");
+  start_deferred (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -581,6 +611,8 @@ dqs_key_looked_up_cb (GObject      *object,
    * no key: the lists are asked without. */
   if (error != NULL)
     g_debug ("DQS key: %s", error->message);
+  else
+    g_debug ("DQS key: %s", key != NULL ? "found in the keyring" : "none in the keyring");
 
   g_clear_pointer (&self->list_keys, g_hash_table_unref);
   if (key != NULL)
@@ -589,12 +621,15 @@ dqs_key_looked_up_cb (GObject      *object,
                                                (GDestroyNotify) md_dqs_key_free);
       g_hash_table_insert (self->list_keys, (gpointer) "spamhaus-dqs", key);
     }
+  self->keys_pending = FALSE;
   apply_list_keys (self);
+  start_deferred (self);
 }
 
 static void
 look_up_list_keys (MdChecksPanel *self)
 {
+  self->keys_pending = TRUE;
   md_dqs_key_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
 }
 
@@ -607,6 +642,7 @@ md_checks_panel_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   md_checks_panel_set_session (self, NULL);
   g_clear_handle_id (&self->progress_idle_id, g_source_remove);
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_CHECKS_PANEL);
   /* The template's top box has no id, so dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -764,6 +800,10 @@ md_checks_panel_set_session (MdChecksPanel *self,
   if (self->session != NULL)
     md_case_session_cancel_checks (self->session);
 
+  /* A run that waited for the keys was for the case being left. */
+  self->start_deferred = FALSE;
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
+
   g_set_object (&self->session, session);
   g_signal_group_set_target (self->session_signals, session);
   apply_list_keys (self);
@@ -775,8 +815,8 @@ md_checks_panel_set_session (MdChecksPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
-gboolean
-md_checks_panel_start_checks (MdChecksPanel *self)
+static gboolean
+start_checks_now (MdChecksPanel *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MdResolver) resolver = NULL;
@@ -792,8 +832,6 @@ md_checks_panel_start_checks (MdChecksPanel *self)
   g_auto(GStrv) disabled = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   gboolean web;
-
-  g_return_val_if_fail (MD_IS_CHECKS_PANEL (self), FALSE);
 
   if (self->session == NULL)
     return FALSE;
@@ -862,6 +900,33 @@ md_checks_panel_start_checks (MdChecksPanel *self)
   set_entry (self->domain_missing_row, NULL);
   gtk_widget_set_visible (self->domain_group, domain == NULL);
   queue_progress_update (self);
+
+  return TRUE;
+}
+
+/* Starts a run of what "What Is Checked" says. While the keyring is still
+ * being read (the window was just built), the start waits for the keys, at
+ * most KEYS_WAIT_MS: a keyring that asks to be unlocked must not hold the
+ * checks back, and a run started without the key would ask Spamhaus's
+ * public mirrors, which refuse most users' resolvers. */
+gboolean
+md_checks_panel_start_checks (MdChecksPanel *self)
+{
+  g_autofree char *ip = NULL;
+
+  g_return_val_if_fail (MD_IS_CHECKS_PANEL (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+
+  ip = entry_text (self->ip_row);
+  if (!self->keys_pending || ip == NULL)
+    return start_checks_now (self);
+
+  show_error (self, NULL);
+  self->start_deferred = TRUE;
+  if (self->keys_wait_id == 0)
+    self->keys_wait_id = g_timeout_add (KEYS_WAIT_MS, keys_wait_timeout_cb, self);
 
   return TRUE;
 }

@@ -36,6 +36,150 @@ static const char seed_rejection[] =
   "    information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410)\n"
   "    [CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)\n";
 
+/* The key the keyring holds in these tests (letters and digits: one DNS
+ * label). Served by a Secret Service of the test's own on the private
+ * session bus, so the window reads it as it reads the desktop's keyring. */
+#define TEST_DQS_KEY "testdqskey4711"
+
+static const char secret_service_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Secret.Service'>"
+  "    <method name='OpenSession'>"
+  "      <arg name='algorithm' type='s' direction='in'/>"
+  "      <arg name='input' type='v' direction='in'/>"
+  "      <arg name='output' type='v' direction='out'/>"
+  "      <arg name='result' type='o' direction='out'/>"
+  "    </method>"
+  "    <method name='SearchItems'>"
+  "      <arg name='attributes' type='a{ss}' direction='in'/>"
+  "      <arg name='unlocked' type='ao' direction='out'/>"
+  "      <arg name='locked' type='ao' direction='out'/>"
+  "    </method>"
+  "    <method name='GetSecrets'>"
+  "      <arg name='items' type='ao' direction='in'/>"
+  "      <arg name='session' type='o' direction='in'/>"
+  "      <arg name='secrets' type='a{o(oayays)}' direction='out'/>"
+  "    </method>"
+  "    <property name='Collections' type='ao' access='read'/>"
+  "  </interface>"
+  "</node>";
+
+#define ITEM_PATH "/org/freedesktop/secrets/collection/login/1"
+#define SESSION_PATH "/org/freedesktop/secrets/session/1"
+
+static void
+secret_service_method_cb (GDBusConnection       *connection,
+                          const char            *sender,
+                          const char            *object_path,
+                          const char            *interface_name,
+                          const char            *method_name,
+                          GVariant              *parameters,
+                          GDBusMethodInvocation *invocation,
+                          gpointer               user_data)
+{
+  if (g_str_equal (method_name, "OpenSession"))
+    {
+      const char *algorithm;
+
+      g_variant_get (parameters, "(&sv)", &algorithm, NULL);
+      /* Plain transfer only: libsecret falls back to it. */
+      if (!g_str_equal (algorithm, "plain"))
+        {
+          g_dbus_method_invocation_return_dbus_error (invocation,
+                                                      "org.freedesktop.DBus.Error.NotSupported",
+                                                      "plain only");
+          return;
+        }
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(vo)", g_variant_new_string (""),
+                                                            SESSION_PATH));
+    }
+  else if (g_str_equal (method_name, "SearchItems"))
+    {
+      GVariant *attributes = g_variant_get_child_value (parameters, 0);
+      const char *key_id = NULL;
+      const char *unlocked[] = { ITEM_PATH, NULL };
+      const char *none[] = { NULL };
+
+      g_variant_lookup (attributes, "key-id", "&s", &key_id);
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(^ao^ao)",
+                                                            g_strcmp0 (key_id, "spamhaus-dqs") == 0
+                                                            ? unlocked : none, none));
+      g_variant_unref (attributes);
+    }
+  else if (g_str_equal (method_name, "GetSecrets"))
+    {
+      GVariantBuilder secrets;
+
+      g_variant_builder_init (&secrets, G_VARIANT_TYPE ("a{o(oayays)}"));
+      g_variant_builder_add (&secrets, "{o(o@ay@ays)}", ITEM_PATH, SESSION_PATH,
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, TEST_DQS_KEY,
+                                                        strlen (TEST_DQS_KEY), 1),
+                             "text/plain");
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{o(oayays)})",
+                                                                        &secrets));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation,
+                                                  "org.freedesktop.DBus.Error.UnknownMethod",
+                                                  method_name);
+    }
+}
+
+static GVariant *
+secret_service_get_property_cb (GDBusConnection  *connection,
+                                const char       *sender,
+                                const char       *object_path,
+                                const char       *interface_name,
+                                const char       *property_name,
+                                GError          **error,
+                                gpointer          user_data)
+{
+  const char *collections[] = { "/org/freedesktop/secrets/collection/login", NULL };
+
+  return g_variant_new_objv (collections, -1);
+}
+
+static gboolean name_acquired;
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  name_acquired = TRUE;
+}
+
+static gboolean
+name_acquired_wait_cb (gpointer data)
+{
+  return name_acquired;
+}
+
+static void
+start_secret_service (void)
+{
+  static const GDBusInterfaceVTable vtable = {
+    secret_service_method_cb, secret_service_get_property_cb, NULL, { 0 }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) info = NULL;
+
+  g_assert_no_error (error);
+  info = g_dbus_node_info_new_for_xml (secret_service_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/secrets", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.secrets", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                name_acquired_cb, NULL, NULL, NULL);
+  g_assert_true (md_test_gui_wait (name_acquired_wait_cb, NULL, 5000));
+}
+
 typedef struct
 {
   MdTestKnot    *knot;
@@ -320,6 +464,14 @@ test_resolver_banner (void)
   g_assert_cmpuint (inside, ==, affected);
   g_assert_nonnull (md_test_gui_find_label (row, expect ("Reverse DNS", "Reverse-DNS")));
   g_assert_true (md_resolver_banner_check_is_affected (md_check_run_lookup (run, "rdns")));
+
+  /* The window's run has the DQS key from the keyring. */
+  {
+    const MdCheckRunOptions *options = md_check_run_get_options (run);
+
+    g_assert_nonnull (options->keys);
+    g_assert_cmpstr (g_hash_table_lookup (options->keys, "spamhaus-dqs"), ==, TEST_DQS_KEY);
+  }
 
   /* The request drafted now: what the resolver said stays out of it. */
   draft = md_case_view_dup_draft (view);
@@ -640,6 +792,8 @@ main (int    argc,
   g_settings_set_string (settings, "sender-organisation", "Beispiel Hosting GmbH");
   g_settings_set_string (settings, "sender-email", "postmaster@sender.example.net");
   g_settings_set_string (settings, "sender-website", "https://sender.example.net");
+
+  start_secret_service ();
 
   fixture.app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
