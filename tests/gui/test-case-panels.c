@@ -8,7 +8,9 @@
  * answers "no such name" for every name that exists (a captive portal, a
  * filtering resolver). The case view shows one banner and one summary row
  * instead of a red row per check, and the request states nothing that
- * resolver said. Then: the prompt for the sending domain the bounce did not
+ * resolver said; its runs carry the Spamhaus DQS key from the keyring (a
+ * Secret Service of the test's own). Then: the prompt for the sending
+ * domain the bounce did not
  * name, the follow-up's "what Microsoft answered", a text with more
  * rejections than are kept, and input over the limit by paste and drop.
  * In English and German (LANGUAGE).
@@ -24,6 +26,7 @@
 #include "md-check-row.h"
 #include "md-rejection-parser.h"
 #include "md-resolver-banner.h"
+#include "md-settings.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
 #include "md-window.h"
@@ -40,6 +43,8 @@ static const char seed_rejection[] =
  * label). Served by a Secret Service of the test's own on the private
  * session bus, so the window reads it as it reads the desktop's keyring. */
 #define TEST_DQS_KEY "testdqskey4711"
+
+static const char *keyring_key = TEST_DQS_KEY;
 
 static const char secret_service_xml[] =
   "<node>"
@@ -115,8 +120,8 @@ secret_service_method_cb (GDBusConnection       *connection,
       g_variant_builder_init (&secrets, G_VARIANT_TYPE ("a{o(oayays)}"));
       g_variant_builder_add (&secrets, "{o(o@ay@ays)}", ITEM_PATH, SESSION_PATH,
                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
-                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, TEST_DQS_KEY,
-                                                        strlen (TEST_DQS_KEY), 1),
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, keyring_key,
+                                                        strlen (keyring_key), 1),
                              "text/plain");
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{o(oayays)})",
                                                                         &secrets));
@@ -495,6 +500,33 @@ test_resolver_banner (void)
 }
 
 static gboolean
+key_in_run_cb (gpointer data)
+{
+  MdWindow *window = active_window ();
+  MdCaseSession *session = md_case_view_get_session (md_window_get_case_view (window));
+  MdCheckRun *run = md_case_session_get_check_run (session);
+  const MdCheckRunOptions *options = md_check_run_get_options (run);
+
+  return checks_finished_cb (window) && options->keys != NULL &&
+         g_strcmp0 (g_hash_table_lookup (options->keys, "spamhaus-dqs"), data) == 0;
+}
+
+/* A key stored in Preferences reaches the next run of the open case. */
+static void
+test_dqs_key_changed (void)
+{
+  MdWindow *window = ensure_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+
+  keyring_key = "otherdqskey42";
+  md_settings_list_keys_changed (md_settings_get_default ());
+  md_test_gui_settle (300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.recheck", NULL));
+  g_assert_true (md_test_gui_wait (key_in_run_cb, (gpointer) "otherdqskey42", 30000));
+  keyring_key = TEST_DQS_KEY;
+}
+
+static gboolean
 domain_checked_cb (gpointer data)
 {
   MdCaseView *view = md_window_get_case_view (data);
@@ -800,6 +832,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/MailDoctor/CasePanels/resolver-banner", test_resolver_banner);
+  g_test_add_func ("/MailDoctor/CasePanels/dqs-key-changed", test_dqs_key_changed);
   g_test_add_func ("/MailDoctor/CasePanels/domain-prompt", test_domain_prompt);
   g_test_add_func ("/MailDoctor/CasePanels/follow-up-answer", test_follow_up_answer);
   g_test_add_func ("/MailDoctor/CasePanels/truncated", test_truncated);
