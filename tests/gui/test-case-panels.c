@@ -10,9 +10,9 @@
  * instead of a red row per check, and the request states nothing that
  * resolver said; its runs carry the Spamhaus DQS key from the keyring (a
  * Secret Service of the test's own). Then: the prompt for the sending
- * domain the bounce did not
- * name, the follow-up's "what Microsoft answered", a text with more
- * rejections than are kept, and input over the limit by paste and drop.
+ * domain the bounce did not name, the follow-up's "what Microsoft
+ * answered", a text with more rejections than are kept, and input over the
+ * limit by paste and drop.
  * In English and German (LANGUAGE).
  */
 
