@@ -32,15 +32,24 @@ md_format_read_limit (gsize limit)
   return g_strdup_printf ("%" G_GSIZE_FORMAT " B", limit);
 }
 
-static void
-set_too_large (GError **error,
-               gsize    limit)
+/* The one wording of "too large", also for input that arrived in memory
+ * (a dropped text), so that every way in says the same. */
+void
+md_set_read_limit_error (GError **error,
+                         gsize    limit)
 {
   g_autofree char *text = md_format_read_limit (limit);
 
   /* Translators: %s is a size, "512 MB" */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                _("the input is larger than %s, the most MailDoctor reads"), text);
+}
+
+static void
+set_too_large (GError **error,
+               gsize    limit)
+{
+  md_set_read_limit_error (error, limit);
 }
 
 /* The size of a regular file behind @stream, or -1 (a pipe, a terminal, a

@@ -40,5 +40,8 @@ GBytes *md_file_read_bounded_finish  (GFile                *file,
                                       GError              **error);
 /* The limit as the README and the messages write it: "512 MB". */
 char   *md_format_read_limit         (gsize                 limit);
+/* G_IO_ERROR_MESSAGE_TOO_LARGE as the readers above set it. */
+void    md_set_read_limit_error      (GError              **error,
+                                      gsize                 limit);
 
 G_END_DECLS

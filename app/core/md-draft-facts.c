@@ -24,6 +24,7 @@ static void
 md_draft_fact_free (MdDraftFact *fact)
 {
   g_free (fact->id);
+  g_free (fact->title);
   g_free (fact->status);
   g_free (fact->summary);
   g_free (fact->detail);
@@ -61,6 +62,7 @@ md_draft_facts_copy (const MdDraftFacts *facts)
       md_draft_facts_add_check (copy, fact->id, fact->status, fact->summary);
       last = g_ptr_array_index (copy->checks, copy->checks->len - 1);
       last->detail = g_strdup (fact->detail);
+      last->title = g_strdup (fact->title);
       for (guint j = 0; j < MD_CHECK_N_FACTS; j++)
         last->values[j] = g_strdup (fact->values[j]);
     }
@@ -222,6 +224,8 @@ md_draft_facts_add_checks (MdDraftFacts *facts,
         MdDraftFact *last = g_ptr_array_index (facts->checks, facts->checks->len - 1);
 
         last->detail = fact_detail (check);
+        /* Warnings name the check as the user sees it. */
+        last->title = g_strdup (md_check_get_title (check));
         for (guint j = 0; j < MD_CHECK_N_FACTS; j++)
           last->values[j] = g_strdup (md_check_get_fact (check, j));
       }

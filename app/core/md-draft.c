@@ -63,6 +63,7 @@ md_draft_new (void)
   draft->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) md_draft_field_free);
   draft->steps = g_new0 (char *, 1);
   draft->warnings = g_new0 (char *, 1);
+  draft->warning_kinds = g_array_new (FALSE, FALSE, sizeof (MdDraftWarningKind));
 
   return draft;
 }
@@ -99,6 +100,8 @@ md_draft_copy (const MdDraft *draft)
   copy->steps = g_strdupv (draft->steps);
   g_strfreev (copy->warnings);
   copy->warnings = g_strdupv (draft->warnings);
+  g_array_append_vals (copy->warning_kinds, draft->warning_kinds->data,
+                       draft->warning_kinds->len);
 
   return copy;
 }
@@ -122,7 +125,20 @@ md_draft_free (MdDraft *draft)
   g_clear_pointer (&draft->fields, g_ptr_array_unref);
   g_strfreev (draft->steps);
   g_strfreev (draft->warnings);
+  g_clear_pointer (&draft->warning_kinds, g_array_unref);
   g_free (draft);
+}
+
+MdDraftWarningKind
+md_draft_get_warning_kind (const MdDraft *draft,
+                           guint          index)
+{
+  g_return_val_if_fail (draft != NULL, MD_DRAFT_WARNING_OTHER);
+
+  if (draft->warning_kinds == NULL || index >= draft->warning_kinds->len)
+    return MD_DRAFT_WARNING_OTHER;
+
+  return g_array_index (draft->warning_kinds, MdDraftWarningKind, index);
 }
 
 void
@@ -362,12 +378,58 @@ is_web_url (const char *url)
           g_ascii_strncasecmp (url, "http://", 7) == 0);
 }
 
+/* The warnings of a draft as they are built: the texts and what each is
+ * about (MdDraft:warning_kinds). */
+typedef struct
+{
+  GStrvBuilder *texts;
+  GArray       *kinds;
+} Warnings;
+
+static void
+add_warning (Warnings           *warnings,
+             MdDraftWarningKind  kind,
+             const char         *text)
+{
+  g_strv_builder_add (warnings->texts, text);
+  g_array_append_val (warnings->kinds, kind);
+}
+
+/* The checks by their titles, as the user knows them from the window and
+ * the CLI ("Spamhaus ZEN, Reverse DNS and 3 more"), never by their ids; a
+ * few names are enough to know where to look. */
+static char *
+name_checks (GPtrArray *facts)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint shown = facts->len > 5 ? 4 : facts->len;
+
+  for (guint i = 0; i < shown; i++)
+    {
+      const MdDraftFact *fact = g_ptr_array_index (facts, i);
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, !is_empty (fact->title) ? fact->title : fact->id);
+    }
+  if (facts->len > shown)
+    {
+      guint more = facts->len - shown;
+
+      /* Translators: after a list of check names: "Spamhaus ZEN, SpamCop and 3 more" */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more",
+                                                 " and %u more", more), more);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* Warnings that depend on what is known, beside the channel's own. */
 /* Every address the rejection names that the request does not go to was
  * outside the channel's domains (or not a plain address): say so, so that
  * the user sees the request was not sent where the text asked. */
 static void
-add_address_warnings (GStrvBuilder      *warnings,
+add_address_warnings (Warnings          *warnings,
                       const MdRejection *rejection,
                       const char        *recipient)
 {
@@ -393,12 +455,12 @@ add_address_warnings (GStrvBuilder      *warnings,
       else
         message = g_strdup_printf (_("The rejection names an address outside the receiver’s domains (%s); the request goes to %s, the address MailDoctor knows."),
                                    contact->value, recipient != NULL ? recipient : "—");
-      g_strv_builder_add (warnings, message);
+      add_warning (warnings, MD_DRAFT_WARNING_OTHER, message);
     }
 }
 
 static void
-add_fact_warnings (GStrvBuilder          *warnings,
+add_fact_warnings (Warnings              *warnings,
                    const Template        *t,
                    const MdRejection     *rejection,
                    const MdSenderProfile *profile,
@@ -409,58 +471,54 @@ add_fact_warnings (GStrvBuilder          *warnings,
   guint n_checks = facts != NULL ? facts->checks->len : 0;
 
   if (is_empty (rejection->blocked_ip))
-    g_strv_builder_add (warnings,
-                        _("The rejection names no IP address: add the sending server’s IP before you send."));
+    add_warning (warnings, MD_DRAFT_WARNING_NO_IP,
+                 _("The rejection names no IP address: add the sending server’s IP before you send."));
 
   if (n_checks == 0)
-    g_strv_builder_add (warnings,
-                        _("No check results yet: run the checks, so that the request can state the server’s authentication and reverse DNS."));
+    add_warning (warnings, MD_DRAFT_WARNING_NO_CHECKS,
+                 _("No check results yet: run the checks, so that the request can state the server’s authentication and reverse DNS."));
 
   for (guint i = 0; i < n_checks; i++)
     {
-      const MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
+      MdDraftFact *fact = g_ptr_array_index (facts->checks, i);
 
       if (g_str_equal (fact->status, "problem"))
-        g_ptr_array_add (problems, fact->id);
+        g_ptr_array_add (problems, fact);
       else if (g_str_equal (fact->status, "error") || g_str_equal (fact->status, "running"))
-        g_ptr_array_add (undecided, fact->id);
+        g_ptr_array_add (undecided, fact);
     }
 
   if (problems->len > 0)
     {
-      g_autofree char *list = NULL;
+      g_autofree char *list = name_checks (problems);
       g_autofree char *message = NULL;
 
-      g_ptr_array_add (problems, NULL);
-      list = g_strjoinv (", ", (char **) problems->pdata);
-      /* Translators: %s is a list of check names, "spf, ptr" */
+      /* Translators: %s names checks by their titles, "SPF, Reverse DNS" */
       message = g_strdup_printf (_("The latest checks found problems (%s). Fix them first, or the request is likely to be refused."),
                                  list);
-      g_strv_builder_add (warnings, message);
+      add_warning (warnings, MD_DRAFT_WARNING_PROBLEMS, message);
     }
 
   if (undecided->len > 0)
     {
-      g_autofree char *list = NULL;
+      g_autofree char *list = name_checks (undecided);
       g_autofree char *message = NULL;
 
-      g_ptr_array_add (undecided, NULL);
-      list = g_strjoinv (", ", (char **) undecided->pdata);
-      /* Translators: %s is a list of check names, "dkim, dnsbl-zen.spamhaus.org" */
+      /* Translators: %s names checks by their titles, "DKIM, Spamhaus ZEN" */
       message = g_strdup_printf (_("Some checks could not decide (%s); the request leaves them out."),
                                  list);
-      g_strv_builder_add (warnings, message);
+      add_warning (warnings, MD_DRAFT_WARNING_UNDECIDED, message);
     }
 
   if (t->body != NULL && (facts == NULL || facts->remediation->len == 0))
-    g_strv_builder_add (warnings,
-                        _("Describe what you fixed: receivers ask for the remediation steps you took."));
+    add_warning (warnings, MD_DRAFT_WARNING_NO_STEPS,
+                 _("Describe what you fixed: receivers ask for the remediation steps you took."));
 
   if (profile == NULL ||
       (is_empty (profile->name) && is_empty (profile->organisation) &&
        is_empty (profile->email) && is_empty (profile->website)))
-    g_strv_builder_add (warnings,
-                        _("The sender details are missing: add your name, organisation, mail address and website."));
+    add_warning (warnings, MD_DRAFT_WARNING_NO_PROFILE,
+                 _("The sender details are missing: add your name, organisation, mail address and website."));
 }
 
 static const struct
@@ -523,7 +581,7 @@ draft_build (const MdRejection      *rejection,
   g_autoptr(MdDraft) draft = NULL;
   g_autoptr(GHashTable) values = NULL;
   g_autoptr(GStrvBuilder) steps = NULL;
-  g_autoptr(GStrvBuilder) warnings = NULL;
+  Warnings warnings;
   g_autoptr(GString) body = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *message = NULL;
@@ -693,15 +751,17 @@ draft_build (const MdRejection      *rejection,
   g_strfreev (draft->steps);
   draft->steps = g_strv_builder_end (steps);
 
-  warnings = g_strv_builder_new ();
+  warnings.texts = g_strv_builder_new ();
+  warnings.kinds = draft->warning_kinds;
+  g_array_set_size (warnings.kinds, 0);
   for (guint i = 0; i < t->warnings->len; i++)
     {
       g_autofree char *warning = md_data_text_translate (g_ptr_array_index (t->warnings, i));
-      g_strv_builder_add (warnings, warning);
+      add_warning (&warnings, MD_DRAFT_WARNING_OTHER, warning);
     }
-  add_fact_warnings (warnings, t, rejection, profile, facts);
+  add_fact_warnings (&warnings, t, rejection, profile, facts);
   if (t->kind == MD_CHANNEL_EMAIL)
-    add_address_warnings (warnings, rejection, recipient);
+    add_address_warnings (&warnings, rejection, recipient);
   if (profile != NULL && !is_empty (profile->email) && draft->from_address == NULL)
     {
       g_autofree char *bad_from = NULL;
@@ -709,10 +769,11 @@ draft_build (const MdRejection      *rejection,
       /* Translators: %s is the address from the preferences */
       bad_from = g_strdup_printf (_("Your mail address “%s” is not one plain address (name@domain): the request leaves it out of the From line."),
                                  profile->email);
-      g_strv_builder_add (warnings, bad_from);
+      add_warning (&warnings, MD_DRAFT_WARNING_OTHER, bad_from);
     }
   g_strfreev (draft->warnings);
-  draft->warnings = g_strv_builder_end (warnings);
+  draft->warnings = g_strv_builder_end (warnings.texts);
+  g_strv_builder_unref (warnings.texts);
 
   return g_steal_pointer (&draft);
 }

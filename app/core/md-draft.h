@@ -64,6 +64,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdSenderProfile, md_sender_profile_free)
 typedef struct
 {
   char *id;       /* a check id: "spf", "rdns", "dnsbl/zen.spamhaus.org" … */
+  char *title;    /* in the UI language: how warnings name the check ("Spamhaus ZEN"), or NULL */
   char *status;   /* "ok", "warning", "problem", "info", "error", "running" */
   char *summary;  /* in the UI language: for the user, not for the receiver */
   char *detail;   /* the one value the request cites (SPF result, PTR name …) or NULL */
@@ -121,6 +122,20 @@ typedef struct
   GBytes *data;
 } MdDraftAttachment;
 
+/* What a warning of a draft is about, so that a front end can offer the
+ * fix next to it (run the checks, open the preferences …) without reading
+ * the translated text. */
+typedef enum
+{
+  MD_DRAFT_WARNING_OTHER,       /* the channel's own advice, addresses, anything else */
+  MD_DRAFT_WARNING_NO_IP,       /* the rejection names no IP address */
+  MD_DRAFT_WARNING_NO_CHECKS,   /* the checks have not run */
+  MD_DRAFT_WARNING_PROBLEMS,    /* checks found problems: fix them, then check again */
+  MD_DRAFT_WARNING_UNDECIDED,   /* checks could not decide: check again */
+  MD_DRAFT_WARNING_NO_STEPS,    /* no remediation steps described */
+  MD_DRAFT_WARNING_NO_PROFILE,  /* the sender details are missing */
+} MdDraftWarningKind;
+
 /* A request ready to send: data only. Text meant for the receiver (subject,
  * body, attachments) is in the receiver's language; warnings are in the
  * user's language. */
@@ -140,6 +155,7 @@ typedef struct
   GStrv          steps;         /* translated: what the user does, in order */
   GPtrArray     *fields;        /* of MdDraftField*: values to paste into a form */
   GStrv          warnings;      /* translated, for the user, never sent */
+  GArray        *warning_kinds; /* of MdDraftWarningKind, one per warning, same order */
 } MdDraft;
 
 #define MD_TYPE_DRAFT (md_draft_get_type ())
@@ -152,6 +168,9 @@ void               md_draft_add_attachment       (MdDraft                  *draf
                                                   const char               *name,
                                                   const char               *content_type,
                                                   GBytes                   *data);
+/* What warnings[@index] is about; MD_DRAFT_WARNING_OTHER when unknown. */
+MdDraftWarningKind md_draft_get_warning_kind     (const MdDraft            *draft,
+                                                  guint                     index);
 /* The channel ids templates.xml provides, in file order. */
 GStrv              md_draft_list_channels        (GError                  **error);
 /* @input: the bounce the rejection was read from (its message

@@ -76,49 +76,6 @@ md_fact_row_new (const char *title,
 }
 
 char *
-md_describe_channel (const MdExplanation *explanation)
-{
-  switch (explanation->channel_kind)
-    {
-    case MD_CHANNEL_EMAIL:
-      /* Translators: %s is a mail address, like delist@messaging.microsoft.com */
-      return g_strdup_printf (_("Request removal by mail to %s."),
-                              explanation->channel_address ? explanation->channel_address : "—");
-    case MD_CHANNEL_PORTAL:
-      /* Translators: %s is a web address */
-      return g_strdup_printf (_("Request removal in the receiver’s portal: %s"),
-                              explanation->channel_url ? explanation->channel_url : "—");
-    case MD_CHANNEL_FORM:
-      /* Translators: %s is a web address */
-      return g_strdup_printf (_("Request removal with the receiver’s web form: %s"),
-                              explanation->channel_url ? explanation->channel_url : "—");
-    case MD_CHANNEL_RECIPIENT:
-      return g_strdup (_("Only the recipient’s mail administrator can lift this block: "
-                         "ask your contact there to allow your server."));
-    case MD_CHANNEL_NONE:
-    default:
-      return g_strdup (_("There is nothing to send: fix the cause, then the block lifts "
-                         "by itself."));
-    }
-}
-
-const char *
-md_smtp_stage_label (MdSmtpStage stage)
-{
-  switch (stage)
-    {
-    case MD_SMTP_STAGE_CONNECT:     return _("Connection");
-    case MD_SMTP_STAGE_HELO:        return _("HELO/EHLO");
-    case MD_SMTP_STAGE_MAIL_FROM:   return _("MAIL FROM");
-    case MD_SMTP_STAGE_RCPT_TO:     return _("RCPT TO");
-    case MD_SMTP_STAGE_DATA:        return _("DATA");
-    case MD_SMTP_STAGE_END_OF_DATA: return _("End of DATA");
-    case MD_SMTP_STAGE_UNKNOWN:
-    default:                        return NULL;
-    }
-}
-
-char *
 md_numbered_steps (const char * const *steps)
 {
   g_autoptr(GString) text = g_string_new (NULL);

@@ -19,8 +19,6 @@ GtkWidget  *md_wrapped_label_new     (const char          *text,
                                       const char          *css_class);
 GtkWidget  *md_fact_row_new          (const char          *title,
                                       const char          *value);
-char       *md_describe_channel      (const MdExplanation *explanation);
-const char *md_smtp_stage_label      (MdSmtpStage          stage);
 char       *md_numbered_steps        (const char * const  *steps);
 char       *md_break_at_dots         (const char          *text);
 

@@ -11,11 +11,17 @@
 
 #include "md-check-row.h"
 #include "md-checks-panel.h"
+#include "md-dqs-key.h"
+#include "md-resolver-banner.h"
 #include "md-settings.h"
 
-/* The checks of a case: what is checked (editable), the progress, and the
- * results by section as they come in. Follows its session through a signal
- * group, so switching case is one set_session(). */
+/* The checks of a case: what is checked (editable), the progress, the
+ * resolver banner, and the results by section as they come in. Checks that
+ * could not decide because the resolver cannot be trusted leave their
+ * sections for one summary row under the banner. Follows its session
+ * through a signal group, so switching case is one set_session(). The
+ * keys of keyed lists (the Spamhaus DQS key, from the keyring) go with
+ * every session shown. */
 struct _MdChecksPanel
 {
   GtkWidget             parent_instance;
@@ -28,6 +34,14 @@ struct _MdChecksPanel
   MdHttp               *http;            /* for the checks over HTTPS */
   GtkSorter            *sorter;
   GPtrArray            *watched_checks;  /* MdCheck* whose notify::status we follow */
+  GPtrArray            *section_filters; /* GtkFilter*: a section, less the resolver's */
+  GtkFilter            *affected_filter; /* the checks the resolver spoiled */
+  guint                 n_affected;
+  GHashTable           *list_keys;       /* key id → key (keyring), or NULL */
+  GCancellable         *cancellable;     /* keyring look-ups */
+  gboolean              keys_pending;    /* a keyring look-up is under way */
+  gboolean              start_deferred;  /* a run waits for it */
+  guint                 keys_wait_id;
   guint                 progress_idle_id;
 
   /* Template widgets */
@@ -41,6 +55,12 @@ struct _MdChecksPanel
   GtkLabel             *error_label;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
+  MdResolverBanner     *resolver_banner;
+  GtkWidget            *undecided_list;
+  AdwExpanderRow       *undecided_row;
+  GtkListBox           *undecided_checks;
+  GtkWidget            *domain_group;
+  AdwEntryRow          *domain_missing_row;
   GtkWidget            *server_group;
   GtkListBox           *server_list;
   GtkWidget            *recipient_group;
@@ -96,7 +116,15 @@ static gboolean
 filter_section_cb (gpointer item,
                    gpointer user_data)
 {
-  return g_str_equal (section_of (item), user_data);
+  return g_str_equal (section_of (item), user_data) &&
+         !md_resolver_banner_check_is_affected (item);
+}
+
+static gboolean
+filter_affected_cb (gpointer item,
+                    gpointer user_data)
+{
+  return md_resolver_banner_check_is_affected (item);
 }
 
 /* By how much the receivers care (the check's weight), then by title: an
@@ -156,6 +184,7 @@ bind_section (MdChecksPanel *self,
     }
 
   filter = GTK_FILTER (gtk_custom_filter_new (filter_section_cb, (gpointer) section, NULL));
+  g_ptr_array_add (self->section_filters, g_object_ref (filter));
   sorted = gtk_sort_list_model_new (g_object_ref (checks), g_object_ref (self->sorter));
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted), filter);
 
@@ -164,6 +193,138 @@ bind_section (MdChecksPanel *self,
   gtk_list_box_bind_model (list, G_LIST_MODEL (filtered), create_check_row_cb, NULL, NULL);
   gtk_widget_set_visible (group, g_list_model_get_n_items (G_LIST_MODEL (filtered)) > 0);
   g_object_unref (filtered);
+}
+
+/* A check in the summary row: its name only. Its summary is the banner's
+ * sentence again, and an expander row inside an expander row would show
+ * its arrow turned as if open. */
+static GtkWidget *
+create_affected_row_cb (gpointer item,
+                        gpointer user_data)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (md_check_get_title (item), -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  return row;
+}
+
+static void
+bind_affected (MdChecksPanel *self,
+               GListModel    *checks)
+{
+  GtkSortListModel *sorted;
+  GtkFilterListModel *filtered;
+
+  g_clear_object (&self->affected_filter);
+  self->n_affected = 0;
+  gtk_widget_set_visible (self->undecided_list, FALSE);
+  if (checks == NULL)
+    {
+      gtk_list_box_bind_model (self->undecided_checks, NULL, NULL, NULL, NULL);
+      return;
+    }
+
+  self->affected_filter = GTK_FILTER (gtk_custom_filter_new (filter_affected_cb, NULL, NULL));
+  sorted = gtk_sort_list_model_new (g_object_ref (checks), g_object_ref (self->sorter));
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted),
+                                        g_object_ref (self->affected_filter));
+  gtk_list_box_bind_model (self->undecided_checks, G_LIST_MODEL (filtered),
+                           create_affected_row_cb, NULL, NULL);
+  g_object_unref (filtered);
+}
+
+/* The resolver's state as the run knows it, or as a saved check recorded
+ * it (a case opened later has no run). */
+static MdResolverTrust
+affected_trust (MdChecksPanel *self,
+                GListModel    *checks)
+{
+  MdCheckRun *run = md_case_session_get_check_run (self->session);
+  guint n = g_list_model_get_n_items (checks);
+
+  if (run != NULL && md_check_run_get_resolver_trust (run) != MD_RESOLVER_TRUST_PROBING)
+    return md_check_run_get_resolver_trust (run);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
+      JsonObject *details = md_check_get_details (check);
+      const char *state;
+
+      if (!md_resolver_banner_check_is_affected (check) ||
+          !json_object_has_member (details, "resolver_state"))
+        continue;
+      state = json_object_get_string_member (details, "resolver_state");
+      for (MdResolverTrust trust = MD_RESOLVER_TRUST_PROBING;
+           trust <= MD_RESOLVER_TRUST_UNREACHABLE; trust++)
+        if (g_strcmp0 (md_resolver_trust_to_string (trust), state) == 0)
+          return trust;
+    }
+
+  return MD_RESOLVER_TRUST_PROBING;
+}
+
+/* A check leaves its section for the summary row when it turns out to be
+ * the resolver's doing. Within a run a check only ever becomes affected,
+ * so the sections only lose rows and the summary only gains them. */
+static void
+update_affected (MdChecksPanel *self,
+                 GListModel    *checks,
+                 guint          n_affected)
+{
+  MdResolverTrust trust;
+  const char *reason;
+  g_autofree char *title = NULL;
+
+  if (n_affected != self->n_affected)
+    {
+      for (guint i = 0; i < self->section_filters->len; i++)
+        gtk_filter_changed (g_ptr_array_index (self->section_filters, i),
+                            n_affected > self->n_affected ? GTK_FILTER_CHANGE_MORE_STRICT
+                                                          : GTK_FILTER_CHANGE_DIFFERENT);
+      if (self->affected_filter != NULL)
+        gtk_filter_changed (self->affected_filter,
+                            n_affected > self->n_affected ? GTK_FILTER_CHANGE_LESS_STRICT
+                                                          : GTK_FILTER_CHANGE_DIFFERENT);
+      self->n_affected = n_affected;
+    }
+
+  gtk_widget_set_visible (self->undecided_list, n_affected > 0);
+  if (n_affected == 0)
+    return;
+
+  trust = affected_trust (self, checks);
+  switch (trust)
+    {
+    case MD_RESOLVER_TRUST_DENIES:
+      reason = _("the resolver denies names that exist");
+      break;
+    case MD_RESOLVER_TRUST_REWRITES:
+      reason = _("the resolver makes up answers");
+      break;
+    case MD_RESOLVER_TRUST_UNREACHABLE:
+      reason = _("the resolver gives no usable answers");
+      break;
+    case MD_RESOLVER_TRUST_REFUSED:
+      reason = _("block lists refuse the resolver");
+      break;
+    case MD_RESOLVER_TRUST_PROBING:
+    case MD_RESOLVER_TRUST_TRUSTED:
+    default:
+      reason = _("the resolver cannot be trusted");
+      break;
+    }
+  /* Translators: the summary row of the checks the resolver spoiled; %s
+   * says why: "the resolver denies names that exist" */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check could not decide: %s",
+                                        "%u checks could not decide: %s", n_affected),
+                           n_affected, reason);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->undecided_row), title);
+  adw_expander_row_set_subtitle (self->undecided_row,
+                                 _("Their answers are not trusted, so they are no verdicts. "
+                                   "Check again with a resolver that answers truthfully."));
 }
 
 static gboolean
@@ -177,6 +338,7 @@ update_progress_idle_cb (gpointer user_data)
   guint problems = 0;
   guint warnings = 0;
   guint undecided = 0;
+  guint affected = 0;
   gboolean running;
   g_autofree char *text = NULL;
 
@@ -197,7 +359,12 @@ update_progress_idle_cb (gpointer user_data)
         case MD_CHECK_STATUS_RUNNING: break;
         case MD_CHECK_STATUS_PROBLEM: problems++; done++; break;
         case MD_CHECK_STATUS_WARNING: warnings++; done++; break;
-        case MD_CHECK_STATUS_ERROR:   undecided++; done++; break;
+        case MD_CHECK_STATUS_ERROR:
+          undecided++;
+          done++;
+          if (md_resolver_banner_check_is_affected (check))
+            affected++;
+          break;
         case MD_CHECK_STATUS_OK:
         case MD_CHECK_STATUS_INFO:
         default:                      done++; break;
@@ -230,6 +397,7 @@ update_progress_idle_cb (gpointer user_data)
       text = g_strdup_printf ("%s · %s · %s · %s", progress, p, w, u);
     }
   gtk_label_set_text (self->progress_label, text);
+  update_affected (self, checks, affected);
 
   return G_SOURCE_REMOVE;
 }
@@ -283,6 +451,11 @@ bind_checks (MdChecksPanel *self)
 
   unwatch_checks (self);
   g_signal_group_set_target (self->checks_signals, checks);
+  md_resolver_banner_set_run (self->resolver_banner,
+                              self->session ? md_case_session_get_check_run (self->session)
+                                            : NULL);
+  g_ptr_array_set_size (self->section_filters, 0);
+  bind_affected (self, checks);
   bind_section (self, checks, self->server_list, self->server_group, "server");
   bind_section (self, checks, self->recipient_list, self->recipient_group, "recipient");
   bind_section (self, checks, self->blocklist_list, self->blocklist_group, "blocklists");
@@ -350,6 +523,8 @@ fill_subject (MdChecksPanel *self)
   set_entry (self->domain_row, domain);
   set_entry (self->helo_row, helo);
   set_entry (self->recipient_domain_row, recipient_domain);
+  set_entry (self->domain_missing_row, NULL);
+  gtk_widget_set_visible (self->domain_group, domain == NULL);
   adw_expander_row_set_subtitle (self->subject_row, ip ? ip : _("No IP address known yet"));
 }
 
@@ -371,14 +546,103 @@ subject_apply_cb (MdChecksPanel *self)
   md_checks_panel_start_checks (self);
 }
 
+/* The sending domain, given where SPF, DKIM and DMARC wait for it: it goes
+ * into "What Is Checked" and the checks run again with it. */
+static void
+domain_missing_apply_cb (MdChecksPanel *self)
+{
+  g_autofree char *domain = entry_text (self->domain_missing_row);
+
+  if (domain == NULL)
+    return;
+
+  set_entry (self->domain_row, domain);
+  md_checks_panel_start_checks (self);
+}
+
+/* Keyed lists */
+
+#define KEYS_WAIT_MS 1500
+
+static gboolean start_checks_now (MdChecksPanel *self);
+
+static void
+apply_list_keys (MdChecksPanel *self)
+{
+  if (self->session != NULL)
+    md_case_session_set_list_keys (self->session, self->list_keys);
+}
+
+static void
+start_deferred (MdChecksPanel *self)
+{
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
+  if (!self->start_deferred)
+    return;
+
+  self->start_deferred = FALSE;
+  start_checks_now (self);
+}
+
+static gboolean
+keys_wait_timeout_cb (gpointer user_data)
+{
+  MdChecksPanel *self = user_data;
+
+  self->keys_wait_id = 0;
+  g_debug ("DQS key: the keyring did not answer in time; checking without");
+  start_deferred (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dqs_key_looked_up_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdChecksPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = md_dqs_key_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* No keyring (a session without one, a sandbox without the portal) is
+   * no key: the lists are asked without. */
+  if (error != NULL)
+    g_debug ("DQS key: %s", error->message);
+  else
+    g_debug ("DQS key: %s", key != NULL ? "found in the keyring" : "none in the keyring");
+
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  if (key != NULL)
+    {
+      self->list_keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) md_dqs_key_free);
+      g_hash_table_insert (self->list_keys, (gpointer) "spamhaus-dqs", key);
+    }
+  self->keys_pending = FALSE;
+  apply_list_keys (self);
+  start_deferred (self);
+}
+
+static void
+look_up_list_keys (MdChecksPanel *self)
+{
+  self->keys_pending = TRUE;
+  md_dqs_key_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
+}
+
 static void
 md_checks_panel_dispose (GObject *object)
 {
   MdChecksPanel *self = MD_CHECKS_PANEL (object);
   GtkWidget *child;
 
+  g_cancellable_cancel (self->cancellable);
   md_checks_panel_set_session (self, NULL);
   g_clear_handle_id (&self->progress_idle_id, g_source_remove);
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_CHECKS_PANEL);
   /* The template's top box has no id, so dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -389,6 +653,10 @@ md_checks_panel_dispose (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->sorter);
   g_clear_pointer (&self->watched_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->section_filters, g_ptr_array_unref);
+  g_clear_object (&self->affected_filter);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (md_checks_panel_parent_class)->dispose (object);
 }
@@ -448,6 +716,8 @@ md_checks_panel_class_init (MdChecksPanelClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (MD_TYPE_RESOLVER_BANNER);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/md-checks-panel.ui");
@@ -461,6 +731,12 @@ md_checks_panel_class_init (MdChecksPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, error_label);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, progress_label);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, resolver_banner);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, undecided_list);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, undecided_row);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, undecided_checks);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, domain_group);
+  gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, domain_missing_row);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, server_group);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, server_list);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, recipient_group);
@@ -468,6 +744,7 @@ md_checks_panel_class_init (MdChecksPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, blocklist_group);
   gtk_widget_class_bind_template_child (widget_class, MdChecksPanel, blocklist_list);
   gtk_widget_class_bind_template_callback (widget_class, subject_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, domain_missing_apply_cb);
 }
 
 static void
@@ -477,6 +754,8 @@ md_checks_panel_init (MdChecksPanel *self)
 
   self->settings = g_object_ref (md_settings_get_default ());
   self->watched_checks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->section_filters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (sort_checks_cb, NULL, NULL));
 
   self->session_signals = g_signal_group_new (MD_TYPE_CASE_SESSION);
@@ -491,6 +770,12 @@ md_checks_panel_init (MdChecksPanel *self)
   g_signal_group_connect_object (self->checks_signals, "items-changed",
                                  G_CALLBACK (checks_items_changed_cb), self,
                                  G_CONNECT_SWAPPED);
+
+  /* The key is read once when the view is built and again when it is
+   * changed in Preferences; it stays in memory, never in the case. */
+  g_signal_connect_object (self->settings, "list-keys-changed",
+                           G_CALLBACK (look_up_list_keys), self, G_CONNECT_SWAPPED);
+  look_up_list_keys (self);
 }
 
 MdCaseSession *
@@ -515,8 +800,13 @@ md_checks_panel_set_session (MdChecksPanel *self,
   if (self->session != NULL)
     md_case_session_cancel_checks (self->session);
 
+  /* A run that waited for the keys was for the case being left. */
+  self->start_deferred = FALSE;
+  g_clear_handle_id (&self->keys_wait_id, g_source_remove);
+
   g_set_object (&self->session, session);
   g_signal_group_set_target (self->session_signals, session);
+  apply_list_keys (self);
   show_error (self, NULL);
   bind_checks (self);
   if (session != NULL)
@@ -525,8 +815,8 @@ md_checks_panel_set_session (MdChecksPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
-gboolean
-md_checks_panel_start_checks (MdChecksPanel *self)
+static gboolean
+start_checks_now (MdChecksPanel *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MdResolver) resolver = NULL;
@@ -542,8 +832,6 @@ md_checks_panel_start_checks (MdChecksPanel *self)
   g_auto(GStrv) disabled = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   gboolean web;
-
-  g_return_val_if_fail (MD_IS_CHECKS_PANEL (self), FALSE);
 
   if (self->session == NULL)
     return FALSE;
@@ -609,7 +897,36 @@ md_checks_panel_start_checks (MdChecksPanel *self)
     }
 
   adw_expander_row_set_subtitle (self->subject_row, ip);
+  set_entry (self->domain_missing_row, NULL);
+  gtk_widget_set_visible (self->domain_group, domain == NULL);
   queue_progress_update (self);
+
+  return TRUE;
+}
+
+/* Starts a run of what "What Is Checked" says. While the keyring is still
+ * being read (the window was just built), the start waits for the keys, at
+ * most KEYS_WAIT_MS: a keyring that asks to be unlocked must not hold the
+ * checks back, and a run started without the key would ask Spamhaus's
+ * public mirrors, which refuse most users' resolvers. */
+gboolean
+md_checks_panel_start_checks (MdChecksPanel *self)
+{
+  g_autofree char *ip = NULL;
+
+  g_return_val_if_fail (MD_IS_CHECKS_PANEL (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+
+  ip = entry_text (self->ip_row);
+  if (!self->keys_pending || ip == NULL)
+    return start_checks_now (self);
+
+  show_error (self, NULL);
+  self->start_deferred = TRUE;
+  if (self->keys_wait_id == 0)
+    self->keys_wait_id = g_timeout_add (KEYS_WAIT_MS, keys_wait_timeout_cb, self);
 
   return TRUE;
 }

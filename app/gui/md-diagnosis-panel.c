@@ -20,6 +20,8 @@
 #define MD_TYPE_REJECTION_ITEM (md_rejection_item_get_type ())
 G_DECLARE_FINAL_TYPE (MdRejectionItem, md_rejection_item, MD, REJECTION_ITEM, GObject)
 
+#define MAX_OTHER_ROWS 50
+
 /* One rejection of a session, as an item of the list's model. */
 struct _MdRejectionItem
 {
@@ -79,6 +81,8 @@ struct _MdDiagnosisPanel
   GtkWidget       *ip_box;
   GtkLabel        *ip_label;
   GtkWidget       *review_button;
+  GtkWidget       *truncated_box;
+  GtkLabel        *truncated_label;
   AdwExpanderRow  *details_row;
   GtkWidget       *others_group;
   GtkListBox      *others_list;
@@ -157,7 +161,7 @@ rejection_rows (const MdRejection   *rejection,
                 const MdExplanation *explanation)
 {
   GPtrArray *rows = g_ptr_array_new ();
-  const char *stage = md_smtp_stage_label (rejection->stage);
+  const char *stage = md_smtp_stage_get_label (rejection->stage);
   g_autofree char *steps = md_numbered_steps ((const char * const *) explanation->remedy);
 
   if (explanation->meaning != NULL && explanation->meaning[0] != '\0')
@@ -211,7 +215,7 @@ create_other_row_cb (gpointer item,
   GtkWidget *row = adw_expander_row_new ();
   g_autofree char *title = g_markup_escape_text (explanation->title, -1);
   g_autofree char *subtitle = receiver_line (rejection);
-  g_autofree char *todo = md_describe_channel (explanation);
+  g_autofree char *todo = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -248,7 +252,7 @@ fill_verdict (MdDiagnosisPanel *self)
   const MdExplanation *explanation = md_case_session_get_explanation (self->session, primary);
   g_autofree char *receiver = receiver_line (rejection);
   g_autofree char *happened = first_sentence (explanation->meaning);
-  g_autofree char *todo = md_describe_channel (explanation);
+  g_autofree char *todo = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
   g_autofree char *breakable = md_break_at_dots (todo);
 
@@ -276,6 +280,36 @@ fill_verdict (MdDiagnosisPanel *self)
   adw_expander_row_set_expanded (self->details_row, FALSE);
 }
 
+/* A text with more rejections than MailDoctor keeps (a mail log pasted as
+ * a bounce) shows the first ones: say so, and point to the log reader,
+ * which counts them all. */
+static void
+fill_truncated (MdDiagnosisPanel *self)
+{
+  MdDiagnosis *diagnosis = md_case_session_get_diagnosis (self->session);
+  gboolean truncated = diagnosis != NULL && md_diagnosis_is_truncated (diagnosis);
+
+  gtk_widget_set_visible (self->truncated_box, truncated);
+  if (truncated)
+    {
+      guint seen = md_diagnosis_get_n_seen (diagnosis);
+      guint kept = md_diagnosis_get_n_rejections (diagnosis);
+      /* Translators: "Only the first 1000 of 1500 rejections are shown."; the
+       * plural follows the second number; "Open Mail Log…" is the menu item */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Only the first %u of %u rejection "
+                                                            "are shown. Open Mail Log… reads a "
+                                                            "whole log and counts them all.",
+                                                            "Only the first %u of %u rejections "
+                                                            "are shown. Open Mail Log… reads a "
+                                                            "whole log and counts them all.",
+                                                            seen),
+                                               kept, seen);
+
+      gtk_label_set_text (self->truncated_label, text);
+    }
+}
+
 /* Several rejections in one text: the others grouped by receiver. */
 static void
 fill_others (MdDiagnosisPanel *self)
@@ -290,12 +324,31 @@ fill_others (MdDiagnosisPanel *self)
       g_ptr_array_add (order, GUINT_TO_POINTER (i));
   g_ptr_array_sort_with_data (order, compare_by_provider, self->session);
 
-  for (guint i = 0; i < order->len; i++)
+  /* A row each for the first of them: a log pasted as a bounce holds up to
+   * a thousand, and a thousand expander rows freeze the window for half a
+   * minute. The rest are counted; Open Mail Log… reads such a log. */
+  for (guint i = 0; i < MIN (order->len, MAX_OTHER_ROWS); i++)
     g_ptr_array_add (items, md_rejection_item_new (self->session,
                                                    GPOINTER_TO_UINT (order->pdata[i])));
 
   g_list_store_splice (self->others, 0, g_list_model_get_n_items (G_LIST_MODEL (self->others)),
                        items->pdata, items->len);
+  if (order->len > items->len)
+    {
+      guint more = order->len - items->len;
+      /* Translators: under the list of further rejections of a pasted text */
+      g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                   "%u more is not listed here.",
+                                                                   "%u more are not listed here.",
+                                                                   more), more);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->others_group),
+                                             description);
+    }
+  else
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->others_group), NULL);
+    }
   gtk_widget_set_visible (self->others_group, items->len > 0);
 }
 
@@ -381,6 +434,8 @@ md_diagnosis_panel_class_init (MdDiagnosisPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, ip_box);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, ip_label);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, review_button);
+  gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, truncated_box);
+  gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, truncated_label);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, details_row);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, others_group);
   gtk_widget_class_bind_template_child (widget_class, MdDiagnosisPanel, others_list);
@@ -418,6 +473,7 @@ md_diagnosis_panel_set_session (MdDiagnosisPanel *self,
   if (session != NULL)
     {
       fill_verdict (self);
+      fill_truncated (self);
       fill_others (self);
     }
   else

@@ -10,9 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "md-follow-up-panel.h"
+#include "md-probe-panel.h"
 
-/* What happened since: the case's status, its timeline and the notes
- * (saved as they are typed). Follows its session through a signal group. */
+/* What happened since: the case's status, its timeline, the test from the
+ * user's own server (MdProbePanel: is the block lifted?) and the notes
+ * (saved as they are typed). Follows its session through a signal group;
+ * the probe panel follows this panel's session through a binding. */
 struct _MdFollowUpPanel
 {
   GtkWidget        parent_instance;
@@ -27,6 +30,7 @@ struct _MdFollowUpPanel
   /* Template widgets */
   AdwComboRow     *status_row;
   AdwExpanderRow  *timeline_row;
+  MdProbePanel    *probe_panel;
   GtkTextView     *notes_view;
 };
 
@@ -246,11 +250,14 @@ md_follow_up_panel_class_init (MdFollowUpPanelClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (MD_TYPE_PROBE_PANEL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/md-follow-up-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, MdFollowUpPanel, status_row);
   gtk_widget_class_bind_template_child (widget_class, MdFollowUpPanel, timeline_row);
+  gtk_widget_class_bind_template_child (widget_class, MdFollowUpPanel, probe_panel);
   gtk_widget_class_bind_template_child (widget_class, MdFollowUpPanel, notes_view);
 }
 
@@ -262,6 +269,7 @@ md_follow_up_panel_init (MdFollowUpPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->timeline_rows = g_ptr_array_new ();
+  g_object_bind_property (self, "session", self->probe_panel, "session", G_BINDING_SYNC_CREATE);
 
   /* The engine's names for the statuses: one name each, everywhere. */
   for (MdCaseStatus status = MD_CASE_STATUS_OPEN; status <= MD_CASE_STATUS_CLOSED; status++)

@@ -154,18 +154,19 @@ dqs_key_stored_cb (GObject      *object,
 {
   g_autoptr(MdPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean stored = md_dqs_key_store_finish (result, &error);
   const char *message;
 
-  if (!md_dqs_key_store_finish (result, &error) && self->cancellable != NULL)
+  /* The views read the key again, even when this window is closed by now. */
+  if (stored)
+    md_settings_list_keys_changed (md_settings_get_default ());
+  if (self->cancellable == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (!stored)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       g_debug ("DQS key: %s", error->message);
       message = _("The key could not be saved in your keyring");
-    }
-  else if (self->cancellable == NULL)
-    {
-      return;
     }
   else
     {

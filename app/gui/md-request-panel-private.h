@@ -58,6 +58,8 @@ struct _MdRequestPanel
   GtkWidget            *fixed_group;
   GtkListBox           *fixed_list;
   AdwEntryRow          *add_step_row;
+  GtkWidget            *answer_list;
+  AdwComboRow          *answer_row;
   GtkWidget            *draft_list;
   AdwEntryRow          *recipient_row;
   AdwEntryRow          *subject_line_row;

@@ -27,66 +27,6 @@
 
 /* What to do before sending */
 
-/* The draft's warnings that this panel replaces with its own, which name
- * checks by their titles and carry a button: the engine writes check ids. */
-static gboolean
-is_replaced_warning (const char *warning)
-{
-  const char *formats[] = {
-    _("No check results yet: run the checks, so that the request can state the server’s "
-      "authentication and reverse DNS."),
-    /* Translators: %s is a list of check names, "spf, ptr" */
-    _("The latest checks found problems (%s). Fix them first, or the request is likely to be "
-      "refused."),
-    /* Translators: %s is a list of check names, "dkim, dnsbl-zen.spamhaus.org" */
-    _("Some checks could not decide (%s); the request leaves them out."),
-    _("Describe what you fixed: receivers ask for the remediation steps you took."),
-    _("The sender details are missing: add your name, organisation, mail address and website."),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      const char *mark = strstr (formats[i], "%s");
-
-      if (mark == NULL && g_str_equal (warning, formats[i]))
-        return TRUE;
-      if (mark != NULL)
-        {
-          g_autofree char *prefix = g_strndup (formats[i], mark - formats[i]);
-
-          if (g_str_has_prefix (warning, prefix) && g_str_has_suffix (warning, mark + 2))
-            return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-/* "Spamhaus ZEN, SpamCop and 3 more" */
-static char *
-name_list (GPtrArray *titles)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint shown = MIN (titles->len, 4);
-
-  for (guint i = 0; i < shown; i++)
-    {
-      if (i > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, g_ptr_array_index (titles, i));
-    }
-  if (titles->len > shown)
-    {
-      guint more = titles->len - shown;
-
-      /* Translators: after a list of check names: "Spamhaus ZEN, SpamCop and 3 more" */
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more",
-                                                 " and %u more", more), more);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 static void
 add_warning (MdRequestPanel *self,
              const char     *text,
@@ -113,71 +53,60 @@ add_warning (MdRequestPanel *self,
   g_ptr_array_add (self->warning_rows, row);
 }
 
-static gboolean
-profile_is_empty (void)
+/* The fix a warning offers, by what the engine says it is about: the
+ * texts are the engine's (the checks named by their titles), one wording
+ * for the window and the CLI. */
+static void
+warning_fix (MdDraftWarningKind   kind,
+             const char         **button_label,
+             const char         **action_name)
 {
-  g_autoptr(MdSenderProfile) profile = md_sender_profile_new_from_settings ();
+  *button_label = NULL;
+  *action_name = NULL;
 
-  return profile->name == NULL && profile->organisation == NULL &&
-         profile->email == NULL && profile->website == NULL;
+  switch (kind)
+    {
+    case MD_DRAFT_WARNING_NO_CHECKS:
+      *button_label = _("_Check Now");
+      *action_name = "case.recheck";
+      break;
+    case MD_DRAFT_WARNING_PROBLEMS:
+    case MD_DRAFT_WARNING_UNDECIDED:
+      *button_label = _("_Re-check");
+      *action_name = "case.recheck";
+      break;
+    case MD_DRAFT_WARNING_NO_STEPS:
+      *button_label = _("_Add Step");
+      *action_name = "case.add-step";
+      break;
+    case MD_DRAFT_WARNING_NO_PROFILE:
+      *button_label = _("Open _Preferences");
+      *action_name = "app.preferences";
+      break;
+    case MD_DRAFT_WARNING_NO_IP:
+    case MD_DRAFT_WARNING_OTHER:
+    default:
+      break;
+    }
 }
 
 void
 _md_request_panel_fill_warnings (MdRequestPanel *self)
 {
-  GListModel *checks = md_case_session_get_checks (self->session);
-  guint n = g_list_model_get_n_items (checks);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) undecided = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *summary = NULL;
 
   for (guint i = 0; i < self->warning_rows->len; i++)
     adw_expander_row_remove (self->warnings_row, g_ptr_array_index (self->warning_rows, i));
   g_ptr_array_set_size (self->warning_rows, 0);
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
-      MdCheckStatus status = md_check_get_status (check);
-
-      if (status == MD_CHECK_STATUS_PROBLEM)
-        g_ptr_array_add (problems, g_strdup (md_check_get_title (check)));
-      else if (status == MD_CHECK_STATUS_ERROR || status == MD_CHECK_STATUS_RUNNING)
-        g_ptr_array_add (undecided, g_strdup (md_check_get_title (check)));
-    }
-
-  if (n == 0)
-    add_warning (self, _("The checks have not run: the request states their results."),
-                 _("_Check Now"), "case.recheck");
-  if (problems->len > 0)
-    {
-      g_autofree char *names = name_list (problems);
-      /* Translators: %s names checks, "Spamhaus ZEN, SpamCop" */
-      g_autofree char *text = g_strdup_printf (_("Problems found: %s. Fix them first, or the "
-                                                 "request is likely to be refused."), names);
-      add_warning (self, text, _("_Re-check"), "case.recheck");
-    }
-  if (undecided->len > 0)
-    {
-      g_autofree char *names = name_list (undecided);
-      /* Translators: %s names checks; "could not decide" is the glossary's status */
-      g_autofree char *text = g_strdup_printf (_("Could not decide: %s. The request leaves "
-                                                 "these out."), names);
-      add_warning (self, text, _("_Re-check"), "case.recheck");
-    }
-  if (self->draft->body != NULL &&
-      json_array_get_length (_md_request_panel_steps_array (self)) == 0)
-    add_warning (self, _("Describe what you fixed: receivers ask for the remediation steps you "
-                         "took."),
-                 _("_Add Step"), "case.add-step");
-  if (profile_is_empty ())
-    add_warning (self, _("The sender details are missing: add your name, organisation, mail "
-                         "address and website."),
-                 _("Open _Preferences"), "app.preferences");
-
   for (guint i = 0; self->draft->warnings != NULL && self->draft->warnings[i] != NULL; i++)
-    if (!is_replaced_warning (self->draft->warnings[i]))
-      add_warning (self, self->draft->warnings[i], NULL, NULL);
+    {
+      const char *button_label;
+      const char *action_name;
+
+      warning_fix (md_draft_get_warning_kind (self->draft, i), &button_label, &action_name);
+      add_warning (self, self->draft->warnings[i], button_label, action_name);
+    }
 
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u thing to check before sending",
                                           "%u things to check before sending",
@@ -213,15 +142,33 @@ save_outgoing_draft (MdRequestPanel *self,
 /* The hand-off */
 
 static void
-open_folder_cb (MdRequestPanel *self,
-                const char     *path)
+folder_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *uri = g_filename_to_uri (dir, NULL, NULL);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(MdRequestPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  if (uri != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _md_request_panel_show_error (self, _("Could Not Open the Folder"), error);
+}
+
+/* The folder in the file manager. GtkFileLauncher would also select the
+ * file, but it is GTK 4.10 and the API is pinned to 4.8. */
+static void
+open_folder (MdRequestPanel *self,
+             const char     *folder)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (folder);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GAppLaunchContext) context = NULL;
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (display != NULL)
+    context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (display));
+  g_app_info_launch_default_for_uri_async (uri, context, self->cancellable, folder_opened_cb,
+                                           g_object_ref (self));
 }
 
 static void
@@ -287,58 +234,64 @@ saved_dialog_response_cb (AdwMessageDialog *dialog,
                           const char       *response,
                           MdRequestPanel   *self)
 {
-  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  const char *folder = g_object_get_data (G_OBJECT (dialog), "folder");
+  const char *file = g_object_get_data (G_OBJECT (dialog), "file");
 
   if (g_str_equal (response, "open-folder"))
-    open_folder_cb (self, path);
-  else if (g_str_equal (response, "save-as"))
-    save_as (self, path);
+    open_folder (self, folder);
+  else if (g_str_equal (response, "save-as") && file != NULL)
+    save_as (self, file);
 }
 
 GtkWindow *
 md_request_panel_present_saved (MdRequestPanel *self,
-                                const char     *path,
-                                gboolean        attach_yourself)
+                                const char     *folder,
+                                const char     *file)
 {
   GtkRoot *root;
   GtkWidget *dialog;
   g_autofree char *body = NULL;
-  g_autofree char *breakable = NULL;
+  g_autofree char *breakable_folder = NULL;
 
   g_return_val_if_fail (MD_IS_REQUEST_PANEL (self), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  breakable = md_break_at_dots (path);
-  if (attach_yourself)
+  breakable_folder = md_break_at_dots (folder);
+  if (file == NULL)
     {
-      g_autofree char *dir = g_path_get_dirname (breakable);
-
       /* Translators: %s is a folder; mailto: links cannot carry attachments */
       body = g_strdup_printf (_("Your mail app opened the request without its attachments. "
-                                "Attach the files from this folder yourself:\n\n%s"), dir);
+                                "Attach the files from this folder yourself:\n\n%s"),
+                              breakable_folder);
     }
   else
     {
-      /* Translators: %s is a file */
+      g_autofree char *breakable_file = md_break_at_dots (file);
+
+      /* Translators: the first %s is a mail file, the second the folder that
+       * holds it; MailDoctor never deletes it */
       body = g_strdup_printf (_("No mail app took the request. It is saved as a mail file; "
-                                "open it with your mail app and send it:\n\n%s"), breakable);
+                                "open it with your mail app and send it. It stays there until "
+                                "you remove it.\n\nFile: %s\nFolder: %s"),
+                              breakable_file, breakable_folder);
     }
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   attach_yourself ? _("Attach the Files")
-                                                   : _("Request Saved as a File"),
+                                   file == NULL ? _("Attach the Files")
+                                                : _("Request Saved as a File"),
                                    body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "save-as", _("_Save As…"),
-                                    "open-folder", _("_Open Folder"),
-                                    NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (file != NULL)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save-as", _("_Save As…"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "open-folder",
+                                   _("_Open Folder"));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open-folder",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open-folder");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "folder", g_strdup (folder), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_strdup (file), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (saved_dialog_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
@@ -353,6 +306,7 @@ handoff_cb (GObject      *object,
   MdHandoff *handoff = MD_HANDOFF (object);
   g_autoptr(MdRequestPanel) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) record_error = NULL;
   MdHandoffMethod method;
 
   method = md_handoff_run_finish (handoff, result, &error);
@@ -370,25 +324,28 @@ handoff_cb (GObject      *object,
   if (self->session == NULL)
     return;
 
+  /* The case's timeline says what happened, as the session words it. */
+  if (!md_case_session_record_handoff (self->session, handoff, method, &record_error))
+    _md_request_panel_show_error (self, _("Could Not Save the Case"), record_error);
+
   switch (method)
     {
     case MD_HANDOFF_METHOD_PORTAL:
     case MD_HANDOFF_METHOD_XDG_EMAIL:
       _md_request_panel_confirm (self, _("The request is open in your mail app"));
-      record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
-              md_handoff_get_draft (handoff)->recipient);
       break;
 
     case MD_HANDOFF_METHOD_MAILTO:
-      record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
-              md_handoff_get_draft (handoff)->recipient);
-      if (md_handoff_get_eml_path (handoff) != NULL)
-        md_request_panel_present_saved (self, md_handoff_get_eml_path (handoff), TRUE);
+      if (md_handoff_get_saved_directory (handoff) != NULL)
+        md_request_panel_present_saved (self, md_handoff_get_saved_directory (handoff), NULL);
       break;
 
     case MD_HANDOFF_METHOD_EML:
-      record (self, MD_CASE_EVENT_REQUEST_SAVED, md_handoff_get_eml_path (handoff));
-      md_request_panel_present_saved (self, md_handoff_get_eml_path (handoff), FALSE);
+      md_request_panel_present_saved (self,
+                                      md_handoff_get_saved_directory (handoff) != NULL
+                                      ? md_handoff_get_saved_directory (handoff)
+                                      : md_handoff_get_directory (handoff),
+                                      md_handoff_get_eml_path (handoff));
       break;
 
     case MD_HANDOFF_METHOD_NONE:

@@ -16,7 +16,9 @@
  * the text holds several), and the follow-up as a request of its own. The
  * text the user edits is part of the case: saved as it is typed
  * (md_case_store_set_request_edits(), a JSON object this file defines:
- * {"steps": [...], "edits": {KEY: {"recipient", "subject", "body"}}}),
+ * {"steps": [...], "edits": {KEY: {"recipient", "subject", "body"}},
+ * "answers": {KEY: "none"}} — what Microsoft answered, for the follow-up,
+ * as md_follow_up_answer_to_string() writes it),
  * restored when the case is opened again, and written anew from the
  * template only on "Reset to Template", which can be undone. */
 
@@ -90,6 +92,42 @@ edits_object (MdRequestPanel *self)
     json_object_set_object_member (self->state, "edits", json_object_new ());
 
   return json_object_get_object_member (self->state, "edits");
+}
+
+static JsonObject *
+answers_object (MdRequestPanel *self)
+{
+  if (!json_object_has_member (self->state, "answers"))
+    json_object_set_object_member (self->state, "answers", json_object_new ());
+
+  return json_object_get_object_member (self->state, "answers");
+}
+
+static gboolean
+is_follow_up (const Request *request)
+{
+  return request != NULL && g_strcmp0 (request->channel, "microsoft-follow-up") == 0;
+}
+
+/* What the user said Microsoft answered; UNKNOWN (the mail claims no
+ * answer) until they say. */
+static MdFollowUpAnswer
+request_answer (MdRequestPanel *self,
+                const Request  *request)
+{
+  MdFollowUpAnswer answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
+  JsonObject *answers;
+
+  if (!is_follow_up (request))
+    return MD_FOLLOW_UP_ANSWER_UNKNOWN;
+
+  answers = answers_object (self);
+  if (json_object_has_member (answers, request->key) &&
+      !md_follow_up_answer_from_string (json_object_get_string_member (answers, request->key),
+                                        &answer))
+    answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
+
+  return answer;
 }
 
 JsonArray *
@@ -320,6 +358,40 @@ switcher_selected_cb (MdRequestPanel *self)
   md_request_panel_select_request (self, selected);
 }
 
+/* Another answer writes the follow-up anew; edits made for the one before
+ * are kept for "Undo", as with "Reset to Template". */
+static void
+answer_selected_cb (MdRequestPanel *self)
+{
+  Request *request = current_request (self);
+  guint selected = adw_combo_row_get_selected (self->answer_row);
+  JsonObject *edits;
+
+  if (self->filling || self->session == NULL || !is_follow_up (request) ||
+      selected >= MD_FOLLOW_UP_N_ANSWERS || selected == request_answer (self, request))
+    return;
+
+  flush_autosave (self);
+  json_object_set_string_member (answers_object (self), request->key,
+                                 md_follow_up_answer_to_string (selected));
+  edits = edits_object (self);
+  if (json_object_has_member (edits, request->key))
+    {
+      g_autoptr(AdwToast) toast = adw_toast_new (_("Follow-up written anew for this answer"));
+
+      g_clear_pointer (&self->undo_edit, json_object_unref);
+      g_free (self->undo_key);
+      self->undo_key = g_strdup (request->key);
+      self->undo_edit = json_object_ref (json_object_get_object_member (edits, request->key));
+      json_object_remove_member (edits, request->key);
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "case.undo-reset");
+      g_signal_emit (self, signals[TOAST], 0, toast);
+    }
+  save_state (self);
+  rebuild_draft (self);
+}
+
 /* What we fixed */
 
 static void
@@ -421,7 +493,7 @@ fill_draft (MdRequestPanel *self)
       const MdExplanation *explanation =
         md_case_session_get_explanation (self->session,
                                          md_case_session_get_primary_index (self->session));
-      g_autofree char *channel = md_describe_channel (explanation);
+      g_autofree char *channel = md_explanation_describe_channel (explanation);
 
       adw_preferences_group_set_description (self->request_group, NULL);
       gtk_label_set_text (self->nothing_label, channel);
@@ -456,6 +528,9 @@ fill_draft (MdRequestPanel *self)
       adw_preferences_group_set_description (self->request_group, NULL);
       break;
     }
+
+  gtk_widget_set_visible (self->answer_list, is_follow_up (request));
+  adw_combo_row_set_selected (self->answer_row, request_answer (self, request));
 
   _md_request_panel_fill_warnings (self);
   fill_steps (self);
@@ -542,7 +617,7 @@ build_draft (MdRequestPanel  *self,
 
   return md_diagnosis_build_request (md_case_session_get_diagnosis (self->session), index,
                                      profile, facts, request != NULL ? request->channel : NULL,
-                                     MD_FOLLOW_UP_ANSWER_UNKNOWN, error);
+                                     request_answer (self, request), error);
 }
 
 static void
@@ -683,6 +758,8 @@ md_request_panel_class_init (MdRequestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, fixed_group);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, fixed_list);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, add_step_row);
+  gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, answer_list);
+  gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, answer_row);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, draft_list);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, recipient_row);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, subject_line_row);
@@ -709,6 +786,15 @@ md_request_panel_init (MdRequestPanel *self)
   self->step_rows = g_ptr_array_new ();
   self->state = json_object_new ();
 
+  {
+    g_autoptr(GtkStringList) answers = gtk_string_list_new (NULL);
+
+    /* The engine's words for the answers, in its order. */
+    for (MdFollowUpAnswer answer = 0; answer < MD_FOLLOW_UP_N_ANSWERS; answer++)
+      gtk_string_list_append (answers, md_follow_up_answer_get_label (answer));
+    adw_combo_row_set_model (self->answer_row, G_LIST_MODEL (answers));
+  }
+
   /* The flow box's children are layout, not controls: no focus stop. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->request_buttons));
        child != NULL;
@@ -728,6 +814,8 @@ md_request_panel_init (MdRequestPanel *self)
                            G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->switcher, "notify::selected",
                            G_CALLBACK (switcher_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->answer_row, "notify::selected",
+                           G_CALLBACK (answer_selected_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* Public API */

@@ -38,11 +38,12 @@ void           md_request_panel_open_mail          (MdRequestPanel *self);
 void           md_request_panel_open_url           (MdRequestPanel *self);
 void           md_request_panel_save_eml           (MdRequestPanel *self);
 void           md_request_panel_copy_text          (MdRequestPanel *self);
-/* The dialog for a request that no mail app took: the file, "Open Folder"
- * and "Save As…". @attach_yourself: the mail app opened without the
- * attachments (a mailto: link), which are in the folder. */
+/* The dialog for a request that no mail app took: the file in its @folder
+ * (md_handoff_get_saved_directory(), which MailDoctor never removes), "Open
+ * Folder" and "Save As…". @file NULL: the mail app opened without the
+ * attachments (a mailto: link), which are in @folder. */
 GtkWindow     *md_request_panel_present_saved      (MdRequestPanel *self,
-                                                    const char     *path,
-                                                    gboolean        attach_yourself);
+                                                    const char     *folder,
+                                                    const char     *file);
 
 G_END_DECLS

@@ -61,7 +61,13 @@ enum {
 
 G_DEFINE_FINAL_TYPE (MdSettings, md_settings, G_TYPE_OBJECT)
 
+enum {
+  LIST_KEYS_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 /* Where each string property lives in the struct. */
 static char **
@@ -219,6 +225,15 @@ md_settings_class_init (MdSettingsClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The access keys of keyed lists live in the keyring, not in GSettings:
+   * this says one was stored or removed, so that the views read it again. */
+  signals[LIST_KEYS_CHANGED] =
+    g_signal_new ("list-keys-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -418,4 +433,13 @@ md_settings_save_window_size (MdSettings *self,
     }
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
   g_settings_apply (self->settings);
+}
+
+/* Preferences stored or removed a list key in the keyring. */
+void
+md_settings_list_keys_changed (MdSettings *self)
+{
+  g_return_if_fail (MD_IS_SETTINGS (self));
+
+  g_signal_emit (self, signals[LIST_KEYS_CHANGED], 0);
 }

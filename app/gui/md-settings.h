@@ -35,6 +35,7 @@ void         md_settings_set_disabled_blocklists (MdSettings *self,
 MdResolver  *md_settings_new_resolver         (MdSettings  *self,
                                                GError     **error);
 char        *md_settings_describe_system_resolver (MdSettings *self);
+void         md_settings_list_keys_changed    (MdSettings  *self);
 void         md_settings_get_window_size      (MdSettings  *self,
                                                int         *width,
                                                int         *height,

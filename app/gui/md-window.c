@@ -342,6 +342,27 @@ session_created_cb (GObject      *object,
   md_case_view_focus_next_step (self->case_view);
 }
 
+/* What the window says when an input cannot be read, whichever way it came
+ * (paste, file, drop): over the limit, the bounded reader's words. */
+static void
+refuse_input (MdWindow     *self,
+              const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      /* Translators: %s is "the input is larger than 512 MB, the most MailDoctor reads" */
+      message = g_strdup_printf (_("MailDoctor cannot read this: %s."), error->message);
+      md_window_alert (self, _("Too Large"), message);
+      return;
+    }
+
+  /* Translators: %s says why the file could not be read */
+  message = g_strdup_printf (_("Could not read the file: %s"), error->message);
+  md_window_toast (self, message);
+}
+
 /* Every way in — paste, file, drop — ends here. */
 static void
 md_window_load_input (MdWindow *self,
@@ -362,7 +383,10 @@ md_window_load_input (MdWindow *self,
 
   if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
     {
-      md_window_alert (self, _("Too Large"), _("This is too large to be a bounce message."));
+      g_autoptr(GError) error = NULL;
+
+      md_set_read_limit_error (&error, MAX_INPUT_SIZE);
+      refuse_input (self, error);
       return;
     }
 
@@ -385,29 +409,55 @@ md_window_load_input (MdWindow *self,
 }
 
 static void
+clipboard_bytes_read_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = md_read_bounded_finish (result, &error);
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        refuse_input (self, error);
+      return;
+    }
+
+  md_window_load_input (self, bytes);
+}
+
+static void
 clipboard_read_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(MdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GInputStream) stream = NULL;
 
-  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
-  if (text == NULL)
+  stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (object), result, NULL, &error);
+  if (stream == NULL)
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       md_window_alert (self, _("Nothing to Paste"),
                        _("The clipboard holds no text. Copy the rejection first."));
       return;
     }
 
-  {
-    gsize length = strlen (text);
-    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-
-    md_window_load_input (self, bytes);
-  }
+  /* Chunk by chunk up to the bound, in a worker thread: a clipboard that
+   * offers gigabytes is refused at the limit, as a file is. */
+  md_read_bounded_async (stream, MAX_INPUT_SIZE, self->cancellable, clipboard_bytes_read_cb,
+                         g_object_ref (self));
 }
+
+static const char *text_mime_types[] = {
+  "text/plain;charset=utf-8",
+  "text/plain",
+  NULL
+};
 
 static void
 paste_action (GtkWidget  *widget,
@@ -425,8 +475,12 @@ paste_action (GtkWidget  *widget,
       return;
     }
 
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), self->cancellable,
-                                 clipboard_read_cb, g_object_ref (self));
+  /* The bytes as the clipboard holds them: the engine reads the charset
+   * (MdInput), and gdk_clipboard_read_text_async() would hold all of it in
+   * memory before any limit could be checked. */
+  gdk_clipboard_read_async (gtk_widget_get_clipboard (widget), text_mime_types,
+                            G_PRIORITY_DEFAULT, self->cancellable, clipboard_read_cb,
+                            g_object_ref (self));
 }
 
 static void
@@ -441,13 +495,9 @@ file_loaded_cb (GObject      *object,
   bytes = md_file_read_bounded_finish (G_FILE (object), result, &error);
   if (bytes == NULL)
     {
-      g_autofree char *message = NULL;
-
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* Translators: %s says why the file could not be read */
-      message = g_strdup_printf (_("Could not read the file: %s"), error->message);
-      md_window_toast (self, message);
+      refuse_input (self, error);
       return;
     }
 
@@ -691,10 +741,22 @@ drop_cb (GtkDropTarget *target,
     {
       const char *text = g_value_get_string (value);
       g_autoptr(GBytes) bytes = NULL;
+      gsize length;
 
       if (text == NULL)
         return FALSE;
-      bytes = g_bytes_new (text, strlen (text));
+      /* Refused at the limit with the words a file gets (the string is in
+       * memory already: GTK read it whole to drop it). */
+      length = strnlen (text, MAX_INPUT_SIZE + 1);
+      if (length > MAX_INPUT_SIZE)
+        {
+          g_autoptr(GError) error = NULL;
+
+          md_set_read_limit_error (&error, MAX_INPUT_SIZE);
+          refuse_input (self, error);
+          return TRUE;
+        }
+      bytes = g_bytes_new (text, length);
       md_window_load_input (self, bytes);
       return TRUE;
     }

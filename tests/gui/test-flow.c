@@ -20,6 +20,7 @@
 #include "md-case-view.h"
 #include "md-check-row.h"
 #include "md-preferences-window.h"
+#include "md-probe-panel.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
 #include "md-window.h"
@@ -244,7 +245,18 @@ test_flow_paste (void)
             with_session++;
           }
       }
-    g_assert_cmpuint (with_session, ==, 4);
+    /* Diagnosis, checks, request, follow-up, and in the follow-up the test
+     * from the user's own server (issue 17). */
+    g_assert_cmpuint (with_session, ==, 5);
+  }
+  {
+    GtkWidget *probe = md_test_gui_find_type (GTK_WIDGET (view), MD_TYPE_PROBE_PANEL);
+
+    g_assert_nonnull (probe);
+    g_assert_true (gtk_widget_get_mapped (probe));
+    g_assert_true (md_probe_panel_get_session (MD_PROBE_PANEL (probe)) == session);
+    g_assert_nonnull (md_test_gui_find_label (probe, expect ("Test From Your Server",
+                                                             "Vom eigenen Server testen")));
   }
 
   /* After the paste the focus is on the next step, not the menu button. */
@@ -489,8 +501,11 @@ test_flow_saved_dialog (void)
 {
   MdWindow *window = active_window ();
   MdRequestPanel *panel = md_case_view_get_request_panel (md_window_get_case_view (window));
-  const char *path = "/home/jana/Documents/MailDoctor/delist-request-203.0.113.7.eml";
-  GtkWindow *dialog = md_request_panel_present_saved (panel, path, FALSE);
+  const char *folder = "/home/jana/.local/share/maildoctor/requests/"
+                       "2026-12-03-101500-microsoft-delist-mail";
+  const char *path = "/home/jana/.local/share/maildoctor/requests/"
+                     "2026-12-03-101500-microsoft-delist-mail/delist-request.eml";
+  GtkWindow *dialog = md_request_panel_present_saved (panel, folder, path);
   g_autofree char *unbroken = NULL;
   const char *body;
 
@@ -506,10 +521,20 @@ test_flow_saved_dialog (void)
     unbroken = g_string_free (g_steal_pointer (&plain), FALSE);
   }
   g_assert_nonnull (strstr (unbroken, path));
+  /* The folder the file is in, which "Open Folder" opens. */
+  g_assert_nonnull (strstr (unbroken, expect ("Folder: ", "Ordner: ")));
+  g_assert_nonnull (strstr (strstr (unbroken, expect ("Folder: ", "Ordner: ")), folder));
   md_test_gui_settle (300);
   g_free (md_test_gui_snapshot (GTK_WIDGET (dialog),
                                 g_str_equal (md_test_gui_language (), "de") ? "saved-dialog-de"
                                                                            : "saved-dialog-en"));
+  gtk_window_destroy (dialog);
+
+  /* After a mailto: link the attachments wait in the folder; there is no
+   * file to save elsewhere. */
+  dialog = md_request_panel_present_saved (panel, folder, NULL);
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "open-folder"));
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "save-as"));
   gtk_window_destroy (dialog);
 }
 
