@@ -104,6 +104,15 @@ md_test_gui_snapshot (GtkWidget  *widget,
 
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget that has not been drawn since it changed has no content yet
+   * (a loaded machine): let the frame clock draw it, then ask again. */
+  for (guint i = 0; node == NULL && i < 100; i++)
+    {
+      md_test_gui_settle (50);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
