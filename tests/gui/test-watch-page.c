@@ -121,7 +121,11 @@ test_watch_page (void)
   g_assert_nonnull (md_test_gui_find_label (page, expect ("5 addresses, checked every 6 hours",
                                                           "5 Adressen, alle 6 Stunden geprüft")));
 
-  png = md_test_gui_snapshot (GTK_WIDGET (window), snapshot_name ("watch"));
+  {
+    g_autofree char *png_name = snapshot_name ("watch");
+
+    png = md_test_gui_snapshot (GTK_WIDGET (window), png_name);
+  }
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
   /* Its history, from the case store: on the list since this check. */
@@ -238,7 +242,11 @@ test_watch_preferences (void)
                                                           "„mail example“ ist kein Domainname "
                                                           "(zum Beispiel example.com).")));
   md_test_gui_settle (300);
-  png = md_test_gui_snapshot (GTK_WIDGET (window), snapshot_name ("watch-preferences"));
+  {
+    g_autofree char *png_name = snapshot_name ("watch-preferences");
+
+    png = md_test_gui_snapshot (GTK_WIDGET (window), png_name);
+  }
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
   edit_text (page, 1, "example.com", TRUE);
@@ -326,7 +334,11 @@ test_notification_case (void)
   g_assert_true (g_str_has_prefix (record->title, "203.0.113.7 "));
 
   md_test_gui_settle (400);
-  png = md_test_gui_snapshot (GTK_WIDGET (window), snapshot_name ("watch-case"));
+  {
+    g_autofree char *png_name = snapshot_name ("watch-case");
+
+    png = md_test_gui_snapshot (GTK_WIDGET (window), png_name);
+  }
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
   /* The window's own watch list page. */
