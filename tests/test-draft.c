@@ -110,8 +110,38 @@ make_facts (void)
   md_draft_facts_add_check (f, "dkim/s1", "error", "nicht entscheidbar: Zeitüberschreitung");
   md_draft_facts_add_check (f, "dnsbl/zen.spamhaus.org", "ok", "nicht gelistet");
   md_draft_facts_add_remediation (f, "Closed the open relay on port 587");
+  /* The domain the checks checked (SPF above is for it). */
+  md_draft_facts_add_domain (f, "example.org");
 
   return f;
+}
+
+/* Issue 10: the sending domain comes from the bounce or the checks, never
+ * from the contact mailbox, which is best at another provider. */
+static void
+test_sending_domain_not_from_contact (void)
+{
+  g_autoptr(MdRejection) r = md_rejection_new ();
+  g_autoptr(MdSenderProfile) profile = md_sender_profile_new ();
+  g_autoptr(MdDraftFacts) facts = md_draft_facts_new ();
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  MdExplanation explanation = { 0, };
+
+  r->provider = g_strdup ("microsoft");
+  r->smtp_code = 550;
+  r->enhanced_status = g_strdup ("5.7.511");
+  r->blocked_ip = g_strdup ("203.0.113.7");
+  r->text = g_strdup ("550 5.7.511 Access denied, banned sender[203.0.113.7].");
+  explanation.id = (char *) "microsoft-5.7.511";
+  explanation.channel_id = (char *) "microsoft-delist-mail";
+  profile->name = g_strdup ("Jörg Müller");
+  profile->email = g_strdup ("joerg.mueller@gmail.com");
+
+  draft = md_draft_new_for_rejection (r, &explanation, profile, facts, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (draft->body, "gmail.com\n"));
+  g_assert_null (strstr (draft->body, "Sending domain"));
 }
 
 static GBytes *
@@ -402,6 +432,7 @@ test_outlook_form (void)
   md_draft_facts_add_ip (facts, "198.51.100.43");
   md_draft_facts_add_check (facts, "spf", "problem", "SPF fails for example.org");
   set_last_detail (facts, "fail");
+  md_draft_facts_add_domain (facts, "example.org");
 
   explanation.channel_kind = MD_CHANNEL_FORM;
   explanation.channel_id = (char *) "outlook-sender-form";
@@ -503,6 +534,7 @@ test_tonline (void)
 
   profile->description_de = g_strdup ("geschäftliche Mails von Person zu Person, keine Newsletter");
   md_draft_facts_add_remediation (facts, "PTR-Eintrag auf mail.example.org gesetzt");
+  md_draft_facts_add_domain (facts, "example.org");
   md_draft_facts_add_check (facts, "rdns", "ok", "smtp: vorwärts bestätigt");
   md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
   md_draft_facts_add_check (facts, "imprint", "ok", "Impressum gefunden");
@@ -1153,7 +1185,6 @@ test_undecided_microsoft (void)
   g_assert_cmpstr (draft->cc, ==, "delist@microsoft.com");
   g_assert_nonnull (strstr (draft->body, "About the sending server:\n"
                                          "- Sending IP address: 203.0.113.7\n"
-                                         "- Sending domain: example.org\n"
                                          "\n"
                                          "About the sender:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
@@ -1193,7 +1224,6 @@ test_undecided_tonline (void)
   g_assert_cmpstr (draft->recipient, ==, "tosa@rx.t-online.de");
   g_assert_nonnull (strstr (draft->body, "Zum absendenden Server:\n"
                                          "- Absendende IP-Adresse: 192.0.2.10\n"
-                                         "- Absenderdomain: example.org\n"
                                          "\n"
                                          "Angaben zum Betreiber:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
@@ -1221,8 +1251,9 @@ test_decided_facts (void)
   g_free (profile->daily_volume);
   profile->daily_volume = g_strdup ("2000");
   md_draft_facts_set_rejection_time (facts, when);
-  md_draft_facts_add_domain (facts, "example.net");
   md_draft_facts_add_domain (facts, "EXAMPLE.org");
+  md_draft_facts_add_domain (facts, "example.net");
+  md_draft_facts_add_domain (facts, "example.org");
   md_draft_facts_add_check (facts, "rdns", "ok", "…");
   md_draft_facts_set_check_fact (facts, "rdns", MD_CHECK_FACT_PTR_NAME, "mail.example.org");
   md_draft_facts_add_check (facts, "helo", "ok", "…");
@@ -1368,6 +1399,7 @@ test_apple_mail (void)
   g_autoptr(GError) error = NULL;
 
   md_draft_facts_set_rejection_time (facts, when);
+  md_draft_facts_add_domain (facts, "example.org");
   draft = md_draft_new_for_rejection (r, explanation, profile, facts, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (draft->channel_id, ==, "apple-icloud-mail");
@@ -1484,6 +1516,8 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Draft/apple-mail", test_apple_mail);
   g_test_add_func ("/MailDoctor/Draft/volume-units", test_volume_units);
   g_test_add_func ("/MailDoctor/Draft/check-facts-json", test_check_facts_json);
+  g_test_add_func ("/MailDoctor/Draft/sending-domain-not-from-contact",
+                   test_sending_domain_not_from_contact);
 
   return g_test_run ();
 }

@@ -532,6 +532,15 @@ facts_for_draft (MdDiagnosis        *self,
         md_draft_facts_add_ip (all, r->blocked_ip);
     }
 
+  /* The sending domain the bounce itself names (its original sender or
+   * addressee): a decided fact, unlike a guess from the contact address. */
+  {
+    g_autoptr(MdSubjectGuess) guess = md_diagnosis_guess_subject (self, NULL);
+
+    if (guess->domain != NULL && guess->domain_source != MD_DOMAIN_SOURCE_NONE)
+      md_draft_facts_add_domain (all, guess->domain);
+  }
+
   /* The bounce's own Date: when the receiver refused the mail, as close as
    * the input tells it (a pasted fragment has none). */
   bounce = self->input != NULL ? md_input_get_message (self->input, message) : NULL;

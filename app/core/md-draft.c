@@ -170,33 +170,6 @@ md_draft_get_clipboard_text (const MdDraft *draft)
 }
 
 
-static char *
-host_of_website (const char *website)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *with_scheme = NULL;
-  const char *host;
-
-  if (is_empty (website))
-    return NULL;
-
-  /* Users type "example.org" as often as "https://example.org/". */
-  if (strstr (website, "://") == NULL)
-    with_scheme = g_strconcat ("https://", website, NULL);
-
-  uri = g_uri_parse (with_scheme != NULL ? with_scheme : website, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return NULL;
-
-  host = g_uri_get_host (uri);
-  if (is_empty (host))
-    return NULL;
-  if (g_str_has_prefix (host, "www."))
-    host += 4;
-
-  return g_ascii_strdown (host, -1);
-}
-
 /* The message of the input the rejection was read from (an mbox has many). */
 static guint
 message_of (const MdRejection *rejection)
@@ -293,9 +266,11 @@ build_values (const MdRejection     *rejection,
   else if (!is_empty (email))
     contact = g_strdup (email);
 
-  sender_domain = md_address_get_domain (email);
-  if (sender_domain == NULL && profile != NULL)
-    sender_domain = host_of_website (profile->website);
+  /* The sending domain is the one the bounce names or the checks checked,
+   * never the contact address's: the request is best sent from a mailbox
+   * elsewhere, and gmail.com is nobody's sending domain. */
+  sender_domain = facts != NULL && facts->domains->len > 0
+                    ? g_strdup (g_ptr_array_index (facts->domains, 0)) : NULL;
 
   /* The mailbox the imported bounce was delivered to: the address that
    * "received the rejection", which Microsoft's portal asks for. */

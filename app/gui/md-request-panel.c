@@ -612,6 +612,10 @@ build_draft (MdRequestPanel  *self,
                                 : md_case_session_get_primary_index (self->session);
 
   md_draft_facts_add_checks (facts, md_case_session_get_checks (self->session));
+  /* The domain the checks checked is the sending domain the request names. */
+  if (md_case_session_get_checked_subject (self->session) != NULL &&
+      md_case_session_get_checked_subject (self->session)->domain != NULL)
+    md_draft_facts_add_domain (facts, md_case_session_get_checked_subject (self->session)->domain);
   for (guint i = 0; i < json_array_get_length (steps); i++)
     md_draft_facts_add_remediation (facts, json_array_get_string_element (steps, i));
 
