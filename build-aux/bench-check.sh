@@ -9,10 +9,11 @@
 # next to the dependency floor (the longest chain of questions that need an
 # earlier answer: a PTR, then its name's address; a listing, then its TXT
 # reason). Also the sequential time (kdig, one question after another) and the
-# peak RSS of maildoctor-cli. (adnshost, asking the first wave all at once,
-# would show the one-round-trip floor of any client; adns 1.6 against knotd
-# here answered NXDOMAIN for served names and waited for its 2 s retry, so it
-# is left out rather than shown with wrong figures.)
+# peak RSS of maildoctor-cli, and adnshost (adns-tools) asking the same
+# questions all at once: the one-round-trip floor of any client that does not
+# wait for earlier answers. adns asks port 53 only, so the relay listens on
+# 127.0.0.99:53 when that can be bound (as root); otherwise the column says
+# "n/a".
 #
 # Usage: build-aux/bench-check.sh [BUILDDIR]       (default: ./_build)
 # BENCH_KEEP=1 keeps the work files (traces, reports) in /tmp/bench-keep.
@@ -90,19 +91,31 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 
+# Port 53 on a loopback address of its own when allowed (for adnshost).
+adns_listen=127.0.0.99
+listen=127.0.0.1:0
+use_adns=
+if command -v adnshost >/dev/null && [ "$(id -u)" = 0 ] &&
+   /usr/bin/python3 -c "import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind((sys.argv[1], 53))" "$adns_listen" \
+     2>/dev/null; then
+  listen=$adns_listen:53
+  use_adns=1
+fi
 /usr/bin/python3 "$srcdir/build-aux/bench-relay.py" --upstream "127.0.0.1:$knot_port" \
-  --delay-ms "$delay_ms" --port-file "$tmp/relay.port" --max-seconds 600 &
+  --delay-ms "$delay_ms" --port-file "$tmp/relay.port" --listen "$listen" --max-seconds 600 &
 relay_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
 relay_port=$(cat "$tmp/relay.port")
+relay_host=${listen%:*}
 
 now_ms () { date +%s%3N; }
 median () { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 printf '\nmaildoctor-cli check --no-web, every DNS answer delayed %s ms, median of %s runs\n\n' \
   "$delay_ms" "$runs"
-printf '  %-46s %9s %7s %7s %9s %9s\n' "subject" "questions" "run ms" "RTTs" "floor" \
-  "kdig seq"
+printf '  %-46s %9s %7s %7s %9s %9s %9s\n' "subject" "questions" "run ms" "RTTs" "floor" \
+  "kdig seq" "adnshost"
 
 worst=0
 for entry in "${subjects[@]}"; do
@@ -121,7 +134,7 @@ for entry in "${subjects[@]}"; do
   : > "$tmp/durations.txt"
   for _ in $(seq "$runs"); do
     /usr/bin/time -v -o "$tmp/time.txt" "$cli" check --no-web "${args[@]}" \
-      --resolver "127.0.0.1:$relay_port" --json > "$tmp/report.json"
+      --resolver "$relay_host:$relay_port" --json > "$tmp/report.json"
     /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["duration_ms"])' \
       "$tmp/report.json" >> "$tmp/durations.txt"
   done
@@ -133,11 +146,28 @@ for entry in "${subjects[@]}"; do
   # kdig: the same questions one after another.
   mapfile -t questions < <(awk '{ print $1; print $2 }' "$tmp/queries.txt")
   start=$(now_ms)
-  kdig @127.0.0.1 -p "$relay_port" +notcp +timeout=5 +retry=0 "${questions[@]}" > /dev/null 2>&1 || true
+  kdig @"$relay_host" -p "$relay_port" +notcp +timeout=5 +retry=0 "${questions[@]}" > /dev/null 2>&1 || true
   seq_ms=$(( $(now_ms) - start ))
 
-  printf '  %-46s %9s %7s %7s %9s %9s\n' "$name" "$n_queries" "$run_ms" "$rtts" "$floor" \
-    "$seq_ms"
+  # adnshost: the same questions all at once (its types; others skipped).
+  adns_ms=n/a
+  if [ -n "$use_adns" ]; then
+    /usr/bin/python3 -c '
+import sys
+types = {"A": "a", "AAAA": "aaaa", "TXT": "txt", "PTR": "ptr-", "NS": "ns-", "MX": "mx-",
+         "SOA": "soa-", "CNAME": "cname"}
+with open(sys.argv[2], "w") as out:
+    for line in open(sys.argv[1]):
+        name, rrtype = line.split()
+        if rrtype in types:
+            out.write("-t%s\n%s\n" % (types[rrtype], name))' "$tmp/queries.txt" "$tmp/adns.in"
+    start=$(now_ms)
+    adnshost --config "nameserver $adns_listen" -a -f < "$tmp/adns.in" > /dev/null 2>&1 || true
+    adns_ms=$(( $(now_ms) - start ))
+  fi
+
+  printf '  %-46s %9s %7s %7s %9s %9s %9s\n' "$name" "$n_queries" "$run_ms" "$rtts" "$floor" \
+    "$seq_ms" "$adns_ms"
 done
 
 printf '\n  peak RSS of maildoctor-cli (last run): %s kB\n' "$rss_kb"
