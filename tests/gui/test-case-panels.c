@@ -400,6 +400,9 @@ test_resolver_banner (void)
 
   window = ensure_window ();
   view = md_window_get_case_view (window);
+  /* The keyring is read when the view is built; give it the time it takes
+   * on a slow build before the paste starts a run. */
+  md_test_gui_settle (1000);
 
   md_window_load_text (window, seed_rejection);
   g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
