@@ -185,6 +185,41 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* "2 problems" and the like, appended to a summary line. */
+static void
+append_count (GString       *line,
+              MdCheckStatus  status,
+              guint          n)
+{
+  g_autofree char *part = NULL;
+
+  switch (status)
+    {
+    case MD_CHECK_STATUS_PROBLEM:
+      part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", n), n);
+      break;
+    case MD_CHECK_STATUS_WARNING:
+      part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", n), n);
+      break;
+    case MD_CHECK_STATUS_ERROR:
+      part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u could not be decided",
+                                           "%u could not be decided", n), n);
+      break;
+    case MD_CHECK_STATUS_INFO:
+      part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", n), n);
+      break;
+    case MD_CHECK_STATUS_OK:
+    case MD_CHECK_STATUS_RUNNING:
+    default:
+      part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u passed", "%u passed", n), n);
+      break;
+    }
+
+  if (line->len > 0)
+    g_string_append (line, ", ");
+  g_string_append (line, part);
+}
+
 static void
 print_counts (MdCheckRun *run)
 {
@@ -197,36 +232,11 @@ print_counts (MdCheckRun *run)
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
       guint n = md_check_run_count (run, order[i]);
-      g_autofree char *part = NULL;
 
       if (n == 0)
         continue;
 
-      switch (order[i])
-        {
-        case MD_CHECK_STATUS_PROBLEM:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", n), n);
-          break;
-        case MD_CHECK_STATUS_WARNING:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", n), n);
-          break;
-        case MD_CHECK_STATUS_ERROR:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u could not be decided",
-                                               "%u could not be decided", n), n);
-          break;
-        case MD_CHECK_STATUS_INFO:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", n), n);
-          break;
-        case MD_CHECK_STATUS_OK:
-        case MD_CHECK_STATUS_RUNNING:
-        default:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u passed", "%u passed", n), n);
-          break;
-        }
-
-      if (line->len > 0)
-        g_string_append (line, ", ");
-      g_string_append (line, part);
+      append_count (line, order[i], n);
     }
 
   g_print ("\n");
@@ -310,7 +320,6 @@ print_bulk_counts (const char *prefix,
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
-      g_autofree char *part = NULL;
       guint n = 0;
 
       for (guint j = 0; j < checks->len; j++)
@@ -319,31 +328,7 @@ print_bulk_counts (const char *prefix,
       if (n == 0)
         continue;
 
-      switch (order[i])
-        {
-        case MD_CHECK_STATUS_PROBLEM:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", n), n);
-          break;
-        case MD_CHECK_STATUS_WARNING:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", n), n);
-          break;
-        case MD_CHECK_STATUS_ERROR:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u could not be decided",
-                                               "%u could not be decided", n), n);
-          break;
-        case MD_CHECK_STATUS_INFO:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", n), n);
-          break;
-        case MD_CHECK_STATUS_OK:
-        case MD_CHECK_STATUS_RUNNING:
-        default:
-          part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u passed", "%u passed", n), n);
-          break;
-        }
-
-      if (line->len > 0)
-        g_string_append (line, ", ");
-      g_string_append (line, part);
+      append_count (line, order[i], n);
     }
 
   /* Translators: %s is an IP address (or "Not per IP"), then e.g. "2 problems, 25 passed" */

@@ -533,6 +533,43 @@ open_dialog_response_cb (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+/* A page of its own in the content area (the mail log report, the watch
+ * list): leaving a case ends its work, as for a new case; the page stays. */
+static void
+show_page (MdWindow   *self,
+           const char *name,
+           const char *title)
+{
+  show_session (self, NULL);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_stack_set_visible_child_name (self->content_stack, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_scan_page (MdWindow *self)
+{
+  show_page (self, "scan", _("Mail Logs"));
+}
+
+/* Every file chooser offers "All Files" after its own filter, and answers
+ * to @response_cb with a reference to the window. */
+static void
+show_file_chooser (MdWindow             *self,
+                   GtkFileChooserNative *dialog,
+                   GCallback             response_cb)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("All Files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+
+  g_signal_connect (dialog, "response", response_cb, g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 open_action (GtkWidget  *widget,
              const char *action_name,
@@ -556,25 +593,9 @@ open_action (GtkWidget  *widget,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
 
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("All Files"));
-  gtk_file_filter_add_pattern (filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-
-  g_signal_connect (dialog, "response", G_CALLBACK (open_dialog_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  show_file_chooser (self, dialog, G_CALLBACK (open_dialog_response_cb));
 }
 
-/* Leaving a case ends its work, as for a new case; the report stays. */
-static void
-show_scan_page (MdWindow *self)
-{
-  show_session (self, NULL);
-  adw_window_title_set_title (self->window_title, _("Mail Logs"));
-  gtk_stack_set_visible_child_name (self->content_stack, "scan");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
 
 /* Mail logs: several files (a rotated set), read in a thread by the scan page. */
 static void
@@ -622,14 +643,7 @@ open_log_action (GtkWidget  *widget,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
 
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("All Files"));
-  gtk_file_filter_add_pattern (filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-
-  g_signal_connect (dialog, "response", G_CALLBACK (open_log_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  show_file_chooser (self, dialog, G_CALLBACK (open_log_response_cb));
 }
 
 typedef struct
@@ -1190,13 +1204,7 @@ md_window_show_watch (MdWindow *self)
 {
   g_return_if_fail (MD_IS_WINDOW (self));
 
-  md_case_view_set_session (self->case_view, NULL);
-  update_case_actions (self);
-  gtk_list_box_unselect_all (self->case_list);
-  adw_window_title_set_title (self->window_title, _("Watch List"));
-  adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_stack_set_visible_child_name (self->content_stack, "watch");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  show_page (self, "watch", _("Watch List"));
 }
 
 /* For the watch's notifications: the case may have been created a moment
