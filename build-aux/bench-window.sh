@@ -23,7 +23,9 @@
 #
 # Usage: build-aux/bench-window.sh [BUILDDIR [BASE_BUILDDIR]]   (default ./_build)
 # MD_BENCH_SCENARIOS="check paste10" runs only those (default: all four);
-# MD_BENCH_WRAP="perf record -g -o FILE" runs the window under a profiler.
+# MD_BENCH_WRAP="perf record -k mono --call-graph dwarf -o FILE" runs the window under a
+# profiler; MD_BENCH_GAPS=MS prints every main-loop gap longer than MS with its
+# monotonic times (to cut that profile), MD_BENCH_LOGS=DIR keeps the window's stderr.
 # BASE_BUILDDIR: a build of the previous commit, printed side by side. Its
 # source tree needs tests/bench/ and the subdir('bench') line of
 # tests/meson.build copied in (they only drive the window).
@@ -59,7 +61,7 @@ cleanup () {
 trap cleanup EXIT
 
 for dir in "$builddir" ${basedir:+"$basedir"}; do
-  meson compile -C "$dir" maildoctor-cli bench-window >/dev/null \
+  { meson compile -C "$dir" && meson compile -C "$dir" bench-window; } >/dev/null \
     || { echo "bench-window: could not build bench-window in $dir" >&2; exit 2; }
 done
 
@@ -166,13 +168,23 @@ window () {
     MAILDOCTOR_LOCALEDIR="$dir/po" MAILDOCTOR_CASES="$tmp/cases.db" MD_BENCH_RESOLVER="$relay" \
     GDK_DEBUG=gl-disable GSK_RENDERER=cairo GTK_A11Y=none LANGUAGE=en LC_ALL=C.UTF-8 \
     dbus-run-session -- ${MD_BENCH_WRAP:-} "$dir/tests/bench/bench-window" "$input" 300 \
-    2> "$tmp/$name.log" || true
+    2> "$tmp/$name.log" > "$tmp/$name.json" || true
+  # MD_BENCH_LOGS=DIR keeps each scenario's stderr (with MD_BENCH_GAPS: its gaps).
+  [ -n "${MD_BENCH_LOGS:-}" ] && cp "$tmp/$name.log" "$MD_BENCH_LOGS/$name.log"
+  if [ -s "$tmp/$name.json" ]; then
+    cat "$tmp/$name.json"
+  else
+    # No figures: say why, rather than a table of dashes.
+    echo "bench-window: $name gave no result; the window's last words:" >&2
+    tail -n 20 "$tmp/$name.log" >&2
+  fi
 }
 
 # cli BUILDDIR JSON [EXTRA-ENV…]: milliseconds for `maildoctor-cli check` of the window's subject.
 cli () {
   local dir=$1 json=$2
   shift 2
+  [ -n "$json" ] || return 0
   local args
   mapfile -t args < <(/usr/bin/python3 -c '
 import json, sys

@@ -23,6 +23,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <time.h>
 
 #include "md-application.h"
 #include "md-case-view.h"
@@ -52,12 +53,45 @@ typedef struct
   gboolean       timed_out;
 } Bench;
 
+/* MD_BENCH_GAPS=MS: every gap longer than that, with the main thread's CPU
+ * time in it (on a busy machine the wall-clock gap includes time the thread
+ * waited for a core) and its monotonic start and end in seconds, so that a
+ * profile taken with `perf record -k mono` can be cut to the iterations
+ * that blocked. */
+static void
+report_gap (Bench  *bench,
+            gint64  now)
+{
+  static gint64 report_us = -1;
+  static gint64 last_cpu;
+  struct timespec ts;
+  gint64 cpu;
+
+  if (report_us < 0)
+    {
+      const char *gaps = g_getenv ("MD_BENCH_GAPS");
+
+      report_us = gaps != NULL ? g_ascii_strtoll (gaps, NULL, 10) * 1000 : 0;
+    }
+  if (report_us <= 0)
+    return;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  cpu = ts.tv_sec * G_GINT64_CONSTANT (1000000) + ts.tv_nsec / 1000;
+  if (bench->measuring && now - bench->last > report_us)
+    g_printerr ("bench-window: gap %.1f ms (cpu %.1f ms) from %.6f to %.6f\n",
+                (now - bench->last) / 1000.0, (cpu - last_cpu) / 1000.0,
+                bench->last / 1e6, now / 1e6);
+  last_cpu = cpu;
+}
+
 static gboolean
 probe_cb (gpointer user_data)
 {
   Bench *bench = user_data;
   gint64 now = g_get_monotonic_time ();
 
+  report_gap (bench, now);
   if (bench->measuring && now - bench->last > bench->max_gap)
     bench->max_gap = now - bench->last;
   if (bench->measuring && bench->checks_started != 0 && bench->checks_finished == 0)
@@ -119,7 +153,6 @@ case_added_hook (GSignalInvocationHint *hint,
 {
   Bench *bench = user_data;
   gint64 now = g_get_monotonic_time ();
-
   if (bench->measuring && bench->saved_time == 0 &&
       g_value_get_enum (&params[2]) == MD_CASE_CHANGE_ADDED)
     {
