@@ -33,6 +33,12 @@ struct _MdWindow
   GCancellable         *cancellable;     /* cancelled when the window closes */
   GCancellable         *load_cancellable; /* the input being read now */
   GBytes               *input;            /* the input being read now */
+  /* The database opens on the writer thread (it may be checked after an
+   * unclean end); what the user asks for meanwhile waits here. */
+  gboolean              store_opening;
+  GBytes               *pending_input;
+  gint64                pending_case_id;
+  char                 *pending_section;
   gint64                deleted_case_id;  /* for "Undo" */
 
   /* Template widgets */
@@ -249,35 +255,102 @@ show_session (MdWindow      *self,
   update_case_actions (self);
 }
 
+/* A case is being read (a paste, a file, a stored case, a log group): it
+ * replaces the one shown — leaving a case ends its work — and the loading
+ * page shows until it is ready. The previous read is cancelled. */
 static void
-open_case (MdWindow *self,
-           gint64    case_id)
+begin_loading (MdWindow *self,
+               gboolean  navigate)
 {
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  md_case_view_set_session (self->case_view, NULL);
+  update_case_actions (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  gtk_spinner_start (self->loading_spinner);
+  if (navigate)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+typedef struct
+{
+  MdWindow *window;
+  char     *section;
+} OpenCase;
+
+static void
+open_case_free (OpenCase *data)
+{
+  g_clear_object (&data->window);
+  g_free (data->section);
+  g_free (data);
+}
+
+static void
+case_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  OpenCase *data = user_data;
+  MdWindow *self = data->window;
   g_autoptr(MdCaseSession) session = NULL;
   g_autoptr(GError) error = NULL;
+
+  session = md_case_session_open_finish (result, &error);
+  if (session == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_spinner_stop (self->loading_spinner);
+          show_session (self, NULL);
+          md_window_toast (self, error->message);
+        }
+      open_case_free (data);
+      return;
+    }
+
+  gtk_spinner_stop (self->loading_spinner);
+  show_session (self, session);
+  md_case_view_focus_next_step (self->case_view);
+  if (data->section != NULL)
+    md_case_view_scroll_to (self->case_view, data->section);
+  open_case_free (data);
+}
+
+/* Opening reads the case's input and parses it again: on a worker, with
+ * the loading page meanwhile, like a paste. */
+static void
+open_case (MdWindow   *self,
+           gint64      case_id,
+           const char *section)
+{
+  OpenCase *data;
 
   if (case_id == current_case_id (self))
     {
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      if (section != NULL)
+        md_case_view_scroll_to (self->case_view, section);
       return;
     }
 
-  session = md_case_session_open (self->store, case_id, &error);
-  if (session == NULL)
-    {
-      md_window_toast (self, error->message);
-      return;
-    }
+  begin_loading (self, TRUE);
 
-  show_session (self, session);
-  md_case_view_focus_next_step (self->case_view);
+  data = g_new0 (OpenCase, 1);
+  data->window = g_object_ref (self);
+  data->section = g_strdup (section);
+  md_case_session_open_async (self->store, case_id, self->load_cancellable,
+                              case_opened_cb, data);
 }
 
 static void
 case_row_activated_cb (MdWindow      *self,
                        GtkListBoxRow *row)
 {
-  open_case (self, md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (row))));
+  open_case (self, md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (row))), NULL);
 }
 
 static void
@@ -368,6 +441,15 @@ static void
 md_window_load_input (MdWindow *self,
                       GBytes   *input)
 {
+  if (self->store_opening)
+    {
+      g_clear_pointer (&self->pending_input, g_bytes_unref);
+      self->pending_input = g_bytes_ref (input);
+      gtk_stack_set_visible_child_name (self->content_stack, "loading");
+      gtk_spinner_start (self->loading_spinner);
+      return;
+    }
+
   if (self->store == NULL)
     {
       md_window_toast (self, _("Cases cannot be saved, so MailDoctor cannot open one."));
@@ -390,17 +472,7 @@ md_window_load_input (MdWindow *self,
       return;
     }
 
-  if (self->load_cancellable != NULL)
-    g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
-  /* The case being read replaces the one shown: leaving a case ends its work. */
-  md_case_view_set_session (self->case_view, NULL);
-  update_case_actions (self);
-  gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  gtk_spinner_start (self->loading_spinner);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  begin_loading (self, TRUE);
 
   g_clear_pointer (&self->input, g_bytes_unref);
   self->input = g_bytes_ref (input);
@@ -696,15 +768,7 @@ scan_group_activated_cb (MdWindow             *self,
       return;
     }
 
-  if (self->load_cancellable != NULL)
-    g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
-  md_case_view_set_session (self->case_view, NULL);
-  update_case_actions (self);
-  gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  gtk_spinner_start (self->loading_spinner);
+  begin_loading (self, FALSE);
 
   data = g_new0 (ScanCase, 1);
   data->window = g_object_ref (self);
@@ -908,7 +972,7 @@ undo_delete_action (GtkWidget  *widget,
       return;
     }
 
-  open_case (self, self->deleted_case_id);
+  open_case (self, self->deleted_case_id, NULL);
   self->deleted_case_id = 0;
 }
 
@@ -977,24 +1041,34 @@ md_window_close_request (GtkWindow *window)
 }
 
 static void
-md_window_open_store (MdWindow *self)
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
+  g_autoptr(MdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
+  g_autoptr(GBytes) pending_input = NULL;
+  g_autofree char *pending_section = NULL;
   g_autofree char *recovery = NULL;
+  gint64 pending_case_id;
 
-  /* MAILDOCTOR_CASES names another database (tests, or a second profile). */
-  if (path == NULL || path[0] == '\0')
-    {
-      g_free (path);
-      path = md_case_store_dup_default_path ();
-    }
+  self->store = md_case_store_new_finish (result, &error);
+  self->store_opening = FALSE;
+  pending_input = g_steal_pointer (&self->pending_input);
+  pending_case_id = self->pending_case_id;
+  self->pending_case_id = 0;
+  pending_section = g_steal_pointer (&self->pending_section);
 
-  self->store = md_case_store_new (path, &error);
+  /* Closed while the database opened: nothing left to show it in. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
   if (self->store == NULL)
     {
       g_autofree char *message = NULL;
 
+      gtk_spinner_stop (self->loading_spinner);
+      show_session (self, NULL);
       /* Translators: %s says why */
       message = g_strdup_printf (_("Cases cannot be saved: %s"), error->message);
       md_window_toast (self, message);
@@ -1017,6 +1091,29 @@ md_window_open_store (MdWindow *self)
   gtk_list_box_bind_model (self->case_list, G_LIST_MODEL (self->cases),
                            create_case_row_cb, NULL, NULL);
   md_window_refresh_cases (self);
+
+  if (pending_input != NULL)
+    md_window_load_input (self, pending_input);
+  else if (pending_case_id != 0)
+    md_window_open_case (self, pending_case_id, pending_section);
+}
+
+/* On the store's own thread: opening may migrate the schema or, after an
+ * unclean end, check the whole database. */
+static void
+md_window_open_store (MdWindow *self)
+{
+  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
+
+  /* MAILDOCTOR_CASES names another database (tests, or a second profile). */
+  if (path == NULL || path[0] == '\0')
+    {
+      g_free (path);
+      path = md_case_store_dup_default_path ();
+    }
+
+  self->store_opening = TRUE;
+  md_case_store_new_async (path, self->cancellable, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -1030,6 +1127,8 @@ md_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->input, g_bytes_unref);
+  g_clear_pointer (&self->pending_input, g_bytes_unref);
+  g_clear_pointer (&self->pending_section, g_free);
   g_clear_object (&self->cases);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -1217,11 +1316,16 @@ md_window_open_case (MdWindow   *self,
 {
   g_return_if_fail (MD_IS_WINDOW (self));
 
+  if (self->store_opening)
+    {
+      self->pending_case_id = case_id;
+      g_free (self->pending_section);
+      self->pending_section = g_strdup (section);
+      return;
+    }
   if (self->store == NULL)
     return;
 
   md_window_refresh_cases (self);
-  open_case (self, case_id);
-  if (section != NULL && current_case_id (self) == case_id)
-    md_case_view_scroll_to (self->case_view, section);
+  open_case (self, case_id, section);
 }

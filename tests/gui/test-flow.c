@@ -1003,6 +1003,28 @@ test_flow_restart (void)
   g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
 }
 
+/* The database opens off the main thread: a paste that comes before it is
+ * open (a rejection handed over at start) waits for it, and is not lost. */
+static void
+test_flow_paste_while_opening (void)
+{
+  MdWindow *window;
+  MdCaseSession *session;
+
+  g_application_activate (G_APPLICATION (fixture.app));
+  window = active_window ();
+  g_assert_nonnull (window);
+  md_window_load_text (window, seed_rejection);
+  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+
+  session = md_case_view_get_session (md_window_get_case_view (window));
+  g_assert_cmpstr (md_case_session_get_rejection (session, 0)->blocked_ip, ==, "203.0.113.7");
+  g_assert_cmpint (md_case_session_get_case_id (session), >, fixture.first_case_id);
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1066,6 +1088,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Flow/nothing-recognised", test_flow_nothing_recognised);
   g_test_add_func ("/MailDoctor/Flow/preferences", test_flow_preferences);
   g_test_add_func ("/MailDoctor/Flow/restart", test_flow_restart);
+  g_test_add_func ("/MailDoctor/Flow/paste-while-opening", test_flow_paste_while_opening);
 
   ret = g_test_run ();
 
