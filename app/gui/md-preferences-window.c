@@ -251,7 +251,14 @@ resolver_test_show (MdPreferencesWindow *self,
                     const char          *css_class)
 {
   static const char * const classes[] = { "success", "warning", "error", "md-undecided" };
-  g_autofree char *escaped = g_markup_escape_text (sentence, -1);
+  g_auto(GStrv) parts = g_strsplit (sentence, "-", -1);
+  g_autofree char *joined = NULL;
+  g_autofree char *escaped = NULL;
+
+  /* A host name or an address moves to the next line whole, never broken
+   * inside ("a.root-" / "servers.net"): non-breaking hyphens. */
+  joined = g_strjoinv ("\u2011", parts);
+  escaped = g_markup_escape_text (joined, -1);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resolver_test_row), title);
   adw_action_row_set_subtitle (self->resolver_test_row, escaped);
