@@ -13,6 +13,7 @@
 
 #include "md-blocklists.h"
 #include "md-check-run.h"
+#include "md-resolver-trust.h"
 #include "md-test-knot.h"
 #include "md-test-util.h"
 #include "md-util.h"
@@ -642,6 +643,183 @@ test_thousand_lists (void)
                   md_check_run_get_peak_in_flight (run), md_check_run_get_duration_ms (run));
 }
 
+/* The probe on its own, as Preferences' Test button runs it: no subject,
+ * no check run. */
+
+typedef struct
+{
+  gboolean                done;
+  MdResolverTrustVerdict *verdict;
+  GError                 *error;
+} ProbeData;
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ProbeData *data = user_data;
+
+  data->verdict = md_resolver_trust_probe_finish (result, &data->error);
+  data->done = TRUE;
+}
+
+static MdResolverTrustVerdict *
+probe (MdResolver   *resolver,
+       GCancellable *cancellable,
+       GError      **error)
+{
+  ProbeData data = { 0 };
+
+  md_resolver_trust_probe_async (MD_DNS_SOURCE (resolver), NULL, NULL, NULL, cancellable,
+                                 probe_cb, &data);
+  /* asynchronous: nothing is decided before the main loop runs */
+  g_assert_false (data.done);
+  g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
+  if (data.error != NULL)
+    g_propagate_error (error, data.error);
+
+  return data.verdict;
+}
+
+static const char *
+evidence_status (const MdResolverTrustVerdict *verdict,
+                 const char                   *key)
+{
+  JsonObject *item = json_object_get_object_member (verdict->evidence, key);
+
+  g_assert_nonnull (item);
+
+  return json_object_get_string_member (item, "status");
+}
+
+/* A server that tells the truth: the test zones with their root. */
+static void
+test_probe_truthful (void)
+{
+  g_auto(GStrv) zones = md_test_knot_list_zone_files ();
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  START_OR_SKIP (knot, (const char * const *) zones);
+  resolver = md_test_knot_new_resolver (knot);
+  verdict = probe (resolver, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (md_resolver_trust_to_string (verdict->trust), ==, "trusted");
+  g_assert_null (verdict->reason);
+  g_assert_null (verdict->rewrites);
+  g_assert_cmpstr (evidence_status (verdict, "NS ."), ==, "ok");
+  g_assert_cmpstr (evidence_status (verdict, "A a.root-servers.net"), ==, "ok");
+  /* each list's "must be listed" entry was asked, and answered */
+  g_assert_cmpstr (evidence_status (verdict, "A 2.0.0.127.zen.spamhaus.org"), ==, "ok");
+  g_assert_cmpstr (evidence_status (verdict, "A dbltest.com.dbl.spamhaus.org"), ==, "ok");
+}
+
+/* A server that serves only the root zone: "no such name" for everything
+ * else, as the system resolver of the machine this was written on. */
+static void
+test_probe_denies (void)
+{
+  g_autofree char *root = write_zone ("probe-denies", "root", ROOT_SOA);
+  const char *zones[] = { root, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(MdResolverTrustVerdict) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  verdict = probe (resolver, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (verdict->trust, ==, MD_RESOLVER_TRUST_DENIES);
+  g_assert_cmpstr (verdict->reason, ==,
+                   "denies names that exist: it answers “no such name” for a.root-servers.net");
+  g_assert_cmpstr (evidence_status (verdict, "NS ."), ==, "ok");
+  g_assert_cmpstr (evidence_status (verdict, "A a.root-servers.net"), ==, "nxdomain");
+
+  copy = md_resolver_trust_verdict_copy (verdict);
+  g_assert_cmpint (copy->trust, ==, MD_RESOLVER_TRUST_DENIES);
+  g_assert_cmpstr (copy->reason, ==, verdict->reason);
+}
+
+/* Spamhaus's answer to a public resolver, 127.255.255.254 for everything. */
+static void
+test_probe_refused (void)
+{
+  g_autofree char *zen = write_zone ("probe-refused", "zen.spamhaus.org", refusing_zen);
+  const char *zones[] = { "root.zone", zen, NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  START_OR_SKIP (knot, zones);
+  resolver = md_test_knot_new_resolver (knot);
+  verdict = probe (resolver, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (verdict->trust, ==, MD_RESOLVER_TRUST_REFUSED);
+  g_assert_cmpstr (verdict->reason, ==,
+                   "is refused by blocklists: Spamhaus ZEN will not answer it");
+}
+
+/* No answer at all: a verdict that says so, never "trusted". */
+static void
+test_probe_unreachable (void)
+{
+  g_autoptr(MdTestSilentServer) silent = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  silent = md_test_silent_server_new (&error);
+  g_assert_no_error (error);
+  resolver = md_resolver_new_for_servers (md_test_silent_server_get_address (silent), &error);
+  g_assert_no_error (error);
+  md_resolver_set_timeout (resolver, 300);
+
+  verdict = probe (resolver, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (verdict->trust, ==, MD_RESOLVER_TRUST_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (verdict->reason, "gives no usable answers: even the root of "
+                                                    "the DNS is not answered ("));
+  g_assert_nonnull (strstr (verdict->reason, "timeout"));
+}
+
+/* Cancelled (the window closed, the settings changed): an error, no
+ * verdict, and soon — not after the resolver's timeout. */
+static void
+test_probe_cancelled (void)
+{
+  g_autoptr(MdTestSilentServer) silent = NULL;
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  ProbeData data = { 0 };
+  gint64 started;
+
+  silent = md_test_silent_server_new (&error);
+  g_assert_no_error (error);
+  resolver = md_resolver_new_for_servers (md_test_silent_server_get_address (silent), &error);
+  g_assert_no_error (error);
+
+  started = g_get_monotonic_time ();
+  md_resolver_trust_probe_async (MD_DNS_SOURCE (resolver), NULL, NULL, NULL, cancellable,
+                                 probe_cb, &data);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (md_test_main_loop_run_until (&data.done, 20000));
+  g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (data.verdict);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, MD_RESOLVER_DEFAULT_TIMEOUT_MS * 1000);
+  g_clear_error (&data.error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -670,6 +848,11 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/ResolverTrust/dqs-key-cli", test_dqs_key_cli);
   g_test_add_func ("/MailDoctor/ResolverTrust/dqs-ipv6-name", test_dqs_ipv6_name);
   g_test_add_func ("/MailDoctor/ResolverTrust/thousand-lists", test_thousand_lists);
+  g_test_add_func ("/MailDoctor/ResolverTrust/probe-truthful", test_probe_truthful);
+  g_test_add_func ("/MailDoctor/ResolverTrust/probe-denies", test_probe_denies);
+  g_test_add_func ("/MailDoctor/ResolverTrust/probe-refused", test_probe_refused);
+  g_test_add_func ("/MailDoctor/ResolverTrust/probe-unreachable", test_probe_unreachable);
+  g_test_add_func ("/MailDoctor/ResolverTrust/probe-cancelled", test_probe_cancelled);
 
   ret = g_test_run ();
   remove_tmpdir ();

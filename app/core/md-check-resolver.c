@@ -11,6 +11,7 @@
 
 #include "md-blocklists.h"
 #include "md-check-private.h"
+#include "md-resolver-trust.h"
 #include "md-resolver.h"
 #include "md-watch-source.h"
 
@@ -26,7 +27,12 @@
  *     anyway: the list's refusal codes there mean the lists refuse it.
  *
  * The verdict (MdResolverTrust) decides whether negative answers mean
- * anything; md-check-run.c turns those that do not into "could not decide". */
+ * anything; md-check-run.c turns those that do not into "could not decide".
+ *
+ * Preferences' Test button asks the same questions without a subject
+ * (md_resolver_trust_probe_async(), md-resolver-trust.h): the root, a root
+ * server, the random name and every list's entry. One set of questions and
+ * one decision for both. */
 
 /* RFC 6761 and RFC 2606 names: they do not exist in the public DNS, so their
  * NXDOMAIN says nothing about the resolver. */
@@ -104,6 +110,85 @@ add_probe (Prober      *self,
   g_ptr_array_add (self->probes, probe);
 }
 
+/* The questions every probe asks, with or without a subject. */
+static Prober *
+prober_new (void)
+{
+  Prober *self = g_new0 (Prober, 1);
+  g_autofree char *random = NULL;
+
+  self->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
+  add_probe (self, PROBE_ROOT_NS, ".", MD_DNS_TYPE_NS, NULL, NULL);
+  add_probe (self, PROBE_ROOT_SERVER, "a.root-servers.net", MD_DNS_TYPE_A, NULL, NULL);
+  /* 20 random letters and digits: no such top-level domain exists, and no
+   * cache can hold an answer for it. */
+  random = g_strdup_printf ("md-probe-%08x%08x", g_random_int (), g_random_int ());
+  add_probe (self, PROBE_RANDOM, random, MD_DNS_TYPE_A, NULL, NULL);
+
+  return self;
+}
+
+static void
+add_tld (Prober     *self,
+         const char *name)
+{
+  const char *dot;
+
+  if (name == NULL)
+    return;
+  dot = strrchr (name, '.');
+  if (dot == NULL || dot[1] == '\0')
+    return;
+  if (g_strv_contains (special_tlds, dot + 1))
+    return;
+
+  add_probe (self, PROBE_TLD, dot + 1, MD_DNS_TYPE_NS, NULL, NULL);
+}
+
+/* Each list's RFC 5782 "must be listed" entry: the IP lists that take
+ * @address's family (IPv4 when NULL), the domain lists when @domains. */
+static void
+add_lists (Prober             *self,
+           GPtrArray          *catalog,
+           GHashTable         *keys,
+           const char * const *skipped_zones,
+           GInetAddress       *address,
+           gboolean            domains)
+{
+  gboolean ipv6 = address != NULL &&
+                  g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+
+  for (guint i = 0; catalog != NULL && i < catalog->len; i++)
+    {
+      MdBlocklist *list = g_ptr_array_index (catalog, i);
+      g_autofree char *name = NULL;
+      g_autofree char *zone = NULL;
+      g_autofree char *shown = NULL;
+
+      if ((skipped_zones != NULL && g_strv_contains (skipped_zones, list->zone)) ||
+          !md_blocklist_is_queryable (list, keys))
+        continue;
+      if (md_blocklist_is_domain_list (list)
+          ? !domains
+          : address != NULL && !md_blocklist_supports_address (list, address))
+        continue;
+
+      name = md_blocklist_test_query_name (list, ipv6, keys);
+      if (name == NULL)
+        continue;
+      /* Asked in a key zone: the evidence shows the zone's template, never
+       * the key. */
+      zone = md_blocklist_query_zone (list, keys);
+      if (!g_str_equal (zone, list->zone) && g_str_has_suffix (name, zone))
+        {
+          g_autofree char *prefix = g_strndup (name, strlen (name) - strlen (zone));
+
+          shown = g_strconcat (prefix, list->key_zone, NULL);
+        }
+      add_probe (self, PROBE_LIST, name, MD_DNS_TYPE_A, list, shown);
+    }
+}
+
 static gboolean
 is_negative (const MdDnsAnswer *answer)
 {
@@ -127,24 +212,22 @@ add_evidence (JsonObject  *evidence,
   json_object_set_object_member (evidence, key, item);
 }
 
-static void
-decide (MdCheckContext *context,
-        Prober         *self)
+static MdResolverTrustVerdict *
+decide (Prober *self)
 {
-  MdCheckRun *run = md_check_context_get_run (context);
-  g_autoptr(JsonObject) evidence = json_object_new ();
+  g_autoptr(MdResolverTrustVerdict) verdict = g_new0 (MdResolverTrustVerdict, 1);
   g_autoptr(GPtrArray) rewrites = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) denied = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) refusing = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *reason = NULL;
   const Probe *root = NULL;
   gboolean any_answer = FALSE;
 
+  verdict->evidence = json_object_new ();
   for (guint i = 0; i < self->probes->len; i++)
     {
       Probe *probe = g_ptr_array_index (self->probes, i);
 
-      add_evidence (evidence, probe);
+      add_evidence (verdict->evidence, probe);
       if (!md_dns_answer_is_failure (probe->answer))
         any_answer = TRUE;
 
@@ -199,21 +282,20 @@ decide (MdCheckContext *context,
     {
       g_autofree char *why = root ? md_check_describe_failure (root->answer) : NULL;
 
+      verdict->trust = MD_RESOLVER_TRUST_UNREACHABLE;
       /* Translators: %s says why the DNS lookup failed, e.g. "no answer in time (timeout)" */
-      reason = g_strdup_printf (_("gives no usable answers: even the root of the DNS is not "
-                                  "answered (%s)"), why ? why : "");
-      md_check_run_set_resolver_trust (run, MD_RESOLVER_TRUST_UNREACHABLE, reason, evidence,
-                                       NULL);
+      verdict->reason = g_strdup_printf (_("gives no usable answers: even the root of the DNS "
+                                           "is not answered (%s)"), why ? why : "");
     }
   else if (rewrites->len > 0)
     {
       g_autofree char *address = g_inet_address_to_string (g_ptr_array_index (rewrites, 0));
 
+      verdict->trust = MD_RESOLVER_TRUST_REWRITES;
       /* Translators: %s is an IP address */
-      reason = g_strdup_printf (_("rewrites answers: it gave the address %s for a name that "
-                                  "does not exist"), address);
-      md_check_run_set_resolver_trust (run, MD_RESOLVER_TRUST_REWRITES, reason, evidence,
-                                       rewrites);
+      verdict->reason = g_strdup_printf (_("rewrites answers: it gave the address %s for a name "
+                                           "that does not exist"), address);
+      verdict->rewrites = g_steal_pointer (&rewrites);
     }
   else if (denied->len > 0)
     {
@@ -222,10 +304,10 @@ decide (MdCheckContext *context,
       g_ptr_array_add (denied, NULL);
       names = g_strjoinv (", ", (char **) denied->pdata);
 
+      verdict->trust = MD_RESOLVER_TRUST_DENIES;
       /* Translators: %s lists names such as "a.root-servers.net, com" */
-      reason = g_strdup_printf (_("denies names that exist: it answers “no such name” for %s"),
-                                names);
-      md_check_run_set_resolver_trust (run, MD_RESOLVER_TRUST_DENIES, reason, evidence, NULL);
+      verdict->reason = g_strdup_printf (_("denies names that exist: it answers “no such name” "
+                                           "for %s"), names);
     }
   else if (refusing->len > 0)
     {
@@ -234,20 +316,26 @@ decide (MdCheckContext *context,
       g_ptr_array_add (refusing, NULL);
       names = g_strjoinv (", ", (char **) refusing->pdata);
 
+      verdict->trust = MD_RESOLVER_TRUST_REFUSED;
       /* Translators: %s lists blocklist names, e.g. "Spamhaus ZEN, Spamhaus DBL" */
-      reason = g_strdup_printf (_("is refused by blocklists: %s will not answer it"), names);
-      md_check_run_set_resolver_trust (run, MD_RESOLVER_TRUST_REFUSED, reason, evidence, NULL);
+      verdict->reason = g_strdup_printf (_("is refused by blocklists: %s will not answer it"),
+                                         names);
     }
   else
     {
-      md_check_run_set_resolver_trust (run, MD_RESOLVER_TRUST_TRUSTED, NULL, evidence, NULL);
+      verdict->trust = MD_RESOLVER_TRUST_TRUSTED;
     }
+
+  return g_steal_pointer (&verdict);
 }
 
+/* In a check run: the questions go through the run (its bound, its
+ * deadline, a bulk check's shared answers), the verdict to the run. */
+
 static void
-probe_cb (MdCheckContext    *context,
-          const MdDnsAnswer *answer,
-          gpointer           user_data)
+run_probe_cb (MdCheckContext    *context,
+              const MdDnsAnswer *answer,
+              gpointer           user_data)
 {
   Prober *self = md_check_context_get_data (context);
   Probe *probe = user_data;
@@ -255,13 +343,16 @@ probe_cb (MdCheckContext    *context,
   probe->answer = md_dns_answer_copy (answer);
   if (--self->pending == 0)
     {
-      decide (context, self);
+      g_autoptr(MdResolverTrustVerdict) verdict = decide (self);
+
+      md_check_run_set_resolver_trust (md_check_context_get_run (context), verdict->trust,
+                                       verdict->reason, verdict->evidence, verdict->rewrites);
       md_check_context_finish (context, MD_CHECK_STATUS_INFO, NULL, NULL);
     }
 }
 
 static void
-probe_start (MdCheckContext *context)
+run_probe_start (MdCheckContext *context)
 {
   Prober *self = md_check_context_get_data (context);
 
@@ -270,37 +361,18 @@ probe_start (MdCheckContext *context)
     {
       Probe *probe = g_ptr_array_index (self->probes, i);
 
-      md_check_context_query (context, probe->name, probe->type, probe_cb, probe);
+      md_check_context_query (context, probe->name, probe->type, run_probe_cb, probe);
     }
-}
-
-static void
-add_tld (Prober     *self,
-         const char *name)
-{
-  const char *dot;
-
-  if (name == NULL)
-    return;
-  dot = strrchr (name, '.');
-  if (dot == NULL || dot[1] == '\0')
-    return;
-  if (g_strv_contains (special_tlds, dot + 1))
-    return;
-
-  add_probe (self, PROBE_TLD, dot + 1, MD_DNS_TYPE_NS, NULL, NULL);
 }
 
 static void
 probe_populate (MdCheckRun *run)
 {
   const MdCheckSubject *subject = md_check_run_get_subject (run);
+  const MdCheckRunOptions *options = md_check_run_get_options (run);
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *random = NULL;
-  GHashTable *keys = md_check_run_get_options (run)->keys;
   MdDnsSource *source = md_check_run_get_source (run);
-  gboolean ipv6;
   Prober *self;
 
   /* The watch's polite wrapper asks a resolver all the same. An in-memory
@@ -310,58 +382,149 @@ probe_populate (MdCheckRun *run)
   if (!MD_IS_RESOLVER (source))
     return;
 
-  self = g_new0 (Prober, 1);
-  self->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
-
-  add_probe (self, PROBE_ROOT_NS, ".", MD_DNS_TYPE_NS, NULL, NULL);
-  add_probe (self, PROBE_ROOT_SERVER, "a.root-servers.net", MD_DNS_TYPE_A, NULL, NULL);
-  /* 20 random letters and digits: no such top-level domain exists, and no
-   * cache can hold an answer for it. */
-  random = g_strdup_printf ("md-probe-%08x%08x", g_random_int (), g_random_int ());
-  add_probe (self, PROBE_RANDOM, random, MD_DNS_TYPE_A, NULL, NULL);
+  self = prober_new ();
   add_tld (self, subject->domain);
   add_tld (self, subject->helo);
   add_tld (self, subject->recipient_domain);
 
   address = md_check_subject_get_address (subject);
-  ipv6 = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
   catalog = md_check_run_load_catalog (run, NULL);
-  for (guint i = 0; catalog != NULL && i < catalog->len; i++)
-    {
-      MdBlocklist *list = g_ptr_array_index (catalog, i);
-      g_autofree char *name = NULL;
-      g_autofree char *zone = NULL;
-      g_autofree char *shown = NULL;
+  add_lists (self, catalog, options->keys, (const char * const *) options->skipped_zones,
+             address, subject->domain != NULL);
 
-      if (md_check_run_is_zone_skipped (run, list->zone) ||
-          !md_blocklist_is_queryable (list, keys))
-        continue;
-      if (md_blocklist_is_domain_list (list) ? subject->domain == NULL
-                                             : !md_blocklist_supports_address (list, address))
-        continue;
-
-      name = md_blocklist_test_query_name (list, ipv6, keys);
-      if (name == NULL)
-        continue;
-      /* Asked in a key zone: the evidence shows the zone's template, never
-       * the key. */
-      zone = md_blocklist_query_zone (list, keys);
-      if (!g_str_equal (zone, list->zone) && g_str_has_suffix (name, zone))
-        {
-          g_autofree char *prefix = g_strndup (name, strlen (name) - strlen (zone));
-
-          shown = g_strconcat (prefix, list->key_zone, NULL);
-        }
-      add_probe (self, PROBE_LIST, name, MD_DNS_TYPE_A, list, shown);
-    }
-
-  md_check_run_add_probe (run, probe_start, self, (GDestroyNotify) prober_free);
+  md_check_run_add_probe (run, run_probe_start, self, (GDestroyNotify) prober_free);
 }
 
 const MdCheckProvider md_check_provider_resolver_probe = {
   "resolver-probe",
   probe_populate,
 };
+
+/* On its own (Preferences → Test): the same questions, straight to the
+ * source, all at once. */
+
+typedef struct
+{
+  GTask *task;
+  Probe *probe;
+} Question;
+
+static void
+question_answered_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autofree Question *question = user_data;
+  g_autoptr(GTask) task = question->task;
+  Prober *self = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  question->probe->answer = md_dns_source_query_finish (MD_DNS_SOURCE (object), result, &error);
+  if (--self->pending > 0)
+    return;
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The sources' only error is cancellation. */
+  for (guint i = 0; i < self->probes->len; i++)
+    if (((Probe *) g_ptr_array_index (self->probes, i))->answer == NULL)
+      {
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                                 _("The DNS query was cancelled"));
+        return;
+      }
+
+  g_task_return_pointer (task, decide (self), (GDestroyNotify) md_resolver_trust_verdict_free);
+}
+
+void
+md_resolver_trust_probe_async (MdDnsSource         *source,
+                               GPtrArray           *catalog,
+                               GHashTable          *keys,
+                               const char * const  *skipped_zones,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) bundled = NULL;
+  Prober *self;
+
+  g_return_if_fail (MD_IS_DNS_SOURCE (source));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_resolver_trust_probe_async);
+
+  if (catalog == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The bundled catalog is part of the program: without it the probe
+       * still asks the root and the random name. */
+      bundled = md_blocklist_catalog_load (&error);
+      if (bundled == NULL)
+        g_warning ("resolver probe: %s", error->message);
+      catalog = bundled;
+    }
+
+  self = prober_new ();
+  add_lists (self, catalog, keys, skipped_zones, NULL, TRUE);
+  g_task_set_task_data (task, self, (GDestroyNotify) prober_free);
+
+  self->pending = self->probes->len;
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      Question *question = g_new0 (Question, 1);
+
+      question->task = g_object_ref (task);
+      question->probe = g_ptr_array_index (self->probes, i);
+      md_dns_source_query_async (source, question->probe->name, question->probe->type,
+                                 cancellable, question_answered_cb, question);
+    }
+}
+
+MdResolverTrustVerdict *
+md_resolver_trust_probe_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == md_resolver_trust_probe_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+G_DEFINE_BOXED_TYPE (MdResolverTrustVerdict, md_resolver_trust_verdict,
+                     md_resolver_trust_verdict_copy, md_resolver_trust_verdict_free)
+
+MdResolverTrustVerdict *
+md_resolver_trust_verdict_copy (const MdResolverTrustVerdict *verdict)
+{
+  MdResolverTrustVerdict *copy;
+
+  g_return_val_if_fail (verdict != NULL, NULL);
+
+  copy = g_new0 (MdResolverTrustVerdict, 1);
+  copy->trust = verdict->trust;
+  copy->reason = g_strdup (verdict->reason);
+  copy->evidence = verdict->evidence ? json_object_ref (verdict->evidence) : NULL;
+  copy->rewrites = verdict->rewrites ? g_ptr_array_ref (verdict->rewrites) : NULL;
+
+  return copy;
+}
+
+void
+md_resolver_trust_verdict_free (MdResolverTrustVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+
+  g_free (verdict->reason);
+  g_clear_pointer (&verdict->evidence, json_object_unref);
+  g_clear_pointer (&verdict->rewrites, g_ptr_array_unref);
+  g_free (verdict);
+}
 
 /* The public-resolver warning: once per run, as a check of its own, so the
  * window, the CLI and --json all show it. */

@@ -12,6 +12,7 @@
 #include "md-preferences-window.h"
 #include "md-blocklists.h"
 #include "md-dqs-key.h"
+#include "md-resolver-trust.h"
 #include "md-resolver.h"
 #include "md-settings.h"
 #include "md-watch-preferences-page.h"
@@ -23,6 +24,7 @@ struct _MdPreferencesWindow
   /* Owned */
   MdSettings           *settings;
   GCancellable         *cancellable;
+  GCancellable         *test_cancellable;  /* the resolver test running, or NULL */
 
   /* Template widgets */
   AdwEntryRow          *sender_name_row;
@@ -37,6 +39,10 @@ struct _MdPreferencesWindow
   AdwComboRow          *resolver_mode_row;
   AdwEntryRow          *resolver_servers_row;
   AdwActionRow         *resolver_warning_row;
+  AdwActionRow         *resolver_test_row;
+  GtkImage             *resolver_test_icon;
+  GtkSpinner           *resolver_test_spinner;
+  GtkButton            *resolver_test_button;
   GtkSwitch            *web_checks_switch;
   AdwEntryRow          *dkim_selectors_row;
   AdwEntryRow          *sending_domains_row;
@@ -234,6 +240,193 @@ custom_mode_to_sensitive (GBinding     *binding,
   return TRUE;
 }
 
+/* The resolver test: the probe a check run makes (md-resolver-trust.h),
+ * on the resolver the settings describe, its verdict in the test row. */
+
+static void
+resolver_test_show (MdPreferencesWindow *self,
+                    const char          *title,
+                    const char          *sentence,
+                    const char          *icon_name,
+                    const char          *css_class)
+{
+  static const char * const classes[] = { "success", "warning", "error", "md-undecided" };
+  g_auto(GStrv) parts = g_strsplit (sentence, "-", -1);
+  g_autofree char *joined = NULL;
+  g_autofree char *escaped = NULL;
+
+  /* A host name or an address moves to the next line whole, never broken
+   * inside ("a.root-" / "servers.net"): non-breaking hyphens. */
+  joined = g_strjoinv ("\u2011", parts);
+  escaped = g_markup_escape_text (joined, -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resolver_test_row), title);
+  adw_action_row_set_subtitle (self->resolver_test_row, escaped);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->resolver_test_icon), classes[i]);
+  gtk_widget_set_visible (GTK_WIDGET (self->resolver_test_icon), icon_name != NULL);
+  if (icon_name != NULL)
+    {
+      gtk_image_set_from_icon_name (self->resolver_test_icon, icon_name);
+      gtk_widget_add_css_class (GTK_WIDGET (self->resolver_test_icon), css_class);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->resolver_test_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+    }
+}
+
+static void
+resolver_test_set_running (MdPreferencesWindow *self,
+                           gboolean             running)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->resolver_test_spinner), running);
+  gtk_spinner_set_spinning (self->resolver_test_spinner, running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resolver_test_button), !running);
+}
+
+/* A verdict of an earlier resolver says nothing about this one. */
+static void
+resolver_test_reset (MdPreferencesWindow *self)
+{
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  resolver_test_set_running (self, FALSE);
+  resolver_test_show (self, _("Resolver Test"),
+                      _("Asks the resolver what every honest resolver answers the same way, "
+                        "and whether blocklists answer it."),
+                      NULL, NULL);
+}
+
+static void
+resolver_tested_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MdPreferencesWindow) self = user_data;
+  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) servers = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *sentence = NULL;
+  const char *consequence = NULL;
+  const char *title;
+  const char *icon_name;
+  const char *css_class;
+
+  verdict = md_resolver_trust_probe_finish (result, &error);
+  /* Cancelled: the window closed or the settings changed, and whoever
+   * cancelled has reset the row already. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->test_cancellable);
+  resolver_test_set_running (self, FALSE);
+
+  if (verdict == NULL)
+    {
+      resolver_test_show (self, _("Could Not Decide"), error->message,
+                          "dialog-question-symbolic", "md-undecided");
+      return;
+    }
+
+  servers = md_resolver_get_servers (MD_RESOLVER (object));
+  joined = g_strjoinv (", ", servers);
+  /* Translators: first %s lists the resolver's servers ("127.0.0.1:53"),
+   * the second says what it does, e.g. "answers truthfully" or "denies
+   * names that exist: it answers “no such name” for a.root-servers.net" */
+  first = g_strdup_printf (_("The resolver at %s %s."), joined,
+                           verdict->reason ? verdict->reason
+                                           : md_resolver_trust_describe (verdict->trust));
+
+  switch (verdict->trust)
+    {
+    case MD_RESOLVER_TRUST_TRUSTED:
+      title = _("Trusted");
+      icon_name = "emblem-ok-symbolic";
+      css_class = "success";
+      break;
+
+    case MD_RESOLVER_TRUST_REWRITES:
+      title = _("Makes Up Answers");
+      icon_name = "dialog-warning-symbolic";
+      css_class = "warning";
+      consequence = _("What it answered “no” or made up is shown as “could not decide”.");
+      break;
+
+    case MD_RESOLVER_TRUST_DENIES:
+      title = _("Lies About Names That Exist");
+      icon_name = "dialog-warning-symbolic";
+      css_class = "warning";
+      consequence = _("What it answered “no” or made up is shown as “could not decide”.");
+      break;
+
+    case MD_RESOLVER_TRUST_REFUSED:
+      title = _("Refused by Blocklists");
+      icon_name = "dialog-warning-symbolic";
+      css_class = "warning";
+      consequence = _("Blocklists are asked on their own servers where possible.");
+      break;
+
+    case MD_RESOLVER_TRUST_UNREACHABLE:
+    case MD_RESOLVER_TRUST_PROBING:
+    default:
+      /* No answer is no verdict: never "trusted". */
+      title = _("Could Not Decide");
+      icon_name = "dialog-question-symbolic";
+      css_class = "md-undecided";
+      consequence = _("Checks through it end as “could not decide”.");
+      break;
+    }
+
+  sentence = consequence ? g_strconcat (first, " ", consequence, NULL) : g_steal_pointer (&first);
+  resolver_test_show (self, title, sentence, icon_name, css_class);
+}
+
+static void
+resolver_test_clicked_cb (MdPreferencesWindow *self)
+{
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  g_auto(GStrv) disabled = NULL;
+  g_auto(GStrv) servers = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *asking = NULL;
+  const char *key;
+
+  resolver_test_reset (self);
+
+  resolver = md_settings_new_resolver (self->settings, &error);
+  if (resolver == NULL)
+    {
+      resolver_test_show (self, _("Could Not Decide"), error->message,
+                          "dialog-question-symbolic", "md-undecided");
+      return;
+    }
+
+  /* As the checks will ask: without the lists switched off, Spamhaus in
+   * its key zone when there is a key (which answers any resolver). */
+  disabled = md_settings_dup_disabled_blocklists (self->settings);
+  key = gtk_editable_get_text (GTK_EDITABLE (self->dqs_key_row));
+  if (md_blocklist_key_is_valid (key))
+    {
+      keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      g_hash_table_insert (keys, (gpointer) "spamhaus-dqs", g_strdup (key));
+    }
+
+  servers = md_resolver_get_servers (resolver);
+  joined = g_strjoinv (", ", servers);
+  /* Translators: %s lists the resolver's servers, e.g. "127.0.0.1:53" */
+  asking = g_strdup_printf (_("Asking %s…"), joined);
+  resolver_test_show (self, _("Testing the Resolver"), asking, NULL, NULL);
+
+  self->test_cancellable = g_cancellable_new ();
+  resolver_test_set_running (self, TRUE);
+  md_resolver_trust_probe_async (MD_DNS_SOURCE (resolver), NULL, keys,
+                                 (const char * const *) disabled, self->test_cancellable,
+                                 resolver_tested_cb, g_object_ref (self));
+}
+
 /* Blocklists refuse the big public resolvers: say so while the user picks
  * one, and say when the custom list does not parse. */
 static void
@@ -284,6 +477,11 @@ update_resolver_warning (MdPreferencesWindow *self)
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->resolver_mode_row), NULL);
     }
+
+  /* A test runs on what the settings say now; nothing to test without a
+   * usable resolver (the warning says why). */
+  resolver_test_reset (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resolver_test_button), resolver != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->resolver_warning_row), message != NULL);
   if (message != NULL)
@@ -379,6 +577,8 @@ md_preferences_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -409,6 +609,11 @@ md_preferences_window_class_init (MdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_mode_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_servers_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_warning_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_test_row);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_test_icon);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, resolver_test_button);
+  gtk_widget_class_bind_template_callback (widget_class, resolver_test_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, web_checks_switch);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, dkim_selectors_row);
   gtk_widget_class_bind_template_child (widget_class, MdPreferencesWindow, sending_domains_row);
@@ -468,6 +673,8 @@ md_preferences_window_init (MdPreferencesWindow *self)
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "notify::resolver-servers",
                            G_CALLBACK (update_resolver_warning), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::disabled-blocklists",
+                           G_CALLBACK (resolver_test_reset), self, G_CONNECT_SWAPPED);
   update_resolver_warning (self);
   fill_blocklists (self);
   g_object_bind_property (self->settings, "web-checks", self->web_checks_switch, "active",
