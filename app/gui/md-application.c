@@ -11,6 +11,7 @@
 
 #include "md-application.h"
 #include "md-background.h"
+#include "md-gtk-layout.h"
 #include "md-gui-resources.h"
 #include "md-handoff.h"
 #include "md-preferences-window.h"
@@ -314,6 +315,9 @@ md_application_startup (GApplication *app)
   static const char *paste_accels[] = { "<Control>v", NULL };
 
   G_APPLICATION_CLASS (md_application_parent_class)->startup (app);
+
+  /* Before any window: see md-gtk-layout.c. */
+  md_gtk_layout_init ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -89,3 +89,63 @@ md_numbered_steps (const char * const *steps)
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+static GtkRevealer *
+find_revealer (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkRevealer *found;
+
+      if (GTK_IS_REVEALER (child))
+        return GTK_REVEALER (child);
+      if ((found = find_revealer (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+expander_expanded_cb (AdwExpanderRow *row,
+                      GParamSpec     *pspec,
+                      GtkRevealer    *revealer)
+{
+  if (adw_expander_row_get_expanded (row))
+    gtk_widget_set_visible (gtk_revealer_get_child (revealer), TRUE);
+}
+
+static void
+revealer_child_revealed_cb (GtkRevealer *revealer,
+                            GParamSpec  *pspec,
+                            gpointer     user_data)
+{
+  if (!gtk_revealer_get_child_revealed (revealer) && !gtk_revealer_get_reveal_child (revealer))
+    gtk_widget_set_visible (gtk_revealer_get_child (revealer), FALSE);
+}
+
+/* A collapsed AdwExpanderRow still measures its rows (GtkRevealer measures
+ * its child at every size and scales it to nothing), and their wrapping
+ * text is most of what a case costs to lay out: the rows are made
+ * invisible while the expander is closed — shown as it opens, hidden once
+ * it has closed, so the animation stays. The revealer is libadwaita's
+ * own; without one nothing changes. */
+void
+md_expander_row_lay_out_when_open (AdwExpanderRow *row)
+{
+  GtkRevealer *revealer;
+
+  g_return_if_fail (ADW_IS_EXPANDER_ROW (row));
+
+  revealer = find_revealer (GTK_WIDGET (row));
+  if (revealer == NULL || gtk_revealer_get_child (revealer) == NULL)
+    return;
+
+  gtk_widget_set_visible (gtk_revealer_get_child (revealer), adw_expander_row_get_expanded (row));
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (expander_expanded_cb),
+                           revealer, 0);
+  g_signal_connect (revealer, "notify::child-revealed", G_CALLBACK (revealer_child_revealed_cb),
+                    NULL);
+}

@@ -21,5 +21,6 @@ GtkWidget  *md_fact_row_new          (const char          *title,
                                       const char          *value);
 char       *md_numbered_steps        (const char * const  *steps);
 char       *md_break_at_dots         (const char          *text);
+void        md_expander_row_lay_out_when_open (AdwExpanderRow *row);
 
 G_END_DECLS

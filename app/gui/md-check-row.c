@@ -9,14 +9,16 @@
 
 #include <glib/gi18n.h>
 
+#include "md-case-widgets.h"
 #include "md-check-row.h"
 
 /* One check in the list: its status as an icon (a spinner while it runs),
  * title and summary; expanded, the remedy and the details as label/value
  * rows. The row follows the check as it changes, one property at a time:
- * a notify touches only what changed, a tooltip is set only when the status
- * changes (each set is a round trip to the X server), and the details are
- * laid out only when the user opens the row. Rows never open by
+ * a notify touches only what changed; the tooltip is written when it is
+ * asked for (setting one is a round trip to the X server); the remedy and
+ * details are laid out only while the user has the row open (a collapsed
+ * expander still measures its content). Rows never open by
  * themselves: libadwaita expands a row when expansion is enabled, so the
  * expanded state is put back. */
 struct _MdCheckRow
@@ -288,7 +290,6 @@ update_status (MdCheckRow *self)
       gtk_stack_set_visible_child (self->status_stack, GTK_WIDGET (self->status_image));
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_stack), md_check_status_describe (status));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_stack),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   md_check_status_describe (status),
@@ -369,6 +370,18 @@ expanded_cb (MdCheckRow *self,
     fill_details (self);
 }
 
+static gboolean
+query_status_tooltip_cb (MdCheckRow *self,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard_mode,
+                         GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, md_check_status_describe (md_check_get_status (self->check)));
+
+  return TRUE;
+}
+
 static void
 md_check_row_dispose (GObject *object)
 {
@@ -433,6 +446,9 @@ md_check_row_constructed (GObject *object)
   g_signal_connect_object (self->check, "notify", G_CALLBACK (check_notify_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::expanded", G_CALLBACK (expanded_cb), NULL);
+  md_expander_row_lay_out_when_open (ADW_EXPANDER_ROW (self));
+  g_signal_connect_object (self->status_stack, "query-tooltip",
+                           G_CALLBACK (query_status_tooltip_cb), self, G_CONNECT_SWAPPED);
   update_title (self);
   update_summary (self);
   update_status (self);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-case-widgets.h"
 #include "md-check-row.h"
 #include "md-checks-panel.h"
 #include "md-dqs-key.h"
@@ -751,6 +752,8 @@ static void
 md_checks_panel_init (MdChecksPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  md_expander_row_lay_out_when_open (self->subject_row);
+  md_expander_row_lay_out_when_open (self->undecided_row);
 
   self->settings = g_object_ref (md_settings_get_default ());
   self->watched_checks = g_ptr_array_new_with_free_func (g_object_unref);

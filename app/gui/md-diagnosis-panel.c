@@ -223,6 +223,7 @@ create_other_row_cb (gpointer item,
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("What to Do"), todo));
   for (guint i = 0; i < rows->len; i++)
     adw_expander_row_add_row (ADW_EXPANDER_ROW (row), g_ptr_array_index (rows, i));
+  md_expander_row_lay_out_when_open (ADW_EXPANDER_ROW (row));
 
   return row;
 }
@@ -445,6 +446,7 @@ static void
 md_diagnosis_panel_init (MdDiagnosisPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  md_expander_row_lay_out_when_open (self->details_row);
 
   self->detail_rows = g_ptr_array_new ();
   self->others = g_list_store_new (MD_TYPE_REJECTION_ITEM);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-case-widgets.h"
 #include "md-follow-up-panel.h"
 #include "md-probe-panel.h"
 
@@ -267,6 +268,7 @@ md_follow_up_panel_init (MdFollowUpPanel *self)
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  md_expander_row_lay_out_when_open (self->timeline_row);
 
   self->timeline_rows = g_ptr_array_new ();
   g_object_bind_property (self, "session", self->probe_panel, "session", G_BINDING_SYNC_CREATE);

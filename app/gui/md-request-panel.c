@@ -783,6 +783,7 @@ static void
 md_request_panel_init (MdRequestPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  md_expander_row_lay_out_when_open (self->warnings_row);
 
   self->cancellable = g_cancellable_new ();
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
