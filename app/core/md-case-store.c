@@ -8,8 +8,9 @@
 /* One unit, over 1,000 lines: the schema and its migrations, every
  * statement that reads or writes the database and the writer thread all
  * share the SQL helpers and the transaction rules below, and the writer
- * thread runs the very write functions the synchronous calls run. The
- * enums and boxed row types are in md-case-types.c. */
+ * thread runs the very write functions (WriteFunc, in one transaction by
+ * run_write()) the synchronous calls run. The enums and boxed row types
+ * are in md-case-types.c. */
 
 #include "config.h"
 
@@ -1292,10 +1293,59 @@ insert_rejections (sqlite3      *db,
  * like the synchronous calls. WAL lets the main connection read meanwhile.
  * Results and "changed" come back on the caller's main context. */
 
+/* One write, as the synchronous call (write_now()) and the writer thread
+ * (queue_write()) both run it, each on its own connection: inside one
+ * transaction (run_write()), it returns the new row's id (for a run's end:
+ * its case), > 0, with *@case_id the case "changed" names; or 0 with @error
+ * set, and nothing is written. */
 typedef gint64 (*WriteFunc) (sqlite3   *db,
                              gpointer   data,
                              gint64    *case_id,
                              GError   **error);
+
+static gint64
+run_write (sqlite3    *db,
+           WriteFunc   func,
+           gpointer    data,
+           gint64     *case_id,
+           GError    **error)
+{
+  gint64 result;
+
+  if (!begin (db, error))
+    return 0;
+
+  /* The function's statements are finalized when it returns, before the
+   * rollback or the commit. */
+  result = func (db, data, case_id, error);
+  if (result <= 0)
+    {
+      rollback (db);
+      return 0;
+    }
+
+  return commit (db, error) ? result : 0;
+}
+
+/* The synchronous calls: on the caller's connection, then "changed"; @data
+ * is freed with @data_free, as queue_write() does. */
+static gint64
+write_now (MdCaseStore     *self,
+           WriteFunc        func,
+           gpointer         data,
+           GDestroyNotify   data_free,
+           MdCaseChange     change,
+           GError         **error)
+{
+  gint64 case_id = 0;
+  gint64 result = run_write (self->db, func, data, &case_id, error);
+
+  data_free (data);
+  if (result > 0 && case_id > 0)
+    emit_changed (self, case_id, change);
+
+  return result;
+}
 
 typedef struct
 {
@@ -1372,7 +1422,7 @@ writer_thread_cb (gpointer data,
       if (self->writer_db == NULL)
         self->writer_db = open_writer (self, &op->error);
       if (self->writer_db != NULL)
-        op->result = op->func (self->writer_db, op->data, &op->case_id, &op->error);
+        op->result = run_write (self->writer_db, op->func, op->data, &op->case_id, &op->error);
     }
 
   /* An idle source, not g_main_context_invoke(): that would run the
@@ -1450,108 +1500,7 @@ finish_write (MdCaseStore   *self,
   return value;
 }
 
-/* The write of a new case, on whichever connection runs it (the caller's, or
- * the store's writer thread). @text is UTF-8 of @text_len bytes, not
- * necessarily NUL-terminated. The arrays are only read. */
-static gint64
-write_new_case (sqlite3     *db,
-                const char  *title,
-                const char  *text,
-                gsize        text_len,
-                GBytes      *input_eml,
-                GPtrArray   *rejections,
-                GPtrArray   *explanations,
-                GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) input = NULL;
-  g_autofree char *receiver = NULL;
-  g_autofree char *blocked_ip = NULL;
-  gint64 now = g_get_real_time ();
-  gint64 id;
-
-  if (!check_parallel (rejections, explanations, error))
-    return 0;
-
-  subject_of (rejections, explanations, &receiver, &blocked_ip);
-
-  if (!begin (db, error))
-    return 0;
-
-  stmt = prepare (db,
-                  "INSERT INTO cases (created, updated, title, receiver, blocked_ip, status, "
-                  "                   notes, has_input_eml) "
-                  "VALUES (?1, ?1, ?2, ?3, ?4, 'open', '', ?5)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  sqlite3_bind_int64 (stmt, 1, now);
-  bind_text (stmt, 2, title != NULL ? title : "");
-  bind_text (stmt, 3, receiver);
-  bind_text (stmt, 4, blocked_ip);
-  sqlite3_bind_int (stmt, 5, input_eml != NULL);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  /* SQLITE_STATIC: the caller keeps the bytes until the statement is done,
-   * so a 200 MB log is not copied once more. */
-  input = prepare (db, "INSERT INTO case_inputs (case_id, text, eml) VALUES (?1, ?2, ?3)", error);
-  if (input == NULL)
-    goto fail;
-  sqlite3_bind_int64 (input, 1, id);
-  sqlite3_bind_text64 (input, 2, text != NULL ? text : "", text != NULL ? text_len : 0,
-                       SQLITE_STATIC, SQLITE_UTF8);
-  if (input_eml != NULL)
-    {
-      gsize size;
-      gconstpointer data = g_bytes_get_data (input_eml, &size);
-
-      /* A zero-length blob still says "there was an .eml", unlike NULL. */
-      sqlite3_bind_blob64 (input, 3, data != NULL ? data : "", size, SQLITE_STATIC);
-    }
-  else
-    sqlite3_bind_null (input, 3);
-  if (!step_done (db, input, error))
-    goto fail;
-  g_clear_pointer (&input, sqlite3_finalize);
-
-  if (!insert_rejections (db, id, rejections, explanations, error)
-      || insert_event (db, id, now, MD_CASE_EVENT_CREATED, NULL, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  g_clear_pointer (&input, sqlite3_finalize);
-  rollback (db);
-  return 0;
-}
-
-gint64
-md_case_store_create_case (MdCaseStore  *self,
-                           const char   *title,
-                           const char   *input_text,
-                           GBytes       *input_eml,
-                           GPtrArray    *rejections,
-                           GPtrArray    *explanations,
-                           GError      **error)
-{
-  gint64 id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  id = write_new_case (self->db, title, input_text, input_text != NULL ? strlen (input_text) : 0,
-                       input_eml, rejections, explanations, error);
-  if (id > 0)
-    emit_changed (self, id, MD_CASE_CHANGE_ADDED);
-
-  return id;
-}
-
+/* A new case: what it was made from, held until the write is done. */
 typedef struct
 {
   char      *title;
@@ -1574,6 +1523,26 @@ new_case_free (gpointer data)
   g_free (args);
 }
 
+static NewCase *
+new_case_new (const char *title,
+              GBytes     *input_text,
+              GBytes     *input_eml,
+              GPtrArray  *rejections,
+              GPtrArray  *explanations)
+{
+  NewCase *args = g_new0 (NewCase, 1);
+
+  args->title = g_strdup (title);
+  args->input_text = input_text != NULL ? g_bytes_ref (input_text) : NULL;
+  args->input_eml = input_eml != NULL ? g_bytes_ref (input_eml) : NULL;
+  args->rejections = rejections != NULL ? g_ptr_array_ref (rejections) : NULL;
+  args->explanations = explanations != NULL ? g_ptr_array_ref (explanations) : NULL;
+
+  return args;
+}
+
+/* The case row, its input row, its rejections and the "created" event. The
+ * arrays are only read. */
 static gint64
 new_case_write (sqlite3   *db,
                 gpointer   data,
@@ -1581,15 +1550,89 @@ new_case_write (sqlite3   *db,
                 GError   **error)
 {
   NewCase *args = data;
-  gsize text_len = 0;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) input = NULL;
+  g_autofree char *receiver = NULL;
+  g_autofree char *blocked_ip = NULL;
   const char *text = NULL;
+  gsize text_len = 0;
+  gint64 now = g_get_real_time ();
+  gint64 id;
 
+  if (!check_parallel (args->rejections, args->explanations, error))
+    return 0;
+
+  subject_of (args->rejections, args->explanations, &receiver, &blocked_ip);
+
+  stmt = prepare (db,
+                  "INSERT INTO cases (created, updated, title, receiver, blocked_ip, status, "
+                  "                   notes, has_input_eml) "
+                  "VALUES (?1, ?1, ?2, ?3, ?4, 'open', '', ?5)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, args->title != NULL ? args->title : "");
+  bind_text (stmt, 3, receiver);
+  bind_text (stmt, 4, blocked_ip);
+  sqlite3_bind_int (stmt, 5, args->input_eml != NULL);
+  if (!step_done (db, stmt, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (db);
+
+  /* SQLITE_STATIC: the bytes outlive the statement, so a 200 MB log is not
+   * copied once more. UTF-8, not necessarily NUL-terminated. */
+  input = prepare (db, "INSERT INTO case_inputs (case_id, text, eml) VALUES (?1, ?2, ?3)", error);
+  if (input == NULL)
+    return 0;
   if (args->input_text != NULL)
     text = g_bytes_get_data (args->input_text, &text_len);
+  sqlite3_bind_int64 (input, 1, id);
+  sqlite3_bind_text64 (input, 2, text != NULL ? text : "", text != NULL ? text_len : 0,
+                       SQLITE_STATIC, SQLITE_UTF8);
+  if (args->input_eml != NULL)
+    {
+      gsize size;
+      gconstpointer eml = g_bytes_get_data (args->input_eml, &size);
 
-  *case_id = write_new_case (db, args->title, text, text_len, args->input_eml,
-                             args->rejections, args->explanations, error);
-  return *case_id;
+      /* A zero-length blob still says "there was an .eml", unlike NULL. */
+      sqlite3_bind_blob64 (input, 3, eml != NULL ? eml : "", size, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (input, 3);
+  if (!step_done (db, input, error))
+    return 0;
+
+  if (!insert_rejections (db, id, args->rejections, args->explanations, error)
+      || insert_event (db, id, now, MD_CASE_EVENT_CREATED, NULL, error) == 0)
+    return 0;
+
+  *case_id = id;
+  return id;
+}
+
+gint64
+md_case_store_create_case (MdCaseStore  *self,
+                           const char   *title,
+                           const char   *input_text,
+                           GBytes       *input_eml,
+                           GPtrArray    *rejections,
+                           GPtrArray    *explanations,
+                           GError      **error)
+{
+  g_autoptr(GBytes) text = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  /* Lent, not copied: the write is done before this returns. */
+  if (input_text != NULL)
+    text = g_bytes_new_static (input_text, strlen (input_text));
+
+  return write_now (self, new_case_write,
+                    new_case_new (title, text, input_eml, rejections, explanations),
+                    new_case_free, MD_CASE_CHANGE_ADDED, error);
 }
 
 void
@@ -1603,19 +1646,11 @@ md_case_store_create_case_async (MdCaseStore         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  NewCase *args;
-
   g_return_if_fail (MD_IS_CASE_STORE (self));
 
-  args = g_new0 (NewCase, 1);
-  args->title = g_strdup (title);
-  args->input_text = input_text != NULL ? g_bytes_ref (input_text) : NULL;
-  args->input_eml = input_eml != NULL ? g_bytes_ref (input_eml) : NULL;
-  args->rejections = rejections != NULL ? g_ptr_array_ref (rejections) : NULL;
-  args->explanations = explanations != NULL ? g_ptr_array_ref (explanations) : NULL;
-
-  queue_write (self, md_case_store_create_case_async, new_case_write, args, new_case_free,
-               MD_CASE_CHANGE_ADDED, cancellable, callback, user_data);
+  queue_write (self, md_case_store_create_case_async, new_case_write,
+               new_case_new (title, input_text, input_eml, rejections, explanations),
+               new_case_free, MD_CASE_CHANGE_ADDED, cancellable, callback, user_data);
 }
 
 gint64
@@ -2367,155 +2402,8 @@ check_json (JsonNode    *node,
   return TRUE;
 }
 
-static gint64
-write_check_run (sqlite3     *db,
-                 gint64       case_id,
-                 GDateTime   *started,
-                 GDateTime   *finished,
-                 JsonNode    *results,
-                 GError     **error)
-{
-  g_autoptr(sqlite3_stmt) count = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = g_get_real_time ();
-  gboolean first;
-  gint64 id;
-
-  if (!begin (db, error))
-    return 0;
-
-  if (!touch_case (db, case_id, now, error))
-    goto fail;
-
-  count = prepare (db, "SELECT count (*) FROM check_runs WHERE case_id = ?1", error);
-  if (count == NULL)
-    goto fail;
-  sqlite3_bind_int64 (count, 1, case_id);
-  if (step (db, count, error) != SQLITE_ROW)
-    goto fail;
-  first = sqlite3_column_int64 (count, 0) == 0;
-
-  stmt = prepare (db,
-                  "INSERT INTO check_runs (case_id, started, finished, results) "
-                  "VALUES (?1, ?2, ?3, ?4)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  bind_datetime (stmt, 2, started);
-  bind_datetime (stmt, 3, finished);
-  bind_json (stmt, 4, results);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  if (insert_event (db, case_id, now,
-                    first ? MD_CASE_EVENT_CHECKED : MD_CASE_EVENT_RECHECKED, NULL, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  rollback (db);
-  return 0;
-}
-
-/* Returns the run's case, 0 on error. */
-static gint64
-write_check_run_end (sqlite3    *db,
-                     gint64      run_id,
-                     GDateTime  *finished,
-                     JsonNode   *results,
-                     GError    **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 case_id;
-  int rc;
-
-  if (!begin (db, error))
-    return 0;
-
-  stmt = prepare (db,
-                  "UPDATE check_runs SET finished = ?2, results = ?3 WHERE id = ?1 "
-                  "RETURNING case_id",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  bind_datetime (stmt, 2, finished);
-  bind_json (stmt, 3, results);
-  rc = step (db, stmt, error);
-  if (rc < 0)
-    goto fail;
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error);
-      goto fail;
-    }
-  case_id = sqlite3_column_int64 (stmt, 0);
-  /* RETURNING runs the update to completion only when stepped to the end. */
-  if (!step_done (db, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  if (!touch_case (db, case_id, g_get_real_time (), error) || !commit (db, error))
-    goto fail;
-
-  return case_id;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (db);
-  return 0;
-}
-
-gint64
-md_case_store_add_check_run (MdCaseStore  *self,
-                             gint64        case_id,
-                             GDateTime    *started,
-                             GDateTime    *finished,
-                             JsonNode     *results,
-                             GError      **error)
-{
-  gint64 id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
-  g_return_val_if_fail (started != NULL, 0);
-
-  if (!check_json (results, error))
-    return 0;
-
-  id = write_check_run (self->db, case_id, started, finished, results, error);
-  if (id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return id;
-}
-
-gboolean
-md_case_store_finish_check_run (MdCaseStore  *self,
-                                gint64        run_id,
-                                GDateTime    *finished,
-                                JsonNode     *results,
-                                GError      **error)
-{
-  gint64 case_id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
-
-  if (!check_json (results, error))
-    return FALSE;
-
-  case_id = write_check_run_end (self->db, run_id, finished, results, error);
-  if (case_id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return case_id > 0;
-}
-
-/* A run, a run's end or a draft on its way to the writer thread. The JSON
- * is held (not copied) and serialized there. */
+/* A run, a run's end or a draft, held until the write is done. The JSON is
+ * held (not copied) and serialized where the write runs. */
 typedef struct
 {
   gint64     id;        /* the case (new run, draft) or the run (its end) */
@@ -2555,6 +2443,29 @@ row_write_new (gint64      id,
   return row;
 }
 
+/* Touches @case_id, adds @stmt's row (prepared and bound) and @kind to the
+ * case's timeline: what a new run and a new draft both do. The row's id. */
+static gint64
+insert_case_row (sqlite3          *db,
+                 sqlite3_stmt     *stmt,
+                 gint64            case_id,
+                 gint64            now,
+                 MdCaseEventKind   kind,
+                 const char       *detail,
+                 GError          **error)
+{
+  gint64 id;
+
+  if (!touch_case (db, case_id, now, error) || !step_done (db, stmt, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (db);
+
+  if (insert_event (db, case_id, now, kind, detail, error) == 0)
+    return 0;
+
+  return id;
+}
+
 static gint64
 check_run_write (sqlite3   *db,
                  gpointer   data,
@@ -2562,9 +2473,134 @@ check_run_write (sqlite3   *db,
                  GError   **error)
 {
   RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean first;
+
+  count = prepare (db, "SELECT count (*) FROM check_runs WHERE case_id = ?1", error);
+  if (count == NULL)
+    return 0;
+  sqlite3_bind_int64 (count, 1, row->id);
+  if (step (db, count, error) != SQLITE_ROW)
+    return 0;
+  first = sqlite3_column_int64 (count, 0) == 0;
+
+  stmt = prepare (db,
+                  "INSERT INTO check_runs (case_id, started, finished, results) "
+                  "VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  bind_datetime (stmt, 2, row->started);
+  bind_datetime (stmt, 3, row->finished);
+  bind_json (stmt, 4, row->json);
 
   *case_id = row->id;
-  return write_check_run (db, row->id, row->started, row->finished, row->json, error);
+  return insert_case_row (db, stmt, row->id, g_get_real_time (),
+                          first ? MD_CASE_EVENT_CHECKED : MD_CASE_EVENT_RECHECKED, NULL, error);
+}
+
+/* A run's end; returns the run's case. */
+static gint64
+check_run_end_write (sqlite3   *db,
+                     gpointer   data,
+                     gint64    *case_id,
+                     GError   **error)
+{
+  RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (db,
+                  "UPDATE check_runs SET finished = ?2, results = ?3 WHERE id = ?1 "
+                  "RETURNING case_id",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  bind_datetime (stmt, 2, row->finished);
+  bind_json (stmt, 3, row->json);
+  rc = step (db, stmt, error);
+  if (rc < 0)
+    return 0;
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error);
+      return 0;
+    }
+  *case_id = sqlite3_column_int64 (stmt, 0);
+  /* RETURNING runs the update to completion only when stepped to the end. */
+  if (!step_done (db, stmt, error))
+    return 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!touch_case (db, *case_id, g_get_real_time (), error))
+    return 0;
+
+  return *case_id;
+}
+
+static gint64
+draft_write (sqlite3   *db,
+             gpointer   data,
+             gint64    *case_id,
+             GError   **error)
+{
+  RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 now = g_get_real_time ();
+
+  stmt = prepare (db,
+                  "INSERT INTO drafts (case_id, created, channel_id, draft) "
+                  "VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  bind_text (stmt, 3, row->channel_id);
+  bind_json (stmt, 4, row->json);
+
+  *case_id = row->id;
+  return insert_case_row (db, stmt, row->id, now, MD_CASE_EVENT_DRAFT_CREATED, row->channel_id,
+                          error);
+}
+
+gint64
+md_case_store_add_check_run (MdCaseStore  *self,
+                             gint64        case_id,
+                             GDateTime    *started,
+                             GDateTime    *finished,
+                             JsonNode     *results,
+                             GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
+  g_return_val_if_fail (started != NULL, 0);
+
+  if (!check_json (results, error))
+    return 0;
+
+  return write_now (self, check_run_write,
+                    row_write_new (case_id, started, finished, NULL, results), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error);
+}
+
+gboolean
+md_case_store_finish_check_run (MdCaseStore  *self,
+                                gint64        run_id,
+                                GDateTime    *finished,
+                                JsonNode     *results,
+                                GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  if (!check_json (results, error))
+    return FALSE;
+
+  return write_now (self, check_run_end_write,
+                    row_write_new (run_id, NULL, finished, NULL, results), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error) > 0;
 }
 
 void
@@ -2592,18 +2628,6 @@ md_case_store_add_check_run_finish (MdCaseStore   *self,
                                     GError       **error)
 {
   return finish_write (self, result, md_case_store_add_check_run_async, error);
-}
-
-static gint64
-check_run_end_write (sqlite3   *db,
-                     gpointer   data,
-                     gint64    *case_id,
-                     GError   **error)
-{
-  RowWrite *row = data;
-
-  *case_id = write_check_run_end (db, row->id, row->finished, row->json, error);
-  return *case_id;
 }
 
 void
@@ -2686,48 +2710,6 @@ md_case_store_dup_latest_check_run (MdCaseStore  *self,
   return g_ptr_array_steal_index (runs, 0);
 }
 
-static gint64
-write_draft (sqlite3     *db,
-             gint64       case_id,
-             const char  *channel_id,
-             JsonNode    *draft,
-             GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = g_get_real_time ();
-  gint64 id;
-
-  if (!begin (db, error))
-    return 0;
-
-  if (!touch_case (db, case_id, now, error))
-    goto fail;
-
-  stmt = prepare (db,
-                  "INSERT INTO drafts (case_id, created, channel_id, draft) "
-                  "VALUES (?1, ?2, ?3, ?4)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  bind_text (stmt, 3, channel_id);
-  bind_json (stmt, 4, draft);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  if (insert_event (db, case_id, now, MD_CASE_EVENT_DRAFT_CREATED, channel_id, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  rollback (db);
-  return 0;
-}
-
 gint64
 md_case_store_add_draft (MdCaseStore  *self,
                          gint64        case_id,
@@ -2735,30 +2717,14 @@ md_case_store_add_draft (MdCaseStore  *self,
                          JsonNode     *draft,
                          GError      **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
 
   if (!check_json (draft, error))
     return 0;
 
-  id = write_draft (self->db, case_id, channel_id, draft, error);
-  if (id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return id;
-}
-
-static gint64
-draft_write (sqlite3   *db,
-             gpointer   data,
-             gint64    *case_id,
-             GError   **error)
-{
-  RowWrite *row = data;
-
-  *case_id = row->id;
-  return write_draft (db, row->id, row->channel_id, row->json, error);
+  return write_now (self, draft_write,
+                    row_write_new (case_id, NULL, NULL, channel_id, draft), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error);
 }
 
 void
