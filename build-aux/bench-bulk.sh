@@ -28,6 +28,7 @@
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
+. "$srcdir/build-aux/bench-knot.sh"
 builddir=${1:-$srcdir/_build}
 cli=$builddir/app/cli/maildoctor-cli
 delay_ms=100
@@ -35,78 +36,17 @@ prefix=203.0.113.0/24
 bound=256
 adns_listen=127.0.0.99
 
-for tool in knotd kdig /usr/bin/time /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "bench-bulk: $tool is missing" >&2; exit 2; }
-done
+bench_need bench-bulk knotd kdig /usr/bin/time /usr/bin/python3
 [ -x "$cli" ] || { echo "bench-bulk: no $cli (build first, or pass the build dir)" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-knot_pid=
-relay_pid=
-cleanup () {
-  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
-  [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ -n "${BENCH_KEEP:-}" ] && cp -r "$tmp" /tmp/bench-bulk-keep; rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port () {
-  /usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-knot_port=$(free_port)
-mkdir -p "$tmp/run" "$tmp/storage"
-{
-  echo "server:"
-  echo "  rundir: \"$tmp/run\""
-  echo "  listen: 127.0.0.1@$knot_port"
-  echo "database:"
-  echo "  storage: \"$tmp/storage\""
-  echo "log:"
-  echo "  - target: stderr"
-  echo "    any: error"
-  echo "template:"
-  echo "  - id: default"
-  echo "    zonefile-sync: -1"
-  echo "    zonefile-load: whole"
-  echo "    journal-content: none"
-  echo "zone:"
-  for zone in "$srcdir"/tests/dns/*.zone; do
-    origin=$(basename "$zone" .zone)
-    [ "$origin" = root ] && origin=.
-    echo "  - domain: \"$origin\""
-    echo "    file: \"$zone\""
-  done
-} > "$tmp/knot.conf"
-
-knotd -c "$tmp/knot.conf" 2> "$tmp/knot.log" &
-knot_pid=$!
-for _ in $(seq 100); do
-  kdig @127.0.0.1 -p "$knot_port" +timeout=1 +retry=0 zen.spamhaus.org SOA >/dev/null 2>&1 && break
-  sleep 0.05
-done
+bench_init
+bench_keep_dir=/tmp/bench-bulk-keep
+tmp=$bench_tmp
+bench_start_knot zen.spamhaus.org SOA
 
 # Port 53 on a loopback address of its own when allowed (for adnshost).
-listen=127.0.0.1:0
-use_adns=
-if command -v adnshost >/dev/null && [ "$(id -u)" = 0 ] &&
-   /usr/bin/python3 -c "import socket, sys
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind((sys.argv[1], 53))" "$adns_listen" \
-     2>/dev/null; then
-  listen=$adns_listen:53
-  use_adns=1
-fi
-/usr/bin/python3 "$srcdir/build-aux/bench-relay.py" --upstream "127.0.0.1:$knot_port" \
-  --delay-ms "$delay_ms" --port-file "$tmp/relay.port" --listen "$listen" \
-  --max-in-flight 1000 --max-seconds 600 &
-relay_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
-relay=${listen%:*}:$(cat "$tmp/relay.port")
+bench_relay_listen "$adns_listen"
+bench_start_relay "$delay_ms" "$relay_listen" --max-in-flight 1000 --max-seconds 600
 
 # The questions the bulk check asks, from its debug trace (straight to knotd).
 G_MESSAGES_DEBUG=MailDoctor "$cli" check --no-web --ip "$prefix" \

@@ -23,6 +23,7 @@
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
+. "$srcdir/build-aux/bench-knot.sh"
 builddir=${1:-$srcdir/_build}
 cli=$builddir/app/cli/maildoctor-cli
 delay_ms=100
@@ -39,75 +40,18 @@ subjects=(
 )
 recipient=m365.recipients.test
 
-for tool in knotd kdig /usr/bin/time /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "bench-check: $tool is missing" >&2; exit 2; }
-done
+bench_need bench-check knotd kdig /usr/bin/time /usr/bin/python3
 [ -x "$cli" ] || { echo "bench-check: no $cli (build first, or pass the build dir)" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-knot_pid=
-relay_pid=
-cleanup () {
-  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
-  [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ -n "${BENCH_KEEP:-}" ] && cp -r "$tmp" /tmp/bench-keep; rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-knot_port=$(/usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
-mkdir -p "$tmp/run" "$tmp/storage"
-{
-  echo "server:"
-  echo "  rundir: \"$tmp/run\""
-  echo "  listen: 127.0.0.1@$knot_port"
-  echo "database:"
-  echo "  storage: \"$tmp/storage\""
-  echo "log:"
-  echo "  - target: stderr"
-  echo "    any: error"
-  echo "template:"
-  echo "  - id: default"
-  echo "    zonefile-sync: -1"
-  echo "    zonefile-load: whole"
-  echo "    journal-content: none"
-  echo "zone:"
-  for zone in "$srcdir"/tests/dns/*.zone; do
-    origin=$(basename "$zone" .zone)
-    [ "$origin" = root ] && origin=.
-    echo "  - domain: \"$origin\""
-    echo "    file: \"$zone\""
-  done
-} > "$tmp/knot.conf"
-
-knotd -c "$tmp/knot.conf" 2> "$tmp/knot.log" &
-knot_pid=$!
-for _ in $(seq 100); do
-  kdig @127.0.0.1 -p "$knot_port" +timeout=1 +retry=0 "$recipient" MX >/dev/null 2>&1 && break
-  sleep 0.05
-done
+bench_init
+bench_keep_dir=/tmp/bench-keep
+tmp=$bench_tmp
+bench_start_knot "$recipient" MX
 
 # Port 53 on a loopback address of its own when allowed (for adnshost).
 adns_listen=127.0.0.99
-listen=127.0.0.1:0
-use_adns=
-if command -v adnshost >/dev/null && [ "$(id -u)" = 0 ] &&
-   /usr/bin/python3 -c "import socket, sys
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind((sys.argv[1], 53))" "$adns_listen" \
-     2>/dev/null; then
-  listen=$adns_listen:53
-  use_adns=1
-fi
-/usr/bin/python3 "$srcdir/build-aux/bench-relay.py" --upstream "127.0.0.1:$knot_port" \
-  --delay-ms "$delay_ms" --port-file "$tmp/relay.port" --listen "$listen" --max-seconds 600 &
-relay_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
-relay_port=$(cat "$tmp/relay.port")
-relay_host=${listen%:*}
+bench_relay_listen "$adns_listen"
+bench_start_relay "$delay_ms" "$relay_listen" --max-seconds 600
 
 now_ms () { date +%s%3N; }
 median () { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

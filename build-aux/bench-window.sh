@@ -37,28 +37,17 @@
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
+. "$srcdir/build-aux/bench-knot.sh"
 builddir=$(cd "${1:-$srcdir/_build}" && pwd)
 basedir=${2:+$(cd "$2" && pwd)}
 delay_ms=100
 gen=${MD_GEN_MAILLOG:-/work/shared/tools/gen-maillog.py}
 
-for tool in knotd kdig Xvfb dbus-run-session /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "bench-window: $tool is missing" >&2; exit 2; }
-done
+bench_need bench-window knotd kdig Xvfb dbus-run-session /usr/bin/python3
 [ -f "$gen" ] || { echo "bench-window: no $gen (set MD_GEN_MAILLOG)" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-knot_pid=
-relay_pid=
-xvfb_pid=
-cleanup () {
-  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null || true
-  [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null || true
-  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_init
+tmp=$bench_tmp
 
 for dir in "$builddir" ${basedir:+"$basedir"}; do
   { meson compile -C "$dir" && meson compile -C "$dir" bench-window; } >/dev/null \
@@ -99,51 +88,13 @@ overlay="/org/example/MailDoctor/data/blocklists.xml=$tmp/overlay/blocklists.xml
   done
 } > "$tmp/bench.test.zone"
 
-knot_port=$(/usr/bin/python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
-mkdir -p "$tmp/run" "$tmp/storage"
-{
-  echo "server:"
-  echo "  rundir: \"$tmp/run\""
-  echo "  listen: 127.0.0.1@$knot_port"
-  echo "database:"
-  echo "  storage: \"$tmp/storage\""
-  echo "log:"
-  echo "  - target: stderr"
-  echo "    any: error"
-  echo "template:"
-  echo "  - id: default"
-  echo "    zonefile-sync: -1"
-  echo "    zonefile-load: whole"
-  echo "    journal-content: none"
-  echo "zone:"
-  for zone in "$srcdir"/tests/dns/*.zone "$tmp/bench.test.zone"; do
-    origin=$(basename "$zone" .zone)
-    [ "$origin" = root ] && origin=.
-    echo "  - domain: \"$origin\""
-    echo "    file: \"$zone\""
-  done
-} > "$tmp/knot.conf"
-knotd -c "$tmp/knot.conf" 2> "$tmp/knot.log" &
-knot_pid=$!
-for _ in $(seq 100); do
-  kdig @127.0.0.1 -p "$knot_port" +timeout=1 +retry=0 bench.test SOA >/dev/null 2>&1 && break
-  sleep 0.05
-done
-
-/usr/bin/python3 "$srcdir/build-aux/bench-relay.py" --upstream "127.0.0.1:$knot_port" \
-  --delay-ms "$delay_ms" --port-file "$tmp/relay.port" --max-seconds 7200 &
-relay_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
-relay="127.0.0.1:$(cat "$tmp/relay.port")"
+bench_start_knot bench.test SOA "$tmp/bench.test.zone"
+bench_start_relay "$delay_ms" 127.0.0.1:0 --max-seconds 7200
 
 # Xvfb picks a free display and tells which (-displayfd).
 exec 3> "$tmp/display"
 Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 2> "$tmp/xvfb.log" &
-xvfb_pid=$!
+bench_pids+=("$!")
 exec 3>&-
 for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.05; done
 display=":$(head -n1 "$tmp/display")"

@@ -26,6 +26,7 @@
 #include "md-record-util.h"
 #include "md-test-knot.h"
 #include "md-test-util.h"
+#include "md-test-web.h"
 #include "md-util.h"
 
 /* Under ASan (clang 14, glibc 2.36), LeakSanitizer crashes at exit while
@@ -41,22 +42,8 @@ __asan_default_options (void)
   return "intercept_tls_get_addr=0";
 }
 
-/* The web server */
+/* The web servers (md-test-web.c) */
 
-typedef struct
-{
-  guint       status;
-  const char *content_type;
-  const char *body;
-  gsize       size;          /* 0: strlen (body) */
-  const char *location;
-  gboolean    chunked;       /* no Content-Length: the client must stop reading itself */
-  guint       hits;
-} Route;
-
-static GHashTable *routes;    /* "scheme://host/path" → Route* */
-static SoupServer *server;
-static SoupServer *untrusted_server;
 static guint16 https_port;
 static guint16 http_port;
 static guint16 untrusted_port;
@@ -64,7 +51,6 @@ static guint16 closed_port;
 static GSocketService *silent_service;
 static GPtrArray *silent_connections;
 static guint16 silent_port;
-static GTlsDatabase *test_ca;
 static MdTestKnot *knot;
 static GError *knot_error;
 
@@ -126,114 +112,6 @@ load_fixtures (void)
 }
 static const char *const failing_zones[] = { "broken.web.test", NULL };
 
-static Route *
-add_route (const char *url,
-           guint       status,
-           const char *content_type,
-           const char *body)
-{
-  Route *route = g_new0 (Route, 1);
-
-  route->status = status;
-  route->content_type = content_type;
-  route->body = body;
-  g_hash_table_replace (routes, g_strdup (url), route);
-
-  return route;
-}
-
-static Route *
-get_route (const char *url)
-{
-  return g_hash_table_lookup (routes, url);
-}
-
-static void
-server_cb (SoupServer        *soup_server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  g_autofree char *key = g_strdup_printf ("%s://%s%s", g_uri_get_scheme (uri),
-                                          g_uri_get_host (uri), g_uri_get_path (uri));
-  Route *route = g_hash_table_lookup (routes, key);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  if (route == NULL)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "not found", 9);
-      return;
-    }
-
-  route->hits++;
-  soup_server_message_set_status (msg, route->status, NULL);
-  if (route->location != NULL)
-    soup_message_headers_replace (headers, "Location", route->location);
-  if (route->body == NULL)
-    return;
-
-  if (route->chunked)
-    {
-      SoupMessageBody *body = soup_server_message_get_response_body (msg);
-
-      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-      soup_message_headers_replace (headers, "Content-Type", route->content_type);
-      soup_message_body_append (body, SOUP_MEMORY_STATIC, route->body,
-                                route->size > 0 ? route->size : strlen (route->body));
-      soup_message_body_complete (body);
-    }
-  else
-    soup_server_message_set_response (msg, route->content_type, SOUP_MEMORY_STATIC, route->body,
-                                      route->size > 0 ? route->size : strlen (route->body));
-}
-
-static guint16
-server_port (SoupServer *soup_server,
-             const char *scheme)
-{
-  GSList *uris = soup_server_get_uris (soup_server);
-  guint16 port = 0;
-
-  for (GSList *l = uris; l != NULL; l = l->next)
-    {
-      if (g_strcmp0 (g_uri_get_scheme (l->data), scheme) == 0)
-        port = g_uri_get_port (l->data);
-    }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-
-  return port;
-}
-
-static SoupServer *
-start_server (const char *cert_name,
-              const char *key_name,
-              gboolean    with_http)
-{
-  g_autofree char *cert_path = md_test_srcdir_path ("data", "tls", cert_name, NULL);
-  g_autofree char *key_path = md_test_srcdir_path ("data", "tls", key_name, NULL);
-  g_autoptr(GTlsCertificate) cert = NULL;
-  g_autoptr(GError) error = NULL;
-  SoupServer *soup_server;
-
-  cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  soup_server = soup_server_new ("tls-certificate", cert, NULL);
-  soup_server_add_handler (soup_server, NULL, server_cb, NULL, NULL);
-  soup_server_listen_local (soup_server, 0,
-                            SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  if (with_http)
-    {
-      soup_server_listen_local (soup_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-      g_assert_no_error (error);
-    }
-
-  return soup_server;
-}
-
 /* A server that takes connections and never says a word. */
 static gboolean
 silent_incoming_cb (GSocketService    *service,
@@ -266,27 +144,6 @@ free_port_then_close (void)
   g_socket_close (socket, NULL);
 
   return port;
-}
-
-/* An MdHttp that reaches our servers and trusts only the test CA. The
- * backend check comes first: without glib-networking these tests fail,
- * they never skip. */
-static MdHttp *
-new_http (guint16 plain_port,
-          guint16 tls_port)
-{
-  g_autoptr(GError) error = NULL;
-  MdHttp *http;
-
-  md_http_check_tls_backend (NULL, &error);
-  g_assert_no_error (error);
-
-  http = md_http_new ();
-  md_http_set_tls_database (http, test_ca);
-  md_http_set_port_override (http, plain_port, tls_port);
-  md_http_set_timeout (http, 5000);
-
-  return http;
 }
 
 typedef struct
@@ -400,7 +257,7 @@ test_http_no_tls_backend (void)
 static void
 test_http_redirects (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   MdHttpRequestOptions options = { 0 };
@@ -440,7 +297,7 @@ test_http_redirects (void)
 static void
 test_http_bad_url (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(GError) error = NULL;
   g_autoptr(MdHttpResponse) response = NULL;
 
@@ -461,7 +318,7 @@ cancel_cb (gpointer user_data)
 static void
 test_http_cancel (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, silent_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, silent_port);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 start = g_get_monotonic_time ();
   Wait wait = { 0 };
@@ -555,10 +412,10 @@ mta_sts (MdHttp     *http,
 static void
 test_mta_sts_enforce (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdMtaStsResult) result = mta_sts (http, "Enforce.Web.Test.", NULL);
   MdMtaStsMxMatch *mx;
-  Route *route;
+  MdTestRoute *route;
 
   if (result == NULL)
     return;
@@ -583,14 +440,14 @@ test_mta_sts_enforce (void)
   g_assert_cmpuint (result->errors->len, ==, 0);
   g_assert_cmpuint (result->warnings->len, ==, 0);
   g_assert_cmpuint (result->notes->len, ==, 0);
-  route = get_route ("https://mta-sts.enforce.web.test/.well-known/mta-sts.txt");
+  route = md_test_web_get_route ("https://mta-sts.enforce.web.test/.well-known/mta-sts.txt");
   g_assert_cmpuint (route->hits, >=, 1);
 }
 
 static void
 test_mta_sts_mx_not_covered (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdMtaStsResult) partial = mta_sts (http, "partial.web.test", NULL);
   g_autoptr(MdMtaStsResult) testing = NULL;
   MdMtaStsMxMatch *mx;
@@ -622,7 +479,7 @@ test_mta_sts_mx_not_covered (void)
 static void
 test_mta_sts_http_failures (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   static const struct
   {
     const char *domain;
@@ -659,7 +516,7 @@ test_mta_sts_http_failures (void)
 static void
 test_mta_sts_bad_certificate (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, untrusted_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, untrusted_port);
   g_autoptr(MdMtaStsResult) result = mta_sts (http, "badcert.web.test", NULL);
 
   if (result == NULL)
@@ -675,7 +532,7 @@ test_mta_sts_bad_certificate (void)
 static void
 test_mta_sts_slow_server (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, silent_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, silent_port);
   g_autoptr(MdMtaStsResult) result = NULL;
   gint64 start = g_get_monotonic_time ();
 
@@ -694,7 +551,7 @@ test_mta_sts_slow_server (void)
 static void
 test_mta_sts_records (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdMtaStsResult) none = mta_sts (http, "norecord.web.test", NULL);
   g_autoptr(MdMtaStsResult) twice = NULL;
   g_autoptr(MdMtaStsResult) broken = NULL;
@@ -720,7 +577,7 @@ test_mta_sts_records (void)
 static void
 test_mta_sts_mode_none (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdMtaStsResult) result = mta_sts (http, "nomx.web.test", NULL);
 
   if (result == NULL)
@@ -740,7 +597,7 @@ test_mta_sts_mode_none (void)
 static void
 test_mta_sts_id_changed (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdMtaStsResult) result = mta_sts (http, "idchange.web.test", "old2025");
 
   if (result == NULL)
@@ -844,7 +701,7 @@ static MdRdapNetwork *
 rdap (const char  *address,
       GError     **error)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdRdapBootstrap) bootstrap = test_bootstrap ();
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   Wait wait = { 0 };
@@ -1059,7 +916,7 @@ static MdRdapBootstrap *
 refresh (const char *base,
          const char *cache_dir)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   Wait wait = { 0 };
 
   /* One day: the bundled files are older, whenever this runs. */
@@ -1083,7 +940,7 @@ test_rdap_bootstrap_refresh (void)
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string ("203.0.113.7");
   g_autofree char *base = NULL;
   g_autofree char *published = NULL;
-  Route *v4 = get_route ("https://data.web.test/rdap/ipv4.json");
+  MdTestRoute *v4 = md_test_web_get_route ("https://data.web.test/rdap/ipv4.json");
   guint hits;
 
   g_assert_no_error (error);
@@ -1165,7 +1022,7 @@ imprint (MdHttp     *http,
 static void
 test_imprint_found (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdImprintResult) result = imprint (http, "mail.imprint-home.test");
   const char *kinds[] = { "email", "phone", "address", NULL };
 
@@ -1188,7 +1045,7 @@ test_imprint_found (void)
 static void
 test_imprint_http_to_https (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdImprintResult) result = imprint (http, "mx01.imprint-redirect.test");
   const char *kinds[] = { "email", "phone", NULL };
   MdRecordWarning *attempt;
@@ -1210,7 +1067,7 @@ test_imprint_http_to_https (void)
 static void
 test_imprint_not_found (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdImprintResult) result = imprint (http, "mail.imprint-none.test");
 
   g_assert_cmpint (result->outcome, ==, MD_IMPRINT_NOT_FOUND);
@@ -1223,7 +1080,7 @@ test_imprint_not_found (void)
 static void
 test_imprint_site_down (void)
 {
-  g_autoptr(MdHttp) http = new_http (closed_port, closed_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (closed_port, closed_port);
   g_autoptr(MdImprintResult) result = imprint (http, "mail.imprint-home.test");
   MdRecordWarning *attempt;
 
@@ -1238,7 +1095,7 @@ test_imprint_site_down (void)
 static void
 test_imprint_hoster_ptr (void)
 {
-  g_autoptr(MdHttp) http = new_http (http_port, https_port);
+  g_autoptr(MdHttp) http = md_test_web_new_http (http_port, https_port);
   g_autoptr(MdImprintResult) result = imprint (http, "static.4.3.2.1.clients.hoster-web.test");
   g_autoptr(MdImprintResult) ip = NULL;
 
@@ -1336,10 +1193,11 @@ test_imprint_contact_kinds (void)
 static void
 setup_routes (void)
 {
+  /* Short, for a table of routes a line each. */
+  MdTestRoute *(*add_route) (const char *, guint, const char *, const char *) =
+    md_test_web_add_route;
   static char big[70 * 1024];
-  Route *route;
-
-  routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  MdTestRoute *route;
 
   /* MTA-STS */
   add_route ("https://mta-sts.enforce.web.test/.well-known/mta-sts.txt", 200,
@@ -1419,24 +1277,15 @@ setup_routes (void)
 static void
 start_servers (void)
 {
-  g_autofree char *ca_path = md_test_srcdir_path ("data", "tls", "ca.pem", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GResolver) resolver = md_test_loopback_resolver_new ();
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
 
-  g_resolver_set_default (resolver);
+  md_test_web_init ();
   setup_routes ();
-
-  test_ca = g_tls_file_database_new (ca_path, &error);
-  g_assert_no_error (error);
-
-  server = start_server ("server.pem", "server-key.pem", TRUE);
-  https_port = server_port (server, "https");
-  http_port = server_port (server, "http");
-  untrusted_server = start_server ("untrusted.pem", "untrusted-key.pem", FALSE);
-  untrusted_port = server_port (untrusted_server, "https");
+  md_test_web_start_server ("server.pem", "server-key.pem", &https_port, &http_port);
+  md_test_web_start_server ("untrusted.pem", "untrusted-key.pem", &untrusted_port, NULL);
   closed_port = free_port_then_close ();
 
   silent_connections = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1457,12 +1306,7 @@ stop_servers (void)
   g_socket_listener_close (G_SOCKET_LISTENER (silent_service));
   g_clear_object (&silent_service);
   g_clear_pointer (&silent_connections, g_ptr_array_unref);
-  soup_server_disconnect (server);
-  soup_server_disconnect (untrusted_server);
-  g_clear_object (&server);
-  g_clear_object (&untrusted_server);
-  g_clear_object (&test_ca);
-  g_clear_pointer (&routes, g_hash_table_unref);
+  md_test_web_clear ();
   g_clear_pointer (&fixtures, g_ptr_array_unref);
   g_clear_pointer (&knot, md_test_knot_free);
   g_clear_error (&knot_error);

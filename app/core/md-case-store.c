@@ -5,11 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* One file for the whole database, long as it is: the schema and its
- * migrations, every statement that reads or writes it and the writer
- * thread all share the SQL helpers and the transaction rules below, and
- * the writer thread runs the very write functions the synchronous calls
- * run. The boxed types and enums at the top could move out first. */
+/* One unit, over 1,000 lines: the schema and its migrations, every
+ * statement that reads or writes the database and the writer thread all
+ * share the SQL helpers and the transaction rules below, and the writer
+ * thread runs the very write functions (WriteFunc, in one transaction by
+ * run_write()) the synchronous calls run. The enums and boxed row types
+ * are in md-case-types.c. */
 
 #include "config.h"
 
@@ -82,363 +83,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MdCaseStore, md_case_store, G_TYPE_OBJECT,
 G_DEFINE_QUARK (md-case-store-error-quark, md_case_store_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-/* Enums */
-
-static const GEnumValue case_status_values[] = {
-  { MD_CASE_STATUS_OPEN, "MD_CASE_STATUS_OPEN", "open" },
-  { MD_CASE_STATUS_REQUESTED, "MD_CASE_STATUS_REQUESTED", "requested" },
-  { MD_CASE_STATUS_DELISTED, "MD_CASE_STATUS_DELISTED", "delisted" },
-  { MD_CASE_STATUS_CLOSED, "MD_CASE_STATUS_CLOSED", "closed" },
-  { 0, NULL, NULL }
-};
-
-static const GEnumValue case_event_kind_values[] = {
-  { MD_CASE_EVENT_CREATED, "MD_CASE_EVENT_CREATED", "created" },
-  { MD_CASE_EVENT_CHECKED, "MD_CASE_EVENT_CHECKED", "checked" },
-  { MD_CASE_EVENT_RECHECKED, "MD_CASE_EVENT_RECHECKED", "rechecked" },
-  { MD_CASE_EVENT_DRAFT_CREATED, "MD_CASE_EVENT_DRAFT_CREATED", "draft-created" },
-  { MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP, "MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP",
-    "request-opened-in-mail-app" },
-  { MD_CASE_EVENT_REQUEST_SAVED, "MD_CASE_EVENT_REQUEST_SAVED", "request-saved" },
-  { MD_CASE_EVENT_REQUEST_COPIED, "MD_CASE_EVENT_REQUEST_COPIED", "request-copied" },
-  { MD_CASE_EVENT_FORM_OPENED, "MD_CASE_EVENT_FORM_OPENED", "form-opened" },
-  { MD_CASE_EVENT_MARKED_REQUESTED, "MD_CASE_EVENT_MARKED_REQUESTED", "marked-requested" },
-  { MD_CASE_EVENT_MARKED_DELISTED, "MD_CASE_EVENT_MARKED_DELISTED", "marked-delisted" },
-  { MD_CASE_EVENT_CLOSED, "MD_CASE_EVENT_CLOSED", "closed" },
-  { MD_CASE_EVENT_REOPENED, "MD_CASE_EVENT_REOPENED", "reopened" },
-  { MD_CASE_EVENT_NOTE_EDITED, "MD_CASE_EVENT_NOTE_EDITED", "note-edited" },
-  { MD_CASE_EVENT_RENAMED, "MD_CASE_EVENT_RENAMED", "renamed" },
-  { MD_CASE_EVENT_PROBE_REJECTED, "MD_CASE_EVENT_PROBE_REJECTED", "probe-rejected" },
-  { MD_CASE_EVENT_PROBE_ACCEPTED, "MD_CASE_EVENT_PROBE_ACCEPTED", "probe-accepted" },
-  { MD_CASE_EVENT_FOUND_IN_LOGS, "MD_CASE_EVENT_FOUND_IN_LOGS", "found-in-logs" },
-  { 0, NULL, NULL }
-};
-
-static const GEnumValue case_change_values[] = {
-  { MD_CASE_CHANGE_ADDED, "MD_CASE_CHANGE_ADDED", "added" },
-  { MD_CASE_CHANGE_UPDATED, "MD_CASE_CHANGE_UPDATED", "updated" },
-  { MD_CASE_CHANGE_REMOVED, "MD_CASE_CHANGE_REMOVED", "removed" },
-  { 0, NULL, NULL }
-};
-
-GType
-md_case_status_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("MdCaseStatus", case_status_values));
-
-  return type;
-}
-
-GType
-md_case_event_kind_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("MdCaseEventKind", case_event_kind_values));
-
-  return type;
-}
-
-GType
-md_case_change_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("MdCaseChange", case_change_values));
-
-  return type;
-}
-
-static const char *
-enum_to_nick (const GEnumValue *values,
-              int               value)
-{
-  for (guint i = 0; values[i].value_nick != NULL; i++)
-    if (values[i].value == value)
-      return values[i].value_nick;
-
-  return NULL;
-}
-
-static gboolean
-enum_from_nick (const GEnumValue *values,
-                const char       *nick,
-                int              *value)
-{
-  if (nick == NULL)
-    return FALSE;
-
-  for (guint i = 0; values[i].value_nick != NULL; i++)
-    if (g_str_equal (values[i].value_nick, nick))
-      {
-        *value = values[i].value;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
-const char *
-md_case_status_to_string (MdCaseStatus status)
-{
-  return enum_to_nick (case_status_values, status);
-}
-
-gboolean
-md_case_status_from_string (const char   *string,
-                            MdCaseStatus *status)
-{
-  int value;
-
-  g_return_val_if_fail (status != NULL, FALSE);
-
-  if (!enum_from_nick (case_status_values, string, &value))
-    return FALSE;
-
-  *status = value;
-  return TRUE;
-}
-
-const char *
-md_case_status_get_label (MdCaseStatus status)
-{
-  switch (status)
-    {
-    /* Translators: the status of a case: nothing sent yet */
-    case MD_CASE_STATUS_OPEN:      return C_("case status", "Open");
-    /* Translators: the status of a case: a delist request was sent */
-    case MD_CASE_STATUS_REQUESTED: return C_("case status", "Requested");
-    /* Translators: the status of a case: the receiver removed the block */
-    case MD_CASE_STATUS_DELISTED:  return C_("case status", "Delisted");
-    case MD_CASE_STATUS_CLOSED:    return C_("case status", "Closed");
-    default:                       return NULL;
-    }
-}
-
-const char *
-md_case_event_kind_to_string (MdCaseEventKind kind)
-{
-  return enum_to_nick (case_event_kind_values, kind);
-}
-
-gboolean
-md_case_event_kind_from_string (const char      *string,
-                                MdCaseEventKind *kind)
-{
-  int value;
-
-  g_return_val_if_fail (kind != NULL, FALSE);
-
-  if (!enum_from_nick (case_event_kind_values, string, &value))
-    return FALSE;
-
-  *kind = value;
-  return TRUE;
-}
-
-const char *
-md_case_event_kind_get_label (MdCaseEventKind kind)
-{
-  switch (kind)
-    {
-    case MD_CASE_EVENT_CREATED:                    return _("Case created");
-    case MD_CASE_EVENT_CHECKED:                    return _("Checked");
-    case MD_CASE_EVENT_RECHECKED:                  return _("Checked again");
-    case MD_CASE_EVENT_DRAFT_CREATED:              return _("Request drafted");
-    case MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP: return _("Request opened in mail app");
-    case MD_CASE_EVENT_REQUEST_SAVED:              return _("Request saved as file");
-    case MD_CASE_EVENT_REQUEST_COPIED:             return _("Request text copied");
-    case MD_CASE_EVENT_FORM_OPENED:                return _("Removal form opened");
-    case MD_CASE_EVENT_MARKED_REQUESTED:           return _("Marked as requested");
-    case MD_CASE_EVENT_MARKED_DELISTED:            return _("Marked as delisted");
-    case MD_CASE_EVENT_CLOSED:                     return _("Case closed");
-    case MD_CASE_EVENT_REOPENED:                   return _("Case reopened");
-    case MD_CASE_EVENT_NOTE_EDITED:                return _("Notes edited");
-    case MD_CASE_EVENT_RENAMED:                    return _("Case renamed");
-    case MD_CASE_EVENT_PROBE_REJECTED:             return _("Tested from the mail server: still rejected");
-    case MD_CASE_EVENT_PROBE_ACCEPTED:             return _("Tested from the mail server: accepted");
-    case MD_CASE_EVENT_FOUND_IN_LOGS:              return _("Found in the mail logs");
-    default:                                       return NULL;
-    }
-}
-
-/* Boxed types */
-
-G_DEFINE_BOXED_TYPE (MdCase, md_case, md_case_copy, md_case_free)
-G_DEFINE_BOXED_TYPE (MdCaseRejection, md_case_rejection,
-                     md_case_rejection_copy, md_case_rejection_free)
-G_DEFINE_BOXED_TYPE (MdCaseCheckRun, md_case_check_run,
-                     md_case_check_run_copy, md_case_check_run_free)
-G_DEFINE_BOXED_TYPE (MdCaseDraft, md_case_draft, md_case_draft_copy, md_case_draft_free)
-G_DEFINE_BOXED_TYPE (MdCaseEvent, md_case_event, md_case_event_copy, md_case_event_free)
-
-static GDateTime *
-datetime_ref0 (GDateTime *datetime)
-{
-  return datetime != NULL ? g_date_time_ref (datetime) : NULL;
-}
-
-static JsonNode *
-json_node_copy0 (JsonNode *node)
-{
-  return node != NULL ? json_node_copy (node) : NULL;
-}
-
-MdCase *
-md_case_copy (const MdCase *self)
-{
-  MdCase *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdCase, 1);
-  copy->id = self->id;
-  copy->created = datetime_ref0 (self->created);
-  copy->updated = datetime_ref0 (self->updated);
-  copy->title = g_strdup (self->title);
-  copy->receiver = g_strdup (self->receiver);
-  copy->blocked_ip = g_strdup (self->blocked_ip);
-  copy->status = self->status;
-  copy->notes = g_strdup (self->notes);
-  copy->has_input_eml = self->has_input_eml;
-  copy->deleted = datetime_ref0 (self->deleted);
-
-  return copy;
-}
-
-void
-md_case_free (MdCase *self)
-{
-  if (self == NULL)
-    return;
-
-  g_clear_pointer (&self->created, g_date_time_unref);
-  g_clear_pointer (&self->updated, g_date_time_unref);
-  g_free (self->title);
-  g_free (self->receiver);
-  g_free (self->blocked_ip);
-  g_free (self->notes);
-  g_clear_pointer (&self->deleted, g_date_time_unref);
-  g_free (self);
-}
-
-MdCaseRejection *
-md_case_rejection_copy (const MdCaseRejection *self)
-{
-  MdCaseRejection *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdCaseRejection, 1);
-  copy->position = self->position;
-  copy->rejection = self->rejection != NULL ? md_rejection_copy (self->rejection) : NULL;
-  copy->explanation = json_node_copy0 (self->explanation);
-
-  return copy;
-}
-
-void
-md_case_rejection_free (MdCaseRejection *self)
-{
-  if (self == NULL)
-    return;
-
-  g_clear_pointer (&self->rejection, md_rejection_free);
-  g_clear_pointer (&self->explanation, json_node_unref);
-  g_free (self);
-}
-
-MdCaseCheckRun *
-md_case_check_run_copy (const MdCaseCheckRun *self)
-{
-  MdCaseCheckRun *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdCaseCheckRun, 1);
-  copy->id = self->id;
-  copy->case_id = self->case_id;
-  copy->started = datetime_ref0 (self->started);
-  copy->finished = datetime_ref0 (self->finished);
-  copy->results = json_node_copy0 (self->results);
-
-  return copy;
-}
-
-void
-md_case_check_run_free (MdCaseCheckRun *self)
-{
-  if (self == NULL)
-    return;
-
-  g_clear_pointer (&self->started, g_date_time_unref);
-  g_clear_pointer (&self->finished, g_date_time_unref);
-  g_clear_pointer (&self->results, json_node_unref);
-  g_free (self);
-}
-
-MdCaseDraft *
-md_case_draft_copy (const MdCaseDraft *self)
-{
-  MdCaseDraft *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdCaseDraft, 1);
-  copy->id = self->id;
-  copy->case_id = self->case_id;
-  copy->created = datetime_ref0 (self->created);
-  copy->channel_id = g_strdup (self->channel_id);
-  copy->draft = json_node_copy0 (self->draft);
-
-  return copy;
-}
-
-void
-md_case_draft_free (MdCaseDraft *self)
-{
-  if (self == NULL)
-    return;
-
-  g_clear_pointer (&self->created, g_date_time_unref);
-  g_free (self->channel_id);
-  g_clear_pointer (&self->draft, json_node_unref);
-  g_free (self);
-}
-
-MdCaseEvent *
-md_case_event_copy (const MdCaseEvent *self)
-{
-  MdCaseEvent *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdCaseEvent, 1);
-  copy->id = self->id;
-  copy->case_id = self->case_id;
-  copy->timestamp = datetime_ref0 (self->timestamp);
-  copy->kind = self->kind;
-  copy->detail = g_strdup (self->detail);
-
-  return copy;
-}
-
-void
-md_case_event_free (MdCaseEvent *self)
-{
-  if (self == NULL)
-    return;
-
-  g_clear_pointer (&self->timestamp, g_date_time_unref);
-  g_free (self->detail);
-  g_free (self);
-}
 
 /* Time: stored as microseconds since the epoch, UTC. */
 
@@ -1649,10 +1293,59 @@ insert_rejections (sqlite3      *db,
  * like the synchronous calls. WAL lets the main connection read meanwhile.
  * Results and "changed" come back on the caller's main context. */
 
+/* One write, as the synchronous call (write_now()) and the writer thread
+ * (queue_write()) both run it, each on its own connection: inside one
+ * transaction (run_write()), it returns the new row's id (for a run's end:
+ * its case), > 0, with *@case_id the case "changed" names; or 0 with @error
+ * set, and nothing is written. */
 typedef gint64 (*WriteFunc) (sqlite3   *db,
                              gpointer   data,
                              gint64    *case_id,
                              GError   **error);
+
+static gint64
+run_write (sqlite3    *db,
+           WriteFunc   func,
+           gpointer    data,
+           gint64     *case_id,
+           GError    **error)
+{
+  gint64 result;
+
+  if (!begin (db, error))
+    return 0;
+
+  /* The function's statements are finalized when it returns, before the
+   * rollback or the commit. */
+  result = func (db, data, case_id, error);
+  if (result <= 0)
+    {
+      rollback (db);
+      return 0;
+    }
+
+  return commit (db, error) ? result : 0;
+}
+
+/* The synchronous calls: on the caller's connection, then "changed"; @data
+ * is freed with @data_free, as queue_write() does. */
+static gint64
+write_now (MdCaseStore     *self,
+           WriteFunc        func,
+           gpointer         data,
+           GDestroyNotify   data_free,
+           MdCaseChange     change,
+           GError         **error)
+{
+  gint64 case_id = 0;
+  gint64 result = run_write (self->db, func, data, &case_id, error);
+
+  data_free (data);
+  if (result > 0 && case_id > 0)
+    emit_changed (self, case_id, change);
+
+  return result;
+}
 
 typedef struct
 {
@@ -1729,7 +1422,7 @@ writer_thread_cb (gpointer data,
       if (self->writer_db == NULL)
         self->writer_db = open_writer (self, &op->error);
       if (self->writer_db != NULL)
-        op->result = op->func (self->writer_db, op->data, &op->case_id, &op->error);
+        op->result = run_write (self->writer_db, op->func, op->data, &op->case_id, &op->error);
     }
 
   /* An idle source, not g_main_context_invoke(): that would run the
@@ -1807,108 +1500,7 @@ finish_write (MdCaseStore   *self,
   return value;
 }
 
-/* The write of a new case, on whichever connection runs it (the caller's, or
- * the store's writer thread). @text is UTF-8 of @text_len bytes, not
- * necessarily NUL-terminated. The arrays are only read. */
-static gint64
-write_new_case (sqlite3     *db,
-                const char  *title,
-                const char  *text,
-                gsize        text_len,
-                GBytes      *input_eml,
-                GPtrArray   *rejections,
-                GPtrArray   *explanations,
-                GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) input = NULL;
-  g_autofree char *receiver = NULL;
-  g_autofree char *blocked_ip = NULL;
-  gint64 now = g_get_real_time ();
-  gint64 id;
-
-  if (!check_parallel (rejections, explanations, error))
-    return 0;
-
-  subject_of (rejections, explanations, &receiver, &blocked_ip);
-
-  if (!begin (db, error))
-    return 0;
-
-  stmt = prepare (db,
-                  "INSERT INTO cases (created, updated, title, receiver, blocked_ip, status, "
-                  "                   notes, has_input_eml) "
-                  "VALUES (?1, ?1, ?2, ?3, ?4, 'open', '', ?5)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  sqlite3_bind_int64 (stmt, 1, now);
-  bind_text (stmt, 2, title != NULL ? title : "");
-  bind_text (stmt, 3, receiver);
-  bind_text (stmt, 4, blocked_ip);
-  sqlite3_bind_int (stmt, 5, input_eml != NULL);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  /* SQLITE_STATIC: the caller keeps the bytes until the statement is done,
-   * so a 200 MB log is not copied once more. */
-  input = prepare (db, "INSERT INTO case_inputs (case_id, text, eml) VALUES (?1, ?2, ?3)", error);
-  if (input == NULL)
-    goto fail;
-  sqlite3_bind_int64 (input, 1, id);
-  sqlite3_bind_text64 (input, 2, text != NULL ? text : "", text != NULL ? text_len : 0,
-                       SQLITE_STATIC, SQLITE_UTF8);
-  if (input_eml != NULL)
-    {
-      gsize size;
-      gconstpointer data = g_bytes_get_data (input_eml, &size);
-
-      /* A zero-length blob still says "there was an .eml", unlike NULL. */
-      sqlite3_bind_blob64 (input, 3, data != NULL ? data : "", size, SQLITE_STATIC);
-    }
-  else
-    sqlite3_bind_null (input, 3);
-  if (!step_done (db, input, error))
-    goto fail;
-  g_clear_pointer (&input, sqlite3_finalize);
-
-  if (!insert_rejections (db, id, rejections, explanations, error)
-      || insert_event (db, id, now, MD_CASE_EVENT_CREATED, NULL, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  g_clear_pointer (&input, sqlite3_finalize);
-  rollback (db);
-  return 0;
-}
-
-gint64
-md_case_store_create_case (MdCaseStore  *self,
-                           const char   *title,
-                           const char   *input_text,
-                           GBytes       *input_eml,
-                           GPtrArray    *rejections,
-                           GPtrArray    *explanations,
-                           GError      **error)
-{
-  gint64 id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  id = write_new_case (self->db, title, input_text, input_text != NULL ? strlen (input_text) : 0,
-                       input_eml, rejections, explanations, error);
-  if (id > 0)
-    emit_changed (self, id, MD_CASE_CHANGE_ADDED);
-
-  return id;
-}
-
+/* A new case: what it was made from, held until the write is done. */
 typedef struct
 {
   char      *title;
@@ -1931,6 +1523,26 @@ new_case_free (gpointer data)
   g_free (args);
 }
 
+static NewCase *
+new_case_new (const char *title,
+              GBytes     *input_text,
+              GBytes     *input_eml,
+              GPtrArray  *rejections,
+              GPtrArray  *explanations)
+{
+  NewCase *args = g_new0 (NewCase, 1);
+
+  args->title = g_strdup (title);
+  args->input_text = input_text != NULL ? g_bytes_ref (input_text) : NULL;
+  args->input_eml = input_eml != NULL ? g_bytes_ref (input_eml) : NULL;
+  args->rejections = rejections != NULL ? g_ptr_array_ref (rejections) : NULL;
+  args->explanations = explanations != NULL ? g_ptr_array_ref (explanations) : NULL;
+
+  return args;
+}
+
+/* The case row, its input row, its rejections and the "created" event. The
+ * arrays are only read. */
 static gint64
 new_case_write (sqlite3   *db,
                 gpointer   data,
@@ -1938,15 +1550,89 @@ new_case_write (sqlite3   *db,
                 GError   **error)
 {
   NewCase *args = data;
-  gsize text_len = 0;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) input = NULL;
+  g_autofree char *receiver = NULL;
+  g_autofree char *blocked_ip = NULL;
   const char *text = NULL;
+  gsize text_len = 0;
+  gint64 now = g_get_real_time ();
+  gint64 id;
 
+  if (!check_parallel (args->rejections, args->explanations, error))
+    return 0;
+
+  subject_of (args->rejections, args->explanations, &receiver, &blocked_ip);
+
+  stmt = prepare (db,
+                  "INSERT INTO cases (created, updated, title, receiver, blocked_ip, status, "
+                  "                   notes, has_input_eml) "
+                  "VALUES (?1, ?1, ?2, ?3, ?4, 'open', '', ?5)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, args->title != NULL ? args->title : "");
+  bind_text (stmt, 3, receiver);
+  bind_text (stmt, 4, blocked_ip);
+  sqlite3_bind_int (stmt, 5, args->input_eml != NULL);
+  if (!step_done (db, stmt, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (db);
+
+  /* SQLITE_STATIC: the bytes outlive the statement, so a 200 MB log is not
+   * copied once more. UTF-8, not necessarily NUL-terminated. */
+  input = prepare (db, "INSERT INTO case_inputs (case_id, text, eml) VALUES (?1, ?2, ?3)", error);
+  if (input == NULL)
+    return 0;
   if (args->input_text != NULL)
     text = g_bytes_get_data (args->input_text, &text_len);
+  sqlite3_bind_int64 (input, 1, id);
+  sqlite3_bind_text64 (input, 2, text != NULL ? text : "", text != NULL ? text_len : 0,
+                       SQLITE_STATIC, SQLITE_UTF8);
+  if (args->input_eml != NULL)
+    {
+      gsize size;
+      gconstpointer eml = g_bytes_get_data (args->input_eml, &size);
 
-  *case_id = write_new_case (db, args->title, text, text_len, args->input_eml,
-                             args->rejections, args->explanations, error);
-  return *case_id;
+      /* A zero-length blob still says "there was an .eml", unlike NULL. */
+      sqlite3_bind_blob64 (input, 3, eml != NULL ? eml : "", size, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (input, 3);
+  if (!step_done (db, input, error))
+    return 0;
+
+  if (!insert_rejections (db, id, args->rejections, args->explanations, error)
+      || insert_event (db, id, now, MD_CASE_EVENT_CREATED, NULL, error) == 0)
+    return 0;
+
+  *case_id = id;
+  return id;
+}
+
+gint64
+md_case_store_create_case (MdCaseStore  *self,
+                           const char   *title,
+                           const char   *input_text,
+                           GBytes       *input_eml,
+                           GPtrArray    *rejections,
+                           GPtrArray    *explanations,
+                           GError      **error)
+{
+  g_autoptr(GBytes) text = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  /* Lent, not copied: the write is done before this returns. */
+  if (input_text != NULL)
+    text = g_bytes_new_static (input_text, strlen (input_text));
+
+  return write_now (self, new_case_write,
+                    new_case_new (title, text, input_eml, rejections, explanations),
+                    new_case_free, MD_CASE_CHANGE_ADDED, error);
 }
 
 void
@@ -1960,19 +1646,11 @@ md_case_store_create_case_async (MdCaseStore         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  NewCase *args;
-
   g_return_if_fail (MD_IS_CASE_STORE (self));
 
-  args = g_new0 (NewCase, 1);
-  args->title = g_strdup (title);
-  args->input_text = input_text != NULL ? g_bytes_ref (input_text) : NULL;
-  args->input_eml = input_eml != NULL ? g_bytes_ref (input_eml) : NULL;
-  args->rejections = rejections != NULL ? g_ptr_array_ref (rejections) : NULL;
-  args->explanations = explanations != NULL ? g_ptr_array_ref (explanations) : NULL;
-
-  queue_write (self, md_case_store_create_case_async, new_case_write, args, new_case_free,
-               MD_CASE_CHANGE_ADDED, cancellable, callback, user_data);
+  queue_write (self, md_case_store_create_case_async, new_case_write,
+               new_case_new (title, input_text, input_eml, rejections, explanations),
+               new_case_free, MD_CASE_CHANGE_ADDED, cancellable, callback, user_data);
 }
 
 gint64
@@ -2724,155 +2402,8 @@ check_json (JsonNode    *node,
   return TRUE;
 }
 
-static gint64
-write_check_run (sqlite3     *db,
-                 gint64       case_id,
-                 GDateTime   *started,
-                 GDateTime   *finished,
-                 JsonNode    *results,
-                 GError     **error)
-{
-  g_autoptr(sqlite3_stmt) count = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = g_get_real_time ();
-  gboolean first;
-  gint64 id;
-
-  if (!begin (db, error))
-    return 0;
-
-  if (!touch_case (db, case_id, now, error))
-    goto fail;
-
-  count = prepare (db, "SELECT count (*) FROM check_runs WHERE case_id = ?1", error);
-  if (count == NULL)
-    goto fail;
-  sqlite3_bind_int64 (count, 1, case_id);
-  if (step (db, count, error) != SQLITE_ROW)
-    goto fail;
-  first = sqlite3_column_int64 (count, 0) == 0;
-
-  stmt = prepare (db,
-                  "INSERT INTO check_runs (case_id, started, finished, results) "
-                  "VALUES (?1, ?2, ?3, ?4)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  bind_datetime (stmt, 2, started);
-  bind_datetime (stmt, 3, finished);
-  bind_json (stmt, 4, results);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  if (insert_event (db, case_id, now,
-                    first ? MD_CASE_EVENT_CHECKED : MD_CASE_EVENT_RECHECKED, NULL, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  rollback (db);
-  return 0;
-}
-
-/* Returns the run's case, 0 on error. */
-static gint64
-write_check_run_end (sqlite3    *db,
-                     gint64      run_id,
-                     GDateTime  *finished,
-                     JsonNode   *results,
-                     GError    **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 case_id;
-  int rc;
-
-  if (!begin (db, error))
-    return 0;
-
-  stmt = prepare (db,
-                  "UPDATE check_runs SET finished = ?2, results = ?3 WHERE id = ?1 "
-                  "RETURNING case_id",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  bind_datetime (stmt, 2, finished);
-  bind_json (stmt, 3, results);
-  rc = step (db, stmt, error);
-  if (rc < 0)
-    goto fail;
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error);
-      goto fail;
-    }
-  case_id = sqlite3_column_int64 (stmt, 0);
-  /* RETURNING runs the update to completion only when stepped to the end. */
-  if (!step_done (db, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  if (!touch_case (db, case_id, g_get_real_time (), error) || !commit (db, error))
-    goto fail;
-
-  return case_id;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (db);
-  return 0;
-}
-
-gint64
-md_case_store_add_check_run (MdCaseStore  *self,
-                             gint64        case_id,
-                             GDateTime    *started,
-                             GDateTime    *finished,
-                             JsonNode     *results,
-                             GError      **error)
-{
-  gint64 id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
-  g_return_val_if_fail (started != NULL, 0);
-
-  if (!check_json (results, error))
-    return 0;
-
-  id = write_check_run (self->db, case_id, started, finished, results, error);
-  if (id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return id;
-}
-
-gboolean
-md_case_store_finish_check_run (MdCaseStore  *self,
-                                gint64        run_id,
-                                GDateTime    *finished,
-                                JsonNode     *results,
-                                GError      **error)
-{
-  gint64 case_id;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
-
-  if (!check_json (results, error))
-    return FALSE;
-
-  case_id = write_check_run_end (self->db, run_id, finished, results, error);
-  if (case_id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return case_id > 0;
-}
-
-/* A run, a run's end or a draft on its way to the writer thread. The JSON
- * is held (not copied) and serialized there. */
+/* A run, a run's end or a draft, held until the write is done. The JSON is
+ * held (not copied) and serialized where the write runs. */
 typedef struct
 {
   gint64     id;        /* the case (new run, draft) or the run (its end) */
@@ -2904,12 +2435,35 @@ row_write_new (gint64      id,
   RowWrite *row = g_new0 (RowWrite, 1);
 
   row->id = id;
-  row->started = datetime_ref0 (started);
-  row->finished = datetime_ref0 (finished);
+  row->started = started != NULL ? g_date_time_ref (started) : NULL;
+  row->finished = finished != NULL ? g_date_time_ref (finished) : NULL;
   row->channel_id = g_strdup (channel_id);
   row->json = json_node_ref (json);
 
   return row;
+}
+
+/* Touches @case_id, adds @stmt's row (prepared and bound) and @kind to the
+ * case's timeline: what a new run and a new draft both do. The row's id. */
+static gint64
+insert_case_row (sqlite3          *db,
+                 sqlite3_stmt     *stmt,
+                 gint64            case_id,
+                 gint64            now,
+                 MdCaseEventKind   kind,
+                 const char       *detail,
+                 GError          **error)
+{
+  gint64 id;
+
+  if (!touch_case (db, case_id, now, error) || !step_done (db, stmt, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (db);
+
+  if (insert_event (db, case_id, now, kind, detail, error) == 0)
+    return 0;
+
+  return id;
 }
 
 static gint64
@@ -2919,9 +2473,134 @@ check_run_write (sqlite3   *db,
                  GError   **error)
 {
   RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean first;
+
+  count = prepare (db, "SELECT count (*) FROM check_runs WHERE case_id = ?1", error);
+  if (count == NULL)
+    return 0;
+  sqlite3_bind_int64 (count, 1, row->id);
+  if (step (db, count, error) != SQLITE_ROW)
+    return 0;
+  first = sqlite3_column_int64 (count, 0) == 0;
+
+  stmt = prepare (db,
+                  "INSERT INTO check_runs (case_id, started, finished, results) "
+                  "VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  bind_datetime (stmt, 2, row->started);
+  bind_datetime (stmt, 3, row->finished);
+  bind_json (stmt, 4, row->json);
 
   *case_id = row->id;
-  return write_check_run (db, row->id, row->started, row->finished, row->json, error);
+  return insert_case_row (db, stmt, row->id, g_get_real_time (),
+                          first ? MD_CASE_EVENT_CHECKED : MD_CASE_EVENT_RECHECKED, NULL, error);
+}
+
+/* A run's end; returns the run's case. */
+static gint64
+check_run_end_write (sqlite3   *db,
+                     gpointer   data,
+                     gint64    *case_id,
+                     GError   **error)
+{
+  RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare (db,
+                  "UPDATE check_runs SET finished = ?2, results = ?3 WHERE id = ?1 "
+                  "RETURNING case_id",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  bind_datetime (stmt, 2, row->finished);
+  bind_json (stmt, 3, row->json);
+  rc = step (db, stmt, error);
+  if (rc < 0)
+    return 0;
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error);
+      return 0;
+    }
+  *case_id = sqlite3_column_int64 (stmt, 0);
+  /* RETURNING runs the update to completion only when stepped to the end. */
+  if (!step_done (db, stmt, error))
+    return 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!touch_case (db, *case_id, g_get_real_time (), error))
+    return 0;
+
+  return *case_id;
+}
+
+static gint64
+draft_write (sqlite3   *db,
+             gpointer   data,
+             gint64    *case_id,
+             GError   **error)
+{
+  RowWrite *row = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 now = g_get_real_time ();
+
+  stmt = prepare (db,
+                  "INSERT INTO drafts (case_id, created, channel_id, draft) "
+                  "VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  bind_text (stmt, 3, row->channel_id);
+  bind_json (stmt, 4, row->json);
+
+  *case_id = row->id;
+  return insert_case_row (db, stmt, row->id, now, MD_CASE_EVENT_DRAFT_CREATED, row->channel_id,
+                          error);
+}
+
+gint64
+md_case_store_add_check_run (MdCaseStore  *self,
+                             gint64        case_id,
+                             GDateTime    *started,
+                             GDateTime    *finished,
+                             JsonNode     *results,
+                             GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
+  g_return_val_if_fail (started != NULL, 0);
+
+  if (!check_json (results, error))
+    return 0;
+
+  return write_now (self, check_run_write,
+                    row_write_new (case_id, started, finished, NULL, results), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error);
+}
+
+gboolean
+md_case_store_finish_check_run (MdCaseStore  *self,
+                                gint64        run_id,
+                                GDateTime    *finished,
+                                JsonNode     *results,
+                                GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  if (!check_json (results, error))
+    return FALSE;
+
+  return write_now (self, check_run_end_write,
+                    row_write_new (run_id, NULL, finished, NULL, results), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error) > 0;
 }
 
 void
@@ -2949,18 +2628,6 @@ md_case_store_add_check_run_finish (MdCaseStore   *self,
                                     GError       **error)
 {
   return finish_write (self, result, md_case_store_add_check_run_async, error);
-}
-
-static gint64
-check_run_end_write (sqlite3   *db,
-                     gpointer   data,
-                     gint64    *case_id,
-                     GError   **error)
-{
-  RowWrite *row = data;
-
-  *case_id = write_check_run_end (db, row->id, row->finished, row->json, error);
-  return *case_id;
 }
 
 void
@@ -3043,48 +2710,6 @@ md_case_store_dup_latest_check_run (MdCaseStore  *self,
   return g_ptr_array_steal_index (runs, 0);
 }
 
-static gint64
-write_draft (sqlite3     *db,
-             gint64       case_id,
-             const char  *channel_id,
-             JsonNode    *draft,
-             GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = g_get_real_time ();
-  gint64 id;
-
-  if (!begin (db, error))
-    return 0;
-
-  if (!touch_case (db, case_id, now, error))
-    goto fail;
-
-  stmt = prepare (db,
-                  "INSERT INTO drafts (case_id, created, channel_id, draft) "
-                  "VALUES (?1, ?2, ?3, ?4)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  bind_text (stmt, 3, channel_id);
-  bind_json (stmt, 4, draft);
-  if (!step_done (db, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (db);
-
-  if (insert_event (db, case_id, now, MD_CASE_EVENT_DRAFT_CREATED, channel_id, error) == 0
-      || !commit (db, error))
-    goto fail;
-
-  return id;
-
-fail:
-  rollback (db);
-  return 0;
-}
-
 gint64
 md_case_store_add_draft (MdCaseStore  *self,
                          gint64        case_id,
@@ -3092,30 +2717,14 @@ md_case_store_add_draft (MdCaseStore  *self,
                          JsonNode     *draft,
                          GError      **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
 
   if (!check_json (draft, error))
     return 0;
 
-  id = write_draft (self->db, case_id, channel_id, draft, error);
-  if (id > 0)
-    emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-
-  return id;
-}
-
-static gint64
-draft_write (sqlite3   *db,
-             gpointer   data,
-             gint64    *case_id,
-             GError   **error)
-{
-  RowWrite *row = data;
-
-  *case_id = row->id;
-  return write_draft (db, row->id, row->channel_id, row->json, error);
+  return write_now (self, draft_write,
+                    row_write_new (case_id, NULL, NULL, channel_id, draft), row_write_free,
+                    MD_CASE_CHANGE_UPDATED, error);
 }
 
 void
@@ -3355,44 +2964,7 @@ fail:
   return -1;
 }
 
-/* The watch list's history (migration 2) */
-
-G_DEFINE_BOXED_TYPE (MdWatchListing, md_watch_listing, md_watch_listing_copy,
-                     md_watch_listing_free)
-
-MdWatchListing *
-md_watch_listing_copy (const MdWatchListing *self)
-{
-  MdWatchListing *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (MdWatchListing, 1);
-  copy->id = self->id;
-  copy->ip = g_strdup (self->ip);
-  copy->zone = g_strdup (self->zone);
-  copy->list_name = g_strdup (self->list_name);
-  copy->listed = self->listed != NULL ? g_date_time_ref (self->listed) : NULL;
-  copy->delisted = self->delisted != NULL ? g_date_time_ref (self->delisted) : NULL;
-  copy->detail = g_strdup (self->detail);
-
-  return copy;
-}
-
-void
-md_watch_listing_free (MdWatchListing *self)
-{
-  if (self == NULL)
-    return;
-
-  g_free (self->ip);
-  g_free (self->zone);
-  g_free (self->list_name);
-  g_clear_pointer (&self->listed, g_date_time_unref);
-  g_clear_pointer (&self->delisted, g_date_time_unref);
-  g_free (self->detail);
-  g_free (self);
-}
+/* The watch list's history (migration 3) */
 
 gboolean
 md_case_store_record_listing (MdCaseStore  *self,

@@ -12,11 +12,13 @@
 
 G_BEGIN_DECLS
 
-/* The request panel is one class in two files, as GNOME Text Editor splits
- * its page: md-request-panel.c (the requests, the editor, the steps) and
+/* The request panel is one class in three files, as GNOME Text Editor splits
+ * its page: md-request-panel.c (the requests and the draft in the editor),
+ * md-request-panel-edits.c (what the user changes: edits, steps, the
+ * follow-up's answer; saved with the case, reset and undo) and
  * md-request-panel-send.c (before and while sending: the checklist, the
  * hand-off to the mail app, the dialogs, saving and copying). This header
- * holds what both see. */
+ * holds what they share. */
 
 typedef struct
 {
@@ -74,12 +76,37 @@ struct _MdRequestPanel
   GtkWidget            *reset_button;
 };
 
-JsonArray *_md_request_panel_steps_array  (MdRequestPanel *self);
-void       _md_request_panel_fill_warnings (MdRequestPanel *self);
-void _md_request_panel_confirm    (MdRequestPanel *self,
-                                   const char     *message);
-void _md_request_panel_show_error (MdRequestPanel *self,
-                                   const char     *heading,
-                                   const GError   *error);
+static inline gboolean
+md_request_is_follow_up (const Request *request)
+{
+  return request != NULL && g_strcmp0 (request->channel, "microsoft-follow-up") == 0;
+}
+
+/* md-request-panel.c */
+Request          *_md_request_panel_current_request  (MdRequestPanel *self);
+void              _md_request_panel_rebuild_draft    (MdRequestPanel *self);
+void              _md_request_panel_confirm          (MdRequestPanel *self,
+                                                      const char     *message);
+void              _md_request_panel_confirm_undoable (MdRequestPanel *self,
+                                                      const char     *message);
+void              _md_request_panel_show_error       (MdRequestPanel *self,
+                                                      const char     *heading,
+                                                      const GError   *error);
+
+/* md-request-panel-edits.c */
+void              _md_request_panel_edits_init       (MdRequestPanel *self);
+void              _md_request_panel_load_state       (MdRequestPanel *self);
+void              _md_request_panel_flush_autosave   (MdRequestPanel *self);
+JsonArray        *_md_request_panel_steps_array      (MdRequestPanel *self);
+JsonObject       *_md_request_panel_get_edit         (MdRequestPanel *self,
+                                                      const Request  *request);
+MdFollowUpAnswer  _md_request_panel_get_answer       (MdRequestPanel *self,
+                                                      const Request  *request);
+char             *_md_request_panel_buffer_text      (GtkTextView    *view);
+void              _md_request_panel_fill_steps       (MdRequestPanel *self);
+void              _md_request_panel_add_step_cb      (MdRequestPanel *self);
+
+/* md-request-panel-send.c */
+void              _md_request_panel_fill_warnings    (MdRequestPanel *self);
 
 G_END_DECLS

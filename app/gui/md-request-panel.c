@@ -13,16 +13,10 @@
 #include "md-request-panel-private.h"
 
 /* The requests of a case: one per receiver that takes one (a switcher when
- * the text holds several), and the follow-up as a request of its own. The
- * text the user edits is part of the case: saved as it is typed
- * (md_case_store_set_request_edits(), a JSON object this file defines:
- * {"steps": [...], "edits": {KEY: {"recipient", "subject", "body"}},
- * "answers": {KEY: "none"}} — what Microsoft answered, for the follow-up,
- * as md_follow_up_answer_to_string() writes it),
- * restored when the case is opened again, and written anew from the
- * template only on "Reset to Template", which can be undone. */
-
-#define AUTOSAVE_DELAY_MS 600
+ * the text holds several), and the follow-up as a request of its own; the
+ * draft of the one shown, built by the diagnosis and filled into the
+ * editor with the user's edits over it. What the user edits and how it is
+ * kept is in md-request-panel-edits.c; sending in md-request-panel-send.c. */
 
 static void
 request_free (Request *request)
@@ -49,8 +43,6 @@ G_DEFINE_FINAL_TYPE (MdRequestPanel, md_request_panel, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void rebuild_draft (MdRequestPanel *self);
-
 /* Confirmations only: what went wrong is shown in a dialog or the page. */
 void
 _md_request_panel_confirm (MdRequestPanel *self,
@@ -58,6 +50,18 @@ _md_request_panel_confirm (MdRequestPanel *self,
 {
   g_autoptr(AdwToast) toast = adw_toast_new (message);
 
+  g_signal_emit (self, signals[TOAST], 0, toast);
+}
+
+/* A confirmation with "Undo" (for edits the panel replaced). */
+void
+_md_request_panel_confirm_undoable (MdRequestPanel *self,
+                                    const char     *message)
+{
+  g_autoptr(AdwToast) toast = adw_toast_new (message);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "case.undo-reset");
   g_signal_emit (self, signals[TOAST], 0, toast);
 }
 
@@ -74,175 +78,13 @@ _md_request_panel_show_error (MdRequestPanel *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static Request *
-current_request (MdRequestPanel *self)
+Request *
+_md_request_panel_current_request (MdRequestPanel *self)
 {
   if (self->requests->len == 0 || self->current >= self->requests->len)
     return NULL;
 
   return g_ptr_array_index (self->requests, self->current);
-}
-
-/* The state */
-
-static JsonObject *
-edits_object (MdRequestPanel *self)
-{
-  if (!json_object_has_member (self->state, "edits"))
-    json_object_set_object_member (self->state, "edits", json_object_new ());
-
-  return json_object_get_object_member (self->state, "edits");
-}
-
-static JsonObject *
-answers_object (MdRequestPanel *self)
-{
-  if (!json_object_has_member (self->state, "answers"))
-    json_object_set_object_member (self->state, "answers", json_object_new ());
-
-  return json_object_get_object_member (self->state, "answers");
-}
-
-static gboolean
-is_follow_up (const Request *request)
-{
-  return request != NULL && g_strcmp0 (request->channel, "microsoft-follow-up") == 0;
-}
-
-/* What the user said Microsoft answered; UNKNOWN (the mail claims no
- * answer) until they say. */
-static MdFollowUpAnswer
-request_answer (MdRequestPanel *self,
-                const Request  *request)
-{
-  MdFollowUpAnswer answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
-  JsonObject *answers;
-
-  if (!is_follow_up (request))
-    return MD_FOLLOW_UP_ANSWER_UNKNOWN;
-
-  answers = answers_object (self);
-  if (json_object_has_member (answers, request->key) &&
-      !md_follow_up_answer_from_string (json_object_get_string_member (answers, request->key),
-                                        &answer))
-    answer = MD_FOLLOW_UP_ANSWER_UNKNOWN;
-
-  return answer;
-}
-
-JsonArray *
-_md_request_panel_steps_array (MdRequestPanel *self)
-{
-  if (!json_object_has_member (self->state, "steps"))
-    json_object_set_array_member (self->state, "steps", json_array_new ());
-
-  return json_object_get_array_member (self->state, "steps");
-}
-
-static void
-save_state (MdRequestPanel *self)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->session == NULL)
-    return;
-
-  json_node_set_object (node, self->state);
-  text = json_to_string (node, FALSE);
-  if (!md_case_store_set_request_edits (md_case_session_get_store (self->session),
-                                        md_case_session_get_case_id (self->session),
-                                        text, &error))
-    _md_request_panel_show_error (self, _("Could Not Save the Request"), error);
-}
-
-static void
-load_state (MdRequestPanel *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  g_clear_pointer (&self->state, json_object_unref);
-  if (self->session != NULL)
-    text = md_case_store_dup_request_edits (md_case_session_get_store (self->session),
-                                            md_case_session_get_case_id (self->session),
-                                            &error);
-  if (text != NULL)
-    node = json_from_string (text, NULL);
-
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    self->state = json_object_ref (json_node_get_object (node));
-  else
-    self->state = json_object_new ();
-}
-
-static char *
-buffer_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* Takes what the editor shows into the state. */
-static void
-capture_edits (MdRequestPanel *self)
-{
-  Request *request = current_request (self);
-  JsonObject *edit;
-  g_autofree char *body = NULL;
-
-  if (request == NULL || self->draft == NULL)
-    return;
-
-  edit = json_object_new ();
-  body = buffer_text (self->body_view);
-  json_object_set_string_member (edit, "recipient",
-                                 gtk_editable_get_text (GTK_EDITABLE (self->recipient_row)));
-  json_object_set_string_member (edit, "subject",
-                                 gtk_editable_get_text (GTK_EDITABLE (self->subject_line_row)));
-  json_object_set_string_member (edit, "body", body);
-  json_object_set_object_member (edits_object (self), request->key, edit);
-}
-
-static void
-flush_autosave (MdRequestPanel *self)
-{
-  if (self->autosave_id == 0)
-    return;
-
-  g_clear_handle_id (&self->autosave_id, g_source_remove);
-  capture_edits (self);
-  save_state (self);
-}
-
-static gboolean
-autosave_timeout_cb (gpointer user_data)
-{
-  MdRequestPanel *self = user_data;
-
-  self->autosave_id = 0;
-  capture_edits (self);
-  save_state (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-draft_changed_cb (MdRequestPanel *self)
-{
-  if (self->filling || self->session == NULL)
-    return;
-
-  gtk_widget_set_visible (self->reset_button, TRUE);
-  /* Saved a moment after the typing stops, and when the case is left. */
-  g_clear_handle_id (&self->autosave_id, g_source_remove);
-  self->autosave_id = g_timeout_add (AUTOSAVE_DELAY_MS, autosave_timeout_cb, self);
 }
 
 /* Requests */
@@ -358,96 +200,6 @@ switcher_selected_cb (MdRequestPanel *self)
   md_request_panel_select_request (self, selected);
 }
 
-/* Another answer writes the follow-up anew; edits made for the one before
- * are kept for "Undo", as with "Reset to Template". */
-static void
-answer_selected_cb (MdRequestPanel *self)
-{
-  Request *request = current_request (self);
-  guint selected = adw_combo_row_get_selected (self->answer_row);
-  JsonObject *edits;
-
-  if (self->filling || self->session == NULL || !is_follow_up (request) ||
-      selected >= MD_FOLLOW_UP_N_ANSWERS || selected == request_answer (self, request))
-    return;
-
-  flush_autosave (self);
-  json_object_set_string_member (answers_object (self), request->key,
-                                 md_follow_up_answer_to_string (selected));
-  edits = edits_object (self);
-  if (json_object_has_member (edits, request->key))
-    {
-      g_autoptr(AdwToast) toast = adw_toast_new (_("Follow-up written anew for this answer"));
-
-      g_clear_pointer (&self->undo_edit, json_object_unref);
-      g_free (self->undo_key);
-      self->undo_key = g_strdup (request->key);
-      self->undo_edit = json_object_ref (json_object_get_object_member (edits, request->key));
-      json_object_remove_member (edits, request->key);
-      adw_toast_set_button_label (toast, _("_Undo"));
-      adw_toast_set_action_name (toast, "case.undo-reset");
-      g_signal_emit (self, signals[TOAST], 0, toast);
-    }
-  save_state (self);
-  rebuild_draft (self);
-}
-
-/* What we fixed */
-
-static void
-remove_step_clicked_cb (GtkButton      *button,
-                        MdRequestPanel *self)
-{
-  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
-  guint index;
-
-  if (row != NULL && g_ptr_array_find (self->step_rows, row, &index))
-    md_request_panel_remove_step (self, index);
-}
-
-static void
-fill_steps (MdRequestPanel *self)
-{
-  JsonArray *steps = _md_request_panel_steps_array (self);
-
-  for (guint i = 0; i < self->step_rows->len; i++)
-    gtk_list_box_remove (self->fixed_list, g_ptr_array_index (self->step_rows, i));
-  g_ptr_array_set_size (self->step_rows, 0);
-
-  for (guint i = 0; i < json_array_get_length (steps); i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *escaped = g_markup_escape_text (json_array_get_string_element (steps, i),
-                                                       -1);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Remove Step"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Remove Step"), -1);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (remove_step_clicked_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      gtk_list_box_insert (self->fixed_list, row, (int) i);
-      g_ptr_array_add (self->step_rows, row);
-    }
-}
-
-static void
-add_step_cb (MdRequestPanel *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->add_step_row));
-  g_autofree char *step = g_strstrip (g_strdup (text));
-
-  if (step[0] == '\0')
-    return;
-
-  md_request_panel_add_step (self, step);
-  gtk_editable_set_text (GTK_EDITABLE (self->add_step_row), "");
-}
-
 /* The draft */
 
 static void
@@ -480,8 +232,8 @@ static void
 fill_draft (MdRequestPanel *self)
 {
   const MdDraft *draft = self->draft;
-  Request *request = current_request (self);
-  JsonObject *edit = NULL;
+  Request *request = _md_request_panel_current_request (self);
+  JsonObject *edit;
   g_autofree char *steps = NULL;
 
   clear_list (self->extras_list);
@@ -529,20 +281,18 @@ fill_draft (MdRequestPanel *self)
       break;
     }
 
-  gtk_widget_set_visible (self->answer_list, is_follow_up (request));
-  adw_combo_row_set_selected (self->answer_row, request_answer (self, request));
+  gtk_widget_set_visible (self->answer_list, md_request_is_follow_up (request));
+  adw_combo_row_set_selected (self->answer_row, _md_request_panel_get_answer (self, request));
 
   _md_request_panel_fill_warnings (self);
-  fill_steps (self);
+  _md_request_panel_fill_steps (self);
   gtk_widget_set_visible (self->fixed_group, draft->body != NULL);
 
   steps = md_numbered_steps ((const char * const *) draft->steps);
   gtk_label_set_text (self->steps_label, steps);
   gtk_widget_set_visible (GTK_WIDGET (self->steps_label), steps[0] != '\0');
 
-  if (request != NULL && json_object_has_member (edits_object (self), request->key))
-    edit = json_object_get_object_member (edits_object (self), request->key);
-
+  edit = _md_request_panel_get_edit (self, request);
   set_entry (self->recipient_row, edit != NULL && draft->recipient != NULL
              ? json_object_get_string_member_with_default (edit, "recipient", draft->recipient)
              : draft->recipient);
@@ -621,11 +371,11 @@ build_draft (MdRequestPanel  *self,
 
   return md_diagnosis_build_request (md_case_session_get_diagnosis (self->session), index,
                                      profile, facts, request != NULL ? request->channel : NULL,
-                                     request_answer (self, request), error);
+                                     _md_request_panel_get_answer (self, request), error);
 }
 
-static void
-rebuild_draft (MdRequestPanel *self)
+void
+_md_request_panel_rebuild_draft (MdRequestPanel *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -633,8 +383,8 @@ rebuild_draft (MdRequestPanel *self)
   if (self->session == NULL)
     return;
 
-  if (current_request (self) != NULL)
-    self->draft = build_draft (self, current_request (self), &error);
+  if (_md_request_panel_current_request (self) != NULL)
+    self->draft = build_draft (self, _md_request_panel_current_request (self), &error);
 
   fill_draft (self);
 
@@ -653,8 +403,8 @@ session_checks_finished_cb (MdRequestPanel *self)
 {
   /* The request cites the check results: the template text follows them;
    * the user's edits stay. */
-  flush_autosave (self);
-  rebuild_draft (self);
+  _md_request_panel_flush_autosave (self);
+  _md_request_panel_rebuild_draft (self);
 }
 
 /* GObject */
@@ -776,7 +526,8 @@ md_request_panel_class_init (MdRequestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, save_eml_button);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, copy_button);
   gtk_widget_class_bind_template_child (widget_class, MdRequestPanel, reset_button);
-  gtk_widget_class_bind_template_callback (widget_class, add_step_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "add_step_cb",
+                                                G_CALLBACK (_md_request_panel_add_step_cb));
 }
 
 static void
@@ -811,16 +562,9 @@ md_request_panel_init (MdRequestPanel *self)
                                  G_CALLBACK (session_checks_finished_cb), self,
                                  G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (gtk_text_view_get_buffer (self->body_view), "changed",
-                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->recipient_row, "changed",
-                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->subject_line_row, "changed",
-                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->switcher, "notify::selected",
                            G_CALLBACK (switcher_selected_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->answer_row, "notify::selected",
-                           G_CALLBACK (answer_selected_cb), self, G_CONNECT_SWAPPED);
+  _md_request_panel_edits_init (self);
 }
 
 /* Public API */
@@ -844,20 +588,20 @@ md_request_panel_set_session (MdRequestPanel *self,
     return;
 
   /* What was typed into the case being left is kept. */
-  flush_autosave (self);
+  _md_request_panel_flush_autosave (self);
   g_clear_object (&self->handoff);
   g_clear_pointer (&self->undo_edit, json_object_unref);
   g_clear_pointer (&self->undo_key, g_free);
 
   g_set_object (&self->session, session);
   g_signal_group_set_target (self->session_signals, session);
-  load_state (self);
+  _md_request_panel_load_state (self);
   g_ptr_array_set_size (self->requests, 0);
 
   if (session != NULL)
     {
       fill_requests (self);
-      rebuild_draft (self);
+      _md_request_panel_rebuild_draft (self);
     }
   else
     {
@@ -884,12 +628,12 @@ md_request_panel_select_request (MdRequestPanel *self,
   if (position >= self->requests->len)
     return;
 
-  flush_autosave (self);
+  _md_request_panel_flush_autosave (self);
   self->current = position;
   self->filling = TRUE;
   gtk_drop_down_set_selected (self->switcher, position);
   self->filling = FALSE;
-  rebuild_draft (self);
+  _md_request_panel_rebuild_draft (self);
 }
 
 /* Drafts the request for @channel (a template id, e.g. "microsoft-follow-up"
@@ -945,7 +689,7 @@ md_request_panel_dup_draft (MdRequestPanel *self)
 
   draft = md_draft_copy (self->draft);
   g_free (draft->body);
-  draft->body = buffer_text (self->body_view);
+  draft->body = _md_request_panel_buffer_text (self->body_view);
   if (draft->recipient != NULL)
     {
       const char *recipient = gtk_editable_get_text (GTK_EDITABLE (self->recipient_row));
@@ -974,97 +718,4 @@ md_request_panel_get_primary_action (MdRequestPanel *self)
     return GTK_WIDGET (self->open_url_button);
 
   return self->copy_button;
-}
-
-void
-md_request_panel_add_step (MdRequestPanel *self,
-                           const char     *step)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-  g_return_if_fail (step != NULL);
-
-  if (self->session == NULL)
-    return;
-
-  flush_autosave (self);
-  json_array_add_string_element (_md_request_panel_steps_array (self), step);
-  save_state (self);
-  rebuild_draft (self);
-}
-
-void
-md_request_panel_remove_step (MdRequestPanel *self,
-                              guint           position)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  if (self->session == NULL ||
-      position >= json_array_get_length (_md_request_panel_steps_array (self)))
-    return;
-
-  flush_autosave (self);
-  json_array_remove_element (_md_request_panel_steps_array (self), position);
-  save_state (self);
-  rebuild_draft (self);
-}
-
-void
-md_request_panel_focus_add_step (MdRequestPanel *self)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->add_step_row));
-}
-
-/* Writes the request anew from the template; the edits it replaces are kept
- * for "Undo". */
-void
-md_request_panel_reset (MdRequestPanel *self)
-{
-  Request *request;
-  g_autoptr(AdwToast) toast = NULL;
-
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  flush_autosave (self);
-  request = current_request (self);
-  if (request == NULL || !json_object_has_member (edits_object (self), request->key))
-    return;
-
-  g_clear_pointer (&self->undo_edit, json_object_unref);
-  g_free (self->undo_key);
-  self->undo_key = g_strdup (request->key);
-  self->undo_edit = json_object_ref (json_object_get_object_member (edits_object (self),
-                                                                    request->key));
-  json_object_remove_member (edits_object (self), request->key);
-  save_state (self);
-  rebuild_draft (self);
-
-  toast = adw_toast_new (_("Request reset to the template"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "case.undo-reset");
-  g_signal_emit (self, signals[TOAST], 0, toast);
-}
-
-void
-md_request_panel_undo_reset (MdRequestPanel *self)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  if (self->undo_edit == NULL || self->session == NULL)
-    return;
-
-  json_object_set_object_member (edits_object (self), self->undo_key,
-                                 g_steal_pointer (&self->undo_edit));
-  g_clear_pointer (&self->undo_key, g_free);
-  save_state (self);
-  rebuild_draft (self);
-}
-
-void
-md_request_panel_save_now (MdRequestPanel *self)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  flush_autosave (self);
 }

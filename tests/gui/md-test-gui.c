@@ -181,10 +181,42 @@ md_test_gui_find_type (GtkWidget *root,
   return NULL;
 }
 
+static void
+collect_type (GtkWidget *root,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type, found);
+}
+
+GPtrArray *
+md_test_gui_find_all (GtkWidget *root,
+                      GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_type (root, type, found);
+
+  return found;
+}
+
 const char *
 md_test_gui_language (void)
 {
   const char *language = g_getenv ("LANGUAGE");
 
   return (language != NULL && g_str_has_prefix (language, "de")) ? "de" : "en";
+}
+
+const char *
+md_test_gui_expect (const char *english,
+                    const char *german)
+{
+  return g_str_equal (md_test_gui_language (), "de") ? german : english;
 }

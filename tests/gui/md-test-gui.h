@@ -32,7 +32,13 @@ GtkWidget *md_test_gui_find_label    (GtkWidget   *root,
 /* The first descendant of @root (depth first) of @type, or NULL. */
 GtkWidget *md_test_gui_find_type     (GtkWidget   *root,
                                       GType        type);
+/* Every descendant of @root (and @root) of @type, depth first; not owned. */
+GPtrArray *md_test_gui_find_all      (GtkWidget   *root,
+                                      GType        type);
 /* The UI language the test runs in: "de" or "en" (from LANGUAGE). */
 const char *md_test_gui_language     (void);
+/* @english or @german, as the test's language is. */
+const char *md_test_gui_expect       (const char  *english,
+                                      const char  *german);
 
 G_END_DECLS

@@ -29,15 +29,8 @@
 #include "md-settings.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
+#include "md-test-window.h"
 #include "md-window.h"
-
-/* DESIGN.md's example: the bounce names no sender, so no sending domain. */
-static const char seed_rejection[] =
-  "<someone@contoso.com>: host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n"
-  "    5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this\n"
-  "    list please forward this message to delist@messaging.microsoft.com. For more\n"
-  "    information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410)\n"
-  "    [CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)\n";
 
 /* The key the keyring holds in these tests (letters and digits: one DNS
  * label). Served by a Secret Service of the test's own on the private
@@ -185,96 +178,17 @@ start_secret_service (void)
   g_assert_true (md_test_gui_wait (name_acquired_wait_cb, NULL, 5000));
 }
 
-typedef struct
-{
-  MdTestKnot    *knot;
-  char          *tmpdir;
-  char          *root_zone;
-  MdApplication *app;
-} Fixture;
+/* What this file keeps besides the window's fixture. */
+static MdTestWindowFixture fixture;
+static char *root_zone;
 
-static Fixture fixture;
+/* Short, as most assertions name both languages. */
+#define expect md_test_gui_expect
 
-static const char *
-expect (const char *english,
-        const char *german)
-{
-  return g_str_equal (md_test_gui_language (), "de") ? german : english;
-}
-
-static MdWindow *
-active_window (void)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture.app));
-
-  return MD_IS_WINDOW (window) ? MD_WINDOW (window) : NULL;
-}
-
-static gboolean
-window_mapped_cb (gpointer data)
-{
-  MdWindow *window = active_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-/* The window, opened on first use (each test can run alone with -p). */
 static MdWindow *
 ensure_window (void)
 {
-  if (active_window () == NULL)
-    {
-      g_application_activate (G_APPLICATION (fixture.app));
-      g_assert_true (md_test_gui_wait (window_mapped_cb, NULL, 5000));
-    }
-
-  return active_window ();
-}
-
-static gboolean
-session_shown_cb (gpointer data)
-{
-  MdCaseView *view = md_window_get_case_view (data);
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
-
-  return md_case_view_get_session (view) != NULL && gtk_widget_get_mapped (GTK_WIDGET (view)) &&
-         gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view) &&
-         !gtk_stack_get_transition_running (GTK_STACK (stack));
-}
-
-static gboolean
-checks_finished_cb (gpointer data)
-{
-  MdCaseView *view = md_window_get_case_view (data);
-  MdCaseSession *session = md_case_view_get_session (view);
-  MdCheckRun *run = session ? md_case_session_get_check_run (session) : NULL;
-
-  return run != NULL && md_check_run_is_finished (run);
-}
-
-static void
-collect_type (GtkWidget *root,
-              GType      type,
-              GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    g_ptr_array_add (found, root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_type (child, type, found);
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect_type (root, type, found);
-
-  return found;
+  return md_test_window_ensure (fixture.app);
 }
 
 /* The first preferences row (of @type) whose title starts with @prefix. */
@@ -283,7 +197,7 @@ find_row (GtkWidget  *root,
           GType       type,
           const char *prefix)
 {
-  g_autoptr(GPtrArray) rows = find_all (root, type);
+  g_autoptr(GPtrArray) rows = md_test_gui_find_all (root, type);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -296,42 +210,6 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
-/* The toasts shown, hidden for a snapshot of the window under them. */
-static void
-collect_toasts (GtkWidget *root,
-                GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
-        g_ptr_array_add (found, g_object_ref (child));
-      else
-        collect_toasts (child, found);
-    }
-}
-
-static char *
-snapshot (GtkWidget  *widget,
-          const char *name)
-{
-  g_autofree char *full = g_strdup_printf ("%s-%s", name, md_test_gui_language ());
-  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  char *png;
-
-  collect_toasts (widget, toasts);
-  for (guint i = 0; i < toasts->len; i++)
-    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 0);
-  md_test_gui_settle (300);
-  png = md_test_gui_snapshot (widget, full);
-  for (guint i = 0; i < toasts->len; i++)
-    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 1);
-  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
-
-  return png;
-}
-
 static gboolean
 summary_shown_cb (gpointer data)
 {
@@ -342,7 +220,7 @@ summary_shown_cb (gpointer data)
   /* The title starts with the count. */
   if (row == NULL)
     {
-      g_autoptr(GPtrArray) rows = find_all (panel, ADW_TYPE_EXPANDER_ROW);
+      g_autoptr(GPtrArray) rows = md_test_gui_find_all (panel, ADW_TYPE_EXPANDER_ROW);
 
       for (guint i = 0; i < rows->len && row == NULL; i++)
         {
@@ -360,7 +238,7 @@ summary_shown_cb (gpointer data)
 static GtkWidget *
 summary_row (GtkWidget *panel)
 {
-  g_autoptr(GPtrArray) rows = find_all (panel, ADW_TYPE_EXPANDER_ROW);
+  g_autoptr(GPtrArray) rows = md_test_gui_find_all (panel, ADW_TYPE_EXPANDER_ROW);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -404,9 +282,9 @@ test_resolver_banner (void)
    * on a slow build before the paste starts a run. */
   md_test_gui_settle (1000);
 
-  md_window_load_text (window, seed_rejection);
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
-  g_assert_true (md_test_gui_wait (checks_finished_cb, window, 30000));
+  md_window_load_text (window, md_test_window_seed_rejection);
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 10000));
+  g_assert_true (md_test_gui_wait (md_test_window_checks_finished_cb, window, 30000));
   session = md_case_view_get_session (view);
   run = md_case_session_get_check_run (session);
   g_assert_cmpint (md_check_run_get_resolver_trust (run), ==, MD_RESOLVER_TRUST_DENIES);
@@ -445,7 +323,7 @@ test_resolver_banner (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, title);
   /* Closed until the user opens it; the checks are in it, and nowhere else. */
   g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
-  check_rows = find_all (checks_panel, MD_TYPE_CHECK_ROW);
+  check_rows = md_test_gui_find_all (checks_panel, MD_TYPE_CHECK_ROW);
   for (guint i = 0; i < check_rows->len; i++)
     {
       MdCheckRow *check_row = g_ptr_array_index (check_rows, i);
@@ -454,7 +332,7 @@ test_resolver_banner (void)
     }
   /* Named in the summary row, one row each. */
   {
-    g_autoptr(GPtrArray) named = find_all (row, ADW_TYPE_ACTION_ROW);
+    g_autoptr(GPtrArray) named = md_test_gui_find_all (row, ADW_TYPE_ACTION_ROW);
     g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
 
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (run)); i++)
@@ -493,24 +371,24 @@ test_resolver_banner (void)
     }
 
   md_case_view_scroll_to (view, "checks");
-  png = snapshot (GTK_WIDGET (window), "case-resolver-banner");
+  png = md_test_window_snapshot (GTK_WIDGET (window), "case-resolver-banner");
 
   /* Opened, the summary lists the checks it stands for. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   md_test_gui_settle (400);
-  g_free (snapshot (checks_panel, "case-resolver-summary-open"));
+  g_free (md_test_window_snapshot (checks_panel, "case-resolver-summary-open"));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
 }
 
 static gboolean
 key_in_run_cb (gpointer data)
 {
-  MdWindow *window = active_window ();
+  MdWindow *window = md_test_window_get_active (fixture.app);
   MdCaseSession *session = md_case_view_get_session (md_window_get_case_view (window));
   MdCheckRun *run = md_case_session_get_check_run (session);
   const MdCheckRunOptions *options = md_check_run_get_options (run);
 
-  return checks_finished_cb (window) && options->keys != NULL &&
+  return md_test_window_checks_finished_cb (window) && options->keys != NULL &&
          g_strcmp0 (g_hash_table_lookup (options->keys, "spamhaus-dqs"), data) == 0;
 }
 
@@ -537,7 +415,7 @@ domain_checked_cb (gpointer data)
   const MdCheckSubject *subject = md_case_session_get_checked_subject (session);
 
   return subject != NULL && g_strcmp0 (subject->domain, "contoso.com") == 0 &&
-         checks_finished_cb (data);
+         md_test_window_checks_finished_cb (data);
 }
 
 /* Issue 10: the bounce names no sending domain and the user set none. SPF,
@@ -545,7 +423,7 @@ domain_checked_cb (gpointer data)
 static void
 test_domain_prompt (void)
 {
-  MdWindow *window = active_window ();
+  MdWindow *window = md_test_window_get_active (fixture.app);
   MdCaseView *view = md_window_get_case_view (window);
   MdCaseSession *session = md_case_view_get_session (view);
   g_autoptr(MdSubjectGuess) guess = md_case_session_guess_subject (session, NULL);
@@ -570,7 +448,7 @@ test_domain_prompt (void)
   g_assert_null (md_check_run_lookup (run, "dmarc"));
 
   md_case_view_scroll_to (view, "checks");
-  g_free (snapshot (GTK_WIDGET (window), "case-domain-prompt"));
+  g_free (md_test_window_snapshot (GTK_WIDGET (window), "case-domain-prompt"));
 
   gtk_editable_set_text (GTK_EDITABLE (row), "contoso.com");
   g_signal_emit_by_name (row, "apply");
@@ -588,7 +466,7 @@ test_domain_prompt (void)
 static void
 test_follow_up_answer (void)
 {
-  MdWindow *window = active_window ();
+  MdWindow *window = md_test_window_get_active (fixture.app);
   MdCaseView *view = md_window_get_case_view (window);
   MdCaseSession *session = md_case_view_get_session (view);
   g_autoptr(MdDraft) unknown = NULL;
@@ -631,8 +509,8 @@ test_follow_up_answer (void)
   g_assert_nonnull (strstr (saved, "\"none\""));
 
   /* The request panel alone, whatever the scroll position. */
-  g_free (snapshot (GTK_WIDGET (md_case_view_get_request_panel (view)),
-                    "case-follow-up-answer"));
+  g_free (md_test_window_snapshot (GTK_WIDGET (md_case_view_get_request_panel (view)),
+                                   "case-follow-up-answer"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.back-to-request", NULL));
 }
 
@@ -678,7 +556,7 @@ test_truncated (void)
   g_assert_nonnull (md_test_gui_find_label (gtk_widget_get_parent (label),
                                             expect ("Open Mail _Log…", "Mail-_Log öffnen …")));
   md_case_view_scroll_to (view, "diagnosis");
-  g_free (snapshot (GTK_WIDGET (window), "case-truncated"));
+  g_free (md_test_window_snapshot (GTK_WIDGET (window), "case-truncated"));
 }
 
 static GtkWindow *
@@ -707,11 +585,11 @@ dialog_shown_cb (gpointer data)
 static gboolean
 session_changed_cb (gpointer data)
 {
-  MdWindow *window = active_window ();
+  MdWindow *window = md_test_window_get_active (fixture.app);
   MdCaseSession *session = md_case_view_get_session (md_window_get_case_view (window));
 
   return session != NULL && md_case_session_get_case_id (session) != *(gint64 *) data &&
-         session_shown_cb (window);
+         md_test_window_session_shown_cb (window);
 }
 
 static gint64
@@ -740,7 +618,8 @@ test_bounded_input (void)
 
   /* A paste goes through. */
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), seed_rejection);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)),
+                          md_test_window_seed_rejection);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL));
   g_assert_true (md_test_gui_wait (session_changed_cb, &before, 10000));
   g_assert_cmpstr (md_case_session_get_rejection (md_case_view_get_session (view), 0)->blocked_ip,
@@ -786,9 +665,7 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = NULL;
-  g_autofree char *db = NULL;
   const char *zones[2] = { NULL, NULL };
-  const char *servers[2] = { NULL, NULL };
   const char *none[1] = { NULL };
   int ret;
 
@@ -801,38 +678,21 @@ main (int    argc,
       return g_test_run ();
     }
 
-  fixture.tmpdir = g_dir_make_tmp ("maildoctor-panels-XXXXXX", &error);
-  g_assert_no_error (error);
+  md_test_window_fixture_init (&fixture, "maildoctor-panels-XXXXXX");
   /* Only the root: "no such name" for every name that exists. */
-  fixture.root_zone = g_build_filename (fixture.tmpdir, "root.zone", NULL);
-  g_file_set_contents (fixture.root_zone,
+  root_zone = g_build_filename (fixture.tmpdir, "root.zone", NULL);
+  g_file_set_contents (root_zone,
                        "$ORIGIN .\n$TTL 60\n"
                        "@ IN SOA a.root-servers.test. hostmaster.root-servers.test. 1 1800 900 "
                        "604800 60\n@ IN NS a.root-servers.test.\n", -1, &error);
   g_assert_no_error (error);
-  zones[0] = fixture.root_zone;
-  fixture.knot = md_test_knot_new (zones, &error);
-  g_assert_no_error (error);
-
-  db = g_build_filename (fixture.tmpdir, "cases.db", NULL);
-  g_setenv ("MAILDOCTOR_CASES", db, TRUE);
-
-  settings = g_settings_new (BASE_ID);
-  servers[0] = md_test_knot_get_address (fixture.knot);
-  g_settings_set_boolean (settings, "web-checks", FALSE);
-  g_settings_set_string (settings, "resolver-mode", "custom");
-  g_settings_set_strv (settings, "resolver-servers", servers);
+  zones[0] = root_zone;
+  settings = md_test_window_fixture_use_knot (&fixture, zones);
   g_settings_set_strv (settings, "sending-domains", none);
-  g_settings_set_string (settings, "sender-name", "Jana Beispiel");
-  g_settings_set_string (settings, "sender-organisation", "Beispiel Hosting GmbH");
-  g_settings_set_string (settings, "sender-email", "postmaster@sender.example.net");
-  g_settings_set_string (settings, "sender-website", "https://sender.example.net");
 
   start_secret_service ();
 
-  fixture.app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
-  g_assert_no_error (error);
+  md_test_window_fixture_start_app (&fixture);
 
   g_test_add_func ("/MailDoctor/CasePanels/resolver-banner", test_resolver_banner);
   g_test_add_func ("/MailDoctor/CasePanels/dqs-key-changed", test_dqs_key_changed);
@@ -843,27 +703,8 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  {
-    GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture.app));
-
-    if (window != NULL)
-      gtk_window_destroy (window);
-  }
-  g_clear_object (&fixture.app);
-  md_test_knot_free (fixture.knot);
-  {
-    g_autoptr(GDir) dir = g_dir_open (fixture.tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (fixture.tmpdir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (fixture.tmpdir);
-  g_free (fixture.tmpdir);
-  g_free (fixture.root_zone);
+  md_test_window_fixture_clear (&fixture);
+  g_free (root_zone);
 
   return ret;
 }

@@ -23,113 +23,27 @@
 #include "md-probe-panel.h"
 #include "md-test-gui.h"
 #include "md-test-knot.h"
+#include "md-test-window.h"
 #include "md-window.h"
 
-/* DESIGN.md's example, wrapped between "550" and "5.7.511" as Postfix does. */
-static const char seed_rejection[] =
-  "<someone@contoso.com>: host css-one-microsoft-com.mail.protection.outlook.com[40.93.207.0] said: 550\n"
-  "    5.7.511 Access denied, banned sender[203.0.113.7]. To request removal from this\n"
-  "    list please forward this message to delist@messaging.microsoft.com. For more\n"
-  "    information please go to http://go.microsoft.com/fwlink/?LinkId=526653. AS(1410)\n"
-  "    [CB1PEPF0000205E.namprd00.prod.outlook.com] (in reply to RCPT TO command)\n";
+/* What this file keeps besides the window's fixture. */
+static MdTestWindowFixture fixture;
+static gint64 first_case_id;
 
-typedef struct
-{
-  gint64         first_case_id;
-  MdTestKnot    *knot;
-  char          *tmpdir;
-  MdApplication *app;
-} Fixture;
-
-static Fixture fixture;
-
-static const char *
-expect (const char *english,
-        const char *german)
-{
-  return g_str_equal (md_test_gui_language (), "de") ? german : english;
-}
+/* Short, as most assertions name both languages. */
+#define expect md_test_gui_expect
 
 static MdWindow *
 active_window (void)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture.app));
-
-  return MD_IS_WINDOW (window) ? MD_WINDOW (window) : NULL;
-}
-
-static gboolean
-window_mapped_cb (gpointer data)
-{
-  MdWindow *window = active_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static MdWindow *
-open_window (void)
-{
-  g_application_activate (G_APPLICATION (fixture.app));
-  g_assert_true (md_test_gui_wait (window_mapped_cb, NULL, 5000));
-  md_test_gui_settle (200);
-
-  return active_window ();
-}
-
-static gboolean
-checks_finished_cb (gpointer data)
-{
-  MdCaseView *view = md_window_get_case_view (data);
-  MdCaseSession *session = md_case_view_get_session (view);
-  MdCheckRun *run = session ? md_case_session_get_check_run (session) : NULL;
-
-  return run != NULL && md_check_run_is_finished (run);
-}
-
-static gboolean
-session_shown_cb (gpointer data)
-{
-  MdCaseView *view = md_window_get_case_view (data);
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
-
-  return md_case_view_get_session (view) != NULL && gtk_widget_get_mapped (GTK_WIDGET (view)) &&
-         gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view) &&
-         !gtk_stack_get_transition_running (GTK_STACK (stack));
-}
-
-/* The toasts shown (the damaged-database notice stays until closed), to
- * hide them for a snapshot of the window, not of a toast over it. */
-static void
-collect_toasts (GtkWidget *root,
-                GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
-        g_ptr_array_add (found, g_object_ref (child));
-      else
-        collect_toasts (child, found);
-    }
+  return md_test_window_get_active (fixture.app);
 }
 
 static void
 snapshot (MdWindow   *window,
           const char *name)
 {
-  g_autofree char *full = g_strdup_printf ("%s-%s", name, md_test_gui_language ());
-  g_autofree char *png = NULL;
-  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
-
-  collect_toasts (GTK_WIDGET (window), toasts);
-  for (guint i = 0; i < toasts->len; i++)
-    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 0);
-  md_test_gui_settle (300);
-  png = md_test_gui_snapshot (GTK_WIDGET (window), full);
-  for (guint i = 0; i < toasts->len; i++)
-    gtk_widget_set_opacity (g_ptr_array_index (toasts, i), 1);
-  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_free (md_test_window_snapshot (GTK_WIDGET (window), name));
 }
 
 static void
@@ -162,31 +76,6 @@ count_moved_aside (void)
 }
 
 static void
-collect_type (GtkWidget *root,
-              GType      type,
-              GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    g_ptr_array_add (found, root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_type (child, type, found);
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect_type (root, type, found);
-
-  return found;
-}
-
-static void
 test_flow_start (void)
 {
   MdWindow *window;
@@ -194,7 +83,7 @@ test_flow_start (void)
   /* The database left from before is damaged: it is moved aside, never
    * overwritten, and the window starts with a fresh one. */
   g_assert_cmpuint (count_moved_aside (), ==, 0);
-  window = open_window ();
+  window = md_test_window_open (fixture.app);
   g_assert_cmpuint (count_moved_aside (), ==, 1);
 
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
@@ -220,15 +109,15 @@ test_flow_paste (void)
   g_autoptr(MdDraft) draft = NULL;
   gboolean has_rejection_txt = FALSE;
 
-  md_window_load_text (window, seed_rejection);
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+  md_window_load_text (window, md_test_window_seed_rejection);
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 10000));
 
   session = md_case_view_get_session (view);
-  fixture.first_case_id = md_case_session_get_case_id (session);
+  first_case_id = md_case_session_get_case_id (session);
 
   /* The panels follow the view's session: one property switches case. */
   {
-    g_autoptr(GPtrArray) panels = find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
+    g_autoptr(GPtrArray) panels = md_test_gui_find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
     guint with_session = 0;
 
     for (guint i = 0; i < panels->len; i++)
@@ -278,7 +167,7 @@ test_flow_paste (void)
   snapshot (window, "diagnosis");
 
   /* The checks run against the test zones. */
-  g_assert_true (md_test_gui_wait (checks_finished_cb, window, 30000));
+  g_assert_true (md_test_gui_wait (md_test_window_checks_finished_cb, window, 30000));
   run = md_case_session_get_check_run (session);
   assert_check (run, "dnsbl/zen.spamhaus.org", MD_CHECK_STATUS_PROBLEM);
   assert_check (run, "dnsbl/bl.spamcop.net", MD_CHECK_STATUS_PROBLEM);
@@ -295,7 +184,7 @@ test_flow_paste (void)
   /* Rows open only when the user opens them, not when a result arrives;
    * the check rows follow their checks (no rows recreated at the end). */
   {
-    g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
+    g_autoptr(GPtrArray) rows = md_test_gui_find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
 
     g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (md_case_session_get_checks (session)));
     for (guint i = 0; i < rows->len; i++)
@@ -385,7 +274,7 @@ static GtkTextView *
 request_body_view (MdCaseView *view)
 {
   GtkWidget *panel = GTK_WIDGET (md_case_view_get_request_panel (view));
-  g_autoptr(GPtrArray) views = find_all (panel, GTK_TYPE_TEXT_VIEW);
+  g_autoptr(GPtrArray) views = md_test_gui_find_all (panel, GTK_TYPE_TEXT_VIEW);
 
   g_assert_cmpuint (views->len, ==, 1);
 
@@ -447,8 +336,8 @@ test_flow_warnings (void)
   MdWindow *window = active_window ();
   MdCaseView *view = md_window_get_case_view (window);
   GtkWidget *panel = GTK_WIDGET (md_case_view_get_request_panel (view));
-  g_autoptr(GPtrArray) labels = find_all (panel, GTK_TYPE_LABEL);
-  g_autoptr(GPtrArray) expanders = find_all (panel, ADW_TYPE_EXPANDER_ROW);
+  g_autoptr(GPtrArray) labels = md_test_gui_find_all (panel, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) expanders = md_test_gui_find_all (panel, ADW_TYPE_EXPANDER_ROW);
   gboolean summary = FALSE;
 
   for (guint i = 0; i < labels->len; i++)
@@ -595,7 +484,7 @@ test_flow_names (void)
 {
   MdWindow *window = active_window ();
   MdCaseView *view = md_window_get_case_view (window);
-  g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
+  g_autoptr(GPtrArray) rows = md_test_gui_find_all (GTK_WIDGET (view), MD_TYPE_CHECK_ROW);
   g_autoptr(GPtrArray) labels = NULL;
   GtkWidget *rdns = NULL;
 
@@ -606,7 +495,7 @@ test_flow_names (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (rdns), TRUE);
   md_test_gui_settle (100);
   g_assert_nonnull (md_test_gui_find_label (rdns, expect ("Reverse DNS Name", "Reverse-DNS-Name")));
-  labels = find_all (GTK_WIDGET (view), GTK_TYPE_LABEL);
+  labels = md_test_gui_find_all (GTK_WIDGET (view), GTK_TYPE_LABEL);
   for (guint i = 0; i < labels->len; i++)
     {
       const char *text = gtk_label_get_label (g_ptr_array_index (labels, i));
@@ -693,8 +582,8 @@ test_flow_narrow (void)
 
   /* Headlines wrap at 360 px: nothing is cut off. */
   {
-    g_autoptr(GPtrArray) labels = find_all (GTK_WIDGET (md_window_get_case_view (window)),
-                                            GTK_TYPE_LABEL);
+    GtkWidget *view = GTK_WIDGET (md_window_get_case_view (window));
+    g_autoptr(GPtrArray) labels = md_test_gui_find_all (view, GTK_TYPE_LABEL);
     const MdExplanation *explanation =
       md_case_session_get_explanation (md_case_view_get_session (md_window_get_case_view (window)), 0);
     GtkWidget *headline = md_test_gui_find_label (GTK_WIDGET (md_window_get_case_view (window)),
@@ -729,7 +618,7 @@ test_flow_narrow (void)
   md_test_gui_settle (400);
   {
     GtkWidget *sidebar = adw_leaflet_get_visible_child (leaflet);
-    g_autoptr(GPtrArray) menus = find_all (sidebar, GTK_TYPE_MENU_BUTTON);
+    g_autoptr(GPtrArray) menus = md_test_gui_find_all (sidebar, GTK_TYPE_MENU_BUTTON);
     gboolean found = FALSE;
 
     for (guint i = 0; i < menus->len; i++)
@@ -780,7 +669,7 @@ test_flow_several (void)
   MdCaseSession *session;
 
   md_window_load_text (window, log);
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 10000));
   session = md_case_view_get_session (view);
   g_assert_true (session != before);
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 2);
@@ -865,7 +754,7 @@ test_flow_search_delete (void)
   g_assert_null (md_case_view_get_session (md_window_get_case_view (window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", NULL));
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 5000));
   g_assert_cmpuint (count_case_rows (window), ==, 2);
   g_assert_cmpint (md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window))),
                    ==, deleted);
@@ -897,7 +786,7 @@ test_flow_nothing_recognised (void)
   g_assert_true (md_test_gui_wait (nothing_shown_cb, window, 10000));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                     expect ("No Rejection Recognised", "Keine Ablehnung erkannt")));
-  views = find_all (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
+  views = md_test_gui_find_all (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW);
   for (guint i = 0; i < views->len; i++)
     if (!gtk_text_view_get_editable (g_ptr_array_index (views, i)))
       buffer = gtk_text_view_get_buffer (g_ptr_array_index (views, i));
@@ -959,7 +848,7 @@ test_flow_restart (void)
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
 
-  window = open_window ();
+  window = md_test_window_open (fixture.app);
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window), "Microsoft 5.7.511"));
   row = NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
@@ -967,12 +856,12 @@ test_flow_restart (void)
        child = gtk_widget_get_next_sibling (child))
     {
       if (MD_IS_CASE_ROW (child) &&
-          md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (child))) == fixture.first_case_id)
+          md_case_item_get_id (md_case_row_get_item (MD_CASE_ROW (child))) == first_case_id)
         row = child;
     }
   g_assert_nonnull (row);
   g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 5000));
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 5000));
 
   view = md_window_get_case_view (window);
   session = md_case_view_get_session (view);
@@ -1014,12 +903,12 @@ test_flow_paste_while_opening (void)
   g_application_activate (G_APPLICATION (fixture.app));
   window = active_window ();
   g_assert_nonnull (window);
-  md_window_load_text (window, seed_rejection);
-  g_assert_true (md_test_gui_wait (session_shown_cb, window, 10000));
+  md_window_load_text (window, md_test_window_seed_rejection);
+  g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 10000));
 
   session = md_case_view_get_session (md_window_get_case_view (window));
   g_assert_cmpstr (md_case_session_get_rejection (session, 0)->blocked_ip, ==, "203.0.113.7");
-  g_assert_cmpint (md_case_session_get_case_id (session), >, fixture.first_case_id);
+  g_assert_cmpint (md_case_session_get_case_id (session), >, first_case_id);
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (md_test_gui_wait (no_windows_cb, NULL, 5000));
@@ -1029,11 +918,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_auto(GStrv) zones = NULL;
-  g_autofree char *db = NULL;
-  const char *servers[2] = { NULL, NULL };
   int ret;
 
   if (!md_test_gui_init (&argc, &argv))
@@ -1045,34 +931,18 @@ main (int    argc,
       return g_test_run ();
     }
 
-  zones = md_test_knot_list_zone_files ();
-  fixture.knot = md_test_knot_new ((const char * const *) zones, &error);
-  g_assert_no_error (error);
-
-  fixture.tmpdir = g_dir_make_tmp ("maildoctor-flow-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (fixture.tmpdir, "cases.db", NULL);
-  g_setenv ("MAILDOCTOR_CASES", db, TRUE);
-  g_assert_true (g_file_set_contents (db, "This is not an SQLite database, it is damaged.\n"
+  md_test_window_fixture_init (&fixture, "maildoctor-flow-XXXXXX");
+  g_assert_true (g_file_set_contents (fixture.db,
+                                      "This is not an SQLite database, it is damaged.\n"
                                       "It must be kept aside, never overwritten.\n", -1, NULL));
 
-  settings = g_settings_new (BASE_ID);
-  servers[0] = md_test_knot_get_address (fixture.knot);
-  /* Everything the checks ask goes to knotd; nothing to the web. */
-  g_settings_set_boolean (settings, "web-checks", FALSE);
-  g_settings_set_string (settings, "resolver-mode", "custom");
-  g_settings_set_strv (settings, "resolver-servers", servers);
-  g_settings_set_string (settings, "sender-name", "Jana Beispiel");
-  g_settings_set_string (settings, "sender-organisation", "Beispiel Hosting GmbH");
-  g_settings_set_string (settings, "sender-email", "postmaster@sender.example.net");
-  g_settings_set_string (settings, "sender-website", "https://sender.example.net");
+  zones = md_test_knot_list_zone_files ();
+  settings = md_test_window_fixture_use_knot (&fixture, (const char * const *) zones);
   g_settings_set_string (settings, "sender-description",
                          "Transactional mail for our customers' web shops");
   g_settings_set_string (settings, "sender-daily-volume", "about 2000");
 
-  fixture.app = md_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
-  g_assert_no_error (error);
+  md_test_window_fixture_start_app (&fixture);
 
   g_test_add_func ("/MailDoctor/Flow/start", test_flow_start);
   g_test_add_func ("/MailDoctor/Flow/paste-check-request", test_flow_paste);
@@ -1092,27 +962,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  g_clear_object (&fixture.app);
-  md_test_knot_free (fixture.knot);
-  g_unlink (db);
-  {
-    g_autoptr(GDir) dir = g_dir_open (fixture.tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (fixture.tmpdir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  {
-    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  g_rmdir (fixture.tmpdir);
-  g_free (fixture.tmpdir);
+  md_test_window_fixture_clear (&fixture);
 
   return ret;
 }
