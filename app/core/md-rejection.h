@@ -72,6 +72,8 @@ const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
 /* Translated, for people ("after RCPT TO (the recipient)"); NULL when unknown. */
 const char  *md_smtp_stage_get_label      (MdSmtpStage        stage);
 const char  *md_provider_display_name     (const char        *provider);
+const char  *md_provider_service_display_name (const char    *provider,
+                                               const char    *service);
 /* Who rejected, as one word for lists and search: the provider the parser
  * recognised, else the recipient's domain, else the rejecting host. */
 char        *md_rejection_dup_receiver    (const MdRejection *rejection);
