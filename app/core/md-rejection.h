@@ -40,6 +40,8 @@ typedef struct
 typedef struct
 {
   char        *recipient;
+  /* The receiver, in receivers.xml's vocabulary: a <provider> id and, where
+   * the provider has several receivers, the receiver's service. */
   char        *provider;        /* "microsoft", "google", "yahoo", "t-online", "gmx", "web.de",
                                  * "ionos", "apple", "comcast", "orange", … or NULL (unknown) */
   char        *service;         /* microsoft: "exchange-online" or "outlook-com"; else NULL */
