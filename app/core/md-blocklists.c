@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-blocklists.h"
+#include "md-data.h"
 #include "md-resolver.h"
 #include "md-util.h"
 
@@ -483,52 +484,71 @@ text_cb (GMarkupParseContext  *context,
     g_string_append_len (state->text, text, text_len);
 }
 
+static gpointer
+catalog_begin (void)
+{
+  ParseState *state = g_new0 (ParseState, 1);
+
+  state->lists = g_ptr_array_new_with_free_func ((GDestroyNotify) md_blocklist_unref);
+  state->text = g_string_new (NULL);
+
+  return state;
+}
+
+static gpointer
+catalog_end (gpointer   data,
+             gboolean   parsed,
+             GError   **error)
+{
+  ParseState *state = data;
+  GPtrArray *lists = g_steal_pointer (&state->lists);
+
+  g_clear_pointer (&state->current, md_blocklist_unref);
+  g_clear_pointer (&state->code, code_free);
+  g_clear_pointer (&state->receivers, g_ptr_array_unref);
+  g_clear_pointer (&state->sources, g_ptr_array_unref);
+  g_clear_pointer (&state->element, g_free);
+  g_string_free (state->text, TRUE);
+  g_free (state);
+
+  if (!parsed)
+    {
+      g_ptr_array_unref (lists);
+      return NULL;
+    }
+
+  return lists;
+}
+
+static const MdDataFile catalog_file = {
+  "blocklists.xml",
+  { start_element_cb, end_element_cb, text_cb, NULL, NULL },
+  G_MARKUP_TREAT_CDATA_AS_TEXT,
+  catalog_begin,
+  catalog_end,
+  (GDestroyNotify) g_ptr_array_unref,
+};
+
+/* The lists of @data (a blocklists.xml), in file order: a new array. */
 GPtrArray *
 md_blocklist_catalog_parse (const char  *data,
                             gssize       length,
                             GError     **error)
 {
-  static const GMarkupParser parser = { start_element_cb, end_element_cb, text_cb, NULL, NULL };
-  ParseState state = { 0 };
-  gboolean ok;
-
   g_return_val_if_fail (data != NULL, NULL);
 
-  state.lists = g_ptr_array_new_with_free_func ((GDestroyNotify) md_blocklist_unref);
-  state.text = g_string_new (NULL);
-
-  ok = md_data_parse_markup (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, data, length, error);
-
-  g_clear_pointer (&state.current, md_blocklist_unref);
-  g_clear_pointer (&state.code, code_free);
-  g_clear_pointer (&state.receivers, g_ptr_array_unref);
-  g_clear_pointer (&state.sources, g_ptr_array_unref);
-  g_clear_pointer (&state.element, g_free);
-  g_string_free (state.text, TRUE);
-
-  if (!ok)
-    {
-      g_ptr_array_unref (state.lists);
-      return NULL;
-    }
-
-  return state.lists;
+  return md_data_file_parse (&catalog_file, data, length, error);
 }
 
-/* The catalog compiled into the engine, in file order. */
+/* The catalog compiled into the engine (or the file G_RESOURCE_OVERLAYS
+ * puts in its place), in file order, read once: a new reference to the
+ * shared array, which nobody changes. */
 GPtrArray *
 md_blocklist_catalog_load (GError **error)
 {
-  g_autoptr(GBytes) bytes = md_load_data_resource ("blocklists.xml", error);
-  gsize size;
-  const char *data;
+  GPtrArray *lists = md_data_file_get (&catalog_file, error);
 
-  if (bytes == NULL)
-    return NULL;
-
-  data = g_bytes_get_data (bytes, &size);
-
-  return md_blocklist_catalog_parse (data, size, error);
+  return lists != NULL ? g_ptr_array_ref (lists) : NULL;
 }
 
 gboolean

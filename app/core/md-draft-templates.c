@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "md-data.h"
 #include "md-util.h"
 
 /* ------------------------------------------------------------------ */
@@ -218,14 +219,6 @@ templates_text (GMarkupParseContext  *context,
     g_string_append_len (state->text, text, text_len);
 }
 
-static const GMarkupParser templates_parser = {
-  templates_start_element,
-  templates_end_element,
-  templates_text,
-  NULL,
-  NULL,
-};
-
 /* A line holding nothing but a section tag disappears with the tag, so that
  * the templates can put {?name} on lines of their own (as mustache's
  * "standalone" tags). Done once, when the file is loaded. */
@@ -257,29 +250,31 @@ strip_standalone_tags (const char *text)
   return g_string_free (out, FALSE);
 }
 
-static GPtrArray *
-load_templates (GError **error)
+static gpointer
+templates_begin (void)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) template_free);
-  ParseState state = { templates, NULL, NULL, NULL, NULL, NULL };
-  gsize len;
-  const char *data;
-  gboolean ok;
+  ParseState *state = g_new0 (ParseState, 1);
 
-  bytes = md_load_data_resource ("templates.xml", error);
-  if (bytes == NULL)
-    return NULL;
+  state->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) template_free);
+  state->text = g_string_new (NULL);
 
-  data = g_bytes_get_data (bytes, &len);
-  state.text = g_string_new (NULL);
-  ok = md_data_parse_markup (&templates_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state,
-                             data, len, error);
-  g_string_free (state.text, TRUE);
-  g_free (state.element);
-  g_free (state.attr_key);
-  g_free (state.attr_provider);
-  if (!ok)
+  return state;
+}
+
+static gpointer
+templates_end (gpointer   data,
+               gboolean   parsed,
+               GError   **error)
+{
+  ParseState *state = data;
+  g_autoptr(GPtrArray) templates = g_steal_pointer (&state->templates);
+
+  g_string_free (state->text, TRUE);
+  g_free (state->element);
+  g_free (state->attr_key);
+  g_free (state->attr_provider);
+  g_free (state);
+  if (!parsed)
     return NULL;
 
   for (guint i = 0; i < templates->len; i++)
@@ -297,32 +292,27 @@ load_templates (GError **error)
   return g_steal_pointer (&templates);
 }
 
-/* Parsed once per process; the file is compiled into the binary. */
+static const MdDataFile templates_file = {
+  "templates.xml",
+  { templates_start_element, templates_end_element, templates_text, NULL, NULL },
+  G_MARKUP_TREAT_CDATA_AS_TEXT,
+  templates_begin,
+  templates_end,
+  (GDestroyNotify) g_ptr_array_unref,
+};
+
+/* Parsed once per process (the file is compiled into the binary), shared
+ * by all threads and never changed. */
 GPtrArray *
 md_draft_templates_get (GError **error)
 {
-  static GPtrArray *templates = NULL;
-  G_LOCK_DEFINE_STATIC (templates);
-  GPtrArray *result;
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *templates = md_data_file_get (&templates_file, &local_error);
 
-  G_LOCK (templates);
   if (templates == NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
+    g_set_error_literal (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_TEMPLATES, local_error->message);
 
-      templates = load_templates (&local_error);
-      if (templates == NULL)
-        {
-          G_UNLOCK (templates);
-          g_set_error (error, MD_DRAFT_ERROR, MD_DRAFT_ERROR_TEMPLATES,
-                       "templates.xml: %s", local_error->message);
-          return NULL;
-        }
-    }
-  result = templates;
-  G_UNLOCK (templates);
-
-  return result;
+  return templates;
 }
 
 const Template *

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "md-check.h"
+#include "md-data.h"
 #include "md-util.h"
 
 

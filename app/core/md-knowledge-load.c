@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "md-data.h"
 #include "md-util.h"
 
 /* Reading resources/data/knowledge.xml into Entry and Match records: every
@@ -191,18 +192,13 @@ set_invalid (GMarkupParseContext  *context,
              const char           *format,
              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
-  int line;
 
   va_start (args, format);
-  message = md_data_vprintf_at (context, &line, format, args);
+  md_data_set_verror (context, error, MD_KNOWLEDGE_ERROR, MD_KNOWLEDGE_ERROR_INVALID,
+                      "knowledge.xml", format, args);
   va_end (args);
 
-  /* Translators: the knowledge base is MailDoctor's data file of rejection
-   * codes; %d is a line number in it, %s the problem found there. */
-  g_set_error (error, MD_KNOWLEDGE_ERROR, MD_KNOWLEDGE_ERROR_INVALID,
-               _("Invalid knowledge base, line %d: %s"), line, message);
   return FALSE;
 }
 
@@ -570,48 +566,60 @@ text_cb (GMarkupParseContext  *context,
   g_string_append_len (state->text, text, text_len);
 }
 
-static const GMarkupParser parser = {
-  start_element_cb,
-  end_element_cb,
-  text_cb,
-  NULL,
-  NULL,
+static gpointer
+knowledge_begin (void)
+{
+  ParseState *state = g_new0 (ParseState, 1);
+
+  state->self = g_object_new (MD_TYPE_KNOWLEDGE, NULL);
+  state->text = g_string_new (NULL);
+
+  return state;
+}
+
+static gpointer
+knowledge_end (gpointer   data,
+               gboolean   parsed,
+               GError   **error)
+{
+  ParseState *state = data;
+  g_autoptr(MdKnowledge) self = g_steal_pointer (&state->self);
+
+  g_clear_pointer (&state->entry, md_knowledge_entry_free);
+  g_clear_pointer (&state->match, match_free);
+  g_clear_pointer (&state->url_provider, g_free);
+  g_string_free (state->text, TRUE);
+  g_free (state);
+
+  return parsed ? g_steal_pointer (&self) : NULL;
+}
+
+static const MdDataFile knowledge_file = {
+  "knowledge.xml",
+  { start_element_cb, end_element_cb, text_cb, NULL, NULL },
+  0,
+  knowledge_begin,
+  knowledge_end,
+  g_object_unref,
 };
 
 MdKnowledge *
 md_knowledge_new_from_bytes (GBytes  *xml,
                              GError **error)
 {
-  g_autoptr(MdKnowledge) self = NULL;
-  ParseState state = { 0 };
+  MdKnowledge *self;
   const char *data;
   gsize size;
-  gboolean ok;
 
   g_return_val_if_fail (xml != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = g_object_new (MD_TYPE_KNOWLEDGE, NULL);
-  state.self = self;
-  state.text = g_string_new (NULL);
-
   data = g_bytes_get_data (xml, &size);
-  ok = md_data_parse_markup (&parser, 0, &state, data != NULL ? data : "", size, error);
+  self = md_data_file_parse (&knowledge_file, data != NULL ? data : "", size, error);
+  if (self == NULL && error != NULL)
+    g_prefix_error (error, "%s", _("Invalid knowledge base: "));
 
-  g_clear_pointer (&state.entry, md_knowledge_entry_free);
-  g_clear_pointer (&state.match, match_free);
-  g_clear_pointer (&state.url_provider, g_free);
-  g_string_free (state.text, TRUE);
-
-  if (!ok)
-    {
-      /* GMarkup's own errors (not well-formed XML) get the same prefix. */
-      if (error != NULL && *error != NULL && (*error)->domain == G_MARKUP_ERROR)
-        g_prefix_error (error, "%s", _("Invalid knowledge base: "));
-      return NULL;
-    }
-
-  return g_steal_pointer (&self);
+  return self;
 }
 
 /* Shared, loaded once from the GResource. A broken built-in file is a bug
@@ -620,24 +628,18 @@ md_knowledge_new_from_bytes (GBytes  *xml,
 MdKnowledge *
 md_knowledge_get_default (void)
 {
-  static MdKnowledge *instance = NULL;
+  static MdKnowledge *empty = NULL;
+  g_autoptr(GError) error = NULL;
+  MdKnowledge *knowledge = md_data_file_get (&knowledge_file, &error);
 
-  if (g_once_init_enter (&instance))
+  if (knowledge != NULL)
+    return knowledge;
+
+  if (g_once_init_enter (&empty))
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) bytes = md_load_data_resource ("knowledge.xml", &error);
-      MdKnowledge *knowledge = NULL;
-
-      if (bytes != NULL)
-        knowledge = md_knowledge_new_from_bytes (bytes, &error);
-      if (knowledge == NULL)
-        {
-          g_critical ("Cannot load the built-in knowledge base: %s", error->message);
-          knowledge = g_object_new (MD_TYPE_KNOWLEDGE, NULL);
-        }
-
-      g_once_init_leave (&instance, knowledge);
+      g_critical ("Cannot load the built-in knowledge base: %s", error->message);
+      g_once_init_leave (&empty, g_object_new (MD_TYPE_KNOWLEDGE, NULL));
     }
 
-  return instance;
+  return empty;
 }

@@ -10,11 +10,16 @@
 
 #include "config.h"
 
+#include "md-data.h"
+#include "md-receivers.h"
 #include "md-util.h"
 #include "md-rejection-parser-private.h"
 
 /* Which receiver a host name, a text marker or an address domain belongs
- * to: resources/data/rejection-providers.xml, read once. */
+ * to: resources/data/rejection-providers.xml, read once. A rule names a
+ * receiver of receivers.xml (provider and service follow from it) or, where
+ * the marker does not tell which of a provider's receivers it is, only the
+ * provider. */
 typedef struct
 {
   char *pattern;
@@ -39,6 +44,12 @@ provider_rule_free (ProviderRule *rule)
   g_free (rule);
 }
 
+#define FAIL(...) G_STMT_START { \
+    md_data_set_error (context, error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, \
+                       "rejection-providers.xml", __VA_ARGS__); \
+    return; \
+  } G_STMT_END
+
 static void
 provider_rules_start_element (GMarkupParseContext  *context,
                               const char           *element,
@@ -48,7 +59,8 @@ provider_rules_start_element (GMarkupParseContext  *context,
                               GError              **error)
 {
   ProviderRules *rules = user_data;
-  const char *match = NULL, *provider = NULL, *service = NULL;
+  const char *match = NULL, *receiver_id = NULL, *provider = NULL;
+  const MdReceiver *receiver = NULL;
   ProviderRule *rule;
 
   if (g_str_equal (element, "hosts"))
@@ -62,56 +74,96 @@ provider_rules_start_element (GMarkupParseContext  *context,
 
   if (!g_markup_collect_attributes (element, names, values, error,
                                     G_MARKUP_COLLECT_STRING, "match", &match,
-                                    G_MARKUP_COLLECT_STRING, "provider", &provider,
-                                    G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "service", &service,
+                                    G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                    "receiver", &receiver_id,
+                                    G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL,
+                                    "provider", &provider,
                                     G_MARKUP_COLLECT_INVALID))
     return;
   if (rules->current == NULL)
-    {
-      g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                   "<rule> outside <hosts>, <texts> or <domains>");
-      return;
-    }
+    FAIL ("<rule> outside <hosts>, <texts> or <domains>");
+  if ((receiver_id == NULL) == (provider == NULL))
+    FAIL ("rule “%s”: names neither or both of receiver and provider", match);
+  if (receiver_id != NULL && (receiver = md_receiver_lookup (receiver_id)) == NULL)
+    FAIL ("rule “%s”: unknown receiver “%s”", match, receiver_id);
+  if (provider != NULL && md_receiver_provider_name (provider) == NULL)
+    FAIL ("rule “%s”: unknown provider “%s”", match, provider);
 
   rule = g_new0 (ProviderRule, 1);
   rule->pattern = g_ascii_strdown (match, -1);
-  rule->provider = g_strdup (provider);
-  rule->service = g_strdup (service);
+  rule->provider = g_strdup (receiver != NULL ? receiver->provider : provider);
+  rule->service = g_strdup (receiver != NULL ? receiver->service : NULL);
   g_ptr_array_add (rules->current, rule);
 }
+
+static void
+provider_rules_free (ProviderRules *rules)
+{
+  g_ptr_array_unref (rules->hosts);
+  g_ptr_array_unref (rules->texts);
+  g_ptr_array_unref (rules->domains);
+  g_free (rules);
+}
+
+static gpointer
+provider_rules_begin (void)
+{
+  ProviderRules *rules = g_new0 (ProviderRules, 1);
+
+  rules->hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+  rules->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+  rules->domains = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
+
+  return rules;
+}
+
+static gpointer
+provider_rules_end (gpointer   data,
+                    gboolean   parsed,
+                    GError   **error)
+{
+  ProviderRules *rules = data;
+
+  if (!parsed)
+    {
+      provider_rules_free (rules);
+      return NULL;
+    }
+
+  rules->current = NULL;
+  return rules;
+}
+
+static const MdDataFile provider_rules_file = {
+  "rejection-providers.xml",
+  { provider_rules_start_element, NULL, NULL, NULL, NULL },
+  0,
+  provider_rules_begin,
+  provider_rules_end,
+  (GDestroyNotify) provider_rules_free,
+};
 
 static const ProviderRules *
 provider_rules_get (void)
 {
-  static gsize once = 0;
-  static ProviderRules rules;
+  static gsize reported = 0;
+  static ProviderRules *empty = NULL;
+  g_autoptr(GError) error = NULL;
+  const ProviderRules *rules = md_data_file_get (&provider_rules_file, &error);
 
-  if (g_once_init_enter (&once))
+  if (rules != NULL)
+    return rules;
+
+  /* The file is compiled in: failing to read it is a build error, said
+   * once; the parser goes on recognising no receiver. */
+  if (g_once_init_enter (&reported))
     {
-      static const GMarkupParser parser = { provider_rules_start_element, NULL, NULL, NULL, NULL };
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-
-      rules.hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
-      rules.texts = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
-      rules.domains = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_rule_free);
-
-      bytes = md_load_data_resource ("rejection-providers.xml", &error);
-      if (bytes != NULL)
-        {
-          gsize len;
-          const char *data = g_bytes_get_data (bytes, &len);
-
-          md_data_parse_markup (&parser, 0, &rules, data, len, &error);
-        }
-      /* The file is compiled in: failing to read it is a build error. */
-      if (error != NULL)
-        g_critical ("rejection-providers.xml: %s", error->message);
-      rules.current = NULL;
-      g_once_init_leave (&once, 1);
+      g_critical ("%s", error->message);
+      empty = provider_rules_begin ();
+      g_once_init_leave (&reported, 1);
     }
 
-  return &rules;
+  return empty;
 }
 
 static gboolean
@@ -220,13 +272,18 @@ md_rejection_detect_provider (MdRejection *r)
 
   if (g_str_equal (rule->provider, "microsoft") && r->service == NULL)
     {
+      const MdReceiver *receiver = NULL;
+
       /* Outlook.com's consumer codes vs. Exchange Online's anti-spam ids. */
       if (has_reference_prefix (r, "S3") || has_reference_prefix (r, "SC-") ||
           has_reference_prefix (r, "OU-") || has_reference_prefix (r, "DY-") ||
           has_reference_prefix (r, "RP-"))
-        set_str (&r->service, "outlook-com");
+        receiver = md_receiver_lookup ("outlook-com");
       else if (has_reference_prefix (r, "AS"))
-        set_str (&r->service, "exchange-online");
+        receiver = md_receiver_lookup ("microsoft-365");
+
+      if (receiver != NULL)
+        set_str (&r->service, receiver->service);
       else
         {
           const ProviderRule *d = provider_for_recipient (r->recipient);

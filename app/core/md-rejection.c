@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "md-receivers.h"
 #include "md-rejection.h"
 #include "md-util.h"
 
@@ -361,29 +362,32 @@ md_rejection_dup_receiver (const MdRejection *rejection)
   return g_strdup (rejection->remote_host);
 }
 
-/* Names of the receivers as people write them. */
+/* Names of the receivers as people write them, from receivers.xml; an
+ * unknown provider by its id. */
 const char *
 md_provider_display_name (const char *provider)
 {
-  static const struct { const char *id; const char *name; } names[] = {
-    { "microsoft", "Microsoft" },
-    { "google", "Gmail" },
-    { "yahoo", "Yahoo" },
-    { "t-online", "T-Online" },
-    { "gmx", "GMX" },
-    { "web.de", "WEB.DE" },
-    { "ionos", "IONOS" },
-    { "apple", "Apple iCloud" },
-    { "comcast", "Comcast" },
-    { "orange", "Orange" },
-  };
+  const char *name;
 
   if (provider == NULL)
     return NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (names[i].id, provider))
-      return names[i].name;
+  name = md_receiver_provider_name (provider);
 
-  return provider;
+  return name != NULL ? name : provider;
+}
+
+/* The short name of the receiver @provider and @service name together
+ * ("Outlook.com", "Exchange Online"), where one is known; else the
+ * provider's name. */
+const char *
+md_provider_service_display_name (const char *provider,
+                                  const char *service)
+{
+  const MdReceiver *receiver = md_receiver_lookup_service (provider, service);
+
+  if (receiver != NULL && receiver->short_name != NULL)
+    return receiver->short_name;
+
+  return md_provider_display_name (provider);
 }

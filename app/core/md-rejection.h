@@ -40,6 +40,8 @@ typedef struct
 typedef struct
 {
   char        *recipient;
+  /* The receiver, in receivers.xml's vocabulary: a <provider> id and, where
+   * the provider has several receivers, the receiver's service. */
   char        *provider;        /* "microsoft", "google", "yahoo", "t-online", "gmx", "web.de",
                                  * "ionos", "apple", "comcast", "orange", … or NULL (unknown) */
   char        *service;         /* microsoft: "exchange-online" or "outlook-com"; else NULL */
@@ -72,6 +74,8 @@ const char  *md_smtp_stage_to_string      (MdSmtpStage        stage);
 /* Translated, for people ("after RCPT TO (the recipient)"); NULL when unknown. */
 const char  *md_smtp_stage_get_label      (MdSmtpStage        stage);
 const char  *md_provider_display_name     (const char        *provider);
+const char  *md_provider_service_display_name (const char    *provider,
+                                               const char    *service);
 /* Who rejected, as one word for lists and search: the provider the parser
  * recognised, else the recipient's domain, else the rejecting host. */
 char        *md_rejection_dup_receiver    (const MdRejection *rejection);

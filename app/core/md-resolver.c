@@ -45,6 +45,7 @@
 #include <arpa/nameser.h>
 #include <string.h>
 
+#include "md-data.h"
 #include "md-util.h"
 
 /* Per try; c-ares doubles it on every round over the servers, so with one
@@ -392,8 +393,8 @@ public_end_element (GMarkupParseContext  *context,
       parser->in_address = FALSE;
       if (address == NULL)
         {
-          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                       "public-resolvers.xml: bad address “%s”", text);
+          md_data_set_error (context, error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                             "public-resolvers.xml", "bad address “%s”", text);
           return;
         }
       entry = g_new0 (PublicResolver, 1);
@@ -418,40 +419,62 @@ public_text (GMarkupParseContext  *context,
     g_string_append_len (parser->text, text, text_len);
 }
 
+static gpointer
+public_begin (void)
+{
+  PublicResolverParser *parser = g_new0 (PublicResolverParser, 1);
+
+  parser->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) public_resolver_free);
+  parser->text = g_string_new (NULL);
+
+  return parser;
+}
+
+static gpointer
+public_end (gpointer   data,
+            gboolean   parsed,
+            GError   **error)
+{
+  PublicResolverParser *parser = data;
+  GPtrArray *entries = g_steal_pointer (&parser->entries);
+
+  g_free (parser->current_name);
+  g_string_free (parser->text, TRUE);
+  g_free (parser);
+  if (!parsed)
+    g_clear_pointer (&entries, g_ptr_array_unref);
+
+  return entries;
+}
+
+static const MdDataFile public_resolvers_file = {
+  "public-resolvers.xml",
+  { public_start_element, public_end_element, public_text, NULL, NULL },
+  0,
+  public_begin,
+  public_end,
+  (GDestroyNotify) g_ptr_array_unref,
+};
+
+/* Read once; a broken built-in file is a bug in the build, said once, and
+ * no resolver is then known as public. */
 static GPtrArray *
 get_public_resolvers (void)
 {
-  static GPtrArray *entries = NULL;
+  static GPtrArray *empty = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = md_data_file_get (&public_resolvers_file, &error);
 
-  if (g_once_init_enter (&entries))
+  if (entries != NULL)
+    return entries;
+
+  if (g_once_init_enter (&empty))
     {
-      static const GMarkupParser markup_parser = {
-        public_start_element, public_end_element, public_text, NULL, NULL,
-      };
-      PublicResolverParser parser = { 0 };
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GError) error = NULL;
-
-      parser.entries = g_ptr_array_new_with_free_func ((GDestroyNotify) public_resolver_free);
-      parser.text = g_string_new (NULL);
-
-      md_core_init ();
-      bytes = md_load_data_resource ("public-resolvers.xml", &error);
-      if (bytes != NULL)
-        {
-          if (!md_data_parse_markup (&markup_parser, 0, &parser, g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes), &error))
-            g_ptr_array_set_size (parser.entries, 0);
-        }
-      if (error != NULL)
-        g_critical ("Cannot load the public resolver list: %s", error->message);
-
-      g_free (parser.current_name);
-      g_string_free (parser.text, TRUE);
-      g_once_init_leave (&entries, parser.entries);
+      g_critical ("Cannot load the public resolver list: %s", error->message);
+      g_once_init_leave (&empty, g_ptr_array_new ());
     }
 
-  return entries;
+  return empty;
 }
 
 /* ---------------------------------------------------------------------------

@@ -111,12 +111,8 @@ column_text (const MdLogScanGroup *g,
       if (g->receiver == NULL)
         return g_strdup (C_("receiver", "Unknown"));
       /* Microsoft's two services are known by their own names (and the
-       * table must fit a narrow window). */
-      if (g->service != NULL && g_str_equal (g->service, "outlook-com"))
-        return g_strdup ("Outlook.com");
-      if (g->service != NULL && g_str_equal (g->service, "exchange-online"))
-        return g_strdup ("Exchange Online");
-      return g_strdup (md_provider_display_name (g->receiver));
+       * table must fit a narrow window): receivers.xml's <short-name>. */
+      return g_strdup (md_provider_service_display_name (g->receiver, g->service));
     case COLUMN_CODE:
       if (g->smtp_code != 0)
         return g_strdup_printf ("%u %s", g->smtp_code, g->enhanced_status ? g->enhanced_status : "");
