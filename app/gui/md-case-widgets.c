@@ -149,3 +149,101 @@ md_expander_row_lay_out_when_open (AdwExpanderRow *row)
   g_signal_connect (revealer, "notify::child-revealed", G_CALLBACK (revealer_child_revealed_cb),
                     NULL);
 }
+
+typedef struct
+{
+  GtkListBox        *list;
+  GtkSliceListModel *slice;
+  GListModel        *model;
+  gulong             changed_id;
+  guint              per_frame;
+  guint              tick_id;
+} Gradual;
+
+static void
+gradual_free (Gradual *gradual)
+{
+  if (gradual->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (gradual->list), gradual->tick_id);
+  g_clear_signal_handler (&gradual->changed_id, gradual->model);
+  g_clear_object (&gradual->slice);
+  g_free (gradual);
+}
+
+static gboolean
+gradual_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  Gradual *gradual = user_data;
+  guint size = gtk_slice_list_model_get_size (gradual->slice);
+
+  gtk_slice_list_model_set_size (gradual->slice, size + gradual->per_frame);
+  if (size + gradual->per_frame < g_list_model_get_n_items (gradual->model))
+    return G_SOURCE_CONTINUE;
+
+  gradual->tick_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gradual_grow (Gradual *gradual)
+{
+  if (gradual->tick_id == 0 &&
+      g_list_model_get_n_items (gradual->model) > gtk_slice_list_model_get_size (gradual->slice))
+    gradual->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (gradual->list), gradual_tick_cb,
+                                                     gradual, NULL);
+}
+
+static void
+gradual_items_changed_cb (GListModel *model,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          Gradual    *gradual)
+{
+  gradual_grow (gradual);
+}
+
+/* gtk_list_box_bind_model() makes a row for every item in one go; a list
+ * of hundreds (block lists, the rejections of a pasted log) then blocks
+ * the window for as long as it takes to make and lay them all out. Here
+ * the list box sees a slice of @model that grows by @per_frame items each
+ * frame until it holds them all, and again when items are added. @model
+ * NULL unbinds. */
+void
+md_list_box_bind_model_gradually (GtkListBox                 *list,
+                                  GListModel                 *model,
+                                  guint                       per_frame,
+                                  GtkListBoxCreateWidgetFunc  create_widget,
+                                  gpointer                    user_data)
+{
+  Gradual *gradual;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+  g_return_if_fail (per_frame > 0);
+
+  /* Frees the previous one. */
+  g_object_set_data (G_OBJECT (list), "md-gradual", NULL);
+
+  if (model == NULL)
+    {
+      gtk_list_box_bind_model (list, NULL, NULL, NULL, NULL);
+      return;
+    }
+
+  gradual = g_new0 (Gradual, 1);
+  gradual->list = list;
+  gradual->model = model;
+  gradual->per_frame = per_frame;
+  gradual->slice = gtk_slice_list_model_new (g_object_ref (model), 0, per_frame);
+  /* After the slice's own handler: the slice has taken the change in. */
+  gradual->changed_id = g_signal_connect (model, "items-changed",
+                                          G_CALLBACK (gradual_items_changed_cb), gradual);
+  g_object_set_data_full (G_OBJECT (list), "md-gradual", gradual,
+                          (GDestroyNotify) gradual_free);
+  gtk_list_box_bind_model (list, G_LIST_MODEL (gradual->slice), create_widget, user_data, NULL);
+  gradual_grow (gradual);
+}

@@ -22,5 +22,10 @@ GtkWidget  *md_fact_row_new          (const char          *title,
 char       *md_numbered_steps        (const char * const  *steps);
 char       *md_break_at_dots         (const char          *text);
 void        md_expander_row_lay_out_when_open (AdwExpanderRow *row);
+void        md_list_box_bind_model_gradually  (GtkListBox                 *list,
+                                               GListModel                 *model,
+                                               guint                       per_frame,
+                                               GtkListBoxCreateWidgetFunc  create_widget,
+                                               gpointer                    user_data);
 
 G_END_DECLS

@@ -166,6 +166,9 @@ section_items_changed_cb (GListModel *model,
   gtk_widget_set_visible (group, g_list_model_get_n_items (model) > 0);
 }
 
+/* Hundreds of block lists become rows over a few frames. */
+#define ROWS_PER_FRAME 8
+
 static void
 bind_section (MdChecksPanel *self,
               GListModel    *checks,
@@ -179,7 +182,7 @@ bind_section (MdChecksPanel *self,
 
   if (checks == NULL)
     {
-      gtk_list_box_bind_model (list, NULL, NULL, NULL, NULL);
+      md_list_box_bind_model_gradually (list, NULL, ROWS_PER_FRAME, NULL, NULL);
       gtk_widget_set_visible (group, FALSE);
       return;
     }
@@ -191,7 +194,8 @@ bind_section (MdChecksPanel *self,
 
   g_signal_connect_object (filtered, "items-changed", G_CALLBACK (section_items_changed_cb),
                            group, 0);
-  gtk_list_box_bind_model (list, G_LIST_MODEL (filtered), create_check_row_cb, NULL, NULL);
+  md_list_box_bind_model_gradually (list, G_LIST_MODEL (filtered), ROWS_PER_FRAME,
+                                    create_check_row_cb, NULL);
   gtk_widget_set_visible (group, g_list_model_get_n_items (G_LIST_MODEL (filtered)) > 0);
   g_object_unref (filtered);
 }

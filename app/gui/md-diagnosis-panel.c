@@ -205,6 +205,30 @@ rejection_rows (const MdRejection   *rejection,
   return rows;
 }
 
+/* What a further rejection says, made when the user first opens it: a
+ * pasted log holds hundreds, and each would be a dozen rows. */
+static void
+other_row_expanded_cb (AdwExpanderRow  *row,
+                       GParamSpec      *pspec,
+                       MdRejectionItem *ref)
+{
+  const MdRejection *rejection = md_case_session_get_rejection (ref->session, ref->index);
+  const MdExplanation *explanation = md_case_session_get_explanation (ref->session, ref->index);
+  g_autofree char *todo = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!adw_expander_row_get_expanded (row))
+    return;
+  g_signal_handlers_disconnect_by_func (row, other_row_expanded_cb, ref);
+
+  todo = md_explanation_describe_channel (explanation);
+  rows = rejection_rows (rejection, explanation);
+  adw_expander_row_add_row (row, text_row (_("What to Do"), todo));
+  for (guint i = 0; i < rows->len; i++)
+    adw_expander_row_add_row (row, g_ptr_array_index (rows, i));
+  md_expander_row_lay_out_when_open (row);
+}
+
 static GtkWidget *
 create_other_row_cb (gpointer item,
                      gpointer user_data)
@@ -215,15 +239,11 @@ create_other_row_cb (gpointer item,
   GtkWidget *row = adw_expander_row_new ();
   g_autofree char *title = g_markup_escape_text (explanation->title, -1);
   g_autofree char *subtitle = receiver_line (rejection);
-  g_autofree char *todo = md_explanation_describe_channel (explanation);
-  g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("What to Do"), todo));
-  for (guint i = 0; i < rows->len; i++)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), g_ptr_array_index (rows, i));
-  md_expander_row_lay_out_when_open (ADW_EXPANDER_ROW (row));
+  g_signal_connect_data (row, "notify::expanded", G_CALLBACK (other_row_expanded_cb),
+                         g_object_ref (ref), (GClosureNotify) g_object_unref, 0);
 
   return row;
 }
@@ -450,8 +470,9 @@ md_diagnosis_panel_init (MdDiagnosisPanel *self)
 
   self->detail_rows = g_ptr_array_new ();
   self->others = g_list_store_new (MD_TYPE_REJECTION_ITEM);
-  gtk_list_box_bind_model (self->others_list, G_LIST_MODEL (self->others),
-                           create_other_row_cb, NULL, NULL);
+  /* A pasted log holds hundreds of further rejections. */
+  md_list_box_bind_model_gradually (self->others_list, G_LIST_MODEL (self->others), 10,
+                                    create_other_row_cb, NULL);
 }
 
 MdCaseSession *

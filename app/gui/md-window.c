@@ -381,6 +381,45 @@ show_nothing_recognised (MdWindow *self)
   gtk_widget_grab_focus (self->nothing_paste_button);
 }
 
+typedef struct
+{
+  MdWindow      *window;
+  MdCaseSession *session;
+} StartChecks;
+
+static void
+start_checks_free (StartChecks *data)
+{
+  g_object_unref (data->window);
+  g_object_unref (data->session);
+  g_free (data);
+}
+
+static gboolean
+start_checks_idle_cb (gpointer user_data)
+{
+  StartChecks *data = user_data;
+
+  /* Still the case shown: the user may have moved on in between. */
+  if (md_case_view_get_session (data->window->case_view) == data->session)
+    md_case_view_start_checks (data->window->case_view);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The checks start once the new case has been laid out and drawn: their
+ * rows are laid out in a frame of their own, not on top of the case's. */
+static void
+start_checks_soon (MdWindow *self)
+{
+  StartChecks *data = g_new0 (StartChecks, 1);
+
+  data->window = g_object_ref (self);
+  data->session = g_object_ref (md_case_view_get_session (self->case_view));
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_checks_idle_cb, data,
+                   (GDestroyNotify) start_checks_free);
+}
+
 static void
 session_created_cb (GObject      *object,
                     GAsyncResult *result,
@@ -411,7 +450,7 @@ session_created_cb (GObject      *object,
   md_window_refresh_cases (self);
   show_session (self, session);
   /* A new case is checked right away; a saved one shows what was found. */
-  md_case_view_start_checks (self->case_view);
+  start_checks_soon (self);
   md_case_view_focus_next_step (self->case_view);
 }
 
@@ -752,7 +791,7 @@ scan_case_created_cb (GObject      *object,
     md_window_toast (self, error->message);
   md_window_refresh_cases (self);
   show_session (self, session);
-  md_case_view_start_checks (self->case_view);
+  start_checks_soon (self);
 }
 
 static void
@@ -1136,6 +1175,19 @@ md_window_dispose (GObject *object)
   G_OBJECT_CLASS (md_window_parent_class)->dispose (object);
 }
 
+/* GTK 4.8 searches for the window's minimum size whenever its content
+ * changes size, measuring the whole window at widths in a binary search
+ * when the content trades height for width (gtk_window_compute_min_size):
+ * every wrapping line of a case laid out again at each width, tens of
+ * milliseconds per search. The window's content scrolls, so its minimum
+ * size does not depend on its width: the window says so, and GTK asks
+ * once. */
+static GtkSizeRequestMode
+md_window_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
 static void
 md_window_class_init (MdWindowClass *klass)
 {
@@ -1145,6 +1197,7 @@ md_window_class_init (MdWindowClass *klass)
 
   object_class->dispose = md_window_dispose;
   window_class->close_request = md_window_close_request;
+  widget_class->get_request_mode = md_window_get_request_mode;
 
   g_type_ensure (MD_TYPE_CASE_VIEW);
   g_type_ensure (MD_TYPE_SCAN_PAGE);

@@ -129,6 +129,71 @@ test_expander_lays_out_when_open (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+create_label_row_cb (gpointer item,
+                     gpointer user_data)
+{
+  return gtk_label_new (gtk_string_object_get_string (item));
+}
+
+static guint
+n_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += GTK_IS_LIST_BOX_ROW (child);
+
+  return n;
+}
+
+static gboolean
+has_rows_cb (gpointer data)
+{
+  return n_rows (data) == GPOINTER_TO_UINT (g_object_get_data (data, "want"));
+}
+
+/* Hundreds of items become rows a few per frame, never all in one go —
+ * and items added later too. */
+static void
+test_list_gradually (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+  g_autoptr(GtkStringList) items = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("List %u", i);
+
+      gtk_string_list_append (items, text);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+
+  md_list_box_bind_model_gradually (GTK_LIST_BOX (list), G_LIST_MODEL (items), 8,
+                                    create_label_row_cb, NULL);
+  g_assert_cmpuint (n_rows (list), ==, 8);
+  g_object_set_data (G_OBJECT (list), "want", GUINT_TO_POINTER (50));
+  g_assert_true (md_test_gui_wait (has_rows_cb, list, 5000));
+
+  for (guint i = 0; i < 20; i++)
+    gtk_string_list_append (items, "Later");
+  g_assert_cmpuint (n_rows (list), <, 70);
+  g_object_set_data (G_OBJECT (list), "want", GUINT_TO_POINTER (70));
+  g_assert_true (md_test_gui_wait (has_rows_cb, list, 5000));
+
+  gtk_string_list_splice (items, 0, 70, NULL);
+  g_assert_cmpuint (n_rows (list), ==, 0);
+
+  md_list_box_bind_model_gradually (GTK_LIST_BOX (list), NULL, 8, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -143,6 +208,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Layout/row-wraps", test_row_wraps);
   g_test_add_func ("/MailDoctor/Layout/expander-lays-out-when-open",
                    test_expander_lays_out_when_open);
+  g_test_add_func ("/MailDoctor/Layout/list-gradually", test_list_gradually);
 
   return g_test_run ();
 }
