@@ -29,7 +29,7 @@
 # BASE_BUILDDIR: a build of the previous commit, printed side by side. Its
 # source tree needs tests/bench/ and the subdir('bench') line of
 # tests/meson.build copied in (they only drive the window).
-# Needs knotd, kdig, Xvfb, dbus-run-session, python3. Not part of the test
+# Needs knotd, kdig, Xvfb, xclip, dbus-run-session, python3. Not part of the test
 # suite: timings depend on the machine. Targets (issue 14): longest
 # iteration <= 16 ms for a check, <= 50 ms with 300 lists and for a 200 MB
 # paste; the window's check within 10 % of the CLI's; no deadline errors.
@@ -43,7 +43,7 @@ basedir=${2:+$(cd "$2" && pwd)}
 delay_ms=100
 gen=${MD_GEN_MAILLOG:-/work/shared/tools/gen-maillog.py}
 
-bench_need bench-window knotd kdig Xvfb dbus-run-session /usr/bin/python3
+bench_need bench-window knotd kdig Xvfb dbus-run-session xclip /usr/bin/python3
 [ -f "$gen" ] || { echo "bench-window: no $gen (set MD_GEN_MAILLOG)" >&2; exit 2; }
 
 bench_init
@@ -115,11 +115,18 @@ window () {
   local dir=$1 name=$2 input=$3
   shift 3
   rm -f "$tmp/cases.db"*
-  env "$@" DISPLAY="$display" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$dir/data" \
+  # The text is on the clipboard of another process, as when pasting from a
+  # mail client or terminal: the window reads it over the X selection.
+  DISPLAY="$display" xclip -quiet -selection clipboard -i "$input" >/dev/null 2>&1 &
+  local xclip_pid=$!
+  sleep 0.2
+  env "$@" MD_BENCH_CLIPBOARD=external DISPLAY="$display" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$dir/data" \
     MAILDOCTOR_LOCALEDIR="$dir/po" MAILDOCTOR_CASES="$tmp/cases.db" MD_BENCH_RESOLVER="$relay" \
     GDK_DEBUG=gl-disable GSK_RENDERER=cairo GTK_A11Y=none LANGUAGE=en LC_ALL=C.UTF-8 \
     dbus-run-session -- ${MD_BENCH_WRAP:-} "$dir/tests/bench/bench-window" "$input" 300 \
     2> "$tmp/$name.log" > "$tmp/$name.json" || true
+  kill "$xclip_pid" 2>/dev/null || true
+  wait "$xclip_pid" 2>/dev/null || true
   # MD_BENCH_LOGS=DIR keeps each scenario's stderr (with MD_BENCH_GAPS: its gaps).
   [ -n "${MD_BENCH_LOGS:-}" ] && cp "$tmp/$name.log" "$MD_BENCH_LOGS/$name.log"
   if [ -s "$tmp/$name.json" ]; then
