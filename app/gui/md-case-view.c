@@ -34,6 +34,10 @@ struct _MdCaseView
   MdChecksPanel     *checks_panel;
   MdRequestPanel    *request_panel;
   MdFollowUpPanel   *follow_up_panel;
+
+  /* The request and the follow-up, below the fold, get the session in the
+   * frame after the verdict (see md_case_view_set_session()). */
+  guint              lower_panels_id;
 };
 
 enum {
@@ -48,6 +52,8 @@ enum {
 };
 
 G_DEFINE_FINAL_TYPE (MdCaseView, md_case_view, GTK_TYPE_WIDGET)
+
+static void ensure_lower_panels (MdCaseView *self);
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -83,7 +89,7 @@ open_mail_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  md_request_panel_open_mail (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_open_mail (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -91,7 +97,7 @@ open_url_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  md_request_panel_open_url (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_open_url (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -99,7 +105,7 @@ save_eml_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  md_request_panel_save_eml (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_save_eml (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -107,7 +113,7 @@ copy_text_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  md_request_panel_copy_text (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_copy_text (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -130,6 +136,7 @@ review_request_action (GtkWidget  *widget,
 {
   MdCaseView *self = MD_CASE_VIEW (widget);
 
+  ensure_lower_panels (self);
   md_case_view_scroll_to (self, "request");
   gtk_widget_grab_focus (md_request_panel_get_primary_action (self->request_panel));
 }
@@ -139,7 +146,7 @@ reset_request_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  md_request_panel_reset (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_reset (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -147,7 +154,7 @@ undo_reset_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  md_request_panel_undo_reset (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_undo_reset (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -155,7 +162,7 @@ add_step_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  md_request_panel_focus_add_step (MD_CASE_VIEW (widget)->request_panel);
+  md_request_panel_focus_add_step (md_case_view_get_request_panel (MD_CASE_VIEW (widget)));
 }
 
 static void
@@ -280,13 +287,39 @@ md_case_view_init (MdCaseView *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->checks_panel, "session",
                           G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self, "session", self->request_panel, "session",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self, "session", self->follow_up_panel, "session",
-                          G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->request_panel, "toast", G_CALLBACK (panel_toast_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+/* The request and follow-up panels follow the view's session too, one
+ * frame later: the verdict and the checks are laid out and drawn first, and
+ * the window never lays out the whole case in one frame. Anyone asking for
+ * them before gets them at once (ensure_lower_panels()). */
+static void
+bind_lower_panels (MdCaseView *self)
+{
+  g_clear_handle_id (&self->lower_panels_id, g_source_remove);
+  md_request_panel_set_session (self->request_panel, self->session);
+  md_follow_up_panel_set_session (self->follow_up_panel, self->session);
+}
+
+static gboolean
+lower_panels_idle_cb (gpointer user_data)
+{
+  MdCaseView *self = user_data;
+
+  self->lower_panels_id = 0;
+  bind_lower_panels (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_lower_panels (MdCaseView *self)
+{
+  if (self->lower_panels_id != 0)
+    bind_lower_panels (self);
 }
 
 MdCaseSession *
@@ -308,6 +341,13 @@ md_case_view_set_session (MdCaseView    *self,
     return;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  /* Leaving a case ends its work at once; a new one fills in a frame later.
+   * After the first frame's drawing: a lower priority than GDK's. */
+  if (session == NULL)
+    bind_lower_panels (self);
+  else if (self->lower_panels_id == 0)
+    self->lower_panels_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lower_panels_idle_cb,
+                                             self, NULL);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
@@ -324,6 +364,7 @@ md_case_view_dup_draft (MdCaseView *self)
 {
   g_return_val_if_fail (MD_IS_CASE_VIEW (self), NULL);
 
+  ensure_lower_panels (self);
   return md_request_panel_dup_draft (self->request_panel);
 }
 
@@ -332,6 +373,7 @@ md_case_view_get_request_panel (MdCaseView *self)
 {
   g_return_val_if_fail (MD_IS_CASE_VIEW (self), NULL);
 
+  ensure_lower_panels (self);
   return self->request_panel;
 }
 
@@ -348,7 +390,8 @@ md_case_view_focus_next_step (MdCaseView *self)
   if (gtk_widget_get_visible (review))
     gtk_widget_grab_focus (review);
   else
-    gtk_widget_grab_focus (md_request_panel_get_primary_action (self->request_panel));
+    gtk_widget_grab_focus (md_request_panel_get_primary_action (
+                             md_case_view_get_request_panel (self)));
 }
 
 static void
@@ -390,6 +433,8 @@ md_case_view_scroll_to (MdCaseView *self,
   g_return_if_fail (MD_IS_CASE_VIEW (self));
   g_return_if_fail (section != NULL);
 
+  ensure_lower_panels (self);
+
   if (g_str_equal (section, "checks"))
     target = GTK_WIDGET (self->checks_panel);
   else if (g_str_equal (section, "request"))
@@ -415,6 +460,7 @@ md_case_view_set_channel (MdCaseView *self,
   if (self->session == NULL)
     return;
 
+  ensure_lower_panels (self);
   md_request_panel_set_channel (self->request_panel, channel);
   md_case_view_scroll_to (self, "request");
   gtk_widget_grab_focus (md_request_panel_get_primary_action (self->request_panel));
