@@ -28,22 +28,44 @@ md_wrapped_label_new (const char *text,
   return label;
 }
 
-/* Host names and addresses may break after a dot or an "@", never inside a
- * label ("outlook.co-m"): a zero-width space after each gives Pango the
- * break points. */
-char *
-md_break_at_dots (const char *text)
+static char *
+break_points (const char *text,
+              gboolean    keep_hyphens_together)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (const char *p = text; p != NULL && *p != '\0'; p++)
     {
+      if (*p == '-' && keep_hyphens_together)
+        {
+          g_string_append (out, "\u2011");
+          continue;
+        }
       g_string_append_c (out, *p);
       if ((*p == '.' || *p == '@' || *p == '/') && p[1] != '\0')
         g_string_append (out, "\u200B");
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Paths, host names and addresses may break after a dot, an "@" or a "/",
+ * never inside a label ("outlook.co-m"): a zero-width space after each
+ * gives Pango the break points. For text that may be selected and copied
+ * (a file's path): the characters stay as they are. */
+char *
+md_break_at_dots (const char *text)
+{
+  return break_points (text, FALSE);
+}
+
+/* The same for text shown only (a row's subtitle): hyphens become
+ * non-breaking as well (U+2011), which Pango would otherwise break after
+ * ("contoso-" / "com.mail.protection.outlook.com"). */
+char *
+md_break_host_names (const char *text)
+{
+  return break_points (text, TRUE);
 }
 
 /* A label/value row with a button that copies the value (the copy is the
@@ -54,7 +76,7 @@ md_fact_row_new (const char *title,
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  g_autofree char *breakable = md_break_at_dots (value);
+  g_autofree char *breakable = md_break_host_names (value);
   g_autofree char *escaped = g_markup_escape_text (breakable, -1);
   g_autofree char *tooltip = g_strdup_printf (_("Copy %s"), title);
 

@@ -21,6 +21,7 @@ GtkWidget  *md_fact_row_new          (const char          *title,
                                       const char          *value);
 char       *md_numbered_steps        (const char * const  *steps);
 char       *md_break_at_dots         (const char          *text);
+char       *md_break_host_names      (const char          *text);
 void        md_expander_row_lay_out_when_open (AdwExpanderRow *row);
 void        md_list_box_bind_model_gradually  (GtkListBox                 *list,
                                                GListModel                 *model,

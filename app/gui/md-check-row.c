@@ -316,7 +316,9 @@ static void
 update_summary (MdCheckRow *self)
 {
   const char *summary = md_check_get_summary (self->check);
-  g_autofree char *escaped = g_markup_escape_text (summary ? summary : "", -1);
+  /* Summaries name hosts ("contoso-com.mail.protection.outlook.com"). */
+  g_autofree char *breakable = md_break_host_names (summary ? summary : "");
+  g_autofree char *escaped = g_markup_escape_text (breakable, -1);
 
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), escaped);
 }

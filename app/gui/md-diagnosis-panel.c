@@ -275,7 +275,7 @@ fill_verdict (MdDiagnosisPanel *self)
   g_autofree char *happened = first_sentence (explanation->meaning);
   g_autofree char *todo = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
-  g_autofree char *breakable = md_break_at_dots (todo);
+  g_autofree char *breakable = md_break_host_names (todo);
 
   gtk_label_set_text (self->headline_label, explanation->title);
   gtk_label_set_text (self->receiver_label, receiver);
