@@ -599,8 +599,12 @@ test_async_writes (Fixture       *f,
   events = md_case_session_list_events_finish (session, results->pdata[6], &error);
   g_assert_no_error (error);
   for (guint i = 0; i < events->len; i++)
-    g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
-                            md_case_event_kind_to_string (((MdCaseEvent *) events->pdata[i])->kind));
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                              md_case_event_kind_to_string (event->kind));
+    }
   g_assert_cmpstr (kinds->str, ==,
                    "created marked-requested draft-created request-opened-in-mail-app "
                    "probe-rejected note-edited");

@@ -1674,8 +1674,12 @@ test_async_case_ops (Fixture       *fixture,
   g_assert_no_error (error);
   kinds = g_string_new (NULL);
   for (guint i = 0; i < events->len; i++)
-    g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
-                            md_case_event_kind_to_string (((MdCaseEvent *) events->pdata[i])->kind));
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                              md_case_event_kind_to_string (event->kind));
+    }
   /* Two saves of the notes, one "note edited". */
   g_assert_cmpstr (kinds->str, ==,
                    "created marked-requested note-edited probe-accepted marked-delisted");
