@@ -1841,6 +1841,62 @@ test_async_read_superseded (Fixture       *fixture,
 }
 
 static void
+ops_change_kind_cb (MdCaseStore  *store,
+                    gint64        case_id,
+                    MdCaseChange  change,
+                    GString      *kinds)
+{
+  g_string_append_printf (kinds, "%s%d", kinds->len > 0 ? " " : "", change);
+}
+
+/* Deleting and undoing on the writer thread: in the order asked for, each
+ * told as the sidebar needs it; a purged case is an error. */
+static void
+test_async_delete_undo (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "deleted async");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(MdCase) record = NULL;
+  g_autofree char *expected = NULL;
+
+  g_signal_connect (store, "changed", G_CALLBACK (ops_change_kind_cb), kinds);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_get_case_async (store, id, NULL, op_done_cb, &ops);
+  wait_results (&ops, 5);
+
+  g_assert_true (md_case_store_delete_case_finish (store, results->pdata[0], &error));
+  g_assert_true (md_case_store_undelete_case_finish (store, results->pdata[1], &error));
+  /* Undoing twice is harmless, and tells nothing. */
+  g_assert_true (md_case_store_undelete_case_finish (store, results->pdata[2], &error));
+  g_assert_true (md_case_store_delete_case_finish (store, results->pdata[3], &error));
+  record = md_case_store_get_case_finish (store, results->pdata[4], &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record->deleted);
+  expected = g_strdup_printf ("%d %d %d", MD_CASE_CHANGE_REMOVED, MD_CASE_CHANGE_ADDED,
+                              MD_CASE_CHANGE_REMOVED);
+  g_assert_cmpstr (kinds->str, ==, expected);
+
+  g_assert_cmpint (md_case_store_purge_deleted (store, NULL, &error), ==, 1);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  wait_results (&ops, 7);
+  g_assert_false (md_case_store_undelete_case_finish (store, results->pdata[5], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_delete_case_finish (store, results->pdata[6], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+}
+
+static void
 test_labels (void)
 {
   g_assert_cmpstr (md_case_event_kind_get_label (MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP), ==,
@@ -1916,6 +1972,7 @@ main (int   argc,
   ADD ("async-case-ops", test_async_case_ops);
   ADD ("async-case-ops-errors", test_async_case_ops_errors);
   ADD ("async-read-superseded", test_async_read_superseded);
+  ADD ("async-delete-undo", test_async_delete_undo);
   g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
   g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
 

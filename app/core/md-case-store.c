@@ -3302,19 +3302,16 @@ md_case_store_list_events_finish (MdCaseStore   *self,
   return finish_read (self, result, md_case_store_list_events_async, error);
 }
 
-static gboolean
-set_deleted (MdCaseStore  *self,
-             gint64        case_id,
-             gboolean      deleted,
-             GError      **error)
+static gint64
+deleted_write (sqlite3   *db,
+               gpointer   data,
+               gint64    *case_id,
+               GError   **error)
 {
-  sqlite3 *db;
+  CaseOp *op = data;
+  gboolean deleted = op->status != 0;  /* see case_deleted_new() */
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(MdCase) existing = NULL;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
-
-  db = self->db;
 
   stmt = prepare (db,
                   deleted
@@ -3322,23 +3319,35 @@ set_deleted (MdCaseStore  *self,
                   : "UPDATE cases SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
                   error);
   if (stmt == NULL)
-    return FALSE;
+    return 0;
 
-  sqlite3_bind_int64 (stmt, 1, case_id);
+  sqlite3_bind_int64 (stmt, 1, op->case_id);
   if (deleted)
     sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
   if (!step_done (db, stmt, error))
-    return FALSE;
+    return 0;
 
   if (sqlite3_changes (db) == 0)
     {
-      /* Already in the wanted state is fine; gone (purged) is not. */
-      existing = md_case_store_get_case (self, case_id, error);
+      /* Already in the wanted state is fine (nothing to tell); gone
+       * (purged) is not. */
+      existing = read_case (db, op->case_id, error);
       return existing != NULL;
     }
 
-  emit_changed (self, case_id, deleted ? MD_CASE_CHANGE_REMOVED : MD_CASE_CHANGE_ADDED);
-  return TRUE;
+  *case_id = op->case_id;
+  return 1;
+}
+
+/* The CaseOp of a delete (@deleted) or an undelete. */
+static CaseOp *
+case_deleted_new (gint64   case_id,
+                  gboolean deleted)
+{
+  CaseOp *op = case_op_new (case_id, NULL);
+
+  op->status = deleted ? 1 : 0;
+  return op;
 }
 
 gboolean
@@ -3346,7 +3355,10 @@ md_case_store_delete_case (MdCaseStore  *self,
                            gint64        case_id,
                            GError      **error)
 {
-  return set_deleted (self, case_id, TRUE, error);
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  return write_now (self, deleted_write, case_deleted_new (case_id, TRUE), case_op_free,
+                    MD_CASE_CHANGE_REMOVED, error) > 0;
 }
 
 gboolean
@@ -3354,7 +3366,54 @@ md_case_store_undelete_case (MdCaseStore  *self,
                              gint64        case_id,
                              GError      **error)
 {
-  return set_deleted (self, case_id, FALSE, error);
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  return write_now (self, deleted_write, case_deleted_new (case_id, FALSE), case_op_free,
+                    MD_CASE_CHANGE_ADDED, error) > 0;
+}
+
+void
+md_case_store_delete_case_async (MdCaseStore         *self,
+                                 gint64               case_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_delete_case_async, deleted_write,
+               case_deleted_new (case_id, TRUE), case_op_free, MD_CASE_CHANGE_REMOVED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_delete_case_finish (MdCaseStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_write (self, result, md_case_store_delete_case_async, error) > 0;
+}
+
+void
+md_case_store_undelete_case_async (MdCaseStore         *self,
+                                   gint64               case_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_undelete_case_async, deleted_write,
+               case_deleted_new (case_id, FALSE), case_op_free, MD_CASE_CHANGE_ADDED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_undelete_case_finish (MdCaseStore   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_write (self, result, md_case_store_undelete_case_async, error) > 0;
 }
 
 int

@@ -336,6 +336,23 @@ gboolean         md_case_store_delete_case       (MdCaseStore      *self,
 gboolean         md_case_store_undelete_case     (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The same two on the writer thread. */
+void             md_case_store_delete_case_async    (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         md_case_store_delete_case_finish   (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void             md_case_store_undelete_case_async  (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         md_case_store_undelete_case_finish (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 /* Removes the cases deleted before @before (NULL: all deleted cases) with
  * everything they hold. Returns how many, -1 on error. */
 int              md_case_store_purge_deleted     (MdCaseStore      *self,
