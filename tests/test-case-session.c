@@ -662,7 +662,14 @@ test_async_write_errors (Fixture       *f,
   g_clear_error (&error);
   g_assert_null (md_case_session_dup_case_finish (session, results->pdata[3], &error));
   g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
   g_assert_cmpuint (ops.n_changed, ==, 0);
+
+  /* Opening it again (its rows read on the writer thread) says so too. */
+  md_case_session_open_async (f->store, case_id, NULL, session_op_done_cb, &ops);
+  wait_session_ops (&ops, 5);
+  g_assert_null (md_case_session_open_finish (results->pdata[4], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
 }
 
 int

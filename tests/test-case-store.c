@@ -1896,6 +1896,56 @@ test_async_delete_undo (Fixture       *fixture,
   g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
 }
 
+/* What opening a case reads, read on the writer thread in one go. */
+static void
+test_async_read_case (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 checked = create_simple (store, "checked");
+  gint64 unchecked = create_simple (store, "unchecked");
+  g_autoptr(JsonNode) results = json_parse ("{\"checks\":[]}");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) ops_results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { ops_results, changes, g_thread_self () };
+  gint64 ids[] = { checked, unchecked, unchecked + 100 };
+
+  g_assert_cmpint (md_case_store_add_check_run (store, checked, now, now, results, &error), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    md_case_store_read_case_async (store, ids[i], NULL, op_done_cb, &ops);
+  wait_results (&ops, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) rejections = NULL;
+      g_autoptr(MdCaseCheckRun) latest = NULL;
+      g_autoptr(MdCase) record = NULL;
+
+      record = md_case_store_read_case_finish (store, ops_results->pdata[i], &rejections,
+                                               &latest, &error);
+      if (i == 2)
+        {
+          g_assert_null (record);
+          g_assert_null (rejections);
+          g_assert_null (latest);
+          g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+          continue;
+        }
+
+      g_assert_no_error (error);
+      g_assert_cmpint (record->id, ==, ids[i]);
+      g_assert_cmpuint (rejections->len, ==, 1);
+      g_assert_cmpstr (((MdCaseRejection *) rejections->pdata[0])->rejection->blocked_ip, ==,
+                       "203.0.113.7");
+      if (i == 0)
+        g_assert_nonnull (latest);
+      else
+        g_assert_null (latest);
+    }
+}
+
 static void
 test_labels (void)
 {
@@ -1973,6 +2023,7 @@ main (int   argc,
   ADD ("async-case-ops-errors", test_async_case_ops_errors);
   ADD ("async-read-superseded", test_async_read_superseded);
   ADD ("async-delete-undo", test_async_delete_undo);
+  ADD ("async-read-case", test_async_read_case);
   g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
   g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
 

@@ -2716,21 +2716,25 @@ read_rejection_row (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+static GPtrArray *
+read_rejections (sqlite3  *db,
+                 gint64    case_id,
+                 GError  **error)
+{
+  return list_case_rows (db, case_id,
+                         "SELECT position, rejection, explanation FROM rejections "
+                         "WHERE case_id = ?1 ORDER BY position",
+                         (GDestroyNotify) md_case_rejection_free, read_rejection_row, error);
+}
+
 GPtrArray *
 md_case_store_list_rejections (MdCaseStore  *self,
                                gint64        case_id,
                                GError      **error)
 {
-  sqlite3 *db;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
-  db = self->db;
-
-  return list_case_rows (db, case_id,
-                         "SELECT position, rejection, explanation FROM rejections "
-                         "WHERE case_id = ?1 ORDER BY position",
-                         (GDestroyNotify) md_case_rejection_free, read_rejection_row, error);
+  return read_rejections (self->db, case_id, error);
 }
 
 static gboolean
@@ -3036,16 +3040,14 @@ md_case_store_list_check_runs (MdCaseStore  *self,
                          (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
 }
 
-MdCaseCheckRun *
-md_case_store_dup_latest_check_run (MdCaseStore  *self,
-                                    gint64        case_id,
-                                    GError      **error)
+static MdCaseCheckRun *
+read_latest_run (sqlite3  *db,
+                 gint64    case_id,
+                 GError  **error)
 {
   g_autoptr(GPtrArray) runs = NULL;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  runs = list_case_rows (self->db, case_id,
+  runs = list_case_rows (db, case_id,
                          "SELECT id, case_id, started, finished, results FROM check_runs "
                          "WHERE case_id = ?1 ORDER BY started DESC, id DESC LIMIT 1",
                          (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
@@ -3053,6 +3055,110 @@ md_case_store_dup_latest_check_run (MdCaseStore  *self,
     return NULL;
 
   return g_ptr_array_steal_index (runs, 0);
+}
+
+MdCaseCheckRun *
+md_case_store_dup_latest_check_run (MdCaseStore  *self,
+                                    gint64        case_id,
+                                    GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_latest_run (self->db, case_id, error);
+}
+
+/* What opening a case reads: its row, its rejections and its newest run. */
+typedef struct
+{
+  MdCase         *record;
+  GPtrArray      *rejections;
+  MdCaseCheckRun *latest;
+} CaseRows;
+
+static void
+case_rows_free (gpointer data)
+{
+  CaseRows *rows = data;
+
+  g_clear_pointer (&rows->record, md_case_free);
+  g_clear_pointer (&rows->rejections, g_ptr_array_unref);
+  g_clear_pointer (&rows->latest, md_case_check_run_free);
+  g_free (rows);
+}
+
+static gint64
+case_rows_read (sqlite3   *db,
+                gpointer   data,
+                gint64    *case_id,
+                GError   **error)
+{
+  CaseOp *op = data;
+  CaseRows *rows = g_new0 (CaseRows, 1);
+  GError *local_error = NULL;
+
+  op->value = rows;
+  op->value_free = case_rows_free;
+
+  /* One read transaction (deferred: no write lock), so that the three
+   * agree with each other. */
+  if (!exec_sql (db, "BEGIN", error))
+    return 0;
+
+  rows->record = read_case (db, op->case_id, &local_error);
+  if (rows->record != NULL)
+    rows->rejections = read_rejections (db, op->case_id, &local_error);
+  if (rows->rejections != NULL)
+    rows->latest = read_latest_run (db, op->case_id, &local_error);
+  rollback (db);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+
+  return 1;
+}
+
+void
+md_case_store_read_case_async (MdCaseStore         *self,
+                               gint64               case_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_read_case_async, case_rows_read, case_op_new (case_id, NULL),
+              cancellable, callback, user_data);
+}
+
+MdCase *
+md_case_store_read_case_finish (MdCaseStore      *self,
+                                GAsyncResult     *result,
+                                GPtrArray       **rejections,
+                                MdCaseCheckRun  **latest,
+                                GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CaseRows *rows;
+  MdCase *record;
+
+  g_return_val_if_fail (rejections != NULL && latest != NULL, NULL);
+
+  rows = finish_read (self, result, md_case_store_read_case_async, &local_error);
+  if (rows == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  *rejections = g_steal_pointer (&rows->rejections);
+  *latest = g_steal_pointer (&rows->latest);
+  record = g_steal_pointer (&rows->record);
+  case_rows_free (rows);
+
+  return record;
 }
 
 gint64

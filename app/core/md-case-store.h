@@ -112,6 +112,19 @@ void             md_case_store_get_case_async    (MdCaseStore         *self,
 MdCase          *md_case_store_get_case_finish   (MdCaseStore         *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* What opening a case reads (the case, *@rejections: its rejections as
+ * md_case_store_list_rejections() gives them, *@latest: its newest check
+ * run or NULL), in one read transaction on the writer thread. */
+void             md_case_store_read_case_async   (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+MdCase          *md_case_store_read_case_finish  (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GPtrArray          **rejections,
+                                                  MdCaseCheckRun     **latest,
+                                                  GError             **error);
 /* NULL with no error when the case has no .eml. */
 GBytes          *md_case_store_dup_input_eml     (MdCaseStore      *self,
                                                   gint64            case_id,
