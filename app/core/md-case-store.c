@@ -1433,11 +1433,9 @@ writer_thread_cb (gpointer data,
     {
       if (self->writer_db == NULL)
         self->writer_db = open_writer (self, &op->error);
-      if (self->writer_db == NULL)
-        ;
-      else if (op->read)
+      if (self->writer_db != NULL && op->read)
         op->result = op->func (self->writer_db, op->data, &op->case_id, &op->error);
-      else
+      else if (self->writer_db != NULL)
         op->result = run_write (self->writer_db, op->func, op->data, &op->case_id, &op->error);
     }
 
@@ -1514,9 +1512,11 @@ queue_write (MdCaseStore         *self,
 }
 
 /* Reads on the writer thread too: the main thread never waits for SQLite,
- * and a read queued after a write sees it (one FIFO queue). @func reads
- * with one statement (consistent by itself, no transaction that would
- * take the write lock), sets op->value and returns 1, or 0 with @error. */
+ * and a read queued after a write sees it (one FIFO queue). @func runs
+ * outside run_write()'s transaction, which would take the write lock: one
+ * statement is consistent by itself, several that must agree open a read
+ * transaction of their own. It sets op->value and returns 1, or 0 with
+ * @error. */
 typedef struct _CaseOp CaseOp;
 static void case_op_free (gpointer data);
 
@@ -1564,6 +1564,7 @@ struct _CaseOp
   MdCaseStatus     status;     /* set_status: the new one */
   MdCaseStatus     previous;   /* set_status: the one it had */
   MdCaseEventKind  kind;       /* add_event */
+  gboolean         deleted;    /* delete (TRUE) or undelete */
   char            *text;       /* notes, request edits, an event's detail, a search */
   gpointer         value;      /* a read's result */
   GDestroyNotify   value_free;
@@ -3415,7 +3416,7 @@ deleted_write (sqlite3   *db,
                GError   **error)
 {
   CaseOp *op = data;
-  gboolean deleted = op->status != 0;  /* see case_deleted_new() */
+  gboolean deleted = op->deleted;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(MdCase) existing = NULL;
 
@@ -3452,7 +3453,7 @@ case_deleted_new (gint64   case_id,
 {
   CaseOp *op = case_op_new (case_id, NULL);
 
-  op->status = deleted ? 1 : 0;
+  op->deleted = deleted;
   return op;
 }
 

@@ -132,9 +132,6 @@ save_state (MdRequestPanel *self)
                                          text, NULL, state_saved_cb, g_object_ref (self));
 }
 
-/* Adds to @current what only @stored has: the edits of the other requests
- * and the answers given, when the user changed the case before its saved
- * edits arrived (their own changes win). */
 /* Looking at the state adds its empty members ("steps": [], "edits": {}):
  * those are not the user's changes. */
 static gboolean
@@ -163,6 +160,9 @@ is_empty_state (JsonObject *state)
   return TRUE;
 }
 
+/* Adds to @current what only @stored has: the edits of the other requests
+ * and the answers given, when the user changed the case before its saved
+ * edits arrived (their own changes win). */
 static void
 merge_state (JsonObject *current,
              JsonObject *stored)

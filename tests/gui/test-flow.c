@@ -304,6 +304,21 @@ body_text (MdCaseView *view)
   return g_strdup (draft->body);
 }
 
+typedef struct
+{
+  MdCaseView *view;
+  const char *text;
+} BodyHas;
+
+static gboolean
+body_has_cb (gpointer data)
+{
+  BodyHas *has = data;
+  g_autoptr(MdDraft) draft = md_case_view_dup_draft (has->view);
+
+  return draft != NULL && strstr (draft->body, has->text) != NULL;
+}
+
 static GtkTextView *
 request_body_view (MdCaseView *view)
 {
@@ -1018,7 +1033,9 @@ test_flow_restart (void)
   g_assert_true (found_zen);
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "203.0.113.7"));
 
-  /* The request comes back as the user left it, steps and edits. */
+  /* The request comes back as the user left it, steps and edits (read on
+   * the store's writer thread, a moment after the case shows). */
+  g_assert_true (md_test_gui_wait (body_has_cb, &(BodyHas) { view, "SRX-EDITED-4711" }, 5000));
   {
     g_autofree char *body = body_text (view);
 
