@@ -854,6 +854,35 @@ test_flow_several (void)
   /* Its checks are left to finish in the background of the next test. */
 }
 
+/* The sidebar and the case menu follow the store on its writer thread:
+ * the tests wait for them. */
+typedef struct
+{
+  MdWindow *window;
+  guint     n;
+} Rows;
+
+static gboolean
+rows_are_cb (gpointer data)
+{
+  Rows *rows = data;
+
+  return count_case_rows (rows->window) == rows->n;
+}
+
+static gboolean
+requested_shown_cb (gpointer data)
+{
+  MdWindow *window = data;
+  GtkWidget *first_row = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
+
+  return !action_enabled (window, "win.mark-requested") &&
+         action_enabled (window, "win.reopen-case") &&
+         MD_IS_CASE_ROW (first_row) &&
+         strstr (md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row))),
+                 md_case_status_get_label (MD_CASE_STATUS_REQUESTED)) != NULL;
+}
+
 static void
 test_flow_search_delete (void)
 {
@@ -874,7 +903,7 @@ test_flow_search_delete (void)
   g_assert_true (action_enabled (window, "win.mark-requested"));
   g_assert_true (md_case_session_set_status (md_case_view_get_session (md_window_get_case_view (window)),
                                              MD_CASE_STATUS_REQUESTED, NULL));
-  md_test_gui_settle (100);
+  g_assert_true (md_test_gui_wait (requested_shown_cb, window, 5000));
   g_assert_false (action_enabled (window, "win.mark-requested"));
   g_assert_true (action_enabled (window, "win.reopen-case"));
   g_assert_true (gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window))) == first_row);
@@ -888,27 +917,23 @@ test_flow_search_delete (void)
                                             "Microsoft ticket SRX4711", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
   gtk_editable_set_text (search, "srx4711");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 1 }, 5000));
   gtk_editable_set_text (search, "nothing like this");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 0);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 0 }, 5000));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                                             expect ("No Matching Cases", "Keine passenden Fälle")));
   gtk_editable_set_text (search, "");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 2 }, 5000));
 
   /* Delete the case shown, then undo. */
   deleted = md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-case", NULL));
-  md_test_gui_settle (200);
-  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 1 }, 5000));
   g_assert_null (md_case_view_get_session (md_window_get_case_view (window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", NULL));
   g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 5000));
-  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 2 }, 5000));
   g_assert_cmpint (md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window))),
                    ==, deleted);
 }
