@@ -511,6 +511,167 @@ test_open_async (Fixture       *f,
   g_assert_cmpstr (async_guess->ip, ==, sync_guess->ip);
 }
 
+typedef struct
+{
+  GPtrArray *results;   /* GAsyncResult*, in the order they came back */
+  guint      n_changed;
+  GArray    *changed_before;  /* n_changed when each result came back */
+} SessionOps;
+
+static void
+session_op_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SessionOps *ops = user_data;
+
+  g_ptr_array_add (ops->results, g_object_ref (result));
+  g_array_append_val (ops->changed_before, ops->n_changed);
+}
+
+static void
+count_changed_cb (MdCaseSession *session,
+                  SessionOps    *ops)
+{
+  ops->n_changed++;
+}
+
+static void
+wait_session_ops (SessionOps *ops,
+                  guint       n)
+{
+  while (ops->results->len < n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The window's writes on the writer thread: in the order asked for,
+ * "case-changed" once each is stored (before its callback), and the reads
+ * after them see them. */
+static void
+test_async_writes (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(MdSenderProfile) profile = md_sender_profile_new ();
+  g_autoptr(MdDraft) draft = NULL;
+  g_autoptr(MdHandoff) handoff = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) changed_before = g_array_new (FALSE, FALSE, sizeof (guint));
+  SessionOps ops = { results, 0, changed_before };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  MdCaseStatus previous = MD_CASE_STATUS_CLOSED;
+  static const guint expected_changes[] = { 1, 2, 3, 4, 5, 6, 6 };
+
+  draft = md_case_session_build_draft (session, profile, NULL, &error);
+  g_assert_no_error (error);
+  handoff = md_handoff_new (draft);
+  g_signal_connect (session, "case-changed", G_CALLBACK (count_changed_cb), &ops);
+
+  md_case_session_set_status_async (session, MD_CASE_STATUS_REQUESTED, NULL,
+                                    session_op_done_cb, &ops);
+  md_case_session_save_draft_async (session, draft, NULL, session_op_done_cb, &ops);
+  md_case_session_record_handoff_async (session, handoff, MD_HANDOFF_METHOD_XDG_EMAIL, NULL,
+                                        session_op_done_cb, &ops);
+  md_case_session_record_async (session, MD_CASE_EVENT_PROBE_REJECTED, "550 still", NULL,
+                                session_op_done_cb, &ops);
+  md_case_session_set_notes_async (session, "Ticket", NULL, session_op_done_cb, &ops);
+  md_case_session_set_notes_async (session, "Ticket SRX1", NULL, session_op_done_cb, &ops);
+  md_case_session_list_events_async (session, NULL, session_op_done_cb, &ops);
+  md_case_session_dup_case_async (session, NULL, session_op_done_cb, &ops);
+  wait_session_ops (&ops, 8);
+
+  g_assert_true (md_case_session_set_status_finish (session, results->pdata[0], &previous,
+                                                    &error));
+  g_assert_cmpint (previous, ==, MD_CASE_STATUS_OPEN);
+  g_assert_true (md_case_session_save_draft_finish (session, results->pdata[1], &error));
+  g_assert_true (md_case_session_record_handoff_finish (session, results->pdata[2], &error));
+  g_assert_true (md_case_session_record_finish (session, results->pdata[3], &error));
+  g_assert_true (md_case_session_set_notes_finish (session, results->pdata[4], &error));
+  g_assert_true (md_case_session_set_notes_finish (session, results->pdata[5], &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected_changes); i++)
+    g_assert_cmpuint (g_array_index (changed_before, guint, i), ==, expected_changes[i]);
+
+  events = md_case_session_list_events_finish (session, results->pdata[6], &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                              md_case_event_kind_to_string (event->kind));
+    }
+  g_assert_cmpstr (kinds->str, ==,
+                   "created marked-requested draft-created request-opened-in-mail-app "
+                   "probe-rejected note-edited");
+  g_assert_cmpstr (((MdCaseEvent *) events->pdata[3])->detail, ==,
+                   "delist@messaging.microsoft.com");
+
+  record = md_case_session_dup_case_finish (session, results->pdata[7], &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->status, ==, MD_CASE_STATUS_REQUESTED);
+  g_assert_cmpstr (record->notes, ==, "Ticket SRX1");
+
+  /* A hand-off that did nothing records nothing. */
+  md_case_session_record_handoff_async (session, handoff, MD_HANDOFF_METHOD_NONE, NULL,
+                                        session_op_done_cb, &ops);
+  wait_session_ops (&ops, 9);
+  g_assert_true (md_case_session_record_handoff_finish (session, results->pdata[8], &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ops.n_changed, ==, 6);
+}
+
+/* A write that fails says why through its callback and tells no change. */
+static void
+test_async_write_errors (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
+  g_autoptr(MdCaseSession) session = create (f, input);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) changed_before = g_array_new (FALSE, FALSE, sizeof (guint));
+  SessionOps ops = { results, 0, changed_before };
+  g_autoptr(GError) error = NULL;
+  gint64 case_id = md_case_session_get_case_id (session);
+
+  /* The case is gone (another window purged it). */
+  g_assert_true (md_case_store_delete_case (f->store, case_id, &error));
+  g_assert_cmpint (md_case_store_purge_deleted (f->store, NULL, &error), ==, 1);
+  g_signal_connect (session, "case-changed", G_CALLBACK (count_changed_cb), &ops);
+
+  md_case_session_set_status_async (session, MD_CASE_STATUS_CLOSED, NULL,
+                                    session_op_done_cb, &ops);
+  md_case_session_set_notes_async (session, "x", NULL, session_op_done_cb, &ops);
+  md_case_session_record_async (session, MD_CASE_EVENT_PROBE_ACCEPTED, NULL, NULL,
+                                session_op_done_cb, &ops);
+  md_case_session_dup_case_async (session, NULL, session_op_done_cb, &ops);
+  wait_session_ops (&ops, 4);
+
+  g_assert_false (md_case_session_set_status_finish (session, results->pdata[0], NULL, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_session_set_notes_finish (session, results->pdata[1], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_session_record_finish (session, results->pdata[2], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (md_case_session_dup_case_finish (session, results->pdata[3], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (ops.n_changed, ==, 0);
+
+  /* Opening it again (its rows read on the writer thread) says so too. */
+  md_case_session_open_async (f->store, case_id, NULL, session_op_done_cb, &ops);
+  wait_session_ops (&ops, 5);
+  g_assert_null (md_case_session_open_finish (results->pdata[4], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -536,6 +697,10 @@ main (int    argc,
               fixture_setup, test_closed_mid_run, fixture_teardown);
   g_test_add ("/MailDoctor/CaseSession/open-async", Fixture, NULL,
               fixture_setup, test_open_async, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/async-writes", Fixture, NULL,
+              fixture_setup, test_async_writes, fixture_teardown);
+  g_test_add ("/MailDoctor/CaseSession/async-write-errors", Fixture, NULL,
+              fixture_setup, test_async_write_errors, fixture_teardown);
 
   return g_test_run ();
 }

@@ -1564,6 +1564,388 @@ test_async_writes (Fixture       *fixture,
   g_main_loop_unref (async.loop);
 }
 
+/* The window's reads and writes on the writer thread */
+
+typedef struct
+{
+  GPtrArray *results;   /* GAsyncResult*, in the order they came back */
+  GString   *changes;
+  GThread   *main_thread;
+} OpsData;
+
+static void
+op_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  OpsData *ops = user_data;
+
+  g_assert_true (g_thread_self () == ops->main_thread);
+  g_ptr_array_add (ops->results, g_object_ref (result));
+}
+
+static void
+ops_changed_cb (MdCaseStore  *store,
+                gint64        case_id,
+                MdCaseChange  change,
+                OpsData      *ops)
+{
+  g_assert_true (g_thread_self () == ops->main_thread);
+  g_string_append_printf (ops->changes, "%s%" G_GINT64_FORMAT,
+                          ops->changes->len > 0 ? " " : "", case_id);
+}
+
+static GAsyncResult *
+wait_results (OpsData *ops,
+              guint    n)
+{
+  while (ops->results->len < n)
+    g_main_context_iteration (NULL, TRUE);
+
+  return g_ptr_array_index (ops->results, n - 1);
+}
+
+static void
+assert_source (GAsyncResult *result,
+               gpointer      source_tag)
+{
+  g_assert_true (g_task_get_source_tag (G_TASK (result)) == source_tag);
+}
+
+/* Status, notes, events and the request's edits: written in the order they
+ * were asked for (also two writes of one field), read after the writes
+ * asked for before, each result and "changed" on the main thread. */
+static void
+test_async_case_ops (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "async ops");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(MdCase) record = NULL;
+  g_autofree char *edits = NULL;
+  g_autofree char *expected = NULL;
+  MdCaseStatus previous = MD_CASE_STATUS_CLOSED;
+  GString *kinds;
+
+  g_signal_connect (store, "changed", G_CALLBACK (ops_changed_cb), &ops);
+
+  /* All queued before any has run. */
+  md_case_store_set_status_async (store, id, MD_CASE_STATUS_REQUESTED, NULL, op_done_cb, &ops);
+  md_case_store_set_notes_async (store, id, "first", NULL, op_done_cb, &ops);
+  md_case_store_set_notes_async (store, id, "second", NULL, op_done_cb, &ops);
+  md_case_store_add_event_async (store, id, MD_CASE_EVENT_PROBE_ACCEPTED, "250 2.1.5 OK", NULL,
+                                 op_done_cb, &ops);
+  md_case_store_set_status_async (store, id, MD_CASE_STATUS_DELISTED, NULL, op_done_cb, &ops);
+  /* The same status again: nothing written, no "changed". */
+  md_case_store_set_status_async (store, id, MD_CASE_STATUS_DELISTED, NULL, op_done_cb, &ops);
+  md_case_store_set_request_edits_async (store, id, "{\"steps\":[\"a\"]}", NULL,
+                                         op_done_cb, &ops);
+  md_case_store_list_events_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_get_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_dup_request_edits_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_list_cases_async (store, "  ASYNC ", NULL, op_done_cb, &ops);
+  g_assert_cmpuint (results->len, ==, 0);
+  wait_results (&ops, 11);
+
+  assert_source (results->pdata[0], md_case_store_set_status_async);
+  g_assert_true (md_case_store_set_status_finish (store, results->pdata[0], &previous, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (previous, ==, MD_CASE_STATUS_OPEN);
+  assert_source (results->pdata[1], md_case_store_set_notes_async);
+  g_assert_true (md_case_store_set_notes_finish (store, results->pdata[1], &error));
+  g_assert_true (md_case_store_set_notes_finish (store, results->pdata[2], &error));
+  assert_source (results->pdata[3], md_case_store_add_event_async);
+  g_assert_cmpint (md_case_store_add_event_finish (store, results->pdata[3], &error), >, 0);
+  g_assert_true (md_case_store_set_status_finish (store, results->pdata[4], &previous, &error));
+  g_assert_cmpint (previous, ==, MD_CASE_STATUS_REQUESTED);
+  g_assert_true (md_case_store_set_status_finish (store, results->pdata[5], &previous, &error));
+  g_assert_cmpint (previous, ==, MD_CASE_STATUS_DELISTED);
+  g_assert_true (md_case_store_set_request_edits_finish (store, results->pdata[6], &error));
+  g_assert_no_error (error);
+
+  /* The reads saw every write before them. */
+  events = md_case_store_list_events_finish (store, results->pdata[7], &error);
+  g_assert_no_error (error);
+  kinds = g_string_new (NULL);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                              md_case_event_kind_to_string (event->kind));
+    }
+  /* Two saves of the notes, one "note edited". */
+  g_assert_cmpstr (kinds->str, ==,
+                   "created marked-requested note-edited probe-accepted marked-delisted");
+  g_string_free (kinds, TRUE);
+  g_assert_cmpstr (((MdCaseEvent *) events->pdata[3])->detail, ==, "250 2.1.5 OK");
+
+  record = md_case_store_get_case_finish (store, results->pdata[8], &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->status, ==, MD_CASE_STATUS_DELISTED);
+  g_assert_cmpstr (record->notes, ==, "second");
+
+  edits = md_case_store_dup_request_edits_finish (store, results->pdata[9], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (edits, ==, "{\"steps\":[\"a\"]}");
+
+  cases = md_case_store_list_cases_finish (store, results->pdata[10], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpint (((MdCase *) cases->pdata[0])->id, ==, id);
+
+  /* "changed" for each write that changed the case, not for the edits. */
+  expected = g_strdup_printf ("%1$" G_GINT64_FORMAT " %1$" G_GINT64_FORMAT " %1$" G_GINT64_FORMAT
+                              " %1$" G_GINT64_FORMAT " %1$" G_GINT64_FORMAT, id);
+  g_assert_cmpstr (changes->str, ==, expected);
+
+  /* The main connection sees them too. */
+  g_clear_pointer (&record, md_case_free);
+  record = md_case_store_get_case (store, id, &error);
+  g_assert_cmpstr (record->notes, ==, "second");
+}
+
+/* Errors come back through the callback, as the synchronous calls return
+ * them; a failed write changes nothing and tells nothing. */
+static void
+test_async_case_ops_errors (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "errors");
+  gint64 gone = id + 100;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  GError *errors[10] = { NULL, };
+  guint n_invalid = 0;
+
+  g_signal_connect (store, "changed", G_CALLBACK (ops_changed_cb), &ops);
+
+  md_case_store_set_status_async (store, gone, MD_CASE_STATUS_CLOSED, NULL, op_done_cb, &ops);
+  md_case_store_set_status_async (store, id, (MdCaseStatus) 99, NULL, op_done_cb, &ops);
+  md_case_store_set_notes_async (store, gone, "x", NULL, op_done_cb, &ops);
+  md_case_store_add_event_async (store, gone, MD_CASE_EVENT_PROBE_REJECTED, NULL, NULL,
+                                 op_done_cb, &ops);
+  md_case_store_add_event_async (store, id, (MdCaseEventKind) 999, NULL, NULL, op_done_cb, &ops);
+  md_case_store_set_request_edits_async (store, gone, "{}", NULL, op_done_cb, &ops);
+  md_case_store_get_case_async (store, gone, NULL, op_done_cb, &ops);
+  md_case_store_dup_request_edits_async (store, gone, NULL, op_done_cb, &ops);
+  wait_results (&ops, 8);
+
+  /* The two bad arguments are answered without being queued: in any order
+   * with the rest. */
+  for (guint i = 0; i < results->len; i++)
+    {
+      GAsyncResult *result = results->pdata[i];
+      gpointer tag = g_task_get_source_tag (G_TASK (result));
+      GError **error = &errors[i];
+
+      if (tag == md_case_store_set_status_async)
+        g_assert_false (md_case_store_set_status_finish (store, result, NULL, error));
+      else if (tag == md_case_store_set_notes_async)
+        g_assert_false (md_case_store_set_notes_finish (store, result, error));
+      else if (tag == md_case_store_add_event_async)
+        g_assert_cmpint (md_case_store_add_event_finish (store, result, error), ==, 0);
+      else if (tag == md_case_store_set_request_edits_async)
+        g_assert_false (md_case_store_set_request_edits_finish (store, result, error));
+      else if (tag == md_case_store_get_case_async)
+        g_assert_null (md_case_store_get_case_finish (store, result, error));
+      else if (tag == md_case_store_dup_request_edits_async)
+        g_assert_null (md_case_store_dup_request_edits_finish (store, result, error));
+      else
+        g_assert_not_reached ();
+    }
+  for (guint i = 0; i < results->len; i++)
+    {
+      g_assert_nonnull (errors[i]);
+      g_assert_true (errors[i]->domain == MD_CASE_STORE_ERROR);
+      if (errors[i]->code == MD_CASE_STORE_ERROR_INVALID)
+        n_invalid++;
+      else
+        g_assert_cmpint (errors[i]->code, ==, MD_CASE_STORE_ERROR_NOT_FOUND);
+    }
+  g_assert_cmpuint (n_invalid, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    g_clear_error (&errors[i]);
+
+  g_assert_cmpstr (changes->str, ==, "");
+  assert_event_kinds (store, id, "created");
+}
+
+/* A newer read supersedes an older one: the older ends CANCELLED, never
+ * with its (stale) answer; a write cancelled after it ran still says it
+ * was written. */
+static void
+test_async_read_superseded (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "superseded");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(GCancellable) older = g_cancellable_new ();
+  g_autoptr(GCancellable) write = g_cancellable_new ();
+  g_autoptr(GPtrArray) cases = NULL;
+  guint n_stale = 0, n_fresh = 0, n_written = 0;
+  g_autoptr(MdCase) record = NULL;
+
+  md_case_store_list_cases_async (store, "s", older, op_done_cb, &ops);
+  g_cancellable_cancel (older);
+  md_case_store_list_cases_async (store, "super", NULL, op_done_cb, &ops);
+  md_case_store_set_notes_async (store, id, "kept", write, op_done_cb, &ops);
+  wait_results (&ops, 3);
+  g_cancellable_cancel (write);
+
+  /* A cancelled task answers one main loop iteration later than the others
+   * (GTask): in any order, then. */
+  for (guint i = 0; i < results->len; i++)
+    {
+      GAsyncResult *result = results->pdata[i];
+
+      if (g_task_get_source_tag (G_TASK (result)) == md_case_store_set_notes_async)
+        {
+          g_assert_true (md_case_store_set_notes_finish (store, result, &error));
+          g_assert_no_error (error);
+          n_written++;
+          continue;
+        }
+
+      cases = md_case_store_list_cases_finish (store, result, &error);
+      if (cases == NULL)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_clear_error (&error);
+          n_stale++;
+        }
+      else
+        {
+          g_assert_cmpuint (cases->len, ==, 1);
+          g_clear_pointer (&cases, g_ptr_array_unref);
+          n_fresh++;
+        }
+    }
+  g_assert_cmpuint (n_stale, ==, 1);
+  g_assert_cmpuint (n_fresh, ==, 1);
+  g_assert_cmpuint (n_written, ==, 1);
+  record = md_case_store_get_case (store, id, &error);
+  g_assert_cmpstr (record->notes, ==, "kept");
+}
+
+static void
+ops_change_kind_cb (MdCaseStore  *store,
+                    gint64        case_id,
+                    MdCaseChange  change,
+                    GString      *kinds)
+{
+  g_string_append_printf (kinds, "%s%d", kinds->len > 0 ? " " : "", change);
+}
+
+/* Deleting and undoing on the writer thread: in the order asked for, each
+ * told as the sidebar needs it; a purged case is an error. */
+static void
+test_async_delete_undo (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "deleted async");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(MdCase) record = NULL;
+  g_autofree char *expected = NULL;
+
+  g_signal_connect (store, "changed", G_CALLBACK (ops_change_kind_cb), kinds);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_get_case_async (store, id, NULL, op_done_cb, &ops);
+  wait_results (&ops, 5);
+
+  g_assert_true (md_case_store_delete_case_finish (store, results->pdata[0], &error));
+  g_assert_true (md_case_store_undelete_case_finish (store, results->pdata[1], &error));
+  /* Undoing twice is harmless, and tells nothing. */
+  g_assert_true (md_case_store_undelete_case_finish (store, results->pdata[2], &error));
+  g_assert_true (md_case_store_delete_case_finish (store, results->pdata[3], &error));
+  record = md_case_store_get_case_finish (store, results->pdata[4], &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record->deleted);
+  expected = g_strdup_printf ("%d %d %d", MD_CASE_CHANGE_REMOVED, MD_CASE_CHANGE_ADDED,
+                              MD_CASE_CHANGE_REMOVED);
+  g_assert_cmpstr (kinds->str, ==, expected);
+
+  g_assert_cmpint (md_case_store_purge_deleted (store, NULL, &error), ==, 1);
+  md_case_store_undelete_case_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_delete_case_async (store, id, NULL, op_done_cb, &ops);
+  wait_results (&ops, 7);
+  g_assert_false (md_case_store_undelete_case_finish (store, results->pdata[5], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_delete_case_finish (store, results->pdata[6], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+}
+
+/* What opening a case reads, read on the writer thread in one go. */
+static void
+test_async_read_case (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 checked = create_simple (store, "checked");
+  gint64 unchecked = create_simple (store, "unchecked");
+  g_autoptr(JsonNode) results = json_parse ("{\"checks\":[]}");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) ops_results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { ops_results, changes, g_thread_self () };
+  gint64 ids[] = { checked, unchecked, unchecked + 100 };
+
+  g_assert_cmpint (md_case_store_add_check_run (store, checked, now, now, results, &error), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    md_case_store_read_case_async (store, ids[i], NULL, op_done_cb, &ops);
+  wait_results (&ops, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) rejections = NULL;
+      g_autoptr(MdCaseCheckRun) latest = NULL;
+      g_autoptr(MdCase) record = NULL;
+
+      record = md_case_store_read_case_finish (store, ops_results->pdata[i], &rejections,
+                                               &latest, &error);
+      if (i == 2)
+        {
+          g_assert_null (record);
+          g_assert_null (rejections);
+          g_assert_null (latest);
+          g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_NOT_FOUND);
+          continue;
+        }
+
+      g_assert_no_error (error);
+      g_assert_cmpint (record->id, ==, ids[i]);
+      g_assert_cmpuint (rejections->len, ==, 1);
+      g_assert_cmpstr (((MdCaseRejection *) rejections->pdata[0])->rejection->blocked_ip, ==,
+                       "203.0.113.7");
+      if (i == 0)
+        g_assert_nonnull (latest);
+      else
+        g_assert_null (latest);
+    }
+}
+
 static void
 test_labels (void)
 {
@@ -1637,6 +2019,11 @@ main (int   argc,
   ADD ("input-apart", test_input_apart);
   ADD ("quick-check-after-unclean", test_quick_check_after_unclean);
   ADD ("async-writes", test_async_writes);
+  ADD ("async-case-ops", test_async_case_ops);
+  ADD ("async-case-ops-errors", test_async_case_ops_errors);
+  ADD ("async-read-superseded", test_async_read_superseded);
+  ADD ("async-delete-undo", test_async_delete_undo);
+  ADD ("async-read-case", test_async_read_case);
   g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
   g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
 

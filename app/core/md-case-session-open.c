@@ -218,8 +218,29 @@ md_case_session_new_from_input_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* What opening reads on the calling thread: the small rows only (the case,
- * its rejections, the latest run). */
+/* The session of what opening read: the small rows (the case, its
+ * rejections, the latest run); the diagnosis comes later. */
+static MdCaseSession *
+session_from_rows (MdCaseStore    *store,
+                   gint64          case_id,
+                   MdCaseCheckRun *latest)
+{
+  MdCaseSession *self = g_object_new (MD_TYPE_CASE_SESSION, NULL);
+
+  self->store = g_object_ref (store);
+  self->case_id = case_id;
+
+  if (latest != NULL && latest->results != NULL)
+    {
+      g_clear_object (&self->checks);
+      self->checks = md_checks_new_from_json (latest->results);
+      self->checked = subject_from_json (latest->results);
+    }
+
+  return self;
+}
+
+/* The same rows read on the calling thread (md_case_session_open()). */
 static MdCaseSession *
 open_rows (MdCaseStore  *store,
            gint64        case_id,
@@ -227,7 +248,6 @@ open_rows (MdCaseStore  *store,
            GPtrArray   **stored_out,
            GError      **error)
 {
-  g_autoptr(MdCaseSession) self = NULL;
   g_autoptr(MdCase) record = NULL;
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(MdCaseCheckRun) latest = NULL;
@@ -248,20 +268,9 @@ open_rows (MdCaseStore  *store,
       return NULL;
     }
 
-  self = g_object_new (MD_TYPE_CASE_SESSION, NULL);
-  self->store = g_object_ref (store);
-  self->case_id = case_id;
-
-  if (latest != NULL && latest->results != NULL)
-    {
-      g_clear_object (&self->checks);
-      self->checks = md_checks_new_from_json (latest->results);
-      self->checked = subject_from_json (latest->results);
-    }
-
   *has_eml = record->has_input_eml;
   *stored_out = g_steal_pointer (&stored);
-  return g_steal_pointer (&self);
+  return session_from_rows (store, case_id, latest);
 }
 
 /* Explained again rather than read back, so the texts follow the UI
@@ -359,6 +368,39 @@ open_eml_cb (GObject      *object,
   g_task_run_in_thread (task, open_thread);
 }
 
+/* The rows, read on the store's writer thread (the main thread waits for
+ * no SQLite); then the .eml, read there too, and the diagnosis on a worker. */
+static void
+open_rows_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MdCaseStore *store = MD_CASE_STORE (object);
+  g_autoptr(GTask) task = user_data;
+  Opening *opening = g_task_get_task_data (task);
+  g_autoptr(MdCase) record = NULL;
+  g_autoptr(MdCaseCheckRun) latest = NULL;
+  GError *error = NULL;
+
+  record = md_case_store_read_case_finish (store, result, &opening->stored, &latest, &error);
+  if (record == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  opening->self = session_from_rows (store, record->id, latest);
+  if (record->has_input_eml)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      md_case_store_dup_input_eml_async (store, record->id, cancellable, open_eml_cb,
+                                         g_steal_pointer (&task));
+    }
+  else
+    g_task_run_in_thread (task, open_thread);
+}
+
 void
 md_case_session_open_async (MdCaseStore         *store,
                             gint64               case_id,
@@ -367,32 +409,18 @@ md_case_session_open_async (MdCaseStore         *store,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-  Opening *opening;
-  gboolean has_eml = FALSE;
 
   g_return_if_fail (MD_IS_CASE_STORE (store));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, md_case_session_open_async);
-
-  opening = g_new0 (Opening, 1);
-  g_task_set_task_data (task, opening, (GDestroyNotify) opening_free);
-  opening->self = open_rows (store, case_id, &has_eml, &opening->stored, &error);
-  if (opening->self == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_task_set_task_data (task, g_new0 (Opening, 1), (GDestroyNotify) opening_free);
 
   /* Loaded here, on the main thread, so that the worker only reads it. */
   md_knowledge_get_default ();
 
-  if (has_eml)
-    md_case_store_dup_input_eml_async (store, case_id, cancellable, open_eml_cb,
-                                       g_steal_pointer (&task));
-  else
-    g_task_run_in_thread (task, open_thread);
+  md_case_store_read_case_async (store, case_id, cancellable, open_rows_cb,
+                                 g_steal_pointer (&task));
 }
 
 MdCaseSession *

@@ -641,3 +641,307 @@ md_case_session_list_events (MdCaseSession  *self,
 
   return md_case_store_list_events (self->store, self->case_id, error);
 }
+
+/* The writes and reads of the window, on the store's writer thread: one
+ * queue, so the writes of a case land in the order they were asked for and
+ * a read sees every write asked for before it. "case-changed" follows each
+ * write once it is in the store. */
+
+static void
+written_cb (MdCaseSession  *self,
+            GTask          *task,
+            gboolean        written,
+            GError         *error)
+{
+  if (!written)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_signal_emit (self, signals[CASE_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+event_added_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean written = md_case_store_add_event_finish (MD_CASE_STORE (object), result, &error) > 0;
+
+  written_cb (g_task_get_source_object (task), task, written, error);
+}
+
+void
+md_case_session_record_async (MdCaseSession       *self,
+                              MdCaseEventKind      kind,
+                              const char          *detail,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_record_async);
+  /* What was written was written, as the store's writes say. */
+  g_task_set_check_cancellable (task, FALSE);
+  md_case_store_add_event_async (self->store, self->case_id, kind, detail, cancellable,
+                                 event_added_cb, g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_record_finish (MdCaseSession  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+handoff_recorded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!md_case_session_record_finish (MD_CASE_SESSION (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+md_case_session_record_handoff_async (MdCaseSession       *self,
+                                      MdHandoff           *handoff,
+                                      MdHandoffMethod      method,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MdCaseEventKind kind;
+  const char *detail;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+  g_return_if_fail (MD_IS_HANDOFF (handoff));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_record_handoff_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  switch (method)
+    {
+    case MD_HANDOFF_METHOD_PORTAL:
+    case MD_HANDOFF_METHOD_XDG_EMAIL:
+    case MD_HANDOFF_METHOD_MAILTO:
+      kind = MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP;
+      detail = md_handoff_get_draft (handoff)->recipient;
+      break;
+
+    case MD_HANDOFF_METHOD_EML:
+      kind = MD_CASE_EVENT_REQUEST_SAVED;
+      detail = md_handoff_get_eml_path (handoff);
+      break;
+
+    case MD_HANDOFF_METHOD_NONE:
+    default:
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  md_case_session_record_async (self, kind, detail, cancellable, handoff_recorded_cb,
+                                g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_record_handoff_finish (MdCaseSession  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+status_set_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseStatus *previous = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean written;
+
+  written = md_case_store_set_status_finish (MD_CASE_STORE (object), result, previous, &error);
+  written_cb (g_task_get_source_object (task), task, written, error);
+}
+
+void
+md_case_session_set_status_async (MdCaseSession       *self,
+                                  MdCaseStatus         status,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_set_status_async);
+  /* What was written was written, as the store's writes say. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_new0 (MdCaseStatus, 1), g_free);
+  md_case_store_set_status_async (self->store, self->case_id, status, cancellable,
+                                  status_set_cb, g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_set_status_finish (MdCaseSession  *self,
+                                   GAsyncResult   *result,
+                                   MdCaseStatus   *previous,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (previous != NULL)
+    *previous = *(MdCaseStatus *) g_task_get_task_data (G_TASK (result));
+
+  return TRUE;
+}
+
+static void
+notes_set_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean written = md_case_store_set_notes_finish (MD_CASE_STORE (object), result, &error);
+
+  written_cb (g_task_get_source_object (task), task, written, error);
+}
+
+void
+md_case_session_set_notes_async (MdCaseSession       *self,
+                                 const char          *notes,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_set_notes_async);
+  /* What was written was written, as the store's writes say. */
+  g_task_set_check_cancellable (task, FALSE);
+  md_case_store_set_notes_async (self->store, self->case_id, notes, cancellable,
+                                 notes_set_cb, g_steal_pointer (&task));
+}
+
+gboolean
+md_case_session_set_notes_finish (MdCaseSession  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+events_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *events = md_case_store_list_events_finish (MD_CASE_STORE (object), result, &error);
+
+  if (events == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, events, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+md_case_session_list_events_async (MdCaseSession       *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_list_events_async);
+  md_case_store_list_events_async (self->store, self->case_id, cancellable,
+                                   events_listed_cb, g_steal_pointer (&task));
+}
+
+GPtrArray *
+md_case_session_list_events_finish (MdCaseSession  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+case_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  MdCase *record = md_case_store_get_case_finish (MD_CASE_STORE (object), result, &error);
+
+  if (record == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, record, (GDestroyNotify) md_case_free);
+}
+
+void
+md_case_session_dup_case_async (MdCaseSession       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_session_dup_case_async);
+  md_case_store_get_case_async (self->store, self->case_id, cancellable,
+                                case_read_cb, g_steal_pointer (&task));
+}
+
+MdCase *
+md_case_session_dup_case_finish (MdCaseSession  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -67,6 +67,15 @@ MdCaseStore    *md_case_session_get_store           (MdCaseSession        *self)
 gint64          md_case_session_get_case_id         (MdCaseSession        *self);
 /* A fresh copy of the case record (title, status, notes …). */
 MdCase         *md_case_session_dup_case            (MdCaseSession        *self);
+/* The same read on the store's writer thread, after the writes asked for
+ * before it; G_IO_ERROR_CANCELLED when @cancellable was cancelled first. */
+void            md_case_session_dup_case_async      (MdCaseSession        *self,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+MdCase         *md_case_session_dup_case_finish     (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 guint           md_case_session_get_n_rejections    (MdCaseSession        *self);
 const MdRejection   *md_case_session_get_rejection  (MdCaseSession        *self,
                                                      guint                 index);
@@ -146,6 +155,54 @@ gboolean        md_case_session_record_handoff      (MdCaseSession        *self,
                                                      GError              **error);
 /* Oldest first: GPtrArray of MdCaseEvent*. */
 GPtrArray      *md_case_session_list_events         (MdCaseSession        *self,
+                                                     GError              **error);
+
+/* The window's calls: the same writes and reads on the store's writer
+ * thread (one queue: the writes of a case land in the order they are
+ * made, a read sees the writes made before it). "case-changed" follows
+ * each write once it is stored, before @callback runs. */
+void            md_case_session_record_async        (MdCaseSession        *self,
+                                                     MdCaseEventKind       kind,
+                                                     const char           *detail,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean        md_case_session_record_finish       (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void            md_case_session_record_handoff_async (MdCaseSession       *self,
+                                                      MdHandoff           *handoff,
+                                                      MdHandoffMethod      method,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        md_case_session_record_handoff_finish (MdCaseSession      *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
+void            md_case_session_set_status_async    (MdCaseSession        *self,
+                                                     MdCaseStatus          status,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* *@previous (may be NULL): the status the case had before. */
+gboolean        md_case_session_set_status_finish   (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
+                                                     MdCaseStatus         *previous,
+                                                     GError              **error);
+void            md_case_session_set_notes_async     (MdCaseSession        *self,
+                                                     const char           *notes,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean        md_case_session_set_notes_finish    (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void            md_case_session_list_events_async   (MdCaseSession        *self,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray      *md_case_session_list_events_finish  (MdCaseSession        *self,
+                                                     GAsyncResult         *result,
                                                      GError              **error);
 
 /* Re-creates check objects from stored results (md_check_run_to_json()). */

@@ -1355,6 +1355,7 @@ typedef struct
   WriteFunc     func;
   gpointer      data;       /* the task's data */
   MdCaseChange  change;
+  gboolean      read;       /* queue_read(): one statement, no transaction */
   gint64        result;
   gint64        case_id;    /* what "changed" names; 0: nothing changed */
   GError       *error;
@@ -1406,6 +1407,17 @@ open_writer (MdCaseStore  *self,
       return NULL;
     }
 
+  /* The search reads the list here too (md_case_store_list_cases_async()). */
+  rc = sqlite3_create_function (db, "md_fold", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                NULL, sql_fold_cb, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+
   return db;
 }
 
@@ -1421,7 +1433,9 @@ writer_thread_cb (gpointer data,
     {
       if (self->writer_db == NULL)
         self->writer_db = open_writer (self, &op->error);
-      if (self->writer_db != NULL)
+      if (self->writer_db != NULL && op->read)
+        op->result = op->func (self->writer_db, op->data, &op->case_id, &op->error);
+      else if (self->writer_db != NULL)
         op->result = run_write (self->writer_db, op->func, op->data, &op->case_id, &op->error);
     }
 
@@ -1438,15 +1452,16 @@ writer_thread_cb (gpointer data,
 /* @source_tag names the public call; @data (freed with @data_free when the
  * task goes) is handed to @func on the writer thread. */
 static void
-queue_write (MdCaseStore         *self,
-             gpointer             source_tag,
-             WriteFunc            func,
-             gpointer             data,
-             GDestroyNotify       data_free,
-             MdCaseChange         change,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
+queue_op (MdCaseStore         *self,
+          gboolean             read,
+          gpointer             source_tag,
+          WriteFunc            func,
+          gpointer             data,
+          GDestroyNotify       data_free,
+          MdCaseChange         change,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
@@ -1456,8 +1471,10 @@ queue_write (MdCaseStore         *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, data_free);
   /* What was written was written: the result says so even when the caller
-   * cancelled meanwhile (cancelling only skips a write not yet started). */
-  g_task_set_check_cancellable (task, FALSE);
+   * cancelled meanwhile (cancelling only skips a write not yet started).
+   * A read cancelled meanwhile was superseded: its caller gets CANCELLED,
+   * never what it no longer asked for. */
+  g_task_set_check_cancellable (task, read);
 
   if (self->writer_pool == NULL)
     {
@@ -1474,8 +1491,46 @@ queue_write (MdCaseStore         *self,
   op->func = func;
   op->data = data;
   op->change = change;
+  op->read = read;
 
   g_thread_pool_push (self->writer_pool, op, NULL);
+}
+
+static void
+queue_write (MdCaseStore         *self,
+             gpointer             source_tag,
+             WriteFunc            func,
+             gpointer             data,
+             GDestroyNotify       data_free,
+             MdCaseChange         change,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  queue_op (self, FALSE, source_tag, func, data, data_free, change, cancellable, callback,
+            user_data);
+}
+
+/* Reads on the writer thread too: the main thread never waits for SQLite,
+ * and a read queued after a write sees it (one FIFO queue). @func runs
+ * outside run_write()'s transaction, which would take the write lock: one
+ * statement is consistent by itself, several that must agree open a read
+ * transaction of their own. It sets op->value and returns 1, or 0 with
+ * @error. */
+typedef struct _CaseOp CaseOp;
+static void case_op_free (gpointer data);
+
+static void
+queue_read (MdCaseStore         *self,
+            gpointer             source_tag,
+            WriteFunc            func,
+            CaseOp              *op,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  queue_op (self, TRUE, source_tag, func, op, case_op_free, MD_CASE_CHANGE_UPDATED, cancellable,
+            callback, user_data);
 }
 
 static gint64
@@ -1498,6 +1553,61 @@ finish_write (MdCaseStore   *self,
     }
 
   return value;
+}
+
+/* A write or a read of one case's fields, held until it is done; what a
+ * write found before (the old status) and what a read found are put back
+ * here for the _finish() call. */
+struct _CaseOp
+{
+  gint64           case_id;
+  MdCaseStatus     status;     /* set_status: the new one */
+  MdCaseStatus     previous;   /* set_status: the one it had */
+  MdCaseEventKind  kind;       /* add_event */
+  gboolean         deleted;    /* delete (TRUE) or undelete */
+  char            *text;       /* notes, request edits, an event's detail, a search */
+  gpointer         value;      /* a read's result */
+  GDestroyNotify   value_free;
+};
+
+/* A read's value, or NULL with @error set (or none, for a read whose
+ * answer is "nothing"). */
+static gpointer
+finish_read (MdCaseStore   *self,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  CaseOp *op;
+
+  if (finish_write (self, result, source_tag, error) == 0)
+    return NULL;
+
+  op = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (&op->value);
+}
+
+static void
+case_op_free (gpointer data)
+{
+  CaseOp *op = data;
+
+  if (op->value != NULL && op->value_free != NULL)
+    op->value_free (op->value);
+  g_free (op->text);
+  g_free (op);
+}
+
+static CaseOp *
+case_op_new (gint64      case_id,
+             const char *text)
+{
+  CaseOp *op = g_new0 (CaseOp, 1);
+
+  op->case_id = case_id;
+  op->text = g_strdup (text);
+
+  return op;
 }
 
 /* A new case: what it was made from, held until the write is done. */
@@ -1689,22 +1799,20 @@ case_from_row (sqlite3_stmt *stmt)
   return self;
 }
 
-MdCase *
-md_case_store_get_case (MdCaseStore  *self,
-                        gint64        case_id,
-                        GError      **error)
+static MdCase *
+read_case (sqlite3  *db,
+           gint64    case_id,
+           GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  stmt = prepare (self->db, "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?1", error);
+  stmt = prepare (db, "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, case_id);
-  rc = step (self->db, stmt, error);
+  rc = step (db, stmt, error);
   if (rc < 0)
     return NULL;
   if (rc == SQLITE_DONE)
@@ -1714,6 +1822,51 @@ md_case_store_get_case (MdCaseStore  *self,
     }
 
   return case_from_row (stmt);
+}
+
+MdCase *
+md_case_store_get_case (MdCaseStore  *self,
+                        gint64        case_id,
+                        GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_case (self->db, case_id, error);
+}
+
+static gint64
+case_read (sqlite3   *db,
+           gpointer   data,
+           gint64    *case_id,
+           GError   **error)
+{
+  CaseOp *op = data;
+
+  op->value_free = (GDestroyNotify) md_case_free;
+  op->value = read_case (db, op->case_id, error);
+
+  return op->value != NULL;
+}
+
+void
+md_case_store_get_case_async (MdCaseStore         *self,
+                              gint64               case_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_get_case_async, case_read, case_op_new (case_id, NULL),
+              cancellable, callback, user_data);
+}
+
+MdCase *
+md_case_store_get_case_finish (MdCaseStore   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_read (self, result, md_case_store_get_case_async, error);
 }
 
 /* One column of the case's input row; FALSE with NOT_FOUND when the case is
@@ -1850,21 +2003,16 @@ md_case_store_dup_input_eml_finish (MdCaseStore   *self,
   return read->eml != NULL ? g_bytes_ref (read->eml) : NULL;
 }
 
-GPtrArray *
-md_case_store_list_cases (MdCaseStore  *self,
-                          const char   *search,
-                          GError      **error)
+static GPtrArray *
+read_cases (sqlite3     *db,
+            const char  *search,
+            GError     **error)
 {
-  sqlite3 *db;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) cases = NULL;
   g_autofree char *needle = NULL;
   g_autofree char *stripped = NULL;
   int rc;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  db = self->db;
 
   if (search != NULL)
     {
@@ -1896,6 +2044,51 @@ md_case_store_list_cases (MdCaseStore  *self,
     return NULL;
 
   return g_steal_pointer (&cases);
+}
+
+GPtrArray *
+md_case_store_list_cases (MdCaseStore  *self,
+                          const char   *search,
+                          GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_cases (self->db, search, error);
+}
+
+static gint64
+cases_read (sqlite3   *db,
+            gpointer   data,
+            gint64    *case_id,
+            GError   **error)
+{
+  CaseOp *op = data;
+
+  op->value_free = (GDestroyNotify) g_ptr_array_unref;
+  op->value = read_cases (db, op->text, error);
+
+  return op->value != NULL;
+}
+
+void
+md_case_store_list_cases_async (MdCaseStore         *self,
+                                const char          *search,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_list_cases_async, cases_read, case_op_new (0, search),
+              cancellable, callback, user_data);
+}
+
+GPtrArray *
+md_case_store_list_cases_finish (MdCaseStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_read (self, result, md_case_store_list_cases_async, error);
 }
 
 guint
@@ -1966,58 +2159,146 @@ write_case_text (sqlite3      *db,
   return step_done (db, stmt, error);
 }
 
-gboolean
-md_case_store_set_status (MdCaseStore   *self,
-                          gint64         case_id,
-                          MdCaseStatus   status,
-                          GError       **error)
+static gint64
+status_write (sqlite3   *db,
+              gpointer   data,
+              gint64    *case_id,
+              GError   **error)
 {
-  sqlite3 *db;
   static const MdCaseEventKind event_for_status[] = {
     [MD_CASE_STATUS_OPEN] = MD_CASE_EVENT_REOPENED,
     [MD_CASE_STATUS_REQUESTED] = MD_CASE_EVENT_MARKED_REQUESTED,
     [MD_CASE_STATUS_DELISTED] = MD_CASE_EVENT_MARKED_DELISTED,
     [MD_CASE_STATUS_CLOSED] = MD_CASE_EVENT_CLOSED,
   };
+  CaseOp *op = data;
+  const char *new_value = md_case_status_to_string (op->status);
   g_autofree char *old = NULL;
-  const char *new_value;
   gint64 now = g_get_real_time ();
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+  if (!read_case_text (db, op->case_id, "status", &old, error))
+    return 0;
 
-  db = self->db;
+  if (!md_case_status_from_string (old, &op->previous))
+    op->previous = MD_CASE_STATUS_OPEN;
 
-  new_value = md_case_status_to_string (status);
-  if (new_value == NULL)
+  /* The value it has already: nothing written, nothing to tell. */
+  if (g_strcmp0 (old, new_value) == 0)
+    return 1;
+
+  if (!write_case_text (db, op->case_id, "status", new_value, now, error)
+      || insert_event (db, op->case_id, now, event_for_status[op->status], NULL, error) == 0)
+    return 0;
+
+  *case_id = op->case_id;
+  return 1;
+}
+
+static gboolean
+check_status (MdCaseStatus   status,
+              GError       **error)
+{
+  if (md_case_status_to_string (status) == NULL)
     {
       g_set_error_literal (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
                            "not a case status");
       return FALSE;
     }
 
-  if (!begin (db, error))
+  return TRUE;
+}
+
+gboolean
+md_case_store_set_status (MdCaseStore   *self,
+                          gint64         case_id,
+                          MdCaseStatus   status,
+                          GError       **error)
+{
+  CaseOp *op;
+
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  if (!check_status (status, error))
     return FALSE;
 
-  if (!read_case_text (db, case_id, "status", &old, error))
-    goto fail;
+  op = case_op_new (case_id, NULL);
+  op->status = status;
 
-  if (g_strcmp0 (old, new_value) == 0)
+  return write_now (self, status_write, op, case_op_free, MD_CASE_CHANGE_UPDATED, error) > 0;
+}
+
+void
+md_case_store_set_status_async (MdCaseStore         *self,
+                                gint64               case_id,
+                                MdCaseStatus         status,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  CaseOp *op;
+
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  if (md_case_status_to_string (status) == NULL)
     {
-      rollback (db);
-      return TRUE;
+      g_task_report_new_error (self, callback, user_data, md_case_store_set_status_async,
+                               MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
+                               "not a case status");
+      return;
     }
 
-  if (!write_case_text (db, case_id, "status", new_value, now, error)
-      || insert_event (db, case_id, now, event_for_status[status], NULL, error) == 0
-      || !commit (db, error))
-    goto fail;
+  op = case_op_new (case_id, NULL);
+  op->status = status;
+  queue_write (self, md_case_store_set_status_async, status_write, op, case_op_free,
+               MD_CASE_CHANGE_UPDATED, cancellable, callback, user_data);
+}
 
-  emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
+gboolean
+md_case_store_set_status_finish (MdCaseStore   *self,
+                                 GAsyncResult  *result,
+                                 MdCaseStatus  *previous,
+                                 GError       **error)
+{
+  CaseOp *op;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (finish_write (self, result, md_case_store_set_status_async, error) == 0)
+    return FALSE;
+
+  op = g_task_get_task_data (G_TASK (result));
+  if (previous != NULL)
+    *previous = op->previous;
+
   return TRUE;
+}
 
-fail:
-  rollback (db);
-  return FALSE;
+static gint64
+request_edits_write (sqlite3   *db,
+                     gpointer   data,
+                     gint64    *case_id,
+                     GError   **error)
+{
+  CaseOp *op = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = prepare (db, "UPDATE cases SET request_edits = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, op->case_id);
+  bind_text (stmt, 2, op->text);
+  if (!step_done (db, stmt, error))
+    return 0;
+
+  if (sqlite3_changes (db) == 0)
+    {
+      set_not_found (error);
+      return 0;
+    }
+
+  /* *case_id stays 0: see md_case_store_set_request_edits(). */
+  return 1;
 }
 
 /* Autosave: no event and no "changed" signal (the case list does not move
@@ -2028,50 +2309,49 @@ md_case_store_set_request_edits (MdCaseStore  *self,
                                  const char   *json,
                                  GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
 
-  stmt = prepare (self->db, "UPDATE cases SET request_edits = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  if (json != NULL)
-    sqlite3_bind_text (stmt, 2, json, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 2);
-
-  rc = step (self->db, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      set_not_found (error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return write_now (self, request_edits_write, case_op_new (case_id, json), case_op_free,
+                    MD_CASE_CHANGE_UPDATED, error) > 0;
 }
 
-/* NULL without an error when nothing was edited. */
-char *
-md_case_store_dup_request_edits (MdCaseStore  *self,
-                                 gint64        case_id,
-                                 GError      **error)
+void
+md_case_store_set_request_edits_async (MdCaseStore         *self,
+                                       gint64               case_id,
+                                       const char          *json,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_set_request_edits_async, request_edits_write,
+               case_op_new (case_id, json), case_op_free, MD_CASE_CHANGE_UPDATED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_set_request_edits_finish (MdCaseStore   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_write (self, result, md_case_store_set_request_edits_async, error) > 0;
+}
+
+static char *
+read_request_edits (sqlite3  *db,
+                    gint64    case_id,
+                    GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  stmt = prepare (self->db, "SELECT request_edits FROM cases WHERE id = ?1", error);
+  stmt = prepare (db, "SELECT request_edits FROM cases WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, case_id);
-  rc = step (self->db, stmt, error);
+  rc = step (db, stmt, error);
   if (rc < 0)
     return NULL;
   if (rc == SQLITE_DONE)
@@ -2083,13 +2363,66 @@ md_case_store_dup_request_edits (MdCaseStore  *self,
   return column_dup_text (stmt, 0);
 }
 
-gboolean
-md_case_store_set_notes (MdCaseStore  *self,
-                         gint64        case_id,
-                         const char   *notes,
-                         GError      **error)
+/* NULL without an error when nothing was edited. */
+char *
+md_case_store_dup_request_edits (MdCaseStore  *self,
+                                 gint64        case_id,
+                                 GError      **error)
 {
-  sqlite3 *db;
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_request_edits (self->db, case_id, error);
+}
+
+static gint64
+request_edits_read (sqlite3   *db,
+                    gpointer   data,
+                    gint64    *case_id,
+                    GError   **error)
+{
+  CaseOp *op = data;
+  GError *local_error = NULL;
+
+  op->value_free = g_free;
+  op->value = read_request_edits (db, op->case_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+
+  return 1;
+}
+
+void
+md_case_store_dup_request_edits_async (MdCaseStore         *self,
+                                       gint64               case_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_dup_request_edits_async, request_edits_read,
+              case_op_new (case_id, NULL), cancellable, callback, user_data);
+}
+
+char *
+md_case_store_dup_request_edits_finish (MdCaseStore   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_read (self, result, md_case_store_dup_request_edits_async, error);
+}
+
+static gint64
+notes_write (sqlite3   *db,
+             gpointer   data,
+             gint64    *case_id,
+             GError   **error)
+{
+  CaseOp *op = data;
+  const char *notes = op->text != NULL ? op->text : "";
   g_autoptr(sqlite3_stmt) last = NULL;
   g_autofree char *old = NULL;
   gint64 now = g_get_real_time ();
@@ -2097,35 +2430,22 @@ md_case_store_set_notes (MdCaseStore  *self,
   gint64 last_id = 0;
   int rc;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
-
-  db = self->db;
-
-  if (notes == NULL)
-    notes = "";
-
-  if (!begin (db, error))
-    return FALSE;
-
-  if (!read_case_text (db, case_id, "notes", &old, error))
-    goto fail;
+  if (!read_case_text (db, op->case_id, "notes", &old, error))
+    return 0;
 
   if (g_strcmp0 (old, notes) == 0)
-    {
-      rollback (db);
-      return TRUE;
-    }
+    return 1;
 
   last = prepare (db,
                   "SELECT id, kind, timestamp FROM events WHERE case_id = ?1 "
                   "ORDER BY id DESC LIMIT 1",
                   error);
   if (last == NULL)
-    goto fail;
-  sqlite3_bind_int64 (last, 1, case_id);
+    return 0;
+  sqlite3_bind_int64 (last, 1, op->case_id);
   rc = step (db, last, error);
   if (rc < 0)
-    goto fail;
+    return 0;
   if (rc == SQLITE_ROW
       && g_strcmp0 ((const char *) sqlite3_column_text (last, 1),
                     md_case_event_kind_to_string (MD_CASE_EVENT_NOTE_EDITED)) == 0
@@ -2136,8 +2456,8 @@ md_case_store_set_notes (MdCaseStore  *self,
     }
   g_clear_pointer (&last, sqlite3_finalize);
 
-  if (!write_case_text (db, case_id, "notes", notes, now, error))
-    goto fail;
+  if (!write_case_text (db, op->case_id, "notes", notes, now, error))
+    return 0;
 
   if (coalesce)
     {
@@ -2145,25 +2465,51 @@ md_case_store_set_notes (MdCaseStore  *self,
         prepare (db, "UPDATE events SET timestamp = ?2 WHERE id = ?1", error);
 
       if (stmt == NULL)
-        goto fail;
+        return 0;
       sqlite3_bind_int64 (stmt, 1, last_id);
       sqlite3_bind_int64 (stmt, 2, now);
       if (!step_done (db, stmt, error))
-        goto fail;
+        return 0;
     }
-  else if (insert_event (db, case_id, now, MD_CASE_EVENT_NOTE_EDITED, NULL, error) == 0)
-    goto fail;
+  else if (insert_event (db, op->case_id, now, MD_CASE_EVENT_NOTE_EDITED, NULL, error) == 0)
+    return 0;
 
-  if (!commit (db, error))
-    goto fail;
+  *case_id = op->case_id;
+  return 1;
+}
 
-  emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-  return TRUE;
+gboolean
+md_case_store_set_notes (MdCaseStore  *self,
+                         gint64        case_id,
+                         const char   *notes,
+                         GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
 
-fail:
-  g_clear_pointer (&last, sqlite3_finalize);
-  rollback (db);
-  return FALSE;
+  return write_now (self, notes_write, case_op_new (case_id, notes), case_op_free,
+                    MD_CASE_CHANGE_UPDATED, error) > 0;
+}
+
+void
+md_case_store_set_notes_async (MdCaseStore         *self,
+                               gint64               case_id,
+                               const char          *notes,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_set_notes_async, notes_write, case_op_new (case_id, notes),
+               case_op_free, MD_CASE_CHANGE_UPDATED, cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_set_notes_finish (MdCaseStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_write (self, result, md_case_store_set_notes_async, error) > 0;
 }
 
 gboolean
@@ -2371,21 +2717,25 @@ read_rejection_row (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+static GPtrArray *
+read_rejections (sqlite3  *db,
+                 gint64    case_id,
+                 GError  **error)
+{
+  return list_case_rows (db, case_id,
+                         "SELECT position, rejection, explanation FROM rejections "
+                         "WHERE case_id = ?1 ORDER BY position",
+                         (GDestroyNotify) md_case_rejection_free, read_rejection_row, error);
+}
+
 GPtrArray *
 md_case_store_list_rejections (MdCaseStore  *self,
                                gint64        case_id,
                                GError      **error)
 {
-  sqlite3 *db;
-
   g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
 
-  db = self->db;
-
-  return list_case_rows (db, case_id,
-                         "SELECT position, rejection, explanation FROM rejections "
-                         "WHERE case_id = ?1 ORDER BY position",
-                         (GDestroyNotify) md_case_rejection_free, read_rejection_row, error);
+  return read_rejections (self->db, case_id, error);
 }
 
 static gboolean
@@ -2691,16 +3041,14 @@ md_case_store_list_check_runs (MdCaseStore  *self,
                          (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
 }
 
-MdCaseCheckRun *
-md_case_store_dup_latest_check_run (MdCaseStore  *self,
-                                    gint64        case_id,
-                                    GError      **error)
+static MdCaseCheckRun *
+read_latest_run (sqlite3  *db,
+                 gint64    case_id,
+                 GError  **error)
 {
   g_autoptr(GPtrArray) runs = NULL;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  runs = list_case_rows (self->db, case_id,
+  runs = list_case_rows (db, case_id,
                          "SELECT id, case_id, started, finished, results FROM check_runs "
                          "WHERE case_id = ?1 ORDER BY started DESC, id DESC LIMIT 1",
                          (GDestroyNotify) md_case_check_run_free, read_check_run_row, error);
@@ -2708,6 +3056,110 @@ md_case_store_dup_latest_check_run (MdCaseStore  *self,
     return NULL;
 
   return g_ptr_array_steal_index (runs, 0);
+}
+
+MdCaseCheckRun *
+md_case_store_dup_latest_check_run (MdCaseStore  *self,
+                                    gint64        case_id,
+                                    GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_latest_run (self->db, case_id, error);
+}
+
+/* What opening a case reads: its row, its rejections and its newest run. */
+typedef struct
+{
+  MdCase         *record;
+  GPtrArray      *rejections;
+  MdCaseCheckRun *latest;
+} CaseRows;
+
+static void
+case_rows_free (gpointer data)
+{
+  CaseRows *rows = data;
+
+  g_clear_pointer (&rows->record, md_case_free);
+  g_clear_pointer (&rows->rejections, g_ptr_array_unref);
+  g_clear_pointer (&rows->latest, md_case_check_run_free);
+  g_free (rows);
+}
+
+static gint64
+case_rows_read (sqlite3   *db,
+                gpointer   data,
+                gint64    *case_id,
+                GError   **error)
+{
+  CaseOp *op = data;
+  CaseRows *rows = g_new0 (CaseRows, 1);
+  GError *local_error = NULL;
+
+  op->value = rows;
+  op->value_free = case_rows_free;
+
+  /* One read transaction (deferred: no write lock), so that the three
+   * agree with each other. */
+  if (!exec_sql (db, "BEGIN", error))
+    return 0;
+
+  rows->record = read_case (db, op->case_id, &local_error);
+  if (rows->record != NULL)
+    rows->rejections = read_rejections (db, op->case_id, &local_error);
+  if (rows->rejections != NULL)
+    rows->latest = read_latest_run (db, op->case_id, &local_error);
+  rollback (db);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+
+  return 1;
+}
+
+void
+md_case_store_read_case_async (MdCaseStore         *self,
+                               gint64               case_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_read_case_async, case_rows_read, case_op_new (case_id, NULL),
+              cancellable, callback, user_data);
+}
+
+MdCase *
+md_case_store_read_case_finish (MdCaseStore      *self,
+                                GAsyncResult     *result,
+                                GPtrArray       **rejections,
+                                MdCaseCheckRun  **latest,
+                                GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  CaseRows *rows;
+  MdCase *record;
+
+  g_return_val_if_fail (rejections != NULL && latest != NULL, NULL);
+
+  rows = finish_read (self, result, md_case_store_read_case_async, &local_error);
+  if (rows == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  *rejections = g_steal_pointer (&rows->rejections);
+  *latest = g_steal_pointer (&rows->latest);
+  record = g_steal_pointer (&rows->record);
+  case_rows_free (rows);
+
+  return record;
 }
 
 gint64
@@ -2788,6 +3240,40 @@ md_case_store_list_drafts (MdCaseStore  *self,
                          (GDestroyNotify) md_case_draft_free, read_draft_row, error);
 }
 
+static gint64
+event_write (sqlite3   *db,
+             gpointer   data,
+             gint64    *case_id,
+             GError   **error)
+{
+  CaseOp *op = data;
+  gint64 now = g_get_real_time ();
+  gint64 id;
+
+  if (!touch_case (db, op->case_id, now, error))
+    return 0;
+
+  id = insert_event (db, op->case_id, now, op->kind, op->text, error);
+  if (id > 0)
+    *case_id = op->case_id;
+
+  return id;
+}
+
+static gboolean
+check_event_kind (MdCaseEventKind   kind,
+                  GError          **error)
+{
+  if (md_case_event_kind_to_string (kind) == NULL)
+    {
+      g_set_error_literal (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
+                           "not an event kind");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gint64
 md_case_store_add_event (MdCaseStore      *self,
                          gint64            case_id,
@@ -2795,37 +3281,52 @@ md_case_store_add_event (MdCaseStore      *self,
                          const char       *detail,
                          GError          **error)
 {
-  sqlite3 *db;
-  gint64 now = g_get_real_time ();
-  gint64 id;
+  CaseOp *op;
 
   g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
 
-  db = self->db;
-
-  if (md_case_event_kind_to_string (kind) == NULL)
-    {
-      g_set_error_literal (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID,
-                           "not an event kind");
-      return 0;
-    }
-
-  if (!begin (db, error))
+  if (!check_event_kind (kind, error))
     return 0;
 
-  if (!touch_case (db, case_id, now, error))
-    goto fail;
+  op = case_op_new (case_id, detail);
+  op->kind = kind;
 
-  id = insert_event (db, case_id, now, kind, detail, error);
-  if (id == 0 || !commit (db, error))
-    goto fail;
+  return write_now (self, event_write, op, case_op_free, MD_CASE_CHANGE_UPDATED, error);
+}
 
-  emit_changed (self, case_id, MD_CASE_CHANGE_UPDATED);
-  return id;
+void
+md_case_store_add_event_async (MdCaseStore         *self,
+                               gint64               case_id,
+                               MdCaseEventKind      kind,
+                               const char          *detail,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  CaseOp *op;
 
-fail:
-  rollback (db);
-  return 0;
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  if (!check_event_kind (kind, &error))
+    {
+      g_task_report_error (self, callback, user_data, md_case_store_add_event_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  op = case_op_new (case_id, detail);
+  op->kind = kind;
+  queue_write (self, md_case_store_add_event_async, event_write, op, case_op_free,
+               MD_CASE_CHANGE_UPDATED, cancellable, callback, user_data);
+}
+
+gint64
+md_case_store_add_event_finish (MdCaseStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_write (self, result, md_case_store_add_event_async, error);
 }
 
 static gboolean
@@ -2850,17 +3351,11 @@ read_event_row (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
-GPtrArray *
-md_case_store_list_events (MdCaseStore  *self,
-                           gint64        case_id,
-                           GError      **error)
+static GPtrArray *
+read_events (sqlite3  *db,
+             gint64    case_id,
+             GError  **error)
 {
-  sqlite3 *db;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
-  db = self->db;
-
   /* The order things were recorded in, not the clock: a clock set back
    * (NTP, a new battery) must not reshuffle the timeline. */
   return list_case_rows (db, case_id,
@@ -2869,19 +3364,61 @@ md_case_store_list_events (MdCaseStore  *self,
                          (GDestroyNotify) md_case_event_free, read_event_row, error);
 }
 
-static gboolean
-set_deleted (MdCaseStore  *self,
-             gint64        case_id,
-             gboolean      deleted,
-             GError      **error)
+GPtrArray *
+md_case_store_list_events (MdCaseStore  *self,
+                           gint64        case_id,
+                           GError      **error)
 {
-  sqlite3 *db;
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_events (self->db, case_id, error);
+}
+
+static gint64
+events_read (sqlite3   *db,
+             gpointer   data,
+             gint64    *case_id,
+             GError   **error)
+{
+  CaseOp *op = data;
+
+  op->value_free = (GDestroyNotify) g_ptr_array_unref;
+  op->value = read_events (db, op->case_id, error);
+
+  return op->value != NULL;
+}
+
+void
+md_case_store_list_events_async (MdCaseStore         *self,
+                                 gint64               case_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_list_events_async, events_read, case_op_new (case_id, NULL),
+              cancellable, callback, user_data);
+}
+
+GPtrArray *
+md_case_store_list_events_finish (MdCaseStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_read (self, result, md_case_store_list_events_async, error);
+}
+
+static gint64
+deleted_write (sqlite3   *db,
+               gpointer   data,
+               gint64    *case_id,
+               GError   **error)
+{
+  CaseOp *op = data;
+  gboolean deleted = op->deleted;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(MdCase) existing = NULL;
-
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
-
-  db = self->db;
 
   stmt = prepare (db,
                   deleted
@@ -2889,23 +3426,35 @@ set_deleted (MdCaseStore  *self,
                   : "UPDATE cases SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
                   error);
   if (stmt == NULL)
-    return FALSE;
+    return 0;
 
-  sqlite3_bind_int64 (stmt, 1, case_id);
+  sqlite3_bind_int64 (stmt, 1, op->case_id);
   if (deleted)
     sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
   if (!step_done (db, stmt, error))
-    return FALSE;
+    return 0;
 
   if (sqlite3_changes (db) == 0)
     {
-      /* Already in the wanted state is fine; gone (purged) is not. */
-      existing = md_case_store_get_case (self, case_id, error);
+      /* Already in the wanted state is fine (nothing to tell); gone
+       * (purged) is not. */
+      existing = read_case (db, op->case_id, error);
       return existing != NULL;
     }
 
-  emit_changed (self, case_id, deleted ? MD_CASE_CHANGE_REMOVED : MD_CASE_CHANGE_ADDED);
-  return TRUE;
+  *case_id = op->case_id;
+  return 1;
+}
+
+/* The CaseOp of a delete (@deleted) or an undelete. */
+static CaseOp *
+case_deleted_new (gint64   case_id,
+                  gboolean deleted)
+{
+  CaseOp *op = case_op_new (case_id, NULL);
+
+  op->deleted = deleted;
+  return op;
 }
 
 gboolean
@@ -2913,7 +3462,10 @@ md_case_store_delete_case (MdCaseStore  *self,
                            gint64        case_id,
                            GError      **error)
 {
-  return set_deleted (self, case_id, TRUE, error);
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  return write_now (self, deleted_write, case_deleted_new (case_id, TRUE), case_op_free,
+                    MD_CASE_CHANGE_REMOVED, error) > 0;
 }
 
 gboolean
@@ -2921,7 +3473,54 @@ md_case_store_undelete_case (MdCaseStore  *self,
                              gint64        case_id,
                              GError      **error)
 {
-  return set_deleted (self, case_id, FALSE, error);
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
+
+  return write_now (self, deleted_write, case_deleted_new (case_id, FALSE), case_op_free,
+                    MD_CASE_CHANGE_ADDED, error) > 0;
+}
+
+void
+md_case_store_delete_case_async (MdCaseStore         *self,
+                                 gint64               case_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_delete_case_async, deleted_write,
+               case_deleted_new (case_id, TRUE), case_op_free, MD_CASE_CHANGE_REMOVED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_delete_case_finish (MdCaseStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_write (self, result, md_case_store_delete_case_async, error) > 0;
+}
+
+void
+md_case_store_undelete_case_async (MdCaseStore         *self,
+                                   gint64               case_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_write (self, md_case_store_undelete_case_async, deleted_write,
+               case_deleted_new (case_id, FALSE), case_op_free, MD_CASE_CHANGE_ADDED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_undelete_case_finish (MdCaseStore   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_write (self, result, md_case_store_undelete_case_async, error) > 0;
 }
 
 int

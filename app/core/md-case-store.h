@@ -42,8 +42,9 @@ GQuark md_case_store_error_quark (void);
  * one writer thread with its own connection, in the order they are made
  * (FIFO, also after the synchronous writes made before them); their
  * results and "changed" come back on the calling thread's main context.
- * Use them for what carries large data (a pasted log, check results,
- * drafts), so the main loop never waits for the disk. */
+ * The window uses them for all it writes and reads (the _async reads are
+ * queued there too, so they see every write queued before them), so the
+ * main loop never waits for the disk or for another process's lock. */
 #define MD_TYPE_CASE_STORE (md_case_store_get_type ())
 G_DECLARE_FINAL_TYPE (MdCaseStore, md_case_store, MD, CASE_STORE, GObject)
 
@@ -100,6 +101,30 @@ gint64           md_case_store_create_case_finish (MdCaseStore     *self,
 MdCase          *md_case_store_get_case          (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The same read on the writer thread: after the writes queued before it.
+ * The reads cancelled before they ran end with G_IO_ERROR_CANCELLED (so a
+ * newer read can supersede an older one). */
+void             md_case_store_get_case_async    (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+MdCase          *md_case_store_get_case_finish   (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/* What opening a case reads (the case, *@rejections: its rejections as
+ * md_case_store_list_rejections() gives them, *@latest: its newest check
+ * run or NULL), in one read transaction on the writer thread. */
+void             md_case_store_read_case_async   (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+MdCase          *md_case_store_read_case_finish  (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GPtrArray          **rejections,
+                                                  MdCaseCheckRun     **latest,
+                                                  GError             **error);
 /* NULL with no error when the case has no .eml. */
 GBytes          *md_case_store_dup_input_eml     (MdCaseStore      *self,
                                                   gint64            case_id,
@@ -123,6 +148,15 @@ char            *md_case_store_dup_input_text    (MdCaseStore      *self,
 GPtrArray       *md_case_store_list_cases        (MdCaseStore      *self,
                                                   const char       *search,
                                                   GError          **error);
+/* The same read on the writer thread (see md_case_store_get_case_async()). */
+void             md_case_store_list_cases_async  (MdCaseStore         *self,
+                                                  const char          *search,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray       *md_case_store_list_cases_finish (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* Cases not deleted; 0 on error. */
 guint            md_case_store_count_cases       (MdCaseStore      *self);
 
@@ -133,6 +167,18 @@ gboolean         md_case_store_set_status        (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   MdCaseStatus      status,
                                                   GError          **error);
+/* The same on the writer thread; *@previous (may be NULL) is the status the
+ * case had before. */
+void             md_case_store_set_status_async  (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  MdCaseStatus         status,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean         md_case_store_set_status_finish (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  MdCaseStatus        *previous,
+                                                  GError             **error);
 /* The window's edits of the request (a JSON text it defines), or NULL. */
 gboolean         md_case_store_set_request_edits (MdCaseStore      *self,
                                                   gint64            case_id,
@@ -141,10 +187,38 @@ gboolean         md_case_store_set_request_edits (MdCaseStore      *self,
 char            *md_case_store_dup_request_edits (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The same two on the writer thread (the read: see
+ * md_case_store_get_case_async()). */
+void             md_case_store_set_request_edits_async  (MdCaseStore         *self,
+                                                         gint64               case_id,
+                                                         const char          *json,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         md_case_store_set_request_edits_finish (MdCaseStore         *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+void             md_case_store_dup_request_edits_async  (MdCaseStore         *self,
+                                                         gint64               case_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+char            *md_case_store_dup_request_edits_finish (MdCaseStore         *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 gboolean         md_case_store_set_notes         (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   const char       *notes,
                                                   GError          **error);
+void             md_case_store_set_notes_async   (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  const char          *notes,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean         md_case_store_set_notes_finish  (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 gboolean         md_case_store_set_title         (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   const char       *title,
@@ -243,10 +317,28 @@ gint64           md_case_store_add_event         (MdCaseStore      *self,
                                                   MdCaseEventKind   kind,
                                                   const char       *detail,
                                                   GError          **error);
+void             md_case_store_add_event_async   (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  MdCaseEventKind      kind,
+                                                  const char          *detail,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gint64           md_case_store_add_event_finish  (MdCaseStore         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* GPtrArray of MdCaseEvent*, oldest first: the timeline. */
 GPtrArray       *md_case_store_list_events       (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+void             md_case_store_list_events_async (MdCaseStore         *self,
+                                                  gint64               case_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray       *md_case_store_list_events_finish (MdCaseStore        *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
 
 /* Deleting hides the case (it keeps everything) so that "Undo" can bring it
  * back with md_case_store_undelete_case(); md_case_store_purge_deleted()
@@ -257,6 +349,23 @@ gboolean         md_case_store_delete_case       (MdCaseStore      *self,
 gboolean         md_case_store_undelete_case     (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+/* The same two on the writer thread. */
+void             md_case_store_delete_case_async    (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         md_case_store_delete_case_finish   (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void             md_case_store_undelete_case_async  (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         md_case_store_undelete_case_finish (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 /* Removes the cases deleted before @before (NULL: all deleted cases) with
  * everything they hold. Returns how many, -1 on error. */
 int              md_case_store_purge_deleted     (MdCaseStore      *self,

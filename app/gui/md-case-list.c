@@ -190,6 +190,7 @@ struct _MdCaseList
   MdCaseStore *store;
   GPtrArray   *items;   /* MdCaseItem* */
   char        *search;
+  GCancellable *refreshing;  /* the newest md_case_list_refresh_async() */
 };
 
 static void md_case_list_model_init (GListModelInterface *iface);
@@ -234,6 +235,8 @@ md_case_list_dispose (GObject *object)
 {
   MdCaseList *self = MD_CASE_LIST (object);
 
+  g_cancellable_cancel (self->refreshing);
+  g_clear_object (&self->refreshing);
   g_clear_object (&self->store);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->search, g_free);
@@ -295,22 +298,15 @@ item_id (MdCaseList *self,
 /* Reads the list again and tells only what changed: the items both lists
  * share at the start and the end are updated in place, the middle is
  * replaced in one items-changed. */
-gboolean
-md_case_list_refresh (MdCaseList  *self,
-                      GError     **error)
+static void
+apply_cases (MdCaseList *self,
+             GPtrArray  *cases)
 {
-  g_autoptr(GPtrArray) cases = NULL;
   guint n_old;
   guint prefix = 0;
   guint suffix = 0;
   guint removed;
   guint added;
-
-  g_return_val_if_fail (MD_IS_CASE_LIST (self), FALSE);
-
-  cases = md_case_store_list_cases (self->store, self->search, error);
-  if (cases == NULL)
-    return FALSE;
 
   n_old = self->items->len;
   while (prefix < n_old && prefix < cases->len &&
@@ -331,15 +327,93 @@ md_case_list_refresh (MdCaseList  *self,
   removed = n_old - prefix - suffix;
   added = cases->len - prefix - suffix;
   if (removed == 0 && added == 0)
-    return TRUE;
+    return;
 
   g_ptr_array_remove_range (self->items, prefix, removed);
   for (guint i = 0; i < added; i++)
     g_ptr_array_insert (self->items, prefix + i,
                         md_case_item_new (g_ptr_array_index (cases, prefix + i)));
   g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
+}
 
+gboolean
+md_case_list_refresh (MdCaseList  *self,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+
+  g_return_val_if_fail (MD_IS_CASE_LIST (self), FALSE);
+
+  cases = md_case_store_list_cases (self->store, self->search, error);
+  if (cases == NULL)
+    return FALSE;
+
+  apply_cases (self, cases);
   return TRUE;
+}
+
+static void
+cases_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MdCaseList *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) cases = NULL;
+  GError *error = NULL;
+
+  cases = md_case_store_list_cases_finish (MD_CASE_STORE (object), result, &error);
+  if (cases == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A newer refresh was asked for while this one ran, or the caller gave
+   * up: the newer one fills the list. */
+  if (g_cancellable_is_cancelled (g_task_get_task_data (task)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "superseded");
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  apply_cases (self, cases);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+md_case_list_refresh_async (MdCaseList          *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_CASE_LIST (self));
+
+  /* The newest search wins: the one before ends CANCELLED and never
+   * fills the list with what the user typed before. */
+  g_cancellable_cancel (self->refreshing);
+  g_clear_object (&self->refreshing);
+  self->refreshing = g_cancellable_new ();
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_case_list_refresh_async);
+  g_task_set_task_data (task, g_object_ref (self->refreshing), g_object_unref);
+  md_case_store_list_cases_async (self->store, self->search, self->refreshing, cases_listed_cb,
+                                  g_steal_pointer (&task));
+}
+
+gboolean
+md_case_list_refresh_finish (MdCaseList    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 guint

@@ -28,6 +28,16 @@ void         md_case_list_set_search    (MdCaseList  *self,
                                          const char  *search);
 gboolean     md_case_list_refresh       (MdCaseList  *self,
                                          GError     **error);
+/* The same read on the case store's writer thread. A newer refresh (with
+ * a newer search) supersedes this one: it then ends with
+ * G_IO_ERROR_CANCELLED and the list is left to the newer one. */
+void         md_case_list_refresh_async (MdCaseList          *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean     md_case_list_refresh_finish (MdCaseList         *self,
+                                          GAsyncResult       *result,
+                                          GError            **error);
 /* The position of @case_id, or G_MAXUINT. */
 guint        md_case_list_find          (MdCaseList  *self,
                                          gint64       case_id);

@@ -25,8 +25,11 @@ struct _MdFollowUpPanel
   MdCaseSession   *session;
   GSignalGroup    *session_signals;
   GPtrArray       *timeline_rows;  /* rows in timeline_row, owned by it */
+  GCancellable    *timeline_cancellable;  /* the read being shown; a newer one cancels it */
+  GCancellable    *notes_cancellable;     /* reading the notes of the case just opened */
   guint            notes_save_id;
   gboolean         filling;        /* the panel, not the user, changes the widgets */
+  gboolean         notes_typed;    /* the user typed before the stored notes arrived */
 
   /* Template widgets */
   AdwComboRow     *status_row;
@@ -55,12 +58,10 @@ format_event_time (GDateTime *timestamp)
 }
 
 static void
-fill_timeline (MdFollowUpPanel *self)
+show_timeline (MdFollowUpPanel *self,
+               GPtrArray       *events,
+               const GError    *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = md_case_session_list_events (self->session, &error);
-  g_autoptr(MdCase) record = md_case_session_dup_case (self->session);
-
   for (guint i = 0; i < self->timeline_rows->len; i++)
     adw_expander_row_remove (self->timeline_row, g_ptr_array_index (self->timeline_rows, i));
   g_ptr_array_set_size (self->timeline_rows, 0);
@@ -70,9 +71,10 @@ fill_timeline (MdFollowUpPanel *self)
       g_autofree char *escaped = g_markup_escape_text (error->message, -1);
 
       adw_expander_row_set_subtitle (self->timeline_row, escaped);
+      return;
     }
 
-  for (guint i = 0; events != NULL && i < events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
       const MdCaseEvent *event = g_ptr_array_index (events, i);
       GtkWidget *row = adw_action_row_new ();
@@ -95,40 +97,132 @@ fill_timeline (MdFollowUpPanel *self)
       g_ptr_array_add (self->timeline_rows, row);
     }
 
-  if (events != NULL)
+  {
+    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry",
+                                                           "%u entries", events->len),
+                                              events->len);
+    adw_expander_row_set_subtitle (self->timeline_row, count);
+  }
+}
+
+static void
+status_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MdFollowUpPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCase) record = NULL;
+
+  record = md_case_session_dup_case_finish (MD_CASE_SESSION (object), result, &error);
+  /* Superseded by a newer read (or the panel moved on): that one shows. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (record == NULL)
     {
-      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry",
-                                                             "%u entries", events->len),
-                                                events->len);
-      adw_expander_row_set_subtitle (self->timeline_row, count);
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      adw_expander_row_set_subtitle (self->timeline_row, escaped);
+      return;
     }
 
-  if (record != NULL)
+  self->filling = TRUE;
+  adw_combo_row_set_selected (self->status_row, record->status);
+  self->filling = FALSE;
+}
+
+static void
+timeline_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MdFollowUpPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  events = md_case_session_list_events_finish (MD_CASE_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  show_timeline (self, events, error);
+}
+
+/* Reads the timeline and the status on the store's writer thread: after
+ * the writes asked for before, so they show what was just done. */
+static void
+fill_timeline (MdFollowUpPanel *self)
+{
+  g_cancellable_cancel (self->timeline_cancellable);
+  g_clear_object (&self->timeline_cancellable);
+  if (self->session == NULL)
+    return;
+
+  self->timeline_cancellable = g_cancellable_new ();
+  md_case_session_list_events_async (self->session, self->timeline_cancellable,
+                                     timeline_read_cb, g_object_ref (self));
+  md_case_session_dup_case_async (self->session, self->timeline_cancellable,
+                                  status_read_cb, g_object_ref (self));
+}
+
+static void
+show_write_error (MdFollowUpPanel *self,
+                  const GError    *error)
+{
+  g_autofree char *escaped = NULL;
+
+  /* The write ended after the panel went (the window was closed). */
+  if (self->timeline_row == NULL)
     {
-      self->filling = TRUE;
-      adw_combo_row_set_selected (self->status_row, record->status);
-      self->filling = FALSE;
+      g_warning ("Could not save the case: %s", error->message);
+      return;
     }
+
+  escaped = g_markup_escape_text (error->message, -1);
+
+  adw_expander_row_set_subtitle (self->timeline_row, escaped);
+}
+
+static void
+status_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdFollowUpPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_session_set_status_finish (MD_CASE_SESSION (object), result, NULL, &error))
+    show_write_error (self, error);
+}
+
+static void
+notes_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MdFollowUpPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_session_set_notes_finish (MD_CASE_SESSION (object), result, &error))
+    show_write_error (self, error);
 }
 
 static void
 status_selected_cb (MdFollowUpPanel *self)
 {
-  g_autoptr(GError) error = NULL;
   guint selected = adw_combo_row_get_selected (self->status_row);
 
   if (self->filling || self->session == NULL || selected > MD_CASE_STATUS_CLOSED)
     return;
 
-  if (!md_case_session_set_status (self->session, selected, &error))
-    adw_expander_row_set_subtitle (self->timeline_row, error->message);
+  md_case_session_set_status_async (self->session, selected, NULL, status_written_cb,
+                                    g_object_ref (self));
 }
 
 static void
 save_notes (MdFollowUpPanel *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
-  g_autoptr(GError) error = NULL;
   g_autofree char *notes = NULL;
   GtkTextIter start, end;
 
@@ -138,12 +232,10 @@ save_notes (MdFollowUpPanel *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (!md_case_session_set_notes (self->session, notes, &error))
-    {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
-      adw_expander_row_set_subtitle (self->timeline_row, escaped);
-    }
+  /* Not cancelled when the case is left: what was typed is kept. The
+   * session holds its case until the write is done. */
+  md_case_session_set_notes_async (self->session, notes, NULL, notes_written_cb,
+                                   g_object_ref (self));
 }
 
 static gboolean
@@ -163,20 +255,57 @@ notes_changed_cb (MdFollowUpPanel *self)
   if (self->filling)
     return;
 
+  self->notes_typed = TRUE;
   /* Saved a moment after the typing stops, and when the case is left. */
   g_clear_handle_id (&self->notes_save_id, g_source_remove);
   self->notes_save_id = g_timeout_add (800, save_notes_timeout_cb, self);
 }
 
 static void
-fill_notes (MdFollowUpPanel *self)
+notes_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  g_autoptr(MdCase) record = md_case_session_dup_case (self->session);
+  g_autoptr(MdFollowUpPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCase) record = NULL;
+
+  record = md_case_session_dup_case_finish (MD_CASE_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (record == NULL)
+    {
+      show_write_error (self, error);
+      return;
+    }
+
+  /* What the user typed meanwhile wins: it is saved over the stored notes. */
+  if (self->notes_typed)
+    return;
 
   self->filling = TRUE;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view),
-                            record != NULL ? record->notes : "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), record->notes, -1);
   self->filling = FALSE;
+}
+
+static void
+fill_notes (MdFollowUpPanel *self)
+{
+  g_cancellable_cancel (self->notes_cancellable);
+  g_clear_object (&self->notes_cancellable);
+
+  /* Empty until the case's notes arrive, not the last case's. */
+  self->notes_typed = FALSE;
+  self->filling = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
+  self->filling = FALSE;
+  if (self->session == NULL)
+    return;
+
+  self->notes_cancellable = g_cancellable_new ();
+  md_case_session_dup_case_async (self->session, self->notes_cancellable, notes_read_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -186,6 +315,10 @@ md_follow_up_panel_dispose (GObject *object)
   GtkWidget *child;
 
   md_follow_up_panel_set_session (self, NULL);
+  g_cancellable_cancel (self->timeline_cancellable);
+  g_clear_object (&self->timeline_cancellable);
+  g_cancellable_cancel (self->notes_cancellable);
+  g_clear_object (&self->notes_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_FOLLOW_UP_PANEL);
   /* The template's top box has no id, so dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -312,11 +445,8 @@ md_follow_up_panel_set_session (MdFollowUpPanel *self,
 
   g_set_object (&self->session, session);
   g_signal_group_set_target (self->session_signals, session);
-  if (session != NULL)
-    {
-      fill_timeline (self);
-      fill_notes (self);
-    }
+  fill_timeline (self);
+  fill_notes (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -101,6 +101,20 @@ show_toast (MdProbePanel *self,
     g_object_unref (g_object_ref_sink (toast));
 }
 
+/* The writes end after the panel may have moved on: a toast still says
+ * what failed, in the window that asked for it. */
+static void
+probe_recorded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdProbePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_session_record_finish (MD_CASE_SESSION (object), result, &error))
+    show_toast (self, adw_toast_new (error->message));
+}
+
 static void
 read_result_action (GtkWidget  *widget,
                     const char *action_name,
@@ -109,7 +123,6 @@ read_result_action (GtkWidget  *widget,
   MdProbePanel *self = MD_PROBE_PANEL (widget);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->transcript_view);
   g_autoptr(MdProbeOutcome) outcome = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *summary = NULL;
   GtkTextIter start, end;
@@ -138,33 +151,37 @@ read_result_action (GtkWidget  *widget,
                           outcome->kind == MD_PROBE_OUTCOME_ACCEPTED && self->session != NULL);
 
   /* "Could not decide" is no news for the timeline. */
-  if (self->session != NULL && outcome->kind != MD_PROBE_OUTCOME_UNDECIDED &&
-      !md_case_session_record (self->session,
-                               outcome->kind == MD_PROBE_OUTCOME_ACCEPTED
-                                 ? MD_CASE_EVENT_PROBE_ACCEPTED : MD_CASE_EVENT_PROBE_REJECTED,
-                               summary, &error))
-    show_toast (self, adw_toast_new (error->message));
+  if (self->session != NULL && outcome->kind != MD_PROBE_OUTCOME_UNDECIDED)
+    md_case_session_record_async (self->session,
+                                  outcome->kind == MD_PROBE_OUTCOME_ACCEPTED
+                                    ? MD_CASE_EVENT_PROBE_ACCEPTED : MD_CASE_EVENT_PROBE_REJECTED,
+                                  summary, NULL, probe_recorded_cb, g_object_ref (self));
 }
 
 static void
-mark_delisted_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+marked_delisted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  MdProbePanel *self = MD_PROBE_PANEL (widget);
-  g_autoptr(MdCase) current = NULL;
+  MdCaseSession *session = MD_CASE_SESSION (object);
+  g_autoptr(MdProbePanel) self = user_data;
   g_autoptr(GError) error = NULL;
+  MdCaseStatus previous;
   AdwToast *toast;
 
-  if (self->session == NULL)
-    return;
-  current = md_case_session_dup_case (self->session);
-  self->status_before = current != NULL ? current->status : MD_CASE_STATUS_OPEN;
-  if (!md_case_session_set_status (self->session, MD_CASE_STATUS_DELISTED, &error))
+  if (!md_case_session_set_status_finish (session, result, &previous, &error))
     {
       show_toast (self, adw_toast_new (error->message));
       return;
     }
+
+  /* The panel shows another case by now: its undo would be for the wrong one. */
+  if (session != self->session)
+    return;
+
+  /* The status it had in the store, read in the same transaction that set
+   * the new one: what "Undo" goes back to. */
+  self->status_before = previous;
   gtk_widget_set_visible (GTK_WIDGET (self->delisted_button), FALSE);
   toast = adw_toast_new (_("Marked as delisted"));
   adw_toast_set_button_label (toast, _("_Undo"));
@@ -173,19 +190,46 @@ mark_delisted_action (GtkWidget  *widget,
 }
 
 static void
+mark_delisted_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MdProbePanel *self = MD_PROBE_PANEL (widget);
+
+  if (self->session == NULL)
+    return;
+
+  md_case_session_set_status_async (self->session, MD_CASE_STATUS_DELISTED, NULL,
+                                    marked_delisted_cb, g_object_ref (self));
+}
+
+static void
+status_undone_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MdCaseSession *session = MD_CASE_SESSION (object);
+  g_autoptr(MdProbePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_session_set_status_finish (session, result, NULL, &error))
+    show_toast (self, adw_toast_new (error->message));
+  else if (session == self->session)
+    gtk_widget_set_visible (GTK_WIDGET (self->delisted_button), TRUE);
+}
+
+static void
 undo_status_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   MdProbePanel *self = MD_PROBE_PANEL (widget);
-  g_autoptr(GError) error = NULL;
 
   if (self->session == NULL)
     return;
-  if (!md_case_session_set_status (self->session, self->status_before, &error))
-    show_toast (self, adw_toast_new (error->message));
-  else
-    gtk_widget_set_visible (GTK_WIDGET (self->delisted_button), TRUE);
+
+  md_case_session_set_status_async (self->session, self->status_before, NULL,
+                                    status_undone_cb, g_object_ref (self));
 }
 
 static void

@@ -102,10 +102,24 @@ _md_request_panel_steps_array (MdRequestPanel *self)
 }
 
 static void
+state_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MdRequestPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_store_set_request_edits_finish (MD_CASE_STORE (object), result, &error))
+    _md_request_panel_show_error (self, _("Could Not Save the Request"), error);
+}
+
+/* On the store's writer thread, after the writes asked for before: the
+ * last autosave of a case is the one that stays. Not cancelled when the
+ * case is left, so what was typed is kept. */
+static void
 save_state (MdRequestPanel *self)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
   if (self->session == NULL)
@@ -113,31 +127,126 @@ save_state (MdRequestPanel *self)
 
   json_node_set_object (node, self->state);
   text = json_to_string (node, FALSE);
-  if (!md_case_store_set_request_edits (md_case_session_get_store (self->session),
-                                        md_case_session_get_case_id (self->session),
-                                        text, &error))
-    _md_request_panel_show_error (self, _("Could Not Save the Request"), error);
+  md_case_store_set_request_edits_async (md_case_session_get_store (self->session),
+                                         md_case_session_get_case_id (self->session),
+                                         text, NULL, state_saved_cb, g_object_ref (self));
 }
 
-void
-_md_request_panel_load_state (MdRequestPanel *self)
+/* Looking at the state adds its empty members ("steps": [], "edits": {}):
+ * those are not the user's changes. */
+static gboolean
+is_empty_node (JsonNode *node)
 {
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_get_size (json_node_get_object (node)) == 0;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_array_get_length (json_node_get_array (node)) == 0;
+
+  return JSON_NODE_HOLDS_NULL (node);
+}
+
+static gboolean
+is_empty_state (JsonObject *state)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, state);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (!is_empty_node (node))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Adds to @current what only @stored has: the edits of the other requests
+ * and the answers given, when the user changed the case before its saved
+ * edits arrived (their own changes win). */
+static void
+merge_state (JsonObject *current,
+             JsonObject *stored)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, stored);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      JsonNode *mine = json_object_get_member (current, name);
+
+      if (mine == NULL || is_empty_node (mine))
+        {
+          json_object_set_member (current, name, json_node_copy (node));
+        }
+      else if (JSON_NODE_HOLDS_OBJECT (mine) && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *into = json_node_get_object (mine);
+          JsonObjectIter inner;
+          const char *key;
+          JsonNode *value;
+
+          json_object_iter_init (&inner, json_node_get_object (node));
+          while (json_object_iter_next (&inner, &key, &value))
+            if (!json_object_has_member (into, key))
+              json_object_set_member (into, key, json_node_copy (value));
+        }
+    }
+}
+
+static void
+state_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MdRequestPanel) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autoptr(JsonNode) node = NULL;
 
-  g_clear_pointer (&self->state, json_object_unref);
-  if (self->session != NULL)
-    text = md_case_store_dup_request_edits (md_case_session_get_store (self->session),
-                                            md_case_session_get_case_id (self->session),
-                                            &error);
+  text = md_case_store_dup_request_edits_finish (MD_CASE_STORE (object), result, &error);
+  /* Another case was opened meanwhile: its own read answers. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Edits that cannot be read (none yet, the case gone, text from a damaged
+   * row) leave the template's text: the request is still there to send. */
   if (text != NULL)
     node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    self->state = json_object_ref (json_node_get_object (node));
+  if (is_empty_state (self->state))
+    {
+      g_clear_pointer (&self->state, json_object_unref);
+      self->state = json_object_ref (json_node_get_object (node));
+      _md_request_panel_rebuild_draft (self);
+    }
   else
-    self->state = json_object_new ();
+    {
+      merge_state (self->state, json_node_get_object (node));
+    }
+}
+
+/* The panel shows the template's text at once and the user's saved edits
+ * when they arrive from the store's writer thread (a moment later). */
+void
+_md_request_panel_load_state (MdRequestPanel *self)
+{
+  g_cancellable_cancel (self->state_cancellable);
+  g_clear_object (&self->state_cancellable);
+
+  g_clear_pointer (&self->state, json_object_unref);
+  self->state = json_object_new ();
+  if (self->session == NULL)
+    return;
+
+  self->state_cancellable = g_cancellable_new ();
+  md_case_store_dup_request_edits_async (md_case_session_get_store (self->session),
+                                         md_case_session_get_case_id (self->session),
+                                         self->state_cancellable, state_read_cb,
+                                         g_object_ref (self));
 }
 
 char *

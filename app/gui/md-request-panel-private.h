@@ -43,6 +43,7 @@ struct _MdRequestPanel
   MdDraft              *draft;          /* as built; the editor holds the edits */
   MdHandoff            *handoff;        /* the last hand-off: its files live until the next */
   GCancellable         *cancellable;    /* hand-offs and file writes of this case */
+  GCancellable         *state_cancellable; /* reading the case's saved edits */
   GPtrArray            *warning_rows;   /* rows in warnings_row, owned by it */
   GPtrArray            *step_rows;      /* rows in fixed_list, owned by it */
   guint                 autosave_id;

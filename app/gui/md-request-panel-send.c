@@ -118,25 +118,47 @@ _md_request_panel_fill_warnings (MdRequestPanel *self)
 
 /* Timeline */
 
+/* Written on the store's writer thread, in the order they are asked for;
+ * not cancelled with the panel (what was done is recorded), and a write
+ * that fails says so in the panel's window. */
+
+static void
+recorded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  MdCaseSession *session = MD_CASE_SESSION (object);
+  g_autoptr(MdRequestPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gpointer tag = g_task_get_source_tag (G_TASK (result));
+  gboolean written;
+
+  if (tag == md_case_session_save_draft_async)
+    written = md_case_session_save_draft_finish (session, result, &error);
+  else if (tag == md_case_session_record_handoff_async)
+    written = md_case_session_record_handoff_finish (session, result, &error);
+  else
+    written = md_case_session_record_finish (session, result, &error);
+
+  if (!written)
+    _md_request_panel_show_error (self, _("Could Not Save the Case"), error);
+}
+
 static void
 record (MdRequestPanel  *self,
         MdCaseEventKind  kind,
         const char      *detail)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!md_case_session_record (self->session, kind, detail, &error))
-    _md_request_panel_show_error (self, _("Could Not Save the Case"), error);
+  md_case_session_record_async (self->session, kind, detail, NULL, recorded_cb,
+                                g_object_ref (self));
 }
 
 static void
 save_outgoing_draft (MdRequestPanel *self,
                      const MdDraft  *draft)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!md_case_session_save_draft (self->session, draft, &error))
-    _md_request_panel_show_error (self, _("Could Not Save the Case"), error);
+  md_case_session_save_draft_async (self->session, draft, NULL, recorded_cb,
+                                    g_object_ref (self));
 }
 
 /* The hand-off */
@@ -306,7 +328,6 @@ handoff_cb (GObject      *object,
   MdHandoff *handoff = MD_HANDOFF (object);
   g_autoptr(MdRequestPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) record_error = NULL;
   MdHandoffMethod method;
 
   method = md_handoff_run_finish (handoff, result, &error);
@@ -325,8 +346,8 @@ handoff_cb (GObject      *object,
     return;
 
   /* The case's timeline says what happened, as the session words it. */
-  if (!md_case_session_record_handoff (self->session, handoff, method, &record_error))
-    _md_request_panel_show_error (self, _("Could Not Save the Case"), record_error);
+  md_case_session_record_handoff_async (self->session, handoff, method, NULL, recorded_cb,
+                                        g_object_ref (self));
 
   switch (method)
     {

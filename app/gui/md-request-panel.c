@@ -417,6 +417,8 @@ md_request_panel_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   md_request_panel_set_session (self, NULL);
+  g_cancellable_cancel (self->state_cancellable);
+  g_clear_object (&self->state_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_REQUEST_PANEL);
   /* The template's top box has no id, so dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

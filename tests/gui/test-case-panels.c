@@ -461,6 +461,17 @@ test_domain_prompt (void)
   g_assert_true (md_resolver_banner_check_is_affected (md_check_run_lookup (run, "spf")));
 }
 
+static gboolean
+answer_saved_cb (gpointer data)
+{
+  MdCaseSession *session = data;
+  g_autofree char *saved = md_case_store_dup_request_edits (md_case_session_get_store (session),
+                                                            md_case_session_get_case_id (session),
+                                                            NULL);
+
+  return saved != NULL && strstr (saved, "\"none\"") != NULL;
+}
+
 /* Issue 13: the follow-up says what Microsoft answered, as the user tells
  * it, and goes to the documented address. */
 static void
@@ -501,7 +512,9 @@ test_follow_up_answer (void)
   g_assert_cmpstr (none->body, !=, unknown->body);
   g_assert_nonnull (strstr (none->body, "48 hours"));
 
-  /* The choice is part of the case's request edits. */
+  /* The choice is part of the case's request edits (saved on the store's
+   * writer thread). */
+  g_assert_true (md_test_gui_wait (answer_saved_cb, session, 5000));
   saved = md_case_store_dup_request_edits (md_case_session_get_store (session),
                                            md_case_session_get_case_id (session), NULL);
   g_assert_nonnull (saved);

@@ -19,6 +19,7 @@
 #include "md-case-row.h"
 #include "md-case-view.h"
 #include "md-check-row.h"
+#include "md-follow-up-panel.h"
 #include "md-preferences-window.h"
 #include "md-probe-panel.h"
 #include "md-test-gui.h"
@@ -95,6 +96,36 @@ test_flow_start (void)
                  md_test_gui_find_label (GTK_WIDGET (window),
                                          expect ("_Paste Rejection", "Ablehnung _einfügen")));
   snapshot (window, "start");
+}
+
+/* The window writes on the store's writer thread: a test waits for the
+ * write to land before it reads the store. */
+typedef struct
+{
+  MdCaseSession   *session;
+  MdCaseEventKind  kind;
+  const char      *text;
+} Landed;
+
+static gboolean
+last_event_is_cb (gpointer data)
+{
+  Landed *landed = data;
+  g_autoptr(GPtrArray) events = md_case_session_list_events (landed->session, NULL);
+
+  return events != NULL && events->len > 0 &&
+         ((const MdCaseEvent *) g_ptr_array_index (events, events->len - 1))->kind == landed->kind;
+}
+
+static gboolean
+edits_hold_cb (gpointer data)
+{
+  Landed *landed = data;
+  g_autofree char *saved =
+    md_case_store_dup_request_edits (md_case_session_get_store (landed->session),
+                                     md_case_session_get_case_id (landed->session), NULL);
+
+  return saved != NULL && strstr (saved, landed->text) != NULL;
 }
 
 static void
@@ -223,6 +254,9 @@ test_flow_paste (void)
 
   /* "Copy Text" puts the request on the clipboard and into the timeline. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "case.copy-text", NULL));
+  g_assert_true (md_test_gui_wait (last_event_is_cb,
+                                   &(Landed) { session, MD_CASE_EVENT_REQUEST_COPIED, NULL },
+                                   5000));
   {
     g_autoptr(GPtrArray) events = md_case_session_list_events (session, NULL);
     const MdCaseEvent *last = g_ptr_array_index (events, events->len - 1);
@@ -270,6 +304,21 @@ body_text (MdCaseView *view)
   return g_strdup (draft->body);
 }
 
+typedef struct
+{
+  MdCaseView *view;
+  const char *text;
+} BodyHas;
+
+static gboolean
+body_has_cb (gpointer data)
+{
+  BodyHas *has = data;
+  g_autoptr(MdDraft) draft = md_case_view_dup_draft (has->view);
+
+  return draft != NULL && strstr (draft->body, has->text) != NULL;
+}
+
 static GtkTextView *
 request_body_view (MdCaseView *view)
 {
@@ -310,7 +359,11 @@ test_flow_request_editor (void)
   md_test_gui_settle (900);
   {
     MdCaseSession *session = md_case_view_get_session (view);
-    g_autofree char *saved = md_case_store_dup_request_edits (md_case_session_get_store (session),
+    g_autofree char *saved = NULL;
+
+    g_assert_true (md_test_gui_wait (edits_hold_cb,
+                                     &(Landed) { session, 0, "SRX-EDITED-4711" }, 5000));
+    saved = md_case_store_dup_request_edits (md_case_session_get_store (session),
                                                               md_case_session_get_case_id (session),
                                                               NULL);
 
@@ -649,6 +702,106 @@ test_flow_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *label;
+} Shown;
+
+static gboolean
+label_shown_cb (gpointer data)
+{
+  Shown *shown = data;
+
+  return md_test_gui_find_label (shown->root, shown->label) != NULL;
+}
+
+/* The follow-up's notes, not the probe's transcript. */
+static GtkTextBuffer *
+notes_buffer (GtkWidget *follow_up)
+{
+  g_autoptr(GPtrArray) views = md_test_gui_find_all (follow_up, GTK_TYPE_TEXT_VIEW);
+
+  for (guint i = 0; i < views->len; i++)
+    if (gtk_widget_get_ancestor (g_ptr_array_index (views, i), MD_TYPE_PROBE_PANEL) == NULL)
+      return gtk_text_view_get_buffer (g_ptr_array_index (views, i));
+
+  g_assert_not_reached ();
+}
+
+typedef struct
+{
+  GtkWidget  *follow_up;
+  const char *notes;
+  guint       status;
+} Restored;
+
+static gboolean
+restored_cb (gpointer data)
+{
+  Restored *restored = data;
+  GtkTextBuffer *buffer = notes_buffer (restored->follow_up);
+  AdwComboRow *status = ADW_COMBO_ROW (md_test_gui_find_type (restored->follow_up,
+                                                              ADW_TYPE_COMBO_ROW));
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  return g_str_equal (text, restored->notes) &&
+         adw_combo_row_get_selected (status) == restored->status;
+}
+
+/* Issue 14: the status, the notes and the timeline are written and read on
+ * the store's writer thread, and the follow-up still shows each change
+ * once it is stored; another view of the case reads them back. */
+static void
+test_flow_follow_up (void)
+{
+  MdWindow *window = active_window ();
+  MdCaseView *view = md_window_get_case_view (window);
+  MdCaseSession *session = md_case_view_get_session (view);
+  GtkWidget *panel = md_test_gui_find_type (GTK_WIDGET (view), MD_TYPE_FOLLOW_UP_PANEL);
+  AdwComboRow *status_row = ADW_COMBO_ROW (md_test_gui_find_type (panel, ADW_TYPE_COMBO_ROW));
+  const char *delisted = md_case_event_kind_get_label (MD_CASE_EVENT_MARKED_DELISTED);
+  const char *noted = md_case_event_kind_get_label (MD_CASE_EVENT_NOTE_EDITED);
+  const char *reopened = md_case_event_kind_get_label (MD_CASE_EVENT_REOPENED);
+  g_autoptr(MdCase) stored = NULL;
+  GtkWidget *second;
+
+  g_assert_nonnull (session);
+  g_assert_null (md_test_gui_find_label (panel, delisted));
+  g_assert_null (md_test_gui_find_label (panel, noted));
+
+  adw_combo_row_set_selected (status_row, MD_CASE_STATUS_DELISTED);
+  g_assert_true (md_test_gui_wait (label_shown_cb, &(Shown) { panel, delisted }, 5000));
+  stored = md_case_session_dup_case (session);
+  g_assert_cmpint (stored->status, ==, MD_CASE_STATUS_DELISTED);
+  g_clear_pointer (&stored, md_case_free);
+
+  gtk_text_buffer_set_text (notes_buffer (panel), "Ticket SRX-FOLLOW-1", -1);
+  g_assert_true (md_test_gui_wait (label_shown_cb, &(Shown) { panel, noted }, 5000));
+  stored = md_case_session_dup_case (session);
+  g_assert_cmpstr (stored->notes, ==, "Ticket SRX-FOLLOW-1");
+  /* The status did not move back while the timeline was read again. */
+  g_assert_cmpuint (adw_combo_row_get_selected (status_row), ==, MD_CASE_STATUS_DELISTED);
+
+  /* A second view of the case reads the notes and the status back. */
+  second = g_object_ref_sink (g_object_new (MD_TYPE_FOLLOW_UP_PANEL, NULL));
+  md_follow_up_panel_set_session (MD_FOLLOW_UP_PANEL (second), session);
+  g_assert_true (md_test_gui_wait (restored_cb,
+                                   &(Restored) { second, "Ticket SRX-FOLLOW-1",
+                                                 MD_CASE_STATUS_DELISTED },
+                                   5000));
+  g_assert_nonnull (md_test_gui_find_label (second, delisted));
+  g_object_unref (second);
+
+  /* Back to open for the tests that follow. */
+  adw_combo_row_set_selected (status_row, MD_CASE_STATUS_OPEN);
+  g_assert_true (md_test_gui_wait (label_shown_cb, &(Shown) { panel, reopened }, 5000));
+}
+
 /* Two recipients at two receivers in one paste: both shown, each explained. */
 static void
 test_flow_several (void)
@@ -701,6 +854,35 @@ test_flow_several (void)
   /* Its checks are left to finish in the background of the next test. */
 }
 
+/* The sidebar and the case menu follow the store on its writer thread:
+ * the tests wait for them. */
+typedef struct
+{
+  MdWindow *window;
+  guint     n;
+} Rows;
+
+static gboolean
+rows_are_cb (gpointer data)
+{
+  Rows *rows = data;
+
+  return count_case_rows (rows->window) == rows->n;
+}
+
+static gboolean
+requested_shown_cb (gpointer data)
+{
+  MdWindow *window = data;
+  GtkWidget *first_row = gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window)));
+
+  return !action_enabled (window, "win.mark-requested") &&
+         action_enabled (window, "win.reopen-case") &&
+         MD_IS_CASE_ROW (first_row) &&
+         strstr (md_case_item_get_subtitle (md_case_row_get_item (MD_CASE_ROW (first_row))),
+                 md_case_status_get_label (MD_CASE_STATUS_REQUESTED)) != NULL;
+}
+
 static void
 test_flow_search_delete (void)
 {
@@ -721,7 +903,7 @@ test_flow_search_delete (void)
   g_assert_true (action_enabled (window, "win.mark-requested"));
   g_assert_true (md_case_session_set_status (md_case_view_get_session (md_window_get_case_view (window)),
                                              MD_CASE_STATUS_REQUESTED, NULL));
-  md_test_gui_settle (100);
+  g_assert_true (md_test_gui_wait (requested_shown_cb, window, 5000));
   g_assert_false (action_enabled (window, "win.mark-requested"));
   g_assert_true (action_enabled (window, "win.reopen-case"));
   g_assert_true (gtk_widget_get_first_child (find_case_list (GTK_WIDGET (window))) == first_row);
@@ -735,27 +917,23 @@ test_flow_search_delete (void)
                                             "Microsoft ticket SRX4711", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
   gtk_editable_set_text (search, "srx4711");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 1 }, 5000));
   gtk_editable_set_text (search, "nothing like this");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 0);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 0 }, 5000));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (window),
                                             expect ("No Matching Cases", "Keine passenden Fälle")));
   gtk_editable_set_text (search, "");
-  md_test_gui_settle (400);
-  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 2 }, 5000));
 
   /* Delete the case shown, then undo. */
   deleted = md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-case", NULL));
-  md_test_gui_settle (200);
-  g_assert_cmpuint (count_case_rows (window), ==, 1);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 1 }, 5000));
   g_assert_null (md_case_view_get_session (md_window_get_case_view (window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", NULL));
   g_assert_true (md_test_gui_wait (md_test_window_session_shown_cb, window, 5000));
-  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  g_assert_true (md_test_gui_wait (rows_are_cb, &(Rows) { window, 2 }, 5000));
   g_assert_cmpint (md_case_session_get_case_id (md_case_view_get_session (md_window_get_case_view (window))),
                    ==, deleted);
 }
@@ -880,7 +1058,9 @@ test_flow_restart (void)
   g_assert_true (found_zen);
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "203.0.113.7"));
 
-  /* The request comes back as the user left it, steps and edits. */
+  /* The request comes back as the user left it, steps and edits (read on
+   * the store's writer thread, a moment after the case shows). */
+  g_assert_true (md_test_gui_wait (body_has_cb, &(BodyHas) { view, "SRX-EDITED-4711" }, 5000));
   {
     g_autofree char *body = body_text (view);
 
@@ -947,6 +1127,7 @@ main (int    argc,
   g_test_add_func ("/MailDoctor/Flow/start", test_flow_start);
   g_test_add_func ("/MailDoctor/Flow/paste-check-request", test_flow_paste);
   g_test_add_func ("/MailDoctor/Flow/request-editor", test_flow_request_editor);
+  g_test_add_func ("/MailDoctor/Flow/follow-up", test_flow_follow_up);
   g_test_add_func ("/MailDoctor/Flow/warnings", test_flow_warnings);
   g_test_add_func ("/MailDoctor/Flow/saved-dialog", test_flow_saved_dialog);
   g_test_add_func ("/MailDoctor/Flow/keyboard", test_flow_keyboard);

@@ -84,6 +84,39 @@ last_event (GPtrArray *events)
   return g_ptr_array_index (events, events->len - 1);
 }
 
+/* The panel writes on the store's writer thread: the test waits for the
+ * write to land, as the window's timeline does ("case-changed"). */
+typedef struct
+{
+  MdCaseSession   *session;
+  MdCaseEventKind  kind;
+  MdCaseStatus     status;
+} Expected;
+
+static gboolean
+last_event_is_cb (gpointer data)
+{
+  Expected *expected = data;
+  g_autoptr(GPtrArray) events = md_case_session_list_events (expected->session, NULL);
+
+  return events != NULL && events->len > 0 && last_event (events)->kind == expected->kind;
+}
+
+static gboolean
+hidden_cb (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+status_is_cb (gpointer data)
+{
+  Expected *expected = data;
+  g_autoptr(MdCase) the_case = md_case_session_dup_case (expected->session);
+
+  return the_case != NULL && the_case->status == expected->status;
+}
+
 static void
 test_panel (void)
 {
@@ -146,10 +179,9 @@ test_panel (void)
                                 expect ("Still rejected with 5.7.511 at RCPT TO.",
                                         "Weiterhin abgelehnt mit 5.7.511 bei RCPT TO."));
   g_assert_nonnull (row);
-  events = md_case_session_list_events (data.session, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (last_event (events)->kind, ==, MD_CASE_EVENT_PROBE_REJECTED);
-  g_clear_pointer (&events, g_ptr_array_unref);
+  g_assert_true (md_test_gui_wait (last_event_is_cb,
+                                   &(Expected) { data.session, MD_CASE_EVENT_PROBE_REJECTED, 0 },
+                                   5000));
   delisted = md_test_gui_find_label (GTK_WIDGET (panel),
                                      _("Mark as _Delisted"));
   g_assert_nonnull (delisted);
@@ -157,20 +189,26 @@ test_panel (void)
 
   /* Accepted: the panel offers the status, and Undo takes it back. */
   paste_and_read (panel, accepted_transcript);
-  events = md_case_session_list_events (data.session, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (last_event (events)->kind, ==, MD_CASE_EVENT_PROBE_ACCEPTED);
+  g_assert_true (md_test_gui_wait (last_event_is_cb,
+                                   &(Expected) { data.session, MD_CASE_EVENT_PROBE_ACCEPTED, 0 },
+                                   5000));
   g_assert_true (gtk_widget_get_visible (delisted));
   png = md_test_gui_snapshot (GTK_WIDGET (window), expect ("probe-en", "probe-de"));
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "probe.mark-delisted", NULL));
-  the_case = md_case_session_dup_case (data.session);
-  g_assert_cmpint (the_case->status, ==, MD_CASE_STATUS_DELISTED);
-  g_clear_pointer (&the_case, md_case_free);
+  g_assert_true (md_test_gui_wait (status_is_cb,
+                                   &(Expected) { data.session, 0, MD_CASE_STATUS_DELISTED },
+                                   5000));
+  /* The button goes once the status is stored; Undo goes back to the
+   * status read in that same write. */
+  g_assert_true (md_test_gui_wait (hidden_cb, delisted, 5000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "probe.undo-status", NULL));
-  the_case = md_case_session_dup_case (data.session);
-  g_assert_cmpint (the_case->status, ==, MD_CASE_STATUS_OPEN);
+  g_assert_true (md_test_gui_wait (status_is_cb,
+                                   &(Expected) { data.session, 0, MD_CASE_STATUS_OPEN },
+                                   5000));
+  g_assert_true (md_test_gui_wait ((gboolean (*) (gpointer)) gtk_widget_get_visible,
+                                   delisted, 5000));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&data.session);

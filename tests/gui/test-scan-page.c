@@ -136,6 +136,24 @@ test_scan_page_narrow (void)
 }
 
 static gboolean
+found_in_logs_cb (gpointer data)
+{
+  g_autoptr(GPtrArray) events = md_case_session_list_events (data, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (event->detail, expect ("13 rejections for 6 recipients since 28 Nov",
+                                            "13 Ablehnungen für 6 Empfänger seit 28. Nov")) == 0 &&
+          event->kind == MD_CASE_EVENT_FOUND_IN_LOGS)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
 case_shown_cb (gpointer data)
 {
   MdCaseView *view = md_window_get_case_view (data);
@@ -173,9 +191,7 @@ test_scan_page_open_case (void)
   MdScanPage *page = md_window_get_scan_page (MD_WINDOW (window));
   GtkWidget *view = md_test_gui_find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
   MdCaseSession *session;
-  g_autoptr(GPtrArray) events = NULL;
   const MdRejection *rejection;
-  gboolean found = FALSE;
 
   g_signal_emit_by_name (view, "activate", 0);
   g_assert_true (md_test_gui_wait (case_shown_cb, window, 10000));
@@ -185,17 +201,9 @@ test_scan_page_open_case (void)
   g_assert_cmpstr (rejection->enhanced_status, ==, "5.7.511");
   g_assert_cmpstr (rejection->blocked_ip, ==, "203.0.113.7");
 
-  events = md_case_session_list_events (session, NULL);
-  for (guint i = 0; i < events->len; i++)
-    {
-      const MdCaseEvent *event = g_ptr_array_index (events, i);
-
-      if (g_strcmp0 (event->detail, expect ("13 rejections for 6 recipients since 28 Nov",
-                                            "13 Ablehnungen für 6 Empfänger seit 28. Nov")) == 0 &&
-          event->kind == MD_CASE_EVENT_FOUND_IN_LOGS)
-        found = TRUE;
-    }
-  g_assert_true (found);
+  /* The timeline says where it came from (written on the store's writer
+   * thread: the test waits for it to land). */
+  g_assert_true (md_test_gui_wait (found_in_logs_cb, session, 5000));
 
   /* Back to the report: it is still there, the case is left. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-log-report", NULL));
