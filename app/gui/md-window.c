@@ -66,6 +66,7 @@ struct _MdWindow
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void md_window_refresh_cases (MdWindow *self);
+static void case_written_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void update_case_actions     (MdWindow *self);
 
 /* What went wrong is said in a dialog that stays until it is read, not in
@@ -128,23 +129,24 @@ select_row_of_case (MdWindow *self,
 }
 
 static void
-md_window_refresh_cases (MdWindow *self)
+cases_refreshed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
+  g_autoptr(MdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   const char *search;
   guint n;
 
-  if (self->cases == NULL)
-    return;
-
-  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  md_case_list_set_search (self->cases, search);
-  if (!md_case_list_refresh (self->cases, &error))
+  /* Superseded by a newer search, or the window closed. */
+  if (!md_case_list_refresh_finish (MD_CASE_LIST (object), result, &error))
     {
-      md_window_toast (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        md_window_toast (self, error->message);
       return;
     }
 
+  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   n = g_list_model_get_n_items (G_LIST_MODEL (self->cases));
   if (n == 0 && search[0] != '\0')
     {
@@ -163,6 +165,35 @@ md_window_refresh_cases (MdWindow *self)
   select_row_of_case (self, current_case_id (self));
 }
 
+/* Read on the store's writer thread; the newest search wins. */
+static void
+md_window_refresh_cases (MdWindow *self)
+{
+  if (self->cases == NULL)
+    return;
+
+  md_case_list_set_search (self->cases,
+                           gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  md_case_list_refresh_async (self->cases, self->cancellable, cases_refreshed_cb,
+                              g_object_ref (self));
+}
+
+static void
+shown_case_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(MdCase) record = md_case_store_get_case_finish (MD_CASE_STORE (object), result, NULL);
+
+  /* Another case is shown by now: its own read sets the title. */
+  if (record == NULL || record->id != current_case_id (self))
+    return;
+
+  adw_window_title_set_title (self->window_title, record->title);
+  update_case_actions (self);
+}
+
 static void
 store_changed_cb (MdWindow     *self,
                   gint64        case_id,
@@ -172,19 +203,45 @@ store_changed_cb (MdWindow     *self,
   md_window_refresh_cases (self);
 
   if (change == MD_CASE_CHANGE_UPDATED && case_id == current_case_id (self))
-    {
-      g_autoptr(MdCase) record = md_case_store_get_case (store, case_id, NULL);
-
-      if (record != NULL)
-        adw_window_title_set_title (self->window_title, record->title);
-      update_case_actions (self);
-    }
+    md_case_store_get_case_async (store, case_id, self->cancellable, shown_case_read_cb,
+                                  g_object_ref (self));
 }
 
 static void
 search_changed_cb (MdWindow *self)
 {
   md_window_refresh_cases (self);
+}
+
+/* The case menu offers only what applies to the case's status. */
+static void
+update_status_actions (MdWindow     *self,
+                       const MdCase *record)
+{
+  MdCaseStatus status = record != NULL ? record->status : MD_CASE_STATUS_OPEN;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-requested",
+                                 record != NULL && status == MD_CASE_STATUS_OPEN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-delisted",
+                                 record != NULL && (status == MD_CASE_STATUS_OPEN ||
+                                                    status == MD_CASE_STATUS_REQUESTED));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-case",
+                                 record != NULL && status != MD_CASE_STATUS_CLOSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reopen-case",
+                                 record != NULL && status != MD_CASE_STATUS_OPEN);
+}
+
+static void
+status_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(MdCase) record = NULL;
+
+  record = md_case_session_dup_case_finish (MD_CASE_SESSION (object), result, NULL);
+  if (record != NULL && record->id == current_case_id (self))
+    update_status_actions (self, record);
 }
 
 static void
@@ -197,19 +254,12 @@ update_case_actions (MdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-status", has_case);
   {
     MdCaseSession *session = md_case_view_get_session (self->case_view);
-    g_autoptr(MdCase) record = session != NULL ? md_case_session_dup_case (session) : NULL;
-    MdCaseStatus status = record != NULL ? record->status : MD_CASE_STATUS_OPEN;
 
-    /* The case menu offers only what applies to the case's status. */
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-requested",
-                                   record != NULL && status == MD_CASE_STATUS_OPEN);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-delisted",
-                                   record != NULL && (status == MD_CASE_STATUS_OPEN ||
-                                                      status == MD_CASE_STATUS_REQUESTED));
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-case",
-                                   record != NULL && status != MD_CASE_STATUS_CLOSED);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reopen-case",
-                                   record != NULL && status != MD_CASE_STATUS_OPEN);
+    /* Until the status is read (on the store's writer thread) none applies. */
+    update_status_actions (self, NULL);
+    if (session != NULL)
+      md_case_session_dup_case_async (session, self->cancellable, status_read_cb,
+                                      g_object_ref (self));
   }
   {
     MdCaseSession *session = md_case_view_get_session (self->case_view);
@@ -232,11 +282,13 @@ show_session (MdWindow      *self,
 
   if (session != NULL)
     {
-      g_autoptr(MdCase) record = md_case_session_dup_case (session);
       const MdRejection *primary = md_case_session_get_rejection (session,
                                      md_case_session_get_primary_index (session));
 
-      adw_window_title_set_title (self->window_title, record ? record->title : "");
+      /* The title is read on the store's writer thread. */
+      adw_window_title_set_title (self->window_title, "");
+      md_case_store_get_case_async (self->store, md_case_session_get_case_id (session),
+                                    self->cancellable, shown_case_read_cb, g_object_ref (self));
       adw_window_title_set_subtitle (self->window_title, primary->blocked_ip);
       gtk_stack_set_visible_child_name (self->content_stack, "case");
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -787,8 +839,8 @@ scan_case_created_cb (GObject      *object,
     }
 
   /* The group's counts go in the case's timeline. */
-  if (!md_case_session_record (session, MD_CASE_EVENT_FOUND_IN_LOGS, detail, &error))
-    md_window_toast (self, error->message);
+  md_case_session_record_async (session, MD_CASE_EVENT_FOUND_IN_LOGS, detail, NULL,
+                                case_written_cb, g_object_ref (self));
   md_window_refresh_cases (self);
   show_session (self, session);
   start_checks_soon (self);
@@ -933,6 +985,27 @@ show_watch_action (GtkWidget  *widget,
   md_window_show_watch (MD_WINDOW (widget));
 }
 
+/* A write of the window's on the store's writer thread: not cancelled
+ * with the window (what the user did is kept); a failure is a toast. */
+static void
+case_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gpointer tag = g_task_get_source_tag (G_TASK (result));
+  gboolean written;
+
+  if (tag == md_case_session_set_status_async)
+    written = md_case_session_set_status_finish (MD_CASE_SESSION (object), result, NULL, &error);
+  else
+    written = md_case_session_record_finish (MD_CASE_SESSION (object), result, &error);
+
+  if (!written)
+    md_window_toast (self, error->message);
+}
+
 static void
 set_status_action (GtkWidget  *widget,
                    const char *action_name,
@@ -940,15 +1013,13 @@ set_status_action (GtkWidget  *widget,
 {
   MdWindow *self = MD_WINDOW (widget);
   MdCaseSession *session = md_case_view_get_session (self->case_view);
-  g_autoptr(GError) error = NULL;
   MdCaseStatus status;
 
   if (session == NULL ||
       !md_case_status_from_string (g_variant_get_string (parameter, NULL), &status))
     return;
 
-  if (!md_case_session_set_status (session, status, &error))
-    md_window_toast (self, error->message);
+  md_case_session_set_status_async (session, status, NULL, case_written_cb, g_object_ref (self));
 }
 
 static void
@@ -956,10 +1027,10 @@ set_status (MdWindow     *self,
             MdCaseStatus  status)
 {
   MdCaseSession *session = md_case_view_get_session (self->case_view);
-  g_autoptr(GError) error = NULL;
 
-  if (session != NULL && !md_case_session_set_status (session, status, &error))
-    md_window_toast (self, error->message);
+  if (session != NULL)
+    md_case_session_set_status_async (session, status, NULL, case_written_cb,
+                                      g_object_ref (self));
 }
 
 static void
@@ -994,25 +1065,95 @@ reopen_case_action (GtkWidget  *widget,
   set_status (MD_WINDOW (widget), MD_CASE_STATUS_OPEN);
 }
 
+typedef struct
+{
+  MdWindow *window;
+  gint64    case_id;
+  char     *title;
+} CaseDeletion;
+
+static void
+case_deletion_free (CaseDeletion *deletion)
+{
+  g_object_unref (deletion->window);
+  g_free (deletion->title);
+  g_free (deletion);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CaseDeletion, case_deletion_free)
+
+static CaseDeletion *
+case_deletion_new (MdWindow   *window,
+                   gint64      case_id,
+                   const char *title)
+{
+  CaseDeletion *deletion = g_new0 (CaseDeletion, 1);
+
+  deletion->window = g_object_ref (window);
+  deletion->case_id = case_id;
+  deletion->title = g_strdup (title);
+
+  return deletion;
+}
+
+static void
+undeleted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CaseDeletion) deletion = user_data;
+  MdWindow *self = deletion->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!md_case_store_undelete_case_finish (MD_CASE_STORE (object), result, &error))
+    {
+      md_window_toast (self, error->message);
+      return;
+    }
+
+  open_case (self, deletion->case_id, NULL);
+}
+
 static void
 undo_delete_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   MdWindow *self = MD_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
 
   if (self->deleted_case_id == 0)
     return;
 
-  if (!md_case_store_undelete_case (self->store, self->deleted_case_id, &error))
+  md_case_store_undelete_case_async (self->store, self->deleted_case_id, NULL, undeleted_cb,
+                                     case_deletion_new (self, self->deleted_case_id, NULL));
+  self->deleted_case_id = 0;
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CaseDeletion) deletion = user_data;
+  MdWindow *self = deletion->window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (!md_case_store_delete_case_finish (MD_CASE_STORE (object), result, &error))
     {
       md_window_toast (self, error->message);
       return;
     }
 
-  open_case (self, self->deleted_case_id, NULL);
-  self->deleted_case_id = 0;
+  self->deleted_case_id = deletion->case_id;
+  /* Translators: %s is the case's title, like "Microsoft 5.7.511" */
+  message = g_strdup_printf (_("“%s” deleted"), deletion->title);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -1022,31 +1163,17 @@ delete_case_action (GtkWidget  *widget,
 {
   MdWindow *self = MD_WINDOW (widget);
   gint64 case_id = current_case_id (self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MdCase) record = NULL;
-  g_autofree char *message = NULL;
-  AdwToast *toast;
+  g_autofree char *title = NULL;
 
   if (case_id == 0)
     return;
 
-  record = md_case_store_get_case (self->store, case_id, NULL);
+  /* The title the window shows for it: no read needed. */
+  title = g_strdup (adw_window_title_get_title (self->window_title));
   show_session (self, NULL);
 
-  if (!md_case_store_delete_case (self->store, case_id, &error))
-    {
-      md_window_toast (self, error->message);
-      return;
-    }
-
-  self->deleted_case_id = case_id;
-  /* Translators: %s is the case's title, like "Microsoft 5.7.511" */
-  message = g_strdup_printf (_("“%s” deleted"), record ? record->title : "");
-  toast = adw_toast_new (message);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-delete");
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  md_case_store_delete_case_async (self->store, case_id, NULL, deleted_cb,
+                                   case_deletion_new (self, case_id, title));
 }
 
 /* Size and maximized state are saved when the window closes, not on every
