@@ -138,8 +138,6 @@ test_overlay (void)
   if (g_test_subprocess ())
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) lists = NULL;
-      g_autoptr(GPtrArray) receivers = NULL;
 
       g_assert_null (md_receiver_catalog_load (&error));
       g_assert_error (error, MD_RECEIVER_ERROR, MD_RECEIVER_ERROR_INVALID_DATA);
@@ -292,6 +290,7 @@ test_one_vocabulary (void)
   g_autoptr(GPtrArray) lists = md_blocklist_catalog_load (&error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (lists);
   g_assert_cmpuint (rule_receivers->len, >=, 27);
   g_assert_cmpuint (rule_providers->len, >=, 79);
   g_assert_cmpuint (knowledge_providers->len, >=, 40);

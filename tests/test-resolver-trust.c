@@ -798,7 +798,6 @@ test_probe_cancelled (void)
 {
   g_autoptr(MdTestSilentServer) silent = NULL;
   g_autoptr(MdResolver) resolver = NULL;
-  g_autoptr(MdResolverTrustVerdict) verdict = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   ProbeData data = { 0 };

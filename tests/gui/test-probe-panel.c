@@ -125,8 +125,6 @@ test_panel (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MdCaseStore) store = md_case_store_new (db, &error);
   g_autoptr(GBytes) input = g_bytes_new_static (seed_rejection, strlen (seed_rejection));
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(MdCase) the_case = NULL;
   g_autofree char *png = NULL;
   NewSession data = { 0, };
   AdwWindow *window;
