@@ -5,77 +5,27 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The main window: the sidebar of cases (searched, opened, deleted with
+ * Undo), the case shown and its status, the pages (start, loading, nothing
+ * recognised, log report, watch list) and the database they all read, opened
+ * off the main thread. How a text comes in is md-window-input.c. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "md-bounded-read.h"
-#include "md-case-view.h"
-#include "md-rejection-parser.h"
-#include "md-scan-page.h"
 #include "md-case-row.h"
-#include "md-settings.h"
-#include "md-watch-page.h"
-#include "md-window.h"
-
-/* The parser's own bound: a whole day of mail.log still fits. It reads off
- * the main thread, so even that leaves the window responsive. */
-#define MAX_INPUT_SIZE MD_REJECTION_PARSER_MAX_INPUT
-
-struct _MdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Owned */
-  MdSettings           *settings;
-  MdCaseStore          *store;
-  MdCaseList           *cases;           /* the sidebar's model */
-  GCancellable         *cancellable;     /* cancelled when the window closes */
-  GCancellable         *load_cancellable; /* the input being read now */
-  GBytes               *input;            /* the input being read now */
-  /* The database opens on the writer thread (it may be checked after an
-   * unclean end); what the user asks for meanwhile waits here. */
-  gboolean              store_opening;
-  GBytes               *pending_input;
-  gint64                pending_case_id;
-  char                 *pending_section;
-  gint64                deleted_case_id;  /* for "Undo" */
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkToggleButton      *search_button;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *sidebar_stack;
-  GtkListBox           *case_list;
-  AdwStatusPage        *sidebar_empty_page;
-  AdwWindowTitle       *window_title;
-  GtkWidget            *case_menu_button;
-  GtkStack             *content_stack;
-  AdwStatusPage        *empty_page;
-  GtkSpinner           *loading_spinner;
-  MdCaseView           *case_view;
-  MdScanPage           *scan_page;
-  GtkTextView          *nothing_text;
-  GtkWidget            *nothing_paste_button;
-  GtkWidget            *start_paste_button;
-  MdWatchPage          *watch_page;
-};
+#include "md-window-private.h"
 
 G_DEFINE_FINAL_TYPE (MdWindow, md_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void md_window_refresh_cases (MdWindow *self);
-static void case_written_cb (GObject *object, GAsyncResult *result, gpointer user_data);
-static void update_case_actions     (MdWindow *self);
 
 /* What went wrong is said in a dialog that stays until it is read, not in
  * a toast that is cut off and gone after five seconds; toasts are for
  * confirmations. */
-static void
-md_window_alert (MdWindow   *self,
-                 const char *heading,
-                 const char *message)
+void
+_md_window_alert (MdWindow   *self,
+                  const char *heading,
+                  const char *message)
 {
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
 
@@ -83,11 +33,11 @@ md_window_alert (MdWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-md_window_toast (MdWindow   *self,
-                 const char *message)
+void
+_md_window_toast (MdWindow   *self,
+                  const char *message)
 {
-  md_window_alert (self, _("Something Went Wrong"), message);
+  _md_window_alert (self, _("Something Went Wrong"), message);
 }
 
 static void
@@ -142,7 +92,7 @@ cases_refreshed_cb (GObject      *object,
   if (!md_case_list_refresh_finish (MD_CASE_LIST (object), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        md_window_toast (self, error->message);
+        _md_window_toast (self, error->message);
       return;
     }
 
@@ -166,8 +116,8 @@ cases_refreshed_cb (GObject      *object,
 }
 
 /* Read on the store's writer thread; the newest search wins. */
-static void
-md_window_refresh_cases (MdWindow *self)
+void
+_md_window_refresh_cases (MdWindow *self)
 {
   if (self->cases == NULL)
     return;
@@ -191,7 +141,7 @@ shown_case_read_cb (GObject      *object,
     return;
 
   adw_window_title_set_title (self->window_title, record->title);
-  update_case_actions (self);
+  _md_window_update_case_actions (self);
 }
 
 static void
@@ -200,7 +150,7 @@ store_changed_cb (MdWindow     *self,
                   MdCaseChange  change,
                   MdCaseStore  *store)
 {
-  md_window_refresh_cases (self);
+  _md_window_refresh_cases (self);
 
   if (change == MD_CASE_CHANGE_UPDATED && case_id == current_case_id (self))
     md_case_store_get_case_async (store, case_id, self->cancellable, shown_case_read_cb,
@@ -210,7 +160,7 @@ store_changed_cb (MdWindow     *self,
 static void
 search_changed_cb (MdWindow *self)
 {
-  md_window_refresh_cases (self);
+  _md_window_refresh_cases (self);
 }
 
 /* The case menu offers only what applies to the case's status. */
@@ -244,8 +194,8 @@ status_read_cb (GObject      *object,
     update_status_actions (self, record);
 }
 
-static void
-update_case_actions (MdWindow *self)
+void
+_md_window_update_case_actions (MdWindow *self)
 {
   gboolean has_case = md_case_view_get_session (self->case_view) != NULL;
 
@@ -274,9 +224,9 @@ update_case_actions (MdWindow *self)
   gtk_widget_set_visible (self->case_menu_button, has_case);
 }
 
-static void
-show_session (MdWindow      *self,
-              MdCaseSession *session)
+void
+_md_window_show_session (MdWindow      *self,
+                         MdCaseSession *session)
 {
   md_case_view_set_session (self->case_view, session);
 
@@ -304,15 +254,15 @@ show_session (MdWindow      *self,
       gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
     }
 
-  update_case_actions (self);
+  _md_window_update_case_actions (self);
 }
 
 /* A case is being read (a paste, a file, a stored case, a log group): it
  * replaces the one shown — leaving a case ends its work — and the loading
  * page shows until it is ready. The previous read is cancelled. */
-static void
-begin_loading (MdWindow *self,
-               gboolean  navigate)
+void
+_md_window_begin_loading (MdWindow *self,
+                          gboolean  navigate)
 {
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -320,7 +270,7 @@ begin_loading (MdWindow *self,
   self->load_cancellable = g_cancellable_new ();
 
   md_case_view_set_session (self->case_view, NULL);
-  update_case_actions (self);
+  _md_window_update_case_actions (self);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   gtk_spinner_start (self->loading_spinner);
   if (navigate)
@@ -357,15 +307,15 @@ case_opened_cb (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           gtk_spinner_stop (self->loading_spinner);
-          show_session (self, NULL);
-          md_window_toast (self, error->message);
+          _md_window_show_session (self, NULL);
+          _md_window_toast (self, error->message);
         }
       open_case_free (data);
       return;
     }
 
   gtk_spinner_stop (self->loading_spinner);
-  show_session (self, session);
+  _md_window_show_session (self, session);
   md_case_view_focus_next_step (self->case_view);
   if (data->section != NULL)
     md_case_view_scroll_to (self->case_view, data->section);
@@ -389,7 +339,7 @@ open_case (MdWindow   *self,
       return;
     }
 
-  begin_loading (self, TRUE);
+  _md_window_begin_loading (self, TRUE);
 
   data = g_new0 (OpenCase, 1);
   data->window = g_object_ref (self);
@@ -411,291 +361,6 @@ back_clicked_cb (MdWindow *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-/* The text stays on screen with what MailDoctor looks for, so the user
- * sees whether they copied the wrong part. Only the start of a long text is
- * shown: a text view lays out everything it holds. */
-static void
-show_nothing_recognised (MdWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->nothing_text);
-  gsize size = 0;
-  const char *data = self->input != NULL ? g_bytes_get_data (self->input, &size) : "";
-  g_autofree char *valid = g_utf8_make_valid (data, MIN (size, 16 * 1024));
-
-  gtk_text_buffer_set_text (buffer, valid, -1);
-  g_clear_pointer (&self->input, g_bytes_unref);
-  md_case_view_set_session (self->case_view, NULL);
-  adw_window_title_set_title (self->window_title, _("MailDoctor"));
-  adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_stack_set_visible_child_name (self->content_stack, "nothing");
-  gtk_list_box_unselect_all (self->case_list);
-  update_case_actions (self);
-  gtk_widget_grab_focus (self->nothing_paste_button);
-}
-
-typedef struct
-{
-  MdWindow      *window;
-  MdCaseSession *session;
-} StartChecks;
-
-static void
-start_checks_free (StartChecks *data)
-{
-  g_object_unref (data->window);
-  g_object_unref (data->session);
-  g_free (data);
-}
-
-static gboolean
-start_checks_idle_cb (gpointer user_data)
-{
-  StartChecks *data = user_data;
-
-  /* Still the case shown: the user may have moved on in between. */
-  if (md_case_view_get_session (data->window->case_view) == data->session)
-    md_case_view_start_checks (data->window->case_view);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* The checks start once the new case has been laid out and drawn: their
- * rows are laid out in a frame of their own, not on top of the case's. */
-static void
-start_checks_soon (MdWindow *self)
-{
-  StartChecks *data = g_new0 (StartChecks, 1);
-
-  data->window = g_object_ref (self);
-  data->session = g_object_ref (md_case_view_get_session (self->case_view));
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_checks_idle_cb, data,
-                   (GDestroyNotify) start_checks_free);
-}
-
-static void
-session_created_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-  g_autoptr(MdCaseSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-
-  session = md_case_session_new_from_input_finish (result, &error);
-  gtk_spinner_stop (self->loading_spinner);
-
-  if (session == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (g_error_matches (error, MD_CASE_SESSION_ERROR, MD_CASE_SESSION_ERROR_NO_REJECTION))
-        {
-          show_nothing_recognised (self);
-          return;
-        }
-      show_session (self, md_case_view_get_session (self->case_view));
-      md_window_toast (self, error->message);
-      return;
-    }
-
-  g_clear_pointer (&self->input, g_bytes_unref);
-  md_window_refresh_cases (self);
-  show_session (self, session);
-  /* A new case is checked right away; a saved one shows what was found. */
-  start_checks_soon (self);
-  md_case_view_focus_next_step (self->case_view);
-}
-
-/* What the window says when an input cannot be read, whichever way it came
- * (paste, file, drop): over the limit, the bounded reader's words. */
-static void
-refuse_input (MdWindow     *self,
-              const GError *error)
-{
-  g_autofree char *message = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-    {
-      /* Translators: %s is "the input is larger than 512 MB, the most MailDoctor reads" */
-      message = g_strdup_printf (_("MailDoctor cannot read this: %s."), error->message);
-      md_window_alert (self, _("Too Large"), message);
-      return;
-    }
-
-  /* Translators: %s says why the file could not be read */
-  message = g_strdup_printf (_("Could not read the file: %s"), error->message);
-  md_window_toast (self, message);
-}
-
-/* Every way in — paste, file, drop — ends here. */
-static void
-md_window_load_input (MdWindow *self,
-                      GBytes   *input)
-{
-  if (self->store_opening)
-    {
-      g_clear_pointer (&self->pending_input, g_bytes_unref);
-      self->pending_input = g_bytes_ref (input);
-      gtk_stack_set_visible_child_name (self->content_stack, "loading");
-      gtk_spinner_start (self->loading_spinner);
-      return;
-    }
-
-  if (self->store == NULL)
-    {
-      md_window_toast (self, _("Cases cannot be saved, so MailDoctor cannot open one."));
-      return;
-    }
-
-  if (g_bytes_get_size (input) == 0)
-    {
-      md_window_alert (self, _("Nothing to Read"),
-                       _("There is nothing to read: the text is empty."));
-      return;
-    }
-
-  if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
-    {
-      g_autoptr(GError) error = NULL;
-
-      md_set_read_limit_error (&error, MAX_INPUT_SIZE);
-      refuse_input (self, error);
-      return;
-    }
-
-  begin_loading (self, TRUE);
-
-  g_clear_pointer (&self->input, g_bytes_unref);
-  self->input = g_bytes_ref (input);
-  md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
-                                        session_created_cb, g_object_ref (self));
-}
-
-static void
-clipboard_bytes_read_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = md_read_bounded_finish (result, &error);
-  if (bytes == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        refuse_input (self, error);
-      return;
-    }
-
-  md_window_load_input (self, bytes);
-}
-
-static void
-clipboard_read_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-
-  stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (object), result, NULL, &error);
-  if (stream == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      md_window_alert (self, _("Nothing to Paste"),
-                       _("The clipboard holds no text. Copy the rejection first."));
-      return;
-    }
-
-  /* Chunk by chunk up to the bound, in a worker thread: a clipboard that
-   * offers gigabytes is refused at the limit, as a file is. */
-  md_read_bounded_async (stream, MAX_INPUT_SIZE, self->cancellable, clipboard_bytes_read_cb,
-                         g_object_ref (self));
-}
-
-static const char *text_mime_types[] = {
-  "text/plain;charset=utf-8",
-  "text/plain",
-  NULL
-};
-
-static void
-paste_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  MdWindow *self = MD_WINDOW (widget);
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  /* Ctrl+V in a text field pastes there, as everywhere else. */
-  if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)) &&
-      gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON) == NULL)
-    {
-      gtk_widget_activate_action (focus, "clipboard.paste", NULL);
-      return;
-    }
-
-  /* The bytes as the clipboard holds them: the engine reads the charset
-   * (MdInput), and gdk_clipboard_read_text_async() would hold all of it in
-   * memory before any limit could be checked. */
-  gdk_clipboard_read_async (gtk_widget_get_clipboard (widget), text_mime_types,
-                            G_PRIORITY_DEFAULT, self->cancellable, clipboard_read_cb,
-                            g_object_ref (self));
-}
-
-static void
-file_loaded_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = md_file_read_bounded_finish (G_FILE (object), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      refuse_input (self, error);
-      return;
-    }
-
-  md_window_load_input (self, bytes);
-}
-
-static void
-md_window_load_file (MdWindow *self,
-                     GFile    *file)
-{
-  /* Chunk by chunk up to the bound: a huge file (or /dev/zero) is refused
-   * at the limit instead of filling the memory first. */
-  md_file_read_bounded_async (file, MAX_INPUT_SIZE, self->cancellable, file_loaded_cb,
-                              g_object_ref (self));
-}
-
-static void
-open_dialog_response_cb (GtkNativeDialog *dialog,
-                         int              response,
-                         gpointer         user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        md_window_load_file (self, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
 /* A page of its own in the content area (the mail log report, the watch
  * list): leaving a case ends its work, as for a new case; the page stays. */
 static void
@@ -703,234 +368,16 @@ show_page (MdWindow   *self,
            const char *name,
            const char *title)
 {
-  show_session (self, NULL);
+  _md_window_show_session (self, NULL);
   adw_window_title_set_title (self->window_title, title);
   gtk_stack_set_visible_child_name (self->content_stack, name);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
-static void
-show_scan_page (MdWindow *self)
+void
+_md_window_show_scan_page (MdWindow *self)
 {
   show_page (self, "scan", _("Mail Logs"));
-}
-
-/* Every file chooser offers "All Files" after its own filter, and answers
- * to @response_cb with a reference to the window. */
-static void
-show_file_chooser (MdWindow             *self,
-                   GtkFileChooserNative *dialog,
-                   GCallback             response_cb)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("All Files"));
-  gtk_file_filter_add_pattern (filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-
-  g_signal_connect (dialog, "response", response_cb, g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  MdWindow *self = MD_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  GtkFileFilter *filter;
-
-  /* GtkFileChooserNative uses the file chooser portal inside Flatpak. */
-  dialog = gtk_file_chooser_native_new (_("Open Bounce"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Bounce Messages and Logs"));
-  gtk_file_filter_add_mime_type (filter, "message/rfc822");
-  gtk_file_filter_add_mime_type (filter, "text/plain");
-  gtk_file_filter_add_pattern (filter, "*.eml");
-  gtk_file_filter_add_pattern (filter, "*.txt");
-  gtk_file_filter_add_pattern (filter, "*.log");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-
-  show_file_chooser (self, dialog, G_CALLBACK (open_dialog_response_cb));
-}
-
-
-/* Mail logs: several files (a rotated set), read in a thread by the scan page. */
-static void
-open_log_response_cb (GtkNativeDialog *dialog,
-                      int              response,
-                      gpointer         user_data)
-{
-  g_autoptr(MdWindow) self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-
-      if (files != NULL && g_list_model_get_n_items (files) > 0)
-        md_window_scan_logs (self, files);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
-static void
-open_log_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  MdWindow *self = MD_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  GtkFileFilter *filter;
-
-  /* GtkFileDialog is GTK 4.10; GtkFileChooserNative goes through the portal in Flatpak. */
-  dialog = gtk_file_chooser_native_new (_("Open Mail Log"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
-
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Mail Logs"));
-  gtk_file_filter_add_mime_type (filter, "text/plain");
-  gtk_file_filter_add_mime_type (filter, "text/x-log");
-  gtk_file_filter_add_mime_type (filter, "application/gzip");
-  gtk_file_filter_add_pattern (filter, "*.log");
-  gtk_file_filter_add_pattern (filter, "*.log.*");
-  gtk_file_filter_add_pattern (filter, "mainlog*");
-  gtk_file_filter_add_pattern (filter, "maillog*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-
-  show_file_chooser (self, dialog, G_CALLBACK (open_log_response_cb));
-}
-
-typedef struct
-{
-  MdWindow *window;
-  char     *detail;
-} ScanCase;
-
-static void
-scan_case_created_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  ScanCase *data = user_data;
-  g_autoptr(MdWindow) self = data->window;
-  g_autofree char *detail = data->detail;
-  g_autoptr(MdCaseSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_free (data);
-  session = md_case_session_new_from_input_finish (result, &error);
-  gtk_spinner_stop (self->loading_spinner);
-  if (session == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      show_scan_page (self);
-      md_window_toast (self, error->message);
-      return;
-    }
-
-  /* The group's counts go in the case's timeline. */
-  md_case_session_record_async (session, MD_CASE_EVENT_FOUND_IN_LOGS, detail, NULL,
-                                case_written_cb, g_object_ref (self));
-  md_window_refresh_cases (self);
-  show_session (self, session);
-  start_checks_soon (self);
-}
-
-static void
-scan_group_activated_cb (MdWindow             *self,
-                         const MdLogScanGroup *group)
-{
-  g_autoptr(GBytes) input = NULL;
-  ScanCase *data;
-
-  if (self->store == NULL)
-    {
-      md_window_toast (self, _("Cases cannot be saved, so MailDoctor cannot open one."));
-      return;
-    }
-
-  begin_loading (self, FALSE);
-
-  data = g_new0 (ScanCase, 1);
-  data->window = g_object_ref (self);
-  data->detail = md_scan_group_describe (group);
-  input = g_bytes_new (group->sample, strlen (group->sample));
-  md_case_session_new_from_input_async (self->store, input, self->load_cancellable,
-                                        scan_case_created_cb, data);
-}
-
-static void
-show_log_report_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  show_scan_page (MD_WINDOW (widget));
-}
-
-void
-md_window_scan_logs (MdWindow   *self,
-                     GListModel *files)
-{
-  g_return_if_fail (MD_IS_WINDOW (self));
-  g_return_if_fail (G_IS_LIST_MODEL (files));
-
-  show_scan_page (self);
-  md_scan_page_scan (self->scan_page, files);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", TRUE);
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         MdWindow      *self)
-{
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      GSList *files = g_value_get_boxed (value);
-
-      if (files == NULL)
-        return FALSE;
-      md_window_load_file (self, files->data);
-      return TRUE;
-    }
-
-  if (G_VALUE_HOLDS (value, G_TYPE_STRING))
-    {
-      const char *text = g_value_get_string (value);
-      g_autoptr(GBytes) bytes = NULL;
-      gsize length;
-
-      if (text == NULL)
-        return FALSE;
-      /* Refused at the limit with the words a file gets (the string is in
-       * memory already: GTK read it whole to drop it). */
-      length = strnlen (text, MAX_INPUT_SIZE + 1);
-      if (length > MAX_INPUT_SIZE)
-        {
-          g_autoptr(GError) error = NULL;
-
-          md_set_read_limit_error (&error, MAX_INPUT_SIZE);
-          refuse_input (self, error);
-          return TRUE;
-        }
-      bytes = g_bytes_new (text, length);
-      md_window_load_input (self, bytes);
-      return TRUE;
-    }
-
-  return FALSE;
 }
 
 static void
@@ -940,7 +387,7 @@ new_case_action (GtkWidget  *widget,
 {
   MdWindow *self = MD_WINDOW (widget);
 
-  show_session (self, NULL);
+  _md_window_show_session (self, NULL);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -987,10 +434,10 @@ show_watch_action (GtkWidget  *widget,
 
 /* A write of the window's on the store's writer thread: not cancelled
  * with the window (what the user did is kept); a failure is a toast. */
-static void
-case_written_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+void
+_md_window_case_written_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
 {
   g_autoptr(MdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -1003,7 +450,7 @@ case_written_cb (GObject      *object,
     written = md_case_session_record_finish (MD_CASE_SESSION (object), result, &error);
 
   if (!written)
-    md_window_toast (self, error->message);
+    _md_window_toast (self, error->message);
 }
 
 static void
@@ -1019,7 +466,7 @@ set_status_action (GtkWidget  *widget,
       !md_case_status_from_string (g_variant_get_string (parameter, NULL), &status))
     return;
 
-  md_case_session_set_status_async (session, status, NULL, case_written_cb, g_object_ref (self));
+  md_case_session_set_status_async (session, status, NULL, _md_window_case_written_cb, g_object_ref (self));
 }
 
 static void
@@ -1029,7 +476,7 @@ set_status (MdWindow     *self,
   MdCaseSession *session = md_case_view_get_session (self->case_view);
 
   if (session != NULL)
-    md_case_session_set_status_async (session, status, NULL, case_written_cb,
+    md_case_session_set_status_async (session, status, NULL, _md_window_case_written_cb,
                                       g_object_ref (self));
 }
 
@@ -1107,7 +554,7 @@ undeleted_cb (GObject      *object,
 
   if (!md_case_store_undelete_case_finish (MD_CASE_STORE (object), result, &error))
     {
-      md_window_toast (self, error->message);
+      _md_window_toast (self, error->message);
       return;
     }
 
@@ -1142,7 +589,7 @@ deleted_cb (GObject      *object,
 
   if (!md_case_store_delete_case_finish (MD_CASE_STORE (object), result, &error))
     {
-      md_window_toast (self, error->message);
+      _md_window_toast (self, error->message);
       return;
     }
 
@@ -1170,7 +617,7 @@ delete_case_action (GtkWidget  *widget,
 
   /* The title the window shows for it: no read needed. */
   title = g_strdup (adw_window_title_get_title (self->window_title));
-  show_session (self, NULL);
+  _md_window_show_session (self, NULL);
 
   md_case_store_delete_case_async (self->store, case_id, NULL, deleted_cb,
                                    case_deletion_new (self, case_id, title));
@@ -1234,10 +681,10 @@ store_opened_cb (GObject      *object,
       g_autofree char *message = NULL;
 
       gtk_spinner_stop (self->loading_spinner);
-      show_session (self, NULL);
+      _md_window_show_session (self, NULL);
       /* Translators: %s says why */
       message = g_strdup_printf (_("Cases cannot be saved: %s"), error->message);
-      md_window_toast (self, message);
+      _md_window_toast (self, message);
       return;
     }
 
@@ -1256,10 +703,10 @@ store_opened_cb (GObject      *object,
   self->cases = md_case_list_new (self->store);
   gtk_list_box_bind_model (self->case_list, G_LIST_MODEL (self->cases),
                            create_case_row_cb, NULL, NULL);
-  md_window_refresh_cases (self);
+  _md_window_refresh_cases (self);
 
   if (pending_input != NULL)
-    md_window_load_input (self, pending_input);
+    _md_window_load_input (self, pending_input);
   else if (pending_case_id != 0)
     md_window_open_case (self, pending_case_id, pending_section);
 }
@@ -1353,14 +800,9 @@ md_window_class_init (MdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, case_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, scan_group_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-case", NULL, new_case_action);
-  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.open-log", NULL, open_log_action);
-  gtk_widget_class_install_action (widget_class, "win.show-log-report", NULL,
-                                   show_log_report_action);
+  _md_window_input_class_init (widget_class);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, recheck_action);
   gtk_widget_class_install_action (widget_class, "win.set-status", "s", set_status_action);
@@ -1388,9 +830,6 @@ md_window_class_init (MdWindowClass *klass)
 static void
 md_window_init (MdWindow *self)
 {
-  GtkDropTarget *drop;
-  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
-
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Until a log has been opened there is no report to go back to. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-log-report", FALSE);
@@ -1416,13 +855,10 @@ md_window_init (MdWindow *self)
   g_signal_connect_object (self->case_view, "toast", G_CALLBACK (case_view_toast_cb), self,
                            G_CONNECT_SWAPPED);
 
-  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  _md_window_input_init (self);
 
   md_window_open_store (self);
-  update_case_actions (self);
+  _md_window_update_case_actions (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
 }
 
@@ -1442,7 +878,7 @@ md_window_new (MdApplication *application)
   /* A new listing opens a case through the watch's own connection to the
    * database: this window's store does not see it, so the list is re-read. */
   if (watch != NULL)
-    g_signal_connect_object (watch, "listing-changed", G_CALLBACK (md_window_refresh_cases), self,
+    g_signal_connect_object (watch, "listing-changed", G_CALLBACK (_md_window_refresh_cases), self,
                              G_CONNECT_SWAPPED);
 
   return self;
@@ -1454,19 +890,6 @@ md_window_get_case_view (MdWindow *self)
   g_return_val_if_fail (MD_IS_WINDOW (self), NULL);
 
   return self->case_view;
-}
-
-void
-md_window_load_text (MdWindow   *self,
-                     const char *text)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_if_fail (MD_IS_WINDOW (self));
-  g_return_if_fail (text != NULL);
-
-  bytes = g_bytes_new (text, strlen (text));
-  md_window_load_input (self, bytes);
 }
 
 MdScanPage *
@@ -1506,6 +929,6 @@ md_window_open_case (MdWindow   *self,
   if (self->store == NULL)
     return;
 
-  md_window_refresh_cases (self);
+  _md_window_refresh_cases (self);
   open_case (self, case_id, section);
 }
