@@ -36,8 +36,9 @@ struct _MdCaseView
   MdFollowUpPanel   *follow_up_panel;
 
   /* The request and the follow-up, below the fold, get the session in the
-   * frame after the verdict (see md_case_view_set_session()). */
+   * frames after the verdict (see md_case_view_set_session()). */
   guint              lower_panels_id;
+  guint              lower_panels_frames;
 };
 
 enum {
@@ -292,25 +293,40 @@ md_case_view_init (MdCaseView *self)
                            G_CONNECT_SWAPPED);
 }
 
-/* The request and follow-up panels follow the view's session too, one
- * frame later: the verdict and the checks are laid out and drawn first, and
+/* The request and follow-up panels follow the view's session too, a few
+ * frames later: the verdict and the checks are laid out and drawn first, and
  * the window never lays out the whole case in one frame. Anyone asking for
  * them before gets them at once (ensure_lower_panels()). */
 static void
-bind_lower_panels (MdCaseView *self)
+set_lower_sessions (MdCaseView *self)
 {
-  g_clear_handle_id (&self->lower_panels_id, g_source_remove);
   md_request_panel_set_session (self->request_panel, self->session);
   md_follow_up_panel_set_session (self->follow_up_panel, self->session);
 }
 
-static gboolean
-lower_panels_idle_cb (gpointer user_data)
+static void
+bind_lower_panels (MdCaseView *self)
 {
-  MdCaseView *self = user_data;
+  if (self->lower_panels_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->lower_panels_id);
+  self->lower_panels_id = 0;
+  set_lower_sessions (self);
+}
+
+/* Two frames on: the first shows the verdict, the window then starts the
+ * checks and lays out their first rows (md-window-input.c). */
+static gboolean
+lower_panels_tick_cb (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  MdCaseView *self = MD_CASE_VIEW (widget);
+
+  if (++self->lower_panels_frames < 3)
+    return G_SOURCE_CONTINUE;
 
   self->lower_panels_id = 0;
-  bind_lower_panels (self);
+  set_lower_sessions (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -341,13 +357,16 @@ md_case_view_set_session (MdCaseView    *self,
     return;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-  /* Leaving a case ends its work at once; a new one fills in a frame later.
-   * After the first frame's drawing: a lower priority than GDK's. */
+  /* Leaving a case ends its work at once; a new one fills in a few frames
+   * later. */
   if (session == NULL)
     bind_lower_panels (self);
   else if (self->lower_panels_id == 0)
-    self->lower_panels_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, lower_panels_idle_cb,
-                                             self, NULL);
+    {
+      self->lower_panels_frames = 0;
+      self->lower_panels_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                            lower_panels_tick_cb, NULL, NULL);
+    }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 

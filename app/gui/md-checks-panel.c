@@ -167,7 +167,7 @@ section_items_changed_cb (GListModel *model,
 }
 
 /* Hundreds of block lists become rows over a few frames. */
-#define ROWS_PER_FRAME 8
+#define ROWS_PER_FRAME 4
 
 static void
 bind_section (MdChecksPanel *self,
