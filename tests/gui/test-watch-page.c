@@ -279,6 +279,13 @@ window_mapped_cb (gpointer data)
   return MD_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
+/* The app opens the watch's store off the main thread. */
+static gboolean
+has_store_cb (gpointer data)
+{
+  return md_watch_get_store (data) != NULL;
+}
+
 static void
 test_notification_case (void)
 {
@@ -316,6 +323,8 @@ test_notification_case (void)
   g_assert_nonnull (watch);
   g_assert_cmpuint (g_list_model_get_n_items (md_watch_get_model (watch)), ==, 1);
   g_signal_connect (watch, "round-finished", G_CALLBACK (round_finished_cb), &done);
+  g_assert_false (md_watch_is_busy (watch));
+  g_assert_true (md_test_gui_wait (has_store_cb, watch, 10000));
   g_assert_true (md_watch_recheck_now (watch));
   g_assert_true (md_test_gui_wait (is_true_cb, &done, 60000));
 
