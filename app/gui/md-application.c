@@ -444,10 +444,11 @@ md_application_get_settings (MdApplication *self)
   return self->settings;
 }
 
-/* Started on first use: after the first window opened the database, so a
- * damaged file is moved aside and reported there, not silently by the
- * watch's own connection. NULL when the watch is off (no database, no
- * resolver). */
+/* Started on first use (the first window, or --gapplication-service). Its
+ * own connection to the database opens off the main thread; until then the
+ * watch shows its entries and runs no round, and it stays so when the
+ * database cannot be opened (the window says why). NULL when there is no
+ * resolver to ask. */
 MdWatch *
 md_application_get_watch (MdApplication *self)
 {

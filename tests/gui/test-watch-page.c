@@ -81,6 +81,7 @@ test_watch_page (void)
   gboolean done = FALSE;
   gint64 opened = 0;
   GtkWidget *button;
+  guint statements;
 
   store = md_case_store_new (path, &error);
   g_assert_no_error (error);
@@ -102,6 +103,7 @@ test_watch_page (void)
 
   g_assert_nonnull (md_test_gui_find_label (page, expect ("Not checked yet",
                                                           "Noch nicht geprüft")));
+  statements = md_case_store_get_main_statements (store);
   g_assert_true (gtk_widget_activate_action (page, "watch.recheck", NULL));
   g_assert_true (md_test_gui_wait (is_true_cb, &done, 60000));
   md_test_gui_settle (300);
@@ -147,6 +149,9 @@ test_watch_page (void)
     g_assert_nonnull (strstr (text, "\n"));
     gtk_menu_button_popdown (GTK_MENU_BUTTON (history));
   }
+
+  /* The round, the model and the history: all on the store's writer thread. */
+  g_assert_cmpuint (md_case_store_get_main_statements (store), ==, statements);
 
   /* The new listing opened a case; its row opens it. */
   g_assert_cmpint (md_watch_item_get_case_id (first), >, 0);
