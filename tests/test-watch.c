@@ -997,6 +997,7 @@ test_store_off_main_thread (Fixture       *fixture,
   g_autoptr(MdWatch) watch = watch_new (fixture, MD_DNS_SOURCE (source));
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) stopped = NULL;
   g_autoptr(GError) error = NULL;
   const char *entries[] = { "203.0.113.7", NULL };
   MdWatchItem *item;
@@ -1016,7 +1017,14 @@ test_store_off_main_thread (Fixture       *fixture,
   md_watch_stop (watch);
   g_assert_true (md_test_main_loop_run_until (&fixture->round_done, 30000));
   g_assert_false (md_watch_is_busy (watch));
+  g_assert_false (md_watch_is_paused (watch));
+  g_assert_cmpuint (fixture->paused, ==, 0);
   g_assert_cmpuint (fixture->changes->len, ==, 0);
+  g_assert_cmpuint (md_case_store_get_main_statements (fixture->store), ==, statements);
+  stopped = md_case_store_list_listings (fixture->store, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stopped->len, ==, 0);
+  statements = md_case_store_get_main_statements (fixture->store);
 
   /* The listed round, announced once stored, with the case it opened. */
   g_assert_true (tick (fixture, watch));

@@ -526,11 +526,14 @@ run_done_cb (GObject      *object,
   Job *job;
 
   job = g_queue_pop_head (&self->jobs);
-  if (!md_check_run_start_finish (run, result, &error))
+  if (!md_check_run_start_finish (run, result, &error) ||
+      g_cancellable_is_cancelled (self->cancellable))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* md_watch_stop(): the round ends here. What a stopped run did find
+       * is not read: its lookups cut short would look like a resolver
+       * that does not answer, and pause the watch for nothing. */
+      if (g_cancellable_is_cancelled (self->cancellable))
         {
-          /* md_watch_stop(): the round ends here. */
           job_free (job);
           _md_watch_end_round (self);
           return;
