@@ -1779,6 +1779,148 @@ test_async_case_ops_errors (Fixture       *fixture,
   assert_event_kinds (store, id, "created");
 }
 
+/* The watch's reads and writes on the writer thread: in the order asked
+ * for, each with what the synchronous call gives, no "changed" (no case
+ * changes), and not one statement on the main connection. */
+static void
+test_async_watch_ops (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "watched");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(GDateTime) listed = g_date_time_new_from_unix_utc (1796256000);
+  g_autoptr(GDateTime) delisted = g_date_time_new_from_unix_utc (1796256000 + 3600);
+  g_autoptr(GPtrArray) current = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) rejections = NULL;
+  const MdWatchListing *listing;
+  gboolean done = FALSE;
+  guint statements;
+
+  g_signal_connect (store, "changed", G_CALLBACK (ops_changed_cb), &ops);
+  statements = md_case_store_get_main_statements (store);
+
+  md_case_store_record_listing_async (store, "203.0.113.7", "zen.spamhaus.org", "Spamhaus ZEN",
+                                      TRUE, listed, "Listed: CSS.", NULL, op_done_cb, &ops);
+  md_case_store_list_listings_async (store, NULL, TRUE, NULL, op_done_cb, &ops);
+  md_case_store_record_listing_async (store, "203.0.113.7", "zen.spamhaus.org", "Spamhaus ZEN",
+                                      TRUE, delisted, NULL, NULL, op_done_cb, &ops);
+  md_case_store_claim_reminder_async (store, id, listed, NULL, op_done_cb, &ops);
+  md_case_store_claim_reminder_async (store, id, delisted, NULL, op_done_cb, &ops);
+  md_case_store_list_rejections_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_record_listing_async (store, "203.0.113.7", "zen.spamhaus.org", "Spamhaus ZEN",
+                                      FALSE, delisted, NULL, NULL, op_done_cb, &ops);
+  md_case_store_list_listings_async (store, "203.0.113.7", FALSE, NULL, op_done_cb, &ops);
+  md_case_store_list_listings_async (store, NULL, TRUE, NULL, op_done_cb, &ops);
+  md_case_store_claim_reminder_async (store, id + 1000, listed, NULL, op_done_cb, &ops);
+  g_assert_cmpuint (results->len, ==, 0);
+  wait_results (&ops, 10);
+  g_assert_cmpuint (md_case_store_get_main_statements (store), ==, statements);
+
+  /* A new listing; read back; the same again is no change. */
+  assert_source (results->pdata[0], md_case_store_record_listing_async);
+  g_assert_true (md_case_store_record_listing_finish (store, results->pdata[0], &done, &error));
+  g_assert_no_error (error);
+  g_assert_true (done);
+  current = md_case_store_list_listings_finish (store, results->pdata[1], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (current->len, ==, 1);
+  listing = g_ptr_array_index (current, 0);
+  g_assert_cmpstr (listing->ip, ==, "203.0.113.7");
+  g_assert_cmpstr (listing->list_name, ==, "Spamhaus ZEN");
+  g_assert_cmpstr (listing->detail, ==, "Listed: CSS.");
+  g_assert_true (g_date_time_equal (listing->listed, listed));
+  g_assert_null (listing->delisted);
+  g_assert_true (md_case_store_record_listing_finish (store, results->pdata[2], &done, &error));
+  g_assert_false (done);
+
+  /* A reminder is claimed once. */
+  assert_source (results->pdata[3], md_case_store_claim_reminder_async);
+  g_assert_true (md_case_store_claim_reminder_finish (store, results->pdata[3], &done, &error));
+  g_assert_no_error (error);
+  g_assert_true (done);
+  g_assert_true (md_case_store_claim_reminder_finish (store, results->pdata[4], &done, &error));
+  g_assert_false (done);
+
+  assert_source (results->pdata[5], md_case_store_list_rejections_async);
+  rejections = md_case_store_list_rejections_finish (store, results->pdata[5], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejections->len, ==, 1);
+  g_assert_cmpstr (((MdCaseRejection *) rejections->pdata[0])->rejection->blocked_ip, ==,
+                   "203.0.113.7");
+
+  /* The delisting closes it: in the history, not among the current ones. */
+  g_assert_true (md_case_store_record_listing_finish (store, results->pdata[6], &done, &error));
+  g_assert_true (done);
+  history = md_case_store_list_listings_finish (store, results->pdata[7], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_true (g_date_time_equal (((MdWatchListing *) history->pdata[0])->delisted, delisted));
+  none = md_case_store_list_listings_finish (store, results->pdata[8], &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* No such case: nothing claimed, no error (as the synchronous call). */
+  g_assert_true (md_case_store_claim_reminder_finish (store, results->pdata[9], &done, &error));
+  g_assert_no_error (error);
+  g_assert_false (done);
+
+  g_assert_cmpstr (changes->str, ==, "");
+}
+
+/* Their errors come back through the callback: a rejection stored that
+ * does not parse, and the watch's tables gone. */
+static void
+test_async_watch_ops_errors (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdCaseStore) store = open_store (fixture->path);
+  gint64 id = create_simple (store, "broken");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) changes = g_string_new (NULL);
+  OpsData ops = { results, changes, g_thread_self () };
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (1796256000);
+  g_autofree char *sql = NULL;
+  gboolean done = TRUE;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE rejections SET rejection = '[1]' WHERE case_id = %"
+                         G_GINT64_FORMAT "; DROP TABLE watch_reminders; "
+                         "DROP TABLE watch_listings;", id);
+  exec_raw (db, sql);
+  sqlite3_close (db);
+
+  md_case_store_list_rejections_async (store, id, NULL, op_done_cb, &ops);
+  md_case_store_record_listing_async (store, "203.0.113.7", "zen.spamhaus.org", "Spamhaus ZEN",
+                                      TRUE, when, NULL, NULL, op_done_cb, &ops);
+  md_case_store_list_listings_async (store, NULL, FALSE, NULL, op_done_cb, &ops);
+  md_case_store_claim_reminder_async (store, id, when, NULL, op_done_cb, &ops);
+  wait_results (&ops, 4);
+
+  g_assert_null (md_case_store_list_rejections_finish (store, results->pdata[0], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (md_case_store_record_listing_finish (store, results->pdata[1], &done, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_FAILED);
+  g_assert_false (done);
+  g_clear_error (&error);
+  g_assert_null (md_case_store_list_listings_finish (store, results->pdata[2], &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  done = TRUE;
+  g_assert_false (md_case_store_claim_reminder_finish (store, results->pdata[3], &done, &error));
+  g_assert_error (error, MD_CASE_STORE_ERROR, MD_CASE_STORE_ERROR_FAILED);
+  g_assert_false (done);
+  g_assert_cmpstr (changes->str, ==, "");
+}
+
 /* A newer read supersedes an older one: the older ends CANCELLED, never
  * with its (stale) answer; a write cancelled after it ran still says it
  * was written. */
@@ -2024,6 +2166,8 @@ main (int   argc,
   ADD ("async-read-superseded", test_async_read_superseded);
   ADD ("async-delete-undo", test_async_delete_undo);
   ADD ("async-read-case", test_async_read_case);
+  ADD ("async-watch-ops", test_async_watch_ops);
+  ADD ("async-watch-ops-errors", test_async_watch_ops_errors);
   g_test_add_func ("/MailDoctor/CaseStore/labels", test_labels);
   g_test_add_func ("/MailDoctor/CaseStore/default-path", test_default_path);
 

@@ -15,6 +15,7 @@
 #include "md-test-knot.h"
 #include "md-util.h"
 #include "md-watch.h"
+#include "md-watch-private.h"
 
 #define HOUR (G_GINT64_CONSTANT (60 * 60) * G_USEC_PER_SEC)
 #define APP_ID_TEST "org.example.MailDoctor.WatchTest"
@@ -353,11 +354,41 @@ round_cb (MdWatch *watch,
   fixture->round_done = TRUE;
 }
 
+/* Runs the main context until @done says so: the watch's store calls come
+ * back through it. */
+static void
+iterate_until (gboolean (*done) (MdWatch *watch),
+               MdWatch   *watch)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (watch))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+is_loaded (MdWatch *watch)
+{
+  return watch->cases != NULL;
+}
+
+static gboolean
+reminders_done (MdWatch *watch)
+{
+  return !_md_watch_reminders_running (watch);
+}
+
 static MdWatch *
 watch_new (Fixture     *fixture,
            MdDnsSource *source)
 {
   MdWatch *watch = md_watch_new (source, fixture->store);
+
+  /* Its first read of the store (on the writer thread). */
+  iterate_until (is_loaded, watch);
 
   md_watch_set_clock (watch, fake_clock, fixture);
   md_watch_set_application (watch, app);
@@ -369,15 +400,20 @@ watch_new (Fixture     *fixture,
   return watch;
 }
 
-/* Ticks the watch; TRUE when a round ran (and waits for it). */
+/* Ticks the watch; TRUE when a round ran (and waits for it, and for the
+ * tick's reminders, which come before "round-finished"). */
 static gboolean
 tick (Fixture *fixture,
       MdWatch *watch)
 {
   fixture->round_done = FALSE;
   if (!md_watch_tick (watch))
-    return FALSE;
+    {
+      iterate_until (reminders_done, watch);
+      return FALSE;
+    }
   g_assert_true (md_test_main_loop_run_until (&fixture->round_done, 30000));
+  g_assert_false (_md_watch_reminders_running (watch));
   return TRUE;
 }
 
@@ -894,6 +930,7 @@ test_reminder (Fixture       *fixture,
   g_auto(GStrv) subjects = NULL;
   MdRejection *rejection = md_rejection_new ();
   gint64 case_id;
+  guint statements;
 
   rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
 
@@ -919,12 +956,15 @@ test_reminder (Fixture       *fixture,
 
   /* Microsoft promises an answer within 48 hours of the request. */
   fixture->now = g_get_real_time () + 47 * HOUR;
+  statements = md_case_store_get_main_statements (fixture->store);
   g_assert_true (tick (fixture, watch));
   g_assert_cmpuint (fixture->reminders->len, ==, 0);
 
+  /* Reminders read and claim on the store's writer thread only. */
   fixture->now = g_get_real_time () + 49 * HOUR;
   tick (fixture, watch);
   g_assert_cmpuint (fixture->reminders->len, ==, 1);
+  g_assert_cmpuint (md_case_store_get_main_statements (fixture->store), ==, statements);
   g_assert_cmpstr (g_ptr_array_index (fixture->reminders, 0), ==,
                    "Microsoft said 48 hours: draft the follow-up?");
 
@@ -940,6 +980,79 @@ test_reminder (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (sent, 0), ==,
                    "Microsoft said 48 hours: draft the follow-up?\nMicrosoft 5.7.511\n"
                    "[][Open Case][Draft Follow-up]");
+}
+
+/* ---------------------------------------------------------------------------
+ * No SQLite on the main loop: a round that records a listing, opens a case
+ * (with its run), reads back and announces, with every store call queued on
+ * the writer thread; stopping a round; one round at a time. */
+
+static void
+test_store_off_main_thread (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(MdTestKnot) clean = knot_for ("clean");
+  g_autoptr(MdTestKnot) listed = knot_for ("listed");
+  g_autoptr(TestSwitchSource) source = switch_source_new (listed);
+  g_autoptr(MdWatch) watch = watch_new (fixture, MD_DNS_SOURCE (source));
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) stopped = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *entries[] = { "203.0.113.7", NULL };
+  MdWatchItem *item;
+  guint statements;
+
+  g_assert_true (md_watch_set_entries (watch, entries, &error));
+  statements = md_case_store_get_main_statements (fixture->store);
+
+  /* Stopped at once: the round ends, with nothing recorded, and the next
+   * one runs. */
+  fixture->round_done = FALSE;
+  g_assert_true (md_watch_tick (watch));
+  g_assert_true (md_watch_is_busy (watch));
+  /* One round at a time. */
+  g_assert_false (md_watch_recheck_now (watch));
+  g_assert_false (md_watch_tick (watch));
+  md_watch_stop (watch);
+  g_assert_true (md_test_main_loop_run_until (&fixture->round_done, 30000));
+  g_assert_false (md_watch_is_busy (watch));
+  g_assert_false (md_watch_is_paused (watch));
+  g_assert_cmpuint (fixture->paused, ==, 0);
+  g_assert_cmpuint (fixture->changes->len, ==, 0);
+  g_assert_cmpuint (md_case_store_get_main_statements (fixture->store), ==, statements);
+  stopped = md_case_store_list_listings (fixture->store, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stopped->len, ==, 0);
+  statements = md_case_store_get_main_statements (fixture->store);
+
+  /* The listed round, announced once stored, with the case it opened. */
+  g_assert_true (tick (fixture, watch));
+  g_assert_cmpuint (fixture->changes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->changes, 0), ==,
+                   "listed 203.0.113.7 zen.spamhaus.org (Spamhaus ZEN) case yes");
+  item = item_of (watch, "203.0.113.7");
+  g_assert_cmpuint (md_watch_item_get_n_listed (item), ==, 1);
+  g_assert_cmpint (md_watch_item_get_case_id (item), >, 0);
+
+  /* … and the delisting. */
+  switch_to (source, clean);
+  fixture->now += 6 * HOUR;
+  g_assert_true (tick (fixture, watch));
+  g_assert_cmpuint (fixture->changes->len, ==, 2);
+  g_assert_cmpuint (md_watch_item_get_n_listed (item), ==, 0);
+
+  /* Not one statement on the main thread's connection meanwhile. */
+  g_assert_cmpuint (md_case_store_get_main_statements (fixture->store), ==, statements);
+
+  /* What was written is there. */
+  cases = md_case_store_list_cases (fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 1);
+  runs = md_case_store_list_check_runs (fixture->store,
+                                        ((MdCase *) g_ptr_array_index (cases, 0))->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1167,6 +1280,8 @@ main (int    argc,
               fixture_set_up, test_untrusted_resolver_pauses, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/reminder", Fixture, NULL,
               fixture_set_up, test_reminder, fixture_tear_down);
+  g_test_add ("/MailDoctor/Watch/store-off-main-thread", Fixture, NULL,
+              fixture_set_up, test_store_off_main_thread, fixture_tear_down);
   g_test_add_func ("/MailDoctor/Watch/background-portal", test_background_portal);
 
   status = g_test_run ();

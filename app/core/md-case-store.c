@@ -50,6 +50,7 @@ struct _MdCaseStore
   char    *recovered_path;
   char    *marker_path;   /* ours, removed on a clean close */
   sqlite3 *db;            /* the caller's (main) thread */
+  gint     main_statements;   /* run on @db: see md_case_store_get_main_statements() */
 
   /* The writer thread's (queue_write()) */
   GThreadPool *writer_pool;
@@ -686,6 +687,22 @@ restrict_file_modes (const char *path)
     }
 }
 
+/* Counts what runs on the caller's connection, for the tests that prove a
+ * caller uses the writer thread only (md_case_store_get_main_statements()).
+ * Atomic: md_case_store_new_async() opens the file on another thread. */
+static int
+count_statement_cb (unsigned int  type,
+                    void         *context,
+                    void         *statement,
+                    void         *sql)
+{
+  MdCaseStore *self = context;
+
+  g_atomic_int_inc (&self->main_statements);
+
+  return 0;
+}
+
 static gboolean
 open_database (MdCaseStore  *self,
                GError      **error)
@@ -712,6 +729,7 @@ open_database (MdCaseStore  *self,
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_trace_v2 (self->db, SQLITE_TRACE_STMT, count_statement_cb, self);
 
   /* Again, in case a newer MailDoctor wrote the file since check_existing(). */
   if (!read_user_version (self->db, &version, &local_error))
@@ -1108,6 +1126,14 @@ md_case_store_new_finish (GAsyncResult  *result,
   GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
 
   return object != NULL ? MD_CASE_STORE (object) : NULL;
+}
+
+guint
+md_case_store_get_main_statements (MdCaseStore *self)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), 0);
+
+  return (guint) g_atomic_int_get (&self->main_statements);
 }
 
 const char *
@@ -1565,6 +1591,7 @@ struct _CaseOp
   MdCaseStatus     previous;   /* set_status: the one it had */
   MdCaseEventKind  kind;       /* add_event */
   gboolean         deleted;    /* delete (TRUE) or undelete */
+  gboolean         current_only;  /* list_listings */
   char            *text;       /* notes, request edits, an event's detail, a search */
   gpointer         value;      /* a read's result */
   GDestroyNotify   value_free;
@@ -2738,6 +2765,41 @@ md_case_store_list_rejections (MdCaseStore  *self,
   return read_rejections (self->db, case_id, error);
 }
 
+static gint64
+rejections_read (sqlite3   *db,
+                 gpointer   data,
+                 gint64    *case_id,
+                 GError   **error)
+{
+  CaseOp *op = data;
+
+  op->value_free = (GDestroyNotify) g_ptr_array_unref;
+  op->value = read_rejections (db, op->case_id, error);
+
+  return op->value != NULL;
+}
+
+void
+md_case_store_list_rejections_async (MdCaseStore         *self,
+                                     gint64               case_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  queue_read (self, md_case_store_list_rejections_async, rejections_read,
+              case_op_new (case_id, NULL), cancellable, callback, user_data);
+}
+
+GPtrArray *
+md_case_store_list_rejections_finish (MdCaseStore   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return finish_read (self, result, md_case_store_list_rejections_async, error);
+}
+
 static gboolean
 check_json (JsonNode    *node,
             GError     **error)
@@ -3565,6 +3627,91 @@ fail:
 
 /* The watch list's history (migration 3) */
 
+/* A listing seen or a reminder claimed, held until the write is done; what
+ * it did (*changed, *claimed) is put back here for the _finish() call. */
+typedef struct
+{
+  char      *ip;
+  char      *zone;
+  char      *list_name;
+  char      *detail;
+  GDateTime *when;
+  gint64     case_id;
+  gboolean   listed;
+  gboolean   done;       /* the listing changed; the reminder was claimed */
+} WatchOp;
+
+static void
+watch_op_free (gpointer data)
+{
+  WatchOp *op = data;
+
+  g_free (op->ip);
+  g_free (op->zone);
+  g_free (op->list_name);
+  g_free (op->detail);
+  g_clear_pointer (&op->when, g_date_time_unref);
+  g_free (op);
+}
+
+static WatchOp *
+listing_op_new (const char *ip,
+                const char *zone,
+                const char *list_name,
+                gboolean    listed,
+                GDateTime  *when,
+                const char *detail)
+{
+  WatchOp *op = g_new0 (WatchOp, 1);
+
+  op->ip = g_strdup (ip);
+  op->zone = g_strdup (zone);
+  op->list_name = g_strdup (list_name);
+  op->listed = listed;
+  op->when = g_date_time_ref (when);
+  op->detail = g_strdup (detail);
+
+  return op;
+}
+
+static gint64
+listing_write (sqlite3   *db,
+               gpointer   data,
+               gint64    *case_id,
+               GError   **error)
+{
+  WatchOp *op = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (op->listed)
+    stmt = prepare (db,
+                    "INSERT OR IGNORE INTO watch_listings (ip, zone, list_name, listed, detail) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+                    error);
+  else
+    stmt = prepare (db,
+                    "UPDATE watch_listings SET delisted = ?4 "
+                    "WHERE ip = ?1 AND zone = ?2 AND delisted IS NULL",
+                    error);
+  if (stmt == NULL)
+    return 0;
+
+  bind_text (stmt, 1, op->ip);
+  bind_text (stmt, 2, op->zone);
+  if (op->listed)
+    {
+      bind_text (stmt, 3, op->list_name);
+      bind_text (stmt, 5, op->detail);
+    }
+  bind_datetime (stmt, 4, op->when);
+  if (!step_done (db, stmt, error))
+    return 0;
+
+  op->done = sqlite3_changes (db) > 0;
+
+  return 1;
+}
+
 gboolean
 md_case_store_record_listing (MdCaseStore  *self,
                               const char   *ip,
@@ -3576,7 +3723,9 @@ md_case_store_record_listing (MdCaseStore  *self,
                               gboolean     *changed,
                               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  WatchOp *op;
+  gint64 case_id = 0;
+  gboolean ok;
 
   g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
   g_return_val_if_fail (ip != NULL && zone != NULL && list_name != NULL, FALSE);
@@ -3585,57 +3734,69 @@ md_case_store_record_listing (MdCaseStore  *self,
   if (changed != NULL)
     *changed = FALSE;
 
-  if (!begin (self->db, error))
-    return FALSE;
+  op = listing_op_new (ip, zone, list_name, listed, when, detail);
+  ok = run_write (self->db, listing_write, op, &case_id, error) > 0;
+  if (ok && changed != NULL)
+    *changed = op->done;
+  watch_op_free (op);
 
-  if (listed)
-    stmt = prepare (self->db,
-                    "INSERT OR IGNORE INTO watch_listings (ip, zone, list_name, listed, detail) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5)",
-                    error);
-  else
-    stmt = prepare (self->db,
-                    "UPDATE watch_listings SET delisted = ?4 "
-                    "WHERE ip = ?1 AND zone = ?2 AND delisted IS NULL",
-                    error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, ip);
-  bind_text (stmt, 2, zone);
-  if (listed)
-    {
-      bind_text (stmt, 3, list_name);
-      bind_text (stmt, 5, detail);
-    }
-  bind_datetime (stmt, 4, when);
-  if (!step_done (self->db, stmt, error))
-    goto fail;
-
-  if (changed != NULL)
-    *changed = sqlite3_changes (self->db) > 0;
-
-  return commit (self->db, error);
-
-fail:
-  rollback (self->db);
-  return FALSE;
+  return ok;
 }
 
-GPtrArray *
-md_case_store_list_listings (MdCaseStore  *self,
-                             const char   *ip,
-                             gboolean      current_only,
-                             GError      **error)
+void
+md_case_store_record_listing_async (MdCaseStore         *self,
+                                    const char          *ip,
+                                    const char          *zone,
+                                    const char          *list_name,
+                                    gboolean             listed,
+                                    GDateTime           *when,
+                                    const char          *detail,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+  g_return_if_fail (ip != NULL && zone != NULL && list_name != NULL);
+  g_return_if_fail (when != NULL);
+
+  /* No case changes: "changed" is not emitted (case_id stays 0). */
+  queue_write (self, md_case_store_record_listing_async, listing_write,
+               listing_op_new (ip, zone, list_name, listed, when, detail), watch_op_free,
+               MD_CASE_CHANGE_UPDATED, cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_record_listing_finish (MdCaseStore   *self,
+                                     GAsyncResult  *result,
+                                     gboolean      *changed,
+                                     GError       **error)
+{
+  WatchOp *op;
+
+  if (changed != NULL)
+    *changed = FALSE;
+  if (finish_write (self, result, md_case_store_record_listing_async, error) == 0)
+    return FALSE;
+
+  op = g_task_get_task_data (G_TASK (result));
+  if (changed != NULL)
+    *changed = op->done;
+
+  return TRUE;
+}
+
+static GPtrArray *
+read_listings (sqlite3     *db,
+               const char  *ip,
+               gboolean     current_only,
+               GError     **error)
 {
   g_autoptr(GPtrArray) listings = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
-
   listings = g_ptr_array_new_with_free_func ((GDestroyNotify) md_watch_listing_free);
-  stmt = prepare (self->db,
+  stmt = prepare (db,
                   "SELECT id, ip, zone, list_name, listed, delisted, detail FROM watch_listings "
                   "WHERE (?1 IS NULL OR ip = ?1) AND (?2 = 0 OR delisted IS NULL) "
                   "ORDER BY ip, listed, id",
@@ -3645,7 +3806,7 @@ md_case_store_list_listings (MdCaseStore  *self,
   bind_text (stmt, 1, ip);
   sqlite3_bind_int (stmt, 2, current_only ? 1 : 0);
 
-  while ((rc = step (self->db, stmt, error)) == SQLITE_ROW)
+  while ((rc = step (db, stmt, error)) == SQLITE_ROW)
     {
       MdWatchListing *listing = g_new0 (MdWatchListing, 1);
 
@@ -3664,6 +3825,93 @@ md_case_store_list_listings (MdCaseStore  *self,
   return g_steal_pointer (&listings);
 }
 
+GPtrArray *
+md_case_store_list_listings (MdCaseStore  *self,
+                             const char   *ip,
+                             gboolean      current_only,
+                             GError      **error)
+{
+  g_return_val_if_fail (MD_IS_CASE_STORE (self), NULL);
+
+  return read_listings (self->db, ip, current_only, error);
+}
+
+static gint64
+listings_read (sqlite3   *db,
+               gpointer   data,
+               gint64    *case_id,
+               GError   **error)
+{
+  CaseOp *op = data;
+
+  op->value_free = (GDestroyNotify) g_ptr_array_unref;
+  op->value = read_listings (db, op->text, op->current_only, error);
+
+  return op->value != NULL;
+}
+
+void
+md_case_store_list_listings_async (MdCaseStore         *self,
+                                   const char          *ip,
+                                   gboolean             current_only,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  CaseOp *op;
+
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+
+  op = case_op_new (0, ip);
+  op->current_only = current_only;
+  queue_read (self, md_case_store_list_listings_async, listings_read, op, cancellable, callback,
+              user_data);
+}
+
+GPtrArray *
+md_case_store_list_listings_finish (MdCaseStore   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_read (self, result, md_case_store_list_listings_async, error);
+}
+
+static gint64
+reminder_write (sqlite3   *db,
+                gpointer   data,
+                gint64    *case_id,
+                GError   **error)
+{
+  WatchOp *op = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = prepare (db,
+                  "INSERT OR IGNORE INTO watch_reminders (case_id, reminded) "
+                  "SELECT id, ?2 FROM cases WHERE id = ?1",
+                  error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, op->case_id);
+  bind_datetime (stmt, 2, op->when);
+  if (!step_done (db, stmt, error))
+    return 0;
+  op->done = sqlite3_changes (db) > 0;
+
+  return 1;
+}
+
+static WatchOp *
+reminder_op_new (gint64     case_id,
+                 GDateTime *when)
+{
+  WatchOp *op = g_new0 (WatchOp, 1);
+
+  op->case_id = case_id;
+  op->when = g_date_time_ref (when);
+
+  return op;
+}
+
 gboolean
 md_case_store_claim_reminder (MdCaseStore  *self,
                               gint64        case_id,
@@ -3671,32 +3919,54 @@ md_case_store_claim_reminder (MdCaseStore  *self,
                               gboolean     *claimed,
                               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  WatchOp *op;
+  gint64 changed_case = 0;
+  gboolean ok;
 
   g_return_val_if_fail (MD_IS_CASE_STORE (self), FALSE);
   g_return_val_if_fail (when != NULL, FALSE);
   g_return_val_if_fail (claimed != NULL, FALSE);
 
-  *claimed = FALSE;
+  op = reminder_op_new (case_id, when);
+  ok = run_write (self->db, reminder_write, op, &changed_case, error) > 0;
+  *claimed = ok && op->done;
+  watch_op_free (op);
 
-  if (!begin (self->db, error))
+  return ok;
+}
+
+void
+md_case_store_claim_reminder_async (MdCaseStore         *self,
+                                    gint64               case_id,
+                                    GDateTime           *when,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_CASE_STORE (self));
+  g_return_if_fail (when != NULL);
+
+  queue_write (self, md_case_store_claim_reminder_async, reminder_write,
+               reminder_op_new (case_id, when), watch_op_free, MD_CASE_CHANGE_UPDATED,
+               cancellable, callback, user_data);
+}
+
+gboolean
+md_case_store_claim_reminder_finish (MdCaseStore   *self,
+                                     GAsyncResult  *result,
+                                     gboolean      *claimed,
+                                     GError       **error)
+{
+  WatchOp *op;
+
+  g_return_val_if_fail (claimed != NULL, FALSE);
+
+  *claimed = FALSE;
+  if (finish_write (self, result, md_case_store_claim_reminder_async, error) == 0)
     return FALSE;
 
-  stmt = prepare (self->db,
-                  "INSERT OR IGNORE INTO watch_reminders (case_id, reminded) "
-                  "SELECT id, ?2 FROM cases WHERE id = ?1",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, case_id);
-  bind_datetime (stmt, 2, when);
-  if (!step_done (self->db, stmt, error))
-    goto fail;
-  *claimed = sqlite3_changes (self->db) > 0;
+  op = g_task_get_task_data (G_TASK (result));
+  *claimed = op->done;
 
-  return commit (self->db, error);
-
-fail:
-  rollback (self->db);
-  return FALSE;
+  return TRUE;
 }

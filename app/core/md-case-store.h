@@ -65,6 +65,10 @@ void             md_case_store_new_async         (const char          *path,
 MdCaseStore     *md_case_store_new_finish        (GAsyncResult     *result,
                                                   GError          **error);
 const char      *md_case_store_get_path          (MdCaseStore      *self);
+/* How many statements ran on the caller's (main-thread) connection since
+ * it was opened, migrations included; the _async calls run none there.
+ * For the tests that prove a caller keeps SQLite off the main loop. */
+guint            md_case_store_get_main_statements (MdCaseStore    *self);
 /* Where a damaged database was moved when this store was opened; NULL when
  * nothing was damaged. */
 const char      *md_case_store_get_recovered_path (MdCaseStore     *self);
@@ -240,6 +244,14 @@ gboolean         md_case_store_add_rejections    (MdCaseStore      *self,
 GPtrArray       *md_case_store_list_rejections   (MdCaseStore      *self,
                                                   gint64            case_id,
                                                   GError          **error);
+void             md_case_store_list_rejections_async  (MdCaseStore         *self,
+                                                       gint64               case_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray       *md_case_store_list_rejections_finish (MdCaseStore         *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 /* Records the run and a "checked" (first run) or "rechecked" event. @finished
  * is NULL for a run still going (update it with
@@ -385,12 +397,37 @@ gboolean         md_case_store_record_listing    (MdCaseStore      *self,
                                                   const char       *detail,
                                                   gboolean         *changed,
                                                   GError          **error);
+/* The same on the writer thread (after the writes queued before it). */
+void             md_case_store_record_listing_async  (MdCaseStore         *self,
+                                                      const char          *ip,
+                                                      const char          *zone,
+                                                      const char          *list_name,
+                                                      gboolean             listed,
+                                                      GDateTime           *when,
+                                                      const char          *detail,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         md_case_store_record_listing_finish (MdCaseStore         *self,
+                                                      GAsyncResult        *result,
+                                                      gboolean            *changed,
+                                                      GError             **error);
 /* GPtrArray of MdWatchListing*, by IP then oldest first; @ip NULL for all IPs,
  * @current_only for the listings still open. */
 GPtrArray       *md_case_store_list_listings     (MdCaseStore      *self,
                                                   const char       *ip,
                                                   gboolean          current_only,
                                                   GError          **error);
+/* The same read on the writer thread (see md_case_store_get_case_async()). */
+void             md_case_store_list_listings_async  (MdCaseStore         *self,
+                                                     const char          *ip,
+                                                     gboolean             current_only,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray       *md_case_store_list_listings_finish (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 /* A case reminds once: *@claimed is TRUE only for the first claim of a case
  * (FALSE for a case that does not exist). */
 gboolean         md_case_store_claim_reminder    (MdCaseStore      *self,
@@ -398,5 +435,15 @@ gboolean         md_case_store_claim_reminder    (MdCaseStore      *self,
                                                   GDateTime        *when,
                                                   gboolean         *claimed,
                                                   GError          **error);
+void             md_case_store_claim_reminder_async  (MdCaseStore         *self,
+                                                     gint64               case_id,
+                                                     GDateTime           *when,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         md_case_store_claim_reminder_finish (MdCaseStore         *self,
+                                                     GAsyncResult        *result,
+                                                     gboolean            *claimed,
+                                                     GError             **error);
 
 G_END_DECLS

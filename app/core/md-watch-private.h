@@ -25,7 +25,7 @@ struct _MdWatch
 
   /* Owned */
   MdWatchSource    *source;
-  MdCaseStore      *store;
+  MdCaseStore      *store;         /* NULL until md_watch_set_store() */
   GPtrArray        *catalog;       /* of MdBlocklist*, for the lists' names */
   GStrv             entries;
   GStrv             addresses;     /* the entries expanded */
@@ -40,6 +40,23 @@ struct _MdWatch
   MdCheckShare     *share;         /* this round's runs ask each question once */
   char             *pause_reason;
   char             *untrusted;     /* what the round's resolver probe found wrong, or NULL */
+  GPtrArray        *steps;         /* of Step*: what the round records, one after the other */
+  guint             step;
+  gint64            step_case_id;  /* the case opened for the step recorded now */
+
+  /* What the store said when last read: every read and write is queued on
+   * the store's writer thread, so these answer the synchronous calls
+   * (md_watch_dup_subjects(), the model) meanwhile. */
+  GPtrArray        *cases;         /* of MdCase*, not deleted; NULL before the first read */
+  GPtrArray        *current;       /* of MdWatchListing*, the listings open now */
+  GCancellable     *load_cancellable;  /* the newest reload outside a round */
+
+  /* The reminders' look (each tick): the requested cases, one at a time. */
+  GCancellable     *remind_cancellable;
+  GPtrArray        *remind_cases;  /* of MdCase* */
+  guint             remind_index;
+  GDateTime        *remind_requested;
+  char             *remind_message;
 
   /* Unowned */
   GApplication     *application;   /* weak */
@@ -53,6 +70,8 @@ struct _MdWatch
   gboolean          busy;
   gboolean          paused;
   gboolean          pause_announced;
+  gboolean          reminding;
+  gboolean          finish_pending;  /* the round ended while the reminders still ran */
 };
 
 enum {
@@ -86,11 +105,19 @@ void        _md_watch_notify            (MdWatch    *self,
 gint64      _md_watch_find_waiting_case (GPtrArray  *cases,
                                          const char *ip);
 void        _md_watch_refresh_items     (MdWatch    *self);
+typedef void (*MdWatchLoadFunc) (MdWatch *self);
+void        _md_watch_load              (MdWatch         *self,
+                                         GCancellable    *cancellable,
+                                         MdWatchLoadFunc  done);
+void        _md_watch_store_cases       (MdWatch    *self,
+                                         GPtrArray  *cases);
+gboolean    _md_watch_reminders_running (MdWatch    *self);
 
 /* md-watch-round.c */
 void        _md_watch_round_init        (MdWatch    *self);
 void        _md_watch_round_dispose     (MdWatch    *self);
 gboolean    _md_watch_start_round       (MdWatch    *self,
                                          gboolean    everything);
+void        _md_watch_end_round         (MdWatch    *self);
 
 G_END_DECLS

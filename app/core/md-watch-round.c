@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "md-blocklists.h"
 #include "md-watch-private.h"
@@ -16,7 +17,9 @@
  * watched address), one after the other with a shared question cache;
  * what each run's block lists said; a pause when the resolver cannot be
  * trusted; otherwise the changes recorded in the case store, announced,
- * and a case opened for an address newly listed. */
+ * and a case opened for an address newly listed. Every store call is an
+ * _async one (the store's writer thread), so a round is a chain of steps;
+ * self->busy keeps it one round at a time until its "round-finished". */
 
 typedef enum
 {
@@ -49,7 +52,17 @@ typedef struct
   gint64     checked;
 } Outcome;
 
+/* One listing to record after the round's runs, and then to announce if it
+ * changed: borrowed from the round's outcomes, which live until its end. */
+typedef struct
+{
+  const char   *subject;
+  const Result *result;
+  JsonNode     *run;
+} Step;
+
 static void run_next_job (MdWatch *self);
+static void record_next (MdWatch *self);
 
 static void
 job_free (Job *job)
@@ -77,62 +90,215 @@ outcome_free (Outcome *outcome)
   g_free (outcome);
 }
 
-/* Cases */
+/* Recording, one step after the other, each on the store's writer thread:
+ * the listing; if it changed, for an address the case waiting for it, a new
+ * case when there is none (with the check run); then the announcement. */
 
-static gint64
-find_open_case (MdWatch    *self,
-                const char *ip)
+static const Step *
+current_step (MdWatch *self)
 {
-  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
+  return g_ptr_array_index (self->steps, self->step);
+}
 
-  return _md_watch_find_waiting_case (cases, ip);
+static void
+next_step (MdWatch *self)
+{
+  self->step++;
+  record_next (self);
+}
+
+/* Once the write is stored: the notification and "listing-changed". */
+static void
+announce (MdWatch *self)
+{
+  const Step *step = current_step (self);
+  const Result *result = step->result;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+  gboolean listed = result->state == STATE_LISTED;
+  gint64 case_id = self->step_case_id;
+
+  if (listed)
+    /* Translators: the first %s is an IP address or domain, the second a block list's name */
+    title = g_strdup_printf (_("%s is now listed on %s"), step->subject, result->list_name);
+  else
+    title = g_strdup_printf (_("%s is no longer listed on %s"), step->subject, result->list_name);
+
+  /* One id per subject and list: "no longer listed" replaces "now listed". */
+  id = g_strdup_printf ("watch-%s-%s", step->subject, result->zone);
+  _md_watch_notify (self, id, title, listed ? result->detail : NULL, case_id,
+                    listed && case_id > 0 ? _("Draft Request") : NULL, "app.draft-request");
+
+  g_signal_emit (self, md_watch_signals[LISTING_CHANGED], 0, step->subject, result->zone,
+                 result->list_name, listed, case_id);
+}
+
+static void
+run_saved_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (md_case_store_add_check_run_finish (MD_CASE_STORE (object), result, &error) == 0)
+    g_debug ("Watch: the check run of %s was not saved: %s", current_step (self)->subject,
+             error->message);
+
+  announce (self);
+  next_step (self);
+}
+
+static void
+case_created_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const Step *step = current_step (self);
+  g_autoptr(GDateTime) now = NULL;
+
+  self->step_case_id = md_case_store_create_case_finish (MD_CASE_STORE (object), result, &error);
+  if (self->step_case_id == 0)
+    g_warning ("Watch: could not open a case for %s: %s", step->subject, error->message);
+
+  if (self->step_case_id == 0 || step->run == NULL)
+    {
+      announce (self);
+      next_step (self);
+      return;
+    }
+
+  now = _md_watch_now_datetime (self);
+  md_case_store_add_check_run_async (self->store, self->step_case_id, now, now, step->run, NULL,
+                                     run_saved_cb, g_object_ref (self));
 }
 
 /* A newly listed address gets a case of its own. The case view shows a case
  * through its rejections, so the case holds one: not a receiver's words, but
  * the watch's finding, which says so, with the address it names. */
-static gint64
-create_case (MdWatch    *self,
-             const char *ip,
-             const char *list_name,
-             const char *zone,
-             const char *detail,
-             JsonNode   *run)
+static void
+create_case (MdWatch *self)
 {
+  const Step *step = current_step (self);
+  const char *ip = step->subject;
   g_autoptr(GPtrArray) rejections = NULL;
   g_autoptr(MdRejection) rejection = md_rejection_new ();
-  g_autoptr(GDateTime) now = _md_watch_now_datetime (self);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
-  gint64 case_id;
+  char *text;
 
   rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) md_rejection_free);
 
   /* Translators: a case's title; %s are an IP address and a block list's name */
-  title = g_strdup_printf (_("%s on %s"), ip, list_name);
+  title = g_strdup_printf (_("%s on %s"), ip, step->result->list_name);
   /* Translators: the first %s is an IP address, the second a block list's name, the third its
    * zone, the fourth what the list's answer means */
   text = g_strdup_printf (_("MailDoctor’s watch found %s listed on %s (%s): %s No receiver’s "
                             "rejection is recorded for it yet."),
-                          ip, list_name, zone, detail != NULL ? detail : "");
+                          ip, step->result->list_name, step->result->zone,
+                          step->result->detail != NULL ? step->result->detail : "");
 
   rejection->blocked_ip = g_strdup (ip);
   rejection->text = g_strdup (text);
   g_ptr_array_add (rejections, g_steal_pointer (&rejection));
+  input = g_bytes_new_take (text, strlen (text));
 
-  case_id = md_case_store_create_case (self->store, title, text, NULL, rejections, NULL, &error);
-  if (case_id == 0)
+  md_case_store_create_case_async (self->store, title, input, NULL, rejections, NULL, NULL,
+                                   case_created_cb, g_object_ref (self));
+}
+
+static void
+open_case_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  const Step *step = current_step (self);
+
+  cases = md_case_store_list_cases_finish (MD_CASE_STORE (object), result, &error);
+  if (cases == NULL)
+    g_debug ("Watch: the cases could not be read: %s", error->message);
+  else
+    _md_watch_store_cases (self, cases);
+
+  self->step_case_id = _md_watch_find_waiting_case (cases, step->subject);
+  if (self->step_case_id == 0 && step->result->state == STATE_LISTED)
     {
-      g_warning ("Watch: could not open a case for %s: %s", ip, error->message);
-      return 0;
+      create_case (self);
+      return;
     }
 
-  if (run != NULL && md_case_store_add_check_run (self->store, case_id, now, now, run,
-                                                  &error) == 0)
-    g_debug ("Watch: the check run of %s was not saved: %s", ip, error->message);
+  announce (self);
+  next_step (self);
+}
 
-  return case_id;
+static void
+recorded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const Step *step = current_step (self);
+  gboolean changed;
+
+  if (!md_case_store_record_listing_finish (MD_CASE_STORE (object), result, &changed, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Watch: could not record %s on %s: %s", step->subject, step->result->zone,
+                   error->message);
+      next_step (self);
+      return;
+    }
+  if (!changed)
+    {
+      next_step (self);
+      return;
+    }
+
+  /* The store now says this change was reported: it is, even when the
+   * round is stopped meanwhile, so the steps that finish it are not
+   * cancelled (the next step's are). */
+  if (md_watch_subject_is_address (step->subject))
+    {
+      md_case_store_list_cases_async (self->store, NULL, NULL, open_case_cb, g_object_ref (self));
+      return;
+    }
+
+  announce (self);
+  next_step (self);
+}
+
+static void
+record_next (MdWatch *self)
+{
+  const Step *step;
+  g_autoptr(GDateTime) when = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      _md_watch_end_round (self);
+      return;
+    }
+  if (self->step >= self->steps->len)
+    {
+      /* The model shows what the round recorded once it is read back. */
+      _md_watch_load (self, self->cancellable, _md_watch_end_round);
+      return;
+    }
+
+  step = current_step (self);
+  when = _md_watch_now_datetime (self);
+  self->step_case_id = 0;
+  md_case_store_record_listing_async (self->store, step->subject, step->result->zone,
+                                      step->result->list_name,
+                                      step->result->state == STATE_LISTED, when,
+                                      step->result->detail, self->cancellable, recorded_cb,
+                                      g_object_ref (self));
 }
 
 /* Rounds */
@@ -247,38 +413,25 @@ collect (MdWatch    *self,
     }
 }
 
-static void
-apply_change (MdWatch      *self,
-              const char   *subject,
-              const Result *result,
-              JsonNode     *run)
+void
+_md_watch_end_round (MdWatch *self)
 {
-  const char *list_name = result->list_name;
-  g_autofree char *title = NULL;
-  g_autofree char *id = NULL;
-  gboolean listed = result->state == STATE_LISTED;
-  gint64 case_id = 0;
-
-  if (md_watch_subject_is_address (subject))
+  /* This tick's reminders come first: "round-finished" says all is done. */
+  if (_md_watch_reminders_running (self))
     {
-      case_id = find_open_case (self, subject);
-      if (case_id == 0 && listed)
-        case_id = create_case (self, subject, list_name, result->zone, result->detail, run);
+      self->finish_pending = TRUE;
+      return;
     }
 
-  if (listed)
-    /* Translators: the first %s is an IP address or domain, the second a block list's name */
-    title = g_strdup_printf (_("%s is now listed on %s"), subject, list_name);
-  else
-    title = g_strdup_printf (_("%s is no longer listed on %s"), subject, list_name);
-
-  /* One id per subject and list: "no longer listed" replaces "now listed". */
-  id = g_strdup_printf ("watch-%s-%s", subject, result->zone);
-  _md_watch_notify (self, id, title, listed ? result->detail : NULL, case_id,
-                    listed && case_id > 0 ? _("Draft Request") : NULL, "app.draft-request");
-
-  g_signal_emit (self, md_watch_signals[LISTING_CHANGED], 0, subject, result->zone, list_name,
-                 listed, case_id);
+  self->finish_pending = FALSE;
+  self->busy = FALSE;
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->share, md_check_share_unref);
+  g_clear_pointer (&self->steps, g_ptr_array_unref);
+  g_clear_pointer (&self->untrusted, g_free);
+  g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
+  g_hash_table_remove_all (self->outcomes);
+  g_signal_emit (self, md_watch_signals[ROUND_FINISHED], 0);
 }
 
 static void
@@ -289,8 +442,6 @@ finish_round (MdWatch *self)
 
   g_autofree char *untrusted = g_steal_pointer (&self->untrusted);
 
-  self->busy = FALSE;
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->share, md_check_share_unref);
 
   /* The resolver probe found the resolver lying, or (where no probe ran: a
@@ -319,8 +470,7 @@ finish_round (MdWatch *self)
                             self->pause_reason, 0, NULL, NULL);
           g_signal_emit (self, md_watch_signals[PAUSED], 0, self->pause_reason);
         }
-      g_hash_table_remove_all (self->outcomes);
-      g_signal_emit (self, md_watch_signals[ROUND_FINISHED], 0);
+      _md_watch_end_round (self);
       return;
     }
 
@@ -328,12 +478,13 @@ finish_round (MdWatch *self)
   self->pause_announced = FALSE;
   g_clear_pointer (&self->pause_reason, g_free);
 
+  self->steps = g_ptr_array_new_with_free_func (g_free);
+  self->step = 0;
   g_hash_table_iter_init (&iter, self->outcomes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *subject = key;
       Outcome *outcome = value;
-      g_autoptr(GDateTime) when = _md_watch_now_datetime (self);
       gint64 *checked = g_new (gint64, 1);
       guint undecided = 0;
 
@@ -343,8 +494,7 @@ finish_round (MdWatch *self)
       for (guint i = 0; i < outcome->results->len; i++)
         {
           const Result *result = g_ptr_array_index (outcome->results, i);
-          g_autoptr(GError) error = NULL;
-          gboolean changed;
+          Step *step;
 
           /* "Could not decide" is never a change. */
           if (result->state == STATE_UNDECIDED)
@@ -353,23 +503,16 @@ finish_round (MdWatch *self)
               continue;
             }
 
-          if (!md_case_store_record_listing (self->store, subject, result->zone, result->list_name,
-                                             result->state == STATE_LISTED, when, result->detail,
-                                             &changed, &error))
-            {
-              g_warning ("Watch: could not record %s on %s: %s", subject, result->zone,
-                         error->message);
-              continue;
-            }
-          if (changed)
-            apply_change (self, subject, result, outcome->run);
+          step = g_new0 (Step, 1);
+          step->subject = subject;
+          step->result = result;
+          step->run = outcome->run;
+          g_ptr_array_add (self->steps, step);
         }
       g_hash_table_replace (self->undecided, g_strdup (subject), GUINT_TO_POINTER (undecided));
     }
-  g_hash_table_remove_all (self->outcomes);
 
-  _md_watch_refresh_items (self);
-  g_signal_emit (self, md_watch_signals[ROUND_FINISHED], 0);
+  record_next (self);
 }
 
 static void
@@ -383,11 +526,16 @@ run_done_cb (GObject      *object,
   Job *job;
 
   job = g_queue_pop_head (&self->jobs);
-  if (!md_check_run_start_finish (run, result, &error))
+  if (!md_check_run_start_finish (run, result, &error) ||
+      g_cancellable_is_cancelled (self->cancellable))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* md_watch_stop(): the round ends here. What a stopped run did find
+       * is not read: its lookups cut short would look like a resolver
+       * that does not answer, and pause the watch for nothing. */
+      if (g_cancellable_is_cancelled (self->cancellable))
         {
           job_free (job);
+          _md_watch_end_round (self);
           return;
         }
       g_debug ("Watch: the check of %s failed: %s", job->subject, error->message);
@@ -440,7 +588,7 @@ _md_watch_start_round (MdWatch  *self,
   const char *rider = NULL;
   gint64 now = _md_watch_now_us (self);
 
-  if (self->busy)
+  if (self->busy || self->store == NULL)
     return FALSE;
 
   subjects = md_watch_dup_subjects (self);
@@ -515,5 +663,6 @@ _md_watch_round_dispose (MdWatch *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->share, md_check_share_unref);
+  g_clear_pointer (&self->steps, g_ptr_array_unref);
   g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
 }

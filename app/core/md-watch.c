@@ -115,12 +115,13 @@ _md_watch_find_waiting_case (GPtrArray  *cases,
 
 /* Subjects */
 
-/* The IPs of the cases still waiting, normalized; in case order. */
+/* The IPs of the cases still waiting (as last read), normalized; in case
+ * order. */
 static GStrv
 dup_case_addresses (MdWatch *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
+  GPtrArray *cases = self->cases;
 
   for (guint i = 0; cases != NULL && i < cases->len; i++)
     {
@@ -182,14 +183,14 @@ find_item (MdWatch    *self,
   return NULL;
 }
 
-/* Brings the model in line with the subjects and what the store says is
- * listed now. */
+/* Brings the model in line with the subjects and what the store said is
+ * listed now when last read (_md_watch_load()). */
 void
 _md_watch_refresh_items (MdWatch *self)
 {
   g_auto(GStrv) subjects = md_watch_dup_subjects (self);
-  g_autoptr(GPtrArray) current = md_case_store_list_listings (self->store, NULL, TRUE, NULL);
-  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
+  GPtrArray *current = self->current;
+  GPtrArray *cases = self->cases;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
   for (guint i = n; i > 0; i--)
@@ -235,6 +236,110 @@ _md_watch_refresh_items (MdWatch *self)
     }
 }
 
+void
+_md_watch_store_cases (MdWatch   *self,
+                       GPtrArray *cases)
+{
+  g_ptr_array_ref (cases);
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  self->cases = cases;
+}
+
+/* A reload: the open listings, then the cases, both on the store's writer
+ * thread (after the writes queued before them); then the model, then @done. */
+typedef struct
+{
+  MdWatch         *self;
+  GCancellable    *cancellable;
+  MdWatchLoadFunc  done;
+  GPtrArray       *current;
+} Load;
+
+static void
+load_finish (Load      *load,
+             GPtrArray *cases)
+{
+  MdWatch *self = load->self;
+
+  /* A failed read keeps what was read before: better than nothing shown. */
+  if (cases != NULL && load->current != NULL)
+    {
+      g_clear_pointer (&self->current, g_ptr_array_unref);
+      self->current = g_steal_pointer (&load->current);
+      _md_watch_store_cases (self, cases);
+    }
+  _md_watch_refresh_items (self);
+  if (load->done != NULL)
+    load->done (self);
+
+  g_clear_pointer (&load->current, g_ptr_array_unref);
+  g_clear_object (&load->cancellable);
+  g_object_unref (load->self);
+  g_free (load);
+}
+
+static void
+load_cases_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cases = md_case_store_list_cases_finish (MD_CASE_STORE (object), result, &error);
+  if (cases == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Watch: the cases could not be read: %s", error->message);
+
+  load_finish (load, cases);
+}
+
+static void
+load_listings_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+
+  load->current = md_case_store_list_listings_finish (MD_CASE_STORE (object), result, &error);
+  if (load->current == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Watch: the listings could not be read: %s", error->message);
+      load_finish (load, NULL);
+      return;
+    }
+
+  md_case_store_list_cases_async (MD_CASE_STORE (object), NULL, load->cancellable,
+                                  load_cases_cb, load);
+}
+
+void
+_md_watch_load (MdWatch         *self,
+                GCancellable    *cancellable,
+                MdWatchLoadFunc  done)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->self = g_object_ref (self);
+  load->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  load->done = done;
+  md_case_store_list_listings_async (self->store, NULL, TRUE, cancellable, load_listings_cb,
+                                     load);
+}
+
+/* Outside a round: a newer reload supersedes an older one. */
+static void
+reload (MdWatch *self)
+{
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  _md_watch_load (self, self->load_cancellable, NULL);
+}
+
 /* Reminders */
 
 static gboolean
@@ -247,35 +352,119 @@ is_request_event (MdCaseEventKind kind)
          kind == MD_CASE_EVENT_FORM_OPENED;
 }
 
-static void
-remind_case (MdWatch      *self,
-             const MdCase *record,
-             gint64        now)
+/* Each tick looks at the requested cases, one after the other, every step
+ * on the store's writer thread: the case's timeline, its rejections, then
+ * claiming the reminder (once per case, even with two instances). */
+static void remind_next (MdWatch *self);
+
+gboolean
+_md_watch_reminders_running (MdWatch *self)
 {
-  g_autoptr(GPtrArray) events = md_case_store_list_events (self->store, record->id, NULL);
+  return self->reminding;
+}
+
+static void
+reminders_done (MdWatch *self)
+{
+  self->reminding = FALSE;
+  g_clear_pointer (&self->remind_cases, g_ptr_array_unref);
+  g_clear_pointer (&self->remind_requested, g_date_time_unref);
+  g_clear_pointer (&self->remind_message, g_free);
+  g_clear_object (&self->remind_cancellable);
+
+  /* A round that ended meanwhile says so now, with the reminders sent. */
+  if (self->finish_pending)
+    _md_watch_end_round (self);
+}
+
+static const MdCase *
+reminded_case (MdWatch *self)
+{
+  return g_ptr_array_index (self->remind_cases, self->remind_index);
+}
+
+static void
+remind_skip (MdWatch *self)
+{
+  self->remind_index++;
+  remind_next (self);
+}
+
+static gboolean
+remind_stopped (MdWatch      *self,
+                const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->remind_cancellable))
+    {
+      reminders_done (self);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+remind_claimed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  const MdCase *record = reminded_case (self);
+  gboolean claimed;
+
+  if (!md_case_store_claim_reminder_finish (MD_CASE_STORE (object), result, &claimed, &error))
+    {
+      if (remind_stopped (self, error))
+        return;
+      g_debug ("Watch: reminder for case %" G_GINT64_FORMAT " not recorded: %s",
+               record->id, error->message);
+      remind_skip (self);
+      return;
+    }
+
+  /* Claimed is claimed: sent even when the watch stops now, or never. */
+  if (claimed)
+    {
+      id = g_strdup_printf ("watch-reminder-%" G_GINT64_FORMAT, record->id);
+      _md_watch_notify (self, id, self->remind_message, record->title, record->id,
+                        _("Draft Follow-up"), "app.draft-follow-up");
+      g_signal_emit (self, md_watch_signals[REMINDER], 0, record->id, self->remind_message);
+    }
+
+  if (!remind_stopped (self, NULL))
+    remind_skip (self);
+}
+
+static void
+remind_rejections_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
   g_autoptr(GPtrArray) rejections = NULL;
   g_autoptr(MdExplanation) explanation = NULL;
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *id = NULL;
+  const MdCase *record = reminded_case (self);
   const MdRejection *primary = NULL;
   const char *receiver;
-  GDateTime *requested = NULL;
-  gboolean claimed;
+  gint64 now = _md_watch_now_us (self);
 
-  for (guint i = 0; events != NULL && i < events->len; i++)
+  rejections = md_case_store_list_rejections_finish (MD_CASE_STORE (object), result, &error);
+  if (rejections == NULL)
     {
-      const MdCaseEvent *event = g_ptr_array_index (events, i);
-
-      if (is_request_event (event->kind))
-        requested = event->timestamp;   /* oldest first: the last one wins */
+      if (remind_stopped (self, error))
+        return;
+      g_debug ("Watch: the rejections of case %" G_GINT64_FORMAT " could not be read: %s",
+               record->id, error->message);
+      remind_skip (self);
+      return;
     }
-  if (requested == NULL)
-    return;
 
-  rejections = md_case_store_list_rejections (self->store, record->id, NULL);
-  for (guint i = 0; rejections != NULL && i < rejections->len; i++)
+  for (guint i = 0; i < rejections->len; i++)
     {
       const MdCaseRejection *stored = g_ptr_array_index (rejections, i);
 
@@ -283,59 +472,139 @@ remind_case (MdWatch      *self,
         primary = stored->rejection;
     }
   if (primary == NULL)
-    return;
-
-  explanation = md_knowledge_explain (md_knowledge_get_default (), primary);
-  if (explanation == NULL || explanation->response_hours == 0)
-    return;
-  if (now < g_date_time_to_unix (requested) * G_USEC_PER_SEC +
-            (gint64) explanation->response_hours * 60 * 60 * G_USEC_PER_SEC)
-    return;
-
-  when = _md_watch_now_datetime (self);
-  if (!md_case_store_claim_reminder (self->store, record->id, when, &claimed, &error))
     {
-      g_debug ("Watch: reminder for case %" G_GINT64_FORMAT " not recorded: %s",
-               record->id, error->message);
+      remind_skip (self);
       return;
     }
-  if (!claimed)
-    return;
 
+  explanation = md_knowledge_explain (md_knowledge_get_default (), primary);
+  if (explanation == NULL || explanation->response_hours == 0 ||
+      now < g_date_time_to_unix (self->remind_requested) * G_USEC_PER_SEC +
+            (gint64) explanation->response_hours * 60 * 60 * G_USEC_PER_SEC)
+    {
+      remind_skip (self);
+      return;
+    }
+
+  g_clear_pointer (&self->remind_message, g_free);
   receiver = md_provider_display_name (primary->provider);
   if (receiver != NULL)
     /* Translators: %s is a receiver ("Microsoft"), %u a number of hours */
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%s said %u hour: draft the follow-up?",
-                                            "%s said %u hours: draft the follow-up?",
-                                            explanation->response_hours),
-                               receiver, explanation->response_hours);
+    self->remind_message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "%s said %u hour: draft the follow-up?",
+                                                         "%s said %u hours: draft the follow-up?",
+                                                         explanation->response_hours),
+                                            receiver, explanation->response_hours);
   else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "The receiver said %u hour: draft the follow-up?",
-                                            "The receiver said %u hours: draft the follow-up?",
-                                            explanation->response_hours),
-                               explanation->response_hours);
+    self->remind_message =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "The receiver said %u hour: draft the follow-up?",
+                                    "The receiver said %u hours: draft the follow-up?",
+                                    explanation->response_hours),
+                       explanation->response_hours);
 
-  id = g_strdup_printf ("watch-reminder-%" G_GINT64_FORMAT, record->id);
-  _md_watch_notify (self, id, message, record->title, record->id, _("Draft Follow-up"),
-                    "app.draft-follow-up");
-  g_signal_emit (self, md_watch_signals[REMINDER], 0, record->id, message);
+  when = _md_watch_now_datetime (self);
+  md_case_store_claim_reminder_async (self->store, record->id, when, self->remind_cancellable,
+                                      remind_claimed_cb, g_object_ref (self));
+}
+
+static void
+remind_events_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  const MdCase *record = reminded_case (self);
+  GDateTime *requested = NULL;
+
+  events = md_case_store_list_events_finish (MD_CASE_STORE (object), result, &error);
+  if (events == NULL)
+    {
+      if (remind_stopped (self, error))
+        return;
+      g_debug ("Watch: the timeline of case %" G_GINT64_FORMAT " could not be read: %s",
+               record->id, error->message);
+      remind_skip (self);
+      return;
+    }
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MdCaseEvent *event = g_ptr_array_index (events, i);
+
+      if (is_request_event (event->kind))
+        requested = event->timestamp;   /* oldest first: the last one wins */
+    }
+  if (requested == NULL)
+    {
+      remind_skip (self);
+      return;
+    }
+
+  g_clear_pointer (&self->remind_requested, g_date_time_unref);
+  self->remind_requested = g_date_time_ref (requested);
+  md_case_store_list_rejections_async (self->store, record->id, self->remind_cancellable,
+                                       remind_rejections_cb, g_object_ref (self));
+}
+
+static void
+remind_next (MdWatch *self)
+{
+  while (self->remind_index < self->remind_cases->len &&
+         reminded_case (self)->status != MD_CASE_STATUS_REQUESTED)
+    self->remind_index++;
+
+  if (self->remind_index >= self->remind_cases->len)
+    {
+      reminders_done (self);
+      return;
+    }
+
+  md_case_store_list_events_async (self->store, reminded_case (self)->id,
+                                   self->remind_cancellable, remind_events_cb,
+                                   g_object_ref (self));
+}
+
+static void
+remind_cases_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdWatch) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->remind_cases = md_case_store_list_cases_finish (MD_CASE_STORE (object), result, &error);
+  if (self->remind_cases == NULL)
+    {
+      if (!remind_stopped (self, error))
+        {
+          g_debug ("Watch: the cases could not be read: %s", error->message);
+          reminders_done (self);
+        }
+      return;
+    }
+
+  /* The subjects follow the cases too: a case opened in the window is
+   * watched from the next round on. */
+  _md_watch_store_cases (self, self->remind_cases);
+  _md_watch_refresh_items (self);
+
+  self->remind_index = 0;
+  remind_next (self);
 }
 
 static void
 check_reminders (MdWatch *self)
 {
-  g_autoptr(GPtrArray) cases = md_case_store_list_cases (self->store, NULL, NULL);
-  gint64 now = _md_watch_now_us (self);
+  if (self->store == NULL || self->reminding)
+    return;
 
-  for (guint i = 0; cases != NULL && i < cases->len; i++)
-    {
-      const MdCase *record = g_ptr_array_index (cases, i);
-
-      if (record->status == MD_CASE_STATUS_REQUESTED)
-        remind_case (self, record, now);
-    }
+  self->reminding = TRUE;
+  self->remind_cancellable = g_cancellable_new ();
+  md_case_store_list_cases_async (self->store, NULL, self->remind_cancellable, remind_cases_cb,
+                                  g_object_ref (self));
 }
 
 static gboolean
@@ -352,6 +621,11 @@ md_watch_dispose (GObject *object)
   MdWatch *self = MD_WATCH (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->remind_cancellable != NULL)
+    g_cancellable_cancel (self->remind_cancellable);
   _md_watch_round_dispose (self);
   g_clear_weak_pointer (&self->application);
   g_clear_object (&self->source);
@@ -374,6 +648,12 @@ md_watch_finalize (GObject *object)
   g_hash_table_unref (self->last_checked);
   g_hash_table_unref (self->undecided);
   g_hash_table_unref (self->outcomes);
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  g_clear_pointer (&self->current, g_ptr_array_unref);
+  g_clear_pointer (&self->remind_cases, g_ptr_array_unref);
+  g_clear_pointer (&self->remind_requested, g_date_time_unref);
+  g_free (self->remind_message);
+  g_clear_object (&self->remind_cancellable);
   g_free (self->pause_reason);
   g_free (self->untrusted);
 
@@ -425,17 +705,30 @@ md_watch_new (MdDnsSource *source,
   MdWatch *self;
 
   g_return_val_if_fail (MD_IS_DNS_SOURCE (source), NULL);
-  g_return_val_if_fail (MD_IS_CASE_STORE (store), NULL);
+  g_return_val_if_fail (store == NULL || MD_IS_CASE_STORE (store), NULL);
 
   self = g_object_new (MD_TYPE_WATCH, NULL);
-  self->store = g_object_ref (store);
   self->catalog = md_blocklist_catalog_load (&error);
   if (self->catalog == NULL)
     g_warning ("Watch: the block list catalog could not be read: %s", error->message);
   md_watch_set_source (self, source);
   _md_watch_refresh_items (self);
+  if (store != NULL)
+    md_watch_set_store (self, store);
 
   return self;
+}
+
+void
+md_watch_set_store (MdWatch     *self,
+                    MdCaseStore *store)
+{
+  g_return_if_fail (MD_IS_WATCH (self));
+  g_return_if_fail (MD_IS_CASE_STORE (store));
+  g_return_if_fail (self->store == NULL);
+
+  self->store = g_object_ref (store);
+  reload (self);
 }
 
 MdCaseStore *
@@ -598,12 +891,24 @@ md_watch_stop (MdWatch *self)
   g_return_if_fail (MD_IS_WATCH (self));
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  /* What runs now stops at its next step; a round ends (round-finished)
+   * once its step in flight is back. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->remind_cancellable != NULL)
+    g_cancellable_cancel (self->remind_cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
 }
 
 gboolean
 md_watch_tick (MdWatch *self)
 {
   g_return_val_if_fail (MD_IS_WATCH (self), FALSE);
+
+  if (self->store == NULL)
+    return FALSE;
 
   check_reminders (self);
 
@@ -618,7 +923,7 @@ md_watch_recheck_now (MdWatch *self)
 {
   g_return_val_if_fail (MD_IS_WATCH (self), FALSE);
 
-  if (self->busy)
+  if (self->busy || self->store == NULL)
     return FALSE;
 
   self->paused = FALSE;

@@ -34,8 +34,15 @@ G_DECLARE_FINAL_TYPE (MdWatch, md_watch, MD, WATCH, GObject)
  *              a case waiting for an answer has passed; once per case.
  *   "round-started" (), "round-finished" (): a round of checks began, ended (applied
  *              or paused). */
+/* The watch reads and writes the case store only through its _async calls
+ * (on the store's writer thread): the main loop never waits for SQLite.
+ * @store may be NULL while it is being opened (md_case_store_new_async()):
+ * then md_watch_set_store() once it is; until then no round runs. */
 MdWatch      *md_watch_new                (MdDnsSource         *source,
                                            MdCaseStore         *store);
+void          md_watch_set_store          (MdWatch             *self,
+                                           MdCaseStore         *store);
+/* NULL until the store is set. */
 MdCaseStore  *md_watch_get_store          (MdWatch             *self);
 /* The resolver changed: a new source also ends a pause. */
 void          md_watch_set_source         (MdWatch             *self,
@@ -61,17 +68,21 @@ guint         md_watch_get_interval       (MdWatch             *self);
 /* Block list zones the user switched off. */
 void          md_watch_set_skipped_zones  (MdWatch             *self,
                                            const char * const  *zones);
-/* Every watched subject: the entries' addresses, the open cases' IPs, the
- * domains; re-read from the case store. */
+/* Every watched subject: the entries' addresses, the open cases' IPs (as
+ * the store said when last read: at the start, each tick, after a round),
+ * the domains. */
 GStrv         md_watch_dup_subjects       (MdWatch             *self);
 /* A GListModel of MdWatchItem, one per subject. */
 GListModel   *md_watch_get_model          (MdWatch             *self);
 
 /* Runs md_watch_tick() every minute, from a minute on, until md_watch_stop(). */
 void          md_watch_start              (MdWatch             *self);
+/* Also cancels what runs now (a round ends at its next step, with
+ * "round-finished"): for quitting and for a watch switched off. */
 void          md_watch_stop               (MdWatch             *self);
 /* Does what is due now: reminders, and a round for the subjects whose
- * interval has passed. TRUE when a round started. */
+ * interval has passed. TRUE when a round started; its "round-finished"
+ * comes after this tick's reminders. FALSE without a store. */
 gboolean      md_watch_tick               (MdWatch             *self);
 /* A round for every subject now (the lists' TTLs and budgets still hold);
  * also ends a pause. FALSE when a round is already running. */

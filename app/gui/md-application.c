@@ -27,6 +27,7 @@ struct _MdApplication
   MdSettings     *settings;
   MdCaseStore    *watch_store;   /* the watch's own connection to the cases */
   MdWatch        *watch;
+  GCancellable   *watch_cancellable;  /* opening the watch's store */
 
   gboolean        watch_started;
   gboolean        background;    /* held: the watch runs with no window */
@@ -236,10 +237,36 @@ watch_settings_changed_cb (MdApplication *self,
 }
 
 static void
+watch_store_opened_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(MdApplication) self = user_data;
+  g_autoptr(MdCaseStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = md_case_store_new_finish (result, &error);
+  if (store == NULL)
+    {
+      /* The window reports an unusable database; the watch just stays off. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Watch: off: %s", error->message);
+      if (self->watch != NULL)
+        md_watch_stop (self->watch);
+      return;
+    }
+
+  if (self->watch == NULL)
+    return;
+
+  self->watch_store = g_steal_pointer (&store);
+  md_watch_set_store (self->watch, self->watch_store);
+}
+
+static void
 md_application_start_watch (MdApplication *self)
 {
   g_autoptr(MdDnsSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
 
   self->watch_started = TRUE;
@@ -251,20 +278,23 @@ md_application_start_watch (MdApplication *self)
     }
 
   source = watch_resolver (self);
-  self->watch_store = md_case_store_new (path, &error);
-  if (source == NULL || self->watch_store == NULL)
+  if (source == NULL)
     {
-      /* The window reports an unusable database; the watch just stays off. */
-      g_debug ("Watch: off: %s", error != NULL ? error->message : "no resolver");
+      g_debug ("Watch: off: no resolver");
       return;
     }
 
-  self->watch = md_watch_new (source, self->watch_store);
+  /* The watch's own connection is opened (and checked, migrated) off the
+   * main thread; the watch waits for it before its first round. */
+  self->watch = md_watch_new (source, NULL);
   md_watch_set_application (self->watch, G_APPLICATION (self));
   watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
   g_signal_connect_object (md_settings_get_gsettings (self->settings), "changed",
                            G_CALLBACK (watch_settings_changed_cb), self, G_CONNECT_SWAPPED);
   md_watch_start (self->watch);
+  self->watch_cancellable = g_cancellable_new ();
+  md_case_store_new_async (path, self->watch_cancellable, watch_store_opened_cb,
+                           g_object_ref (self));
 }
 
 /* With its window closed the app keeps running for the watch: in Flatpak
@@ -344,6 +374,7 @@ md_application_dispose (GObject *object)
 
   g_clear_object (&self->watch);
   g_clear_object (&self->watch_store);
+  g_clear_object (&self->watch_cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (md_application_parent_class)->dispose (object);
@@ -352,10 +383,19 @@ md_application_dispose (GObject *object)
 static void
 md_application_shutdown (GApplication *app)
 {
+  MdApplication *self = MD_APPLICATION (app);
+
   /* The files given to a mail client live until now: it may read an
    * attachment long after the hand-off returned. Saved requests the user
    * was told about are elsewhere and stay. */
   md_handoff_remove_temporary_files ();
+
+  /* Quitting: the watch's round, reminders and reads stop at their next
+   * step (each is queued on the store's writer thread). */
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  if (self->watch != NULL)
+    md_watch_stop (self->watch);
 
   G_APPLICATION_CLASS (md_application_parent_class)->shutdown (app);
 }
@@ -404,10 +444,11 @@ md_application_get_settings (MdApplication *self)
   return self->settings;
 }
 
-/* Started on first use: after the first window opened the database, so a
- * damaged file is moved aside and reported there, not silently by the
- * watch's own connection. NULL when the watch is off (no database, no
- * resolver). */
+/* Started on first use (the first window, or --gapplication-service). Its
+ * own connection to the database opens off the main thread; until then the
+ * watch shows its entries and runs no round, and it stays so when the
+ * database cannot be opened (the window says why). NULL when there is no
+ * resolver to ask. */
 MdWatch *
 md_application_get_watch (MdApplication *self)
 {

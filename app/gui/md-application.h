@@ -21,7 +21,8 @@ G_DECLARE_FINAL_TYPE (MdApplication, md_application, MD, APPLICATION, AdwApplica
 MdApplication *md_application_new          (const char    *application_id,
                                             GApplicationFlags flags);
 MdSettings    *md_application_get_settings (MdApplication *self);
-/* The app's watch list, started on first use; NULL when it is off. */
+/* The app's watch list, started on first use; NULL without a resolver.
+ * Its store may still be opening: see md_watch_get_store(). */
 MdWatch       *md_application_get_watch    (MdApplication *self);
 
 G_END_DECLS

@@ -142,24 +142,28 @@ format_time (GDateTime *utc)
   return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
-/* The address's history from the case store, read when the popover opens. */
-static void
-fill_history (GtkMenuButton *button,
-              gpointer       user_data)
+static GtkWidget *
+history_label_new (void)
 {
-  GtkListItem *list_item = user_data;
-  MdWatchPage *self = g_object_get_data (G_OBJECT (button), "md-page");
-  MdWatchItem *item = gtk_list_item_get_item (list_item);
-  g_autoptr(GPtrArray) listings = NULL;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+
+  return label;
+}
+
+static void
+show_history (GtkLabel     *label,
+              GPtrArray    *listings,
+              const GError *error)
+{
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkWidget *label;
 
-  if (item == NULL || self == NULL || self->watch == NULL)
-    return;
-
-  listings = md_case_store_list_listings (md_watch_get_store (self->watch),
-                                          md_watch_item_get_subject (item), FALSE, &error);
   if (listings == NULL)
     g_string_append (text, error->message);
   else if (listings->len == 0)
@@ -185,14 +189,74 @@ fill_history (GtkMenuButton *button,
         g_string_append_printf (text, _("%s: listed since %s"), listing->list_name, listed);
     }
 
-  label = gtk_label_new (text->str);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
-  gtk_widget_set_margin_start (label, 6);
-  gtk_widget_set_margin_end (label, 6);
+  gtk_label_set_text (label, text->str);
+}
+
+static void
+history_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(GtkLabel) label = g_weak_ref_get (weak);
+  g_autoptr(GPtrArray) listings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  listings = md_case_store_list_listings_finish (MD_CASE_STORE (object), result, &error);
+  /* Cancelled: the label went, or a newer read replaced this one. */
+  if (label == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  show_history (label, listings, error);
+}
+
+static void
+cancel_read (gpointer data)
+{
+  g_cancellable_cancel (data);
+  g_object_unref (data);
+}
+
+/* The address's history from the case store, read (on the store's writer
+ * thread) when the popover opens; the label is empty the moment until then. */
+static void
+fill_history (GtkMenuButton *button,
+              gpointer       user_data)
+{
+  GtkListItem *list_item = user_data;
+  MdWatchPage *self = g_object_get_data (G_OBJECT (button), "md-page");
+  MdWatchItem *item = gtk_list_item_get_item (list_item);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  MdCaseStore *store;
+  GtkWidget *label;
+  GWeakRef *weak;
+
+  if (item == NULL || self == NULL || self->watch == NULL)
+    return;
+
+  label = history_label_new ();
   gtk_popover_set_child (gtk_menu_button_get_popover (button), label);
+
+  store = md_watch_get_store (self->watch);
+  if (store == NULL)
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("The case database is not open yet."));
+      show_history (GTK_LABEL (label), NULL, error);
+      return;
+    }
+
+  /* Replacing the data cancels the read before; so does the button's end. */
+  cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (button), "md-history-read", cancellable, cancel_read);
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, label);
+  md_case_store_list_listings_async (store, md_watch_item_get_subject (item), FALSE, cancellable,
+                                     history_read_cb, weak);
 }
 
 static void

@@ -81,6 +81,7 @@ test_watch_page (void)
   gboolean done = FALSE;
   gint64 opened = 0;
   GtkWidget *button;
+  guint statements;
 
   store = md_case_store_new (path, &error);
   g_assert_no_error (error);
@@ -102,6 +103,7 @@ test_watch_page (void)
 
   g_assert_nonnull (md_test_gui_find_label (page, expect ("Not checked yet",
                                                           "Noch nicht geprüft")));
+  statements = md_case_store_get_main_statements (store);
   g_assert_true (gtk_widget_activate_action (page, "watch.recheck", NULL));
   g_assert_true (md_test_gui_wait (is_true_cb, &done, 60000));
   md_test_gui_settle (300);
@@ -147,6 +149,9 @@ test_watch_page (void)
     g_assert_nonnull (strstr (text, "\n"));
     gtk_menu_button_popdown (GTK_MENU_BUTTON (history));
   }
+
+  /* The round, the model and the history: all on the store's writer thread. */
+  g_assert_cmpuint (md_case_store_get_main_statements (store), ==, statements);
 
   /* The new listing opened a case; its row opens it. */
   g_assert_cmpint (md_watch_item_get_case_id (first), >, 0);
@@ -279,6 +284,13 @@ window_mapped_cb (gpointer data)
   return MD_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
+/* The app opens the watch's store off the main thread. */
+static gboolean
+has_store_cb (gpointer data)
+{
+  return md_watch_get_store (data) != NULL;
+}
+
 static void
 test_notification_case (void)
 {
@@ -316,6 +328,8 @@ test_notification_case (void)
   g_assert_nonnull (watch);
   g_assert_cmpuint (g_list_model_get_n_items (md_watch_get_model (watch)), ==, 1);
   g_signal_connect (watch, "round-finished", G_CALLBACK (round_finished_cb), &done);
+  g_assert_false (md_watch_is_busy (watch));
+  g_assert_true (md_test_gui_wait (has_store_cb, watch, 10000));
   g_assert_true (md_watch_recheck_now (watch));
   g_assert_true (md_test_gui_wait (is_true_cb, &done, 60000));
 
