@@ -29,8 +29,9 @@
  * a row is narrower than its widest word — the case the search was for,
  * where the text now wraps at that word instead of the row growing taller.
  *
- * It changes two class methods, GtkLabel's measure and GtkBoxLayout's,
- * once at startup, before any window exists. No library offers this, and
+ * It changes three class methods, GtkLabel's measure, GtkBoxLayout's and
+ * GtkViewport's (see md_viewport_measure()), once at startup, before any
+ * window exists. No library offers this, and
  * the widgets concerned are libadwaita's own (AdwActionRow's title box),
  * which the app cannot replace one by one. */
 
@@ -56,6 +57,14 @@ static void (*box_layout_measure) (GtkLayoutManager *manager,
                                    int              *natural,
                                    int              *minimum_baseline,
                                    int              *natural_baseline);
+
+static void (*viewport_measure) (GtkWidget      *widget,
+                                 GtkOrientation  orientation,
+                                 int             for_size,
+                                 int            *minimum,
+                                 int            *natural,
+                                 int            *minimum_baseline,
+                                 int            *natural_baseline);
 
 static gboolean
 width_for_any_height (GtkWidget      *widget,
@@ -102,10 +111,45 @@ md_box_layout_measure (GtkLayoutManager *manager,
                         minimum_baseline, natural_baseline);
 }
 
+/* A scrolled window asks its content's height for no width, and uses the
+ * answer only when it shows no vertical scrollbar or passes the content's
+ * natural height on (gtkscrolledwindow.c, measure). For a case, that answer
+ * lays every wrapping line out again at the narrowest width, each time a row
+ * is added. When the scrolled window will not use it, it is not computed. */
+static void
+md_viewport_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0 &&
+      GTK_IS_SCROLLED_WINDOW (parent))
+    {
+      GtkPolicyType policy;
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (parent), NULL, &policy);
+      if (policy != GTK_POLICY_NEVER &&
+          !gtk_scrolled_window_get_propagate_natural_height (GTK_SCROLLED_WINDOW (parent)))
+        {
+          *minimum = *natural = 0;
+          return;
+        }
+    }
+
+  viewport_measure (widget, orientation, for_size, minimum, natural,
+                    minimum_baseline, natural_baseline);
+}
+
 void
 md_gtk_layout_init (void)
 {
   GtkWidgetClass *label_class;
+  GtkWidgetClass *viewport_class;
   GtkLayoutManagerClass *box_class;
 
   if (label_measure != NULL)
@@ -119,4 +163,8 @@ md_gtk_layout_init (void)
   label_class->measure = md_label_measure;
   box_layout_measure = box_class->measure;
   box_class->measure = md_box_layout_measure;
+
+  viewport_class = g_type_class_ref (GTK_TYPE_VIEWPORT);
+  viewport_measure = viewport_class->measure;
+  viewport_class->measure = md_viewport_measure;
 }

@@ -128,6 +128,29 @@ edits_hold_cb (gpointer data)
   return saved != NULL && strstr (saved, landed->text) != NULL;
 }
 
+static gboolean
+panels_follow_cb (gpointer data)
+{
+  MdCaseView *view = data;
+  MdCaseSession *session = md_case_view_get_session (view);
+  g_autoptr(GPtrArray) panels = md_test_gui_find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
+
+  for (guint i = 0; i < panels->len; i++)
+    {
+      GObject *panel = g_ptr_array_index (panels, i);
+      g_autoptr(MdCaseSession) shown = NULL;
+
+      if (panel == G_OBJECT (view) ||
+          g_object_class_find_property (G_OBJECT_GET_CLASS (panel), "session") == NULL)
+        continue;
+      g_object_get (panel, "session", &shown, NULL);
+      if (shown != session)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 test_flow_paste (void)
 {
@@ -146,7 +169,9 @@ test_flow_paste (void)
   session = md_case_view_get_session (view);
   first_case_id = md_case_session_get_case_id (session);
 
-  /* The panels follow the view's session: one property switches case. */
+  /* The panels follow the view's session: one property switches case (the
+   * request and the follow-up a few frames after the verdict). */
+  g_assert_true (md_test_gui_wait (panels_follow_cb, view, 5000));
   {
     g_autoptr(GPtrArray) panels = md_test_gui_find_all (GTK_WIDGET (view), G_TYPE_OBJECT);
     guint with_session = 0;
@@ -615,6 +640,20 @@ count_case_rows (MdWindow *window)
   return n;
 }
 
+typedef struct
+{
+  MdWindow *window;
+  guint     n;
+} Rows;
+
+static gboolean
+rows_are_cb (gpointer data)
+{
+  Rows *rows = data;
+
+  return count_case_rows (rows->window) == rows->n;
+}
+
 /* Usable at 360 px: the sidebar and the case fold into one column. */
 static void
 test_flow_narrow (void)
@@ -828,7 +867,12 @@ test_flow_several (void)
   g_assert_cmpuint (md_case_session_get_n_rejections (session), ==, 2);
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "Microsoft · 5.7.511 · 550"));
   g_assert_nonnull (md_test_gui_find_label (GTK_WIDGET (view), "T-Online · 554"));
-  g_assert_cmpuint (count_case_rows (window), ==, 2);
+  /* The sidebar is read on the store's thread. */
+  {
+    Rows rows = { window, 2 };
+
+    g_assert_true (md_test_gui_wait (rows_are_cb, &rows, 5000));
+  }
   md_case_view_scroll_to (view, "diagnosis");
   snapshot (window, "several");
 
@@ -856,19 +900,6 @@ test_flow_several (void)
 
 /* The sidebar and the case menu follow the store on its writer thread:
  * the tests wait for them. */
-typedef struct
-{
-  MdWindow *window;
-  guint     n;
-} Rows;
-
-static gboolean
-rows_are_cb (gpointer data)
-{
-  Rows *rows = data;
-
-  return count_case_rows (rows->window) == rows->n;
-}
 
 static gboolean
 requested_shown_cb (gpointer data)

@@ -57,6 +57,40 @@ test_width_for_height (void)
   g_object_unref (label);
 }
 
+/* A scrolled window that scrolls vertically does not use its content's
+ * height for no width: it is not computed. One that does not scroll gets it. */
+static void
+test_viewport_height (void)
+{
+  GtkWidget *scroller = g_object_ref_sink (gtk_scrolled_window_new ());
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *viewport;
+  int min, nat;
+
+  gtk_box_append (GTK_BOX (box), wrapping_label ());
+  gtk_box_append (GTK_BOX (box), wrapping_label ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_true (GTK_IS_VIEWPORT (viewport));
+
+  gtk_widget_measure (viewport, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (nat, ==, 0);
+
+  g_object_unref (scroller);
+
+  scroller = g_object_ref_sink (gtk_scrolled_window_new ());
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (box), wrapping_label ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_NEVER);
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  gtk_widget_measure (viewport, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (min, >, 0);
+
+  g_object_unref (scroller);
+}
+
 /* Heights are still measured for the real width: a long title wraps onto
  * several lines in a narrow window and nothing overflows it. */
 static void
@@ -206,6 +240,7 @@ main (int    argc,
 
   g_test_add_func ("/MailDoctor/Layout/width-for-height", test_width_for_height);
   g_test_add_func ("/MailDoctor/Layout/row-wraps", test_row_wraps);
+  g_test_add_func ("/MailDoctor/Layout/viewport-height", test_viewport_height);
   g_test_add_func ("/MailDoctor/Layout/expander-lays-out-when-open",
                    test_expander_lays_out_when_open);
   g_test_add_func ("/MailDoctor/Layout/list-gradually", test_list_gradually);
