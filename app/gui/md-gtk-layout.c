@@ -41,13 +41,17 @@
 
 #include "md-gtk-layout.h"
 
-static void (*label_measure) (GtkWidget      *widget,
-                              GtkOrientation  orientation,
-                              int             for_size,
-                              int            *minimum,
-                              int            *natural,
-                              int            *minimum_baseline,
-                              int            *natural_baseline);
+/* GtkWidgetClass.measure */
+typedef void (*WidgetMeasure) (GtkWidget      *widget,
+                               GtkOrientation  orientation,
+                               int             for_size,
+                               int            *minimum,
+                               int            *natural,
+                               int            *minimum_baseline,
+                               int            *natural_baseline);
+
+static WidgetMeasure label_measure;
+static WidgetMeasure viewport_measure;
 
 static void (*box_layout_measure) (GtkLayoutManager *manager,
                                    GtkWidget        *widget,
@@ -57,14 +61,6 @@ static void (*box_layout_measure) (GtkLayoutManager *manager,
                                    int              *natural,
                                    int              *minimum_baseline,
                                    int              *natural_baseline);
-
-static void (*viewport_measure) (GtkWidget      *widget,
-                                 GtkOrientation  orientation,
-                                 int             for_size,
-                                 int            *minimum,
-                                 int            *natural,
-                                 int            *minimum_baseline,
-                                 int            *natural_baseline);
 
 static gboolean
 width_for_any_height (GtkWidget      *widget,
