@@ -76,6 +76,7 @@ typedef enum
 GType        md_resolver_trust_get_type    (void) G_GNUC_CONST;
 const char  *md_resolver_trust_to_string   (MdResolverTrust trust);
 const char  *md_resolver_trust_describe    (MdResolverTrust trust);
+const char  *md_resolver_trust_consequence (MdResolverTrust trust);
 
 /* What the runs of one bulk check share (md-check-run.c): one answer per
  * distinct DNS question across all of them (the lists' RFC 5782 self-tests,

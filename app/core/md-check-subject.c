@@ -292,3 +292,24 @@ md_resolver_trust_describe (MdResolverTrust trust)
       return "";
     }
 }
+
+/* What MailDoctor does about a resolver in that state, as one sentence for
+ * the banner and Preferences' test; NULL when there is nothing to say. */
+const char *
+md_resolver_trust_consequence (MdResolverTrust trust)
+{
+  switch (trust)
+    {
+    case MD_RESOLVER_TRUST_REWRITES:
+    case MD_RESOLVER_TRUST_DENIES:
+      return _("What it answered “no” or made up is shown as “could not decide”.");
+    case MD_RESOLVER_TRUST_REFUSED:
+      return _("Blocklists are asked on their own servers where possible.");
+    case MD_RESOLVER_TRUST_UNREACHABLE:
+      return _("Checks through it end as “could not decide”.");
+    case MD_RESOLVER_TRUST_PROBING:
+    case MD_RESOLVER_TRUST_TRUSTED:
+    default:
+      return NULL;
+    }
+}

@@ -308,7 +308,7 @@ resolver_tested_cb (GObject      *object,
   g_autofree char *joined = NULL;
   g_autofree char *first = NULL;
   g_autofree char *sentence = NULL;
-  const char *consequence = NULL;
+  const char *consequence;
   const char *title;
   const char *icon_name;
   const char *css_class;
@@ -350,21 +350,18 @@ resolver_tested_cb (GObject      *object,
       title = _("Makes Up Answers");
       icon_name = "dialog-warning-symbolic";
       css_class = "warning";
-      consequence = _("What it answered “no” or made up is shown as “could not decide”.");
       break;
 
     case MD_RESOLVER_TRUST_DENIES:
       title = _("Lies About Names That Exist");
       icon_name = "dialog-warning-symbolic";
       css_class = "warning";
-      consequence = _("What it answered “no” or made up is shown as “could not decide”.");
       break;
 
     case MD_RESOLVER_TRUST_REFUSED:
       title = _("Refused by Blocklists");
       icon_name = "dialog-warning-symbolic";
       css_class = "warning";
-      consequence = _("Blocklists are asked on their own servers where possible.");
       break;
 
     case MD_RESOLVER_TRUST_UNREACHABLE:
@@ -374,10 +371,10 @@ resolver_tested_cb (GObject      *object,
       title = _("Could Not Decide");
       icon_name = "dialog-question-symbolic";
       css_class = "md-undecided";
-      consequence = _("Checks through it end as “could not decide”.");
       break;
     }
 
+  consequence = md_resolver_trust_consequence (verdict->trust);
   sentence = consequence ? g_strconcat (first, " ", consequence, NULL) : g_steal_pointer (&first);
   resolver_test_show (self, title, sentence, icon_name, css_class);
 }

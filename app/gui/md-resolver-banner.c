@@ -84,10 +84,9 @@ update (MdResolverBanner *self)
       const char *consequence;
       g_autofree char *line = md_check_run_describe_resolver (self->run);
 
-      if (trust == MD_RESOLVER_TRUST_REFUSED || trust == MD_RESOLVER_TRUST_TRUSTED)
-        consequence = _("Blocklists are asked on their own servers where possible.");
-      else
-        consequence = _("What it answered “no” or made up is shown as “could not decide”.");
+      /* Shown while trusted only for a public resolver: the lists refuse those. */
+      consequence = md_resolver_trust_consequence (trust == MD_RESOLVER_TRUST_TRUSTED
+                                                   ? MD_RESOLVER_TRUST_REFUSED : trust);
       /* Translators: first %s names the resolver and what is wrong with it,
        * second what MailDoctor does about it */
       detail = g_strdup_printf (_("Resolver %s. %s"), line, consequence);
