@@ -336,22 +336,6 @@ apply_cases (MdCaseList *self,
   g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 }
 
-gboolean
-md_case_list_refresh (MdCaseList  *self,
-                      GError     **error)
-{
-  g_autoptr(GPtrArray) cases = NULL;
-
-  g_return_val_if_fail (MD_IS_CASE_LIST (self), FALSE);
-
-  cases = md_case_store_list_cases (self->store, self->search, error);
-  if (cases == NULL)
-    return FALSE;
-
-  apply_cases (self, cases);
-  return TRUE;
-}
-
 static void
 cases_listed_cb (GObject      *object,
                  GAsyncResult *result,

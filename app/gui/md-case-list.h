@@ -26,10 +26,8 @@ G_DECLARE_FINAL_TYPE (MdCaseList, md_case_list, MD, CASE_LIST, GObject)
 MdCaseList  *md_case_list_new           (MdCaseStore *store);
 void         md_case_list_set_search    (MdCaseList  *self,
                                          const char  *search);
-gboolean     md_case_list_refresh       (MdCaseList  *self,
-                                         GError     **error);
-/* The same read on the case store's writer thread. A newer refresh (with
- * a newer search) supersedes this one: it then ends with
+/* Reads the cases (with the search) on the case store's writer thread. A
+ * newer refresh (with a newer search) supersedes this one: it then ends with
  * G_IO_ERROR_CANCELLED and the list is left to the newer one. */
 void         md_case_list_refresh_async (MdCaseList          *self,
                                          GCancellable        *cancellable,
