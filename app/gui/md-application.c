@@ -25,9 +25,14 @@ struct _MdApplication
 
   /* Owned */
   MdSettings     *settings;
-  MdCaseStore    *watch_store;   /* the watch's own connection to the cases */
+  /* The cases, one connection for the windows and the watch, opened off the
+   * main thread on first use; who asks meanwhile waits in store_waiters. */
+  MdCaseStore    *store;
+  GError         *store_error;
+  GPtrArray      *store_waiters;  /* of GTask */
+  GCancellable   *store_cancellable;
   MdWatch        *watch;
-  GCancellable   *watch_cancellable;  /* opening the watch's store */
+  GCancellable   *watch_cancellable;  /* the watch's wait for the store */
 
   gboolean        watch_started;
   gboolean        background;    /* held: the watch runs with no window */
@@ -237,15 +242,90 @@ watch_settings_changed_cb (MdApplication *self,
 }
 
 static void
-watch_store_opened_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdApplication) self = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->store_waiters);
+
+  self->store = md_case_store_new_finish (result, &self->store_error);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (self->store != NULL)
+        g_task_return_pointer (task, g_object_ref (self->store), g_object_unref);
+      else
+        g_task_return_error (task, g_error_copy (self->store_error));
+    }
+}
+
+/* The app's case store, the one every window and the watch use: opened
+ * (checked, migrated) on the store's own thread the first time it is asked
+ * for. MAILDOCTOR_CASES names another database (tests, a second profile). */
+void
+md_application_get_store_async (MdApplication       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (MD_IS_APPLICATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_application_get_store_async);
+  if (self->store != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->store), g_object_unref);
+      return;
+    }
+  if (self->store_error != NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->store_error));
+      return;
+    }
+
+  if (self->store_waiters != NULL)
+    {
+      g_ptr_array_add (self->store_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  self->store_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->store_waiters, g_steal_pointer (&task));
+  path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
+  if (path == NULL || path[0] == '\0')
+    {
+      g_free (path);
+      path = md_case_store_dup_default_path ();
+    }
+  self->store_cancellable = g_cancellable_new ();
+  md_case_store_new_async (path, self->store_cancellable, store_opened_cb, g_object_ref (self));
+}
+
+MdCaseStore *
+md_application_get_store_finish (MdApplication  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+watch_store_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(MdApplication) self = user_data;
   g_autoptr(MdCaseStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  store = md_case_store_new_finish (result, &error);
+  store = md_application_get_store_finish (self, result, &error);
   if (store == NULL)
     {
       /* The window reports an unusable database; the watch just stays off. */
@@ -256,26 +336,16 @@ watch_store_opened_cb (GObject      *object,
       return;
     }
 
-  if (self->watch == NULL)
-    return;
-
-  self->watch_store = g_steal_pointer (&store);
-  md_watch_set_store (self->watch, self->watch_store);
+  if (self->watch != NULL)
+    md_watch_set_store (self->watch, store);
 }
 
 static void
 md_application_start_watch (MdApplication *self)
 {
   g_autoptr(MdDnsSource) source = NULL;
-  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
 
   self->watch_started = TRUE;
-
-  if (path == NULL || path[0] == '\0')
-    {
-      g_free (path);
-      path = md_case_store_dup_default_path ();
-    }
 
   source = watch_resolver (self);
   if (source == NULL)
@@ -284,8 +354,7 @@ md_application_start_watch (MdApplication *self)
       return;
     }
 
-  /* The watch's own connection is opened (and checked, migrated) off the
-   * main thread; the watch waits for it before its first round. */
+  /* The watch waits for the app's store before its first round. */
   self->watch = md_watch_new (source, NULL);
   md_watch_set_application (self->watch, G_APPLICATION (self));
   watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
@@ -293,8 +362,8 @@ md_application_start_watch (MdApplication *self)
                            G_CALLBACK (watch_settings_changed_cb), self, G_CONNECT_SWAPPED);
   md_watch_start (self->watch);
   self->watch_cancellable = g_cancellable_new ();
-  md_case_store_new_async (path, self->watch_cancellable, watch_store_opened_cb,
-                           g_object_ref (self));
+  md_application_get_store_async (self, self->watch_cancellable, watch_store_cb,
+                                  g_object_ref (self));
 }
 
 /* With its window closed the app keeps running for the watch: in Flatpak
@@ -373,8 +442,10 @@ md_application_dispose (GObject *object)
   MdApplication *self = MD_APPLICATION (object);
 
   g_clear_object (&self->watch);
-  g_clear_object (&self->watch_store);
   g_clear_object (&self->watch_cancellable);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  g_clear_object (&self->store_cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (md_application_parent_class)->dispose (object);
@@ -394,6 +465,8 @@ md_application_shutdown (GApplication *app)
    * step (each is queued on the store's writer thread). */
   if (self->watch_cancellable != NULL)
     g_cancellable_cancel (self->watch_cancellable);
+  if (self->store_cancellable != NULL)
+    g_cancellable_cancel (self->store_cancellable);
   if (self->watch != NULL)
     md_watch_stop (self->watch);
 

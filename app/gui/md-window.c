@@ -665,7 +665,7 @@ store_opened_cb (GObject      *object,
   g_autofree char *recovery = NULL;
   gint64 pending_case_id;
 
-  self->store = md_case_store_new_finish (result, &error);
+  self->store = md_application_get_store_finish (MD_APPLICATION (object), result, &error);
   self->store_opening = FALSE;
   pending_input = g_steal_pointer (&self->pending_input);
   pending_case_id = self->pending_case_id;
@@ -709,24 +709,6 @@ store_opened_cb (GObject      *object,
     _md_window_load_input (self, pending_input);
   else if (pending_case_id != 0)
     md_window_open_case (self, pending_case_id, pending_section);
-}
-
-/* On the store's own thread: opening may migrate the schema or, after an
- * unclean end, check the whole database. */
-static void
-md_window_open_store (MdWindow *self)
-{
-  g_autofree char *path = g_strdup (g_getenv ("MAILDOCTOR_CASES"));
-
-  /* MAILDOCTOR_CASES names another database (tests, or a second profile). */
-  if (path == NULL || path[0] == '\0')
-    {
-      g_free (path);
-      path = md_case_store_dup_default_path ();
-    }
-
-  self->store_opening = TRUE;
-  md_case_store_new_async (path, self->cancellable, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -857,7 +839,8 @@ md_window_init (MdWindow *self)
 
   _md_window_input_init (self);
 
-  md_window_open_store (self);
+  /* The store comes from the application (md_window_new()). */
+  self->store_opening = TRUE;
   _md_window_update_case_actions (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->start_paste_button);
 }
@@ -873,13 +856,14 @@ md_window_new (MdApplication *application)
   self = g_object_new (MD_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  /* The app's one store (the watch's too): a case the watch opens for a new
+   * listing reaches the sidebar through the store's "changed". Opening it
+   * may migrate the schema or, after an unclean end, check the database:
+   * on the store's own thread. */
+  md_application_get_store_async (application, self->cancellable, store_opened_cb,
+                                  g_object_ref (self));
   watch = md_application_get_watch (application);
   md_watch_page_set_watch (self->watch_page, watch);
-  /* A new listing opens a case through the watch's own connection to the
-   * database: this window's store does not see it, so the list is re-read. */
-  if (watch != NULL)
-    g_signal_connect_object (watch, "listing-changed", G_CALLBACK (_md_window_refresh_cases), self,
-                             G_CONNECT_SWAPPED);
 
   return self;
 }
