@@ -393,8 +393,7 @@ test_checks_saved (Fixture       *f,
   g_assert_no_error (error);
   g_signal_connect (session, "checks-finished", G_CALLBACK (flag_cb), &finished);
   g_signal_connect (session, "case-changed", G_CALLBACK (flag_cb), &changed);
-  run = md_case_session_start_checks (session, MD_DNS_SOURCE (zone), NULL, subject, NULL,
-                                      "test zone", NULL, &error);
+  run = md_case_session_start_checks (session, MD_DNS_SOURCE (zone), subject, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (run);
 
@@ -432,8 +431,8 @@ test_closed_mid_run (Fixture       *f,
 
   subject = md_check_subject_new ("203.0.113.7", NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (md_case_session_start_checks (session, MD_DNS_SOURCE (zone), NULL, subject,
-                                                  NULL, "test zone", NULL, &error));
+  g_assert_nonnull (md_case_session_start_checks (session, MD_DNS_SOURCE (zone), subject, NULL,
+                                                  &error));
   n_checks = g_list_model_get_n_items (md_case_session_get_checks (session));
   g_assert_cmpuint (n_checks, >, 0);
   g_clear_object (&session);

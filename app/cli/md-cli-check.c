@@ -761,7 +761,6 @@ md_cli_check (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *description = NULL;
   g_autoptr(MdCheckRunOptions) options = NULL;
-  g_auto(GStrv) servers_used = NULL;
   CheckData data = { 0 };
   guint sigint_id, sigterm_id;
 
@@ -842,11 +841,7 @@ md_cli_check (int    argc,
   if (!no_web)
     options->http = md_http_new ();
   description = md_resolver_describe (resolver);
-  /* The report names the servers the same way in every language. */
-  servers_used = md_resolver_get_servers (resolver);
-  options->resolver = g_strjoinv (", ", servers_used);
-  options->resolver_is_system = md_resolver_is_system (resolver);
-  options->public_resolver = g_strdup (md_resolver_get_public_resolver_name (resolver));
+  md_check_run_options_set_resolver (options, resolver);
   if (bulk)
     return run_bulk (MD_DNS_SOURCE (resolver), (const char * const *) addresses, subject,
                      options, description, timeout_ms, json);

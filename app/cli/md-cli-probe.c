@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "md-case-store.h"
+#include "md-case-session.h"
 #include "md-cli.h"
 #include "md-cli-commands.h"
 #include "md-probe.h"
@@ -26,10 +26,17 @@ case_error (gint64      case_id,
   return md_cli_usage_error (_("case %s: %s"), id, message);
 }
 
-static MdCaseStore *
-open_store (GError **error)
+/* The case as the window opens it (the default store, or MAILDOCTOR_CASES). */
+static MdCaseSession *
+open_case (gint64   case_id,
+           GError **error)
 {
-  return md_case_store_new (NULL, error);
+  g_autoptr(MdCaseStore) store = md_case_store_new (NULL, error);
+
+  if (store == NULL)
+    return NULL;
+
+  return md_case_session_open (store, case_id, error);
 }
 
 /* The case's recipient and rejecting host: what to test again. */
@@ -38,18 +45,13 @@ target_from_case (gint64          case_id,
                   MdProbeTarget  *target,
                   GError        **error)
 {
-  g_autoptr(MdCaseStore) store = open_store (error);
-  g_autoptr(GPtrArray) rejections = NULL;
+  g_autoptr(MdCaseSession) session = open_case (case_id, error);
 
-  if (store == NULL)
+  if (session == NULL)
     return FALSE;
-  rejections = md_case_store_list_rejections (store, case_id, error);
-  if (rejections == NULL)
-    return FALSE;
-  for (guint i = 0; i < rejections->len; i++)
+  for (guint i = 0; i < md_case_session_get_n_rejections (session); i++)
     {
-      const MdCaseRejection *cr = g_ptr_array_index (rejections, i);
-      const MdRejection *r = cr->rejection;
+      const MdRejection *r = md_case_session_get_rejection (session, i);
 
       if (target->recipient == NULL && r->recipient != NULL)
         target->recipient = g_strdup (r->recipient);
@@ -185,16 +187,16 @@ md_cli_probe_result (int    argc,
 
   if (case_id != 0)
     {
-      g_autoptr(MdCaseStore) store = open_store (&error);
       MdCaseEventKind kind = outcome->kind == MD_PROBE_OUTCOME_ACCEPTED
                                ? MD_CASE_EVENT_PROBE_ACCEPTED
                                : MD_CASE_EVENT_PROBE_REJECTED;
+      g_autoptr(MdCaseSession) session = open_case (case_id, &error);
 
-      if (store == NULL)
-        return md_cli_usage_error ("%s", error->message);
+      if (session == NULL)
+        return case_error (case_id, error->message);
       /* "Could not decide" is no news for the timeline. */
       if (outcome->kind != MD_PROBE_OUTCOME_UNDECIDED &&
-          md_case_store_add_event (store, case_id, kind, summary, &error) == 0)
+          !md_case_session_record (session, kind, summary, &error))
         return case_error (case_id, error->message);
     }
 

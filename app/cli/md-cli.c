@@ -20,8 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "md-bounded-read.h"
-#include "md-rejection-parser.h"
+#include "md-diagnosis.h"
 
 int
 md_cli_usage_error (const char *format,
@@ -62,7 +61,7 @@ md_cli_read_input (const char  *path,
 
   /* Chunk by chunk up to the parser's bound, never the whole of an endless
    * input (parse /dev/zero): the message names the limit as the README does. */
-  return md_read_bounded (stream, MD_REJECTION_PARSER_MAX_INPUT, NULL, error);
+  return md_input_read_stream (stream, NULL, error);
 }
 
 /* Output ------------------------------------------------------------------ */

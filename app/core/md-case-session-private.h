@@ -29,7 +29,6 @@ struct _MdCaseSession
   GListModel      *checks;        /* what is shown: the run, or restored results */
   GCancellable    *checks_cancellable;
   struct _RunRow  *run_row;       /* the store's row for the live run */
-  GHashTable      *list_keys;     /* access keys of keyed lists, or NULL (secrets) */
 };
 
 G_END_DECLS

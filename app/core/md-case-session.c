@@ -10,7 +10,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-case-session-private.h"
-#include "md-resolver.h"
 
 /* The session's life once it exists: what it shows, its live check run and
  * that run's row in the store, drafts and the timeline. How a session comes
@@ -206,7 +205,6 @@ md_case_session_finalize (GObject *object)
 
   g_clear_pointer (&self->original_eml, g_bytes_unref);
   g_clear_pointer (&self->checked, md_check_subject_free);
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (md_case_session_parent_class)->finalize (object);
 }
@@ -382,34 +380,15 @@ check_run_cb (GObject      *object,
   run_row_end (row, finished, results);
 }
 
-/* The access keys (MdCheckRunOptions.keys: key id → key) the next check
- * runs use, e.g. the Spamhaus DQS key from the keyring; NULL: none. Kept in
- * memory only, never stored with the case. */
-void
-md_case_session_set_list_keys (MdCaseSession *self,
-                               GHashTable    *keys)
-{
-  g_return_if_fail (MD_IS_CASE_SESSION (self));
-
-  if (keys != NULL)
-    g_hash_table_ref (keys);
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
-  self->list_keys = keys;
-}
-
 MdCheckRun *
-md_case_session_start_checks (MdCaseSession        *self,
-                              MdDnsSource          *source,
-                              MdHttp               *http,
-                              const MdCheckSubject *subject,
-                              const char * const   *skipped_zones,
-                              const char           *resolver_description,
-                              const char           *public_resolver,
-                              GError              **error)
+md_case_session_start_checks (MdCaseSession           *self,
+                              MdDnsSource             *source,
+                              const MdCheckSubject    *subject,
+                              const MdCheckRunOptions *options,
+                              GError                 **error)
 {
   g_autoptr(GDateTime) started = NULL;
   g_autoptr(JsonNode) results = NULL;
-  g_autoptr(MdCheckRunOptions) options = NULL;
 
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), NULL);
   g_return_val_if_fail (MD_IS_DNS_SOURCE (source), NULL);
@@ -425,22 +404,6 @@ md_case_session_start_checks (MdCaseSession        *self,
   md_case_session_cancel_checks (self);
 
   g_clear_object (&self->check_run);
-  options = md_check_run_options_new ();
-  options->resolver = g_strdup (resolver_description);
-  /* The report names the servers themselves, and whether they are the
-   * system's, the same way as maildoctor-cli check. */
-  if (MD_IS_RESOLVER (source))
-    {
-      g_auto(GStrv) servers = md_resolver_get_servers (MD_RESOLVER (source));
-
-      g_free (options->resolver);
-      options->resolver = g_strjoinv (", ", servers);
-      options->resolver_is_system = md_resolver_is_system (MD_RESOLVER (source));
-    }
-  options->public_resolver = g_strdup (public_resolver);
-  options->http = http ? g_object_ref (http) : NULL;
-  options->skipped_zones = g_strdupv ((char **) skipped_zones);
-  options->keys = self->list_keys ? g_hash_table_ref (self->list_keys) : NULL;
   self->check_run = md_check_run_new (source, subject, options);
   g_clear_pointer (&self->checked, md_check_subject_free);
   self->checked = md_check_subject_copy (subject);

@@ -98,21 +98,16 @@ MdSubjectGuess *md_case_session_guess_subject       (MdCaseSession        *self,
 /* The checks shown: the live run's, or those restored from the store. */
 GListModel     *md_case_session_get_checks          (MdCaseSession        *self);
 MdCheckRun     *md_case_session_get_check_run       (MdCaseSession        *self);
-/* Starts a run (cancelling one that goes on); its row and, when it ends,
- * its results are saved on the store's writer thread ("checks-finished"
- * follows the save). "checks-changed" tells that get_checks() has a new
- * model. @error is set only for a subject that cannot be checked. */
-/* @http (may be NULL) adds the checks over HTTPS (RDAP, MTA-STS policy,
- * imprint); @skipped_zones are blocklists left out. */
-void            md_case_session_set_list_keys       (MdCaseSession        *self,
-                                                     GHashTable           *keys);
+/* Starts a run (cancelling one that goes on) of @subject with @options
+ * (copied: how the front end's settings set up a run, keys included); its
+ * row and, when it ends, its results are saved on the store's writer
+ * thread ("checks-finished" follows the save). "checks-changed" tells that
+ * get_checks() has a new model. @error is set only for a subject that
+ * cannot be checked. */
 MdCheckRun     *md_case_session_start_checks        (MdCaseSession        *self,
                                                      MdDnsSource          *source,
-                                                     MdHttp               *http,
                                                      const MdCheckSubject *subject,
-                                                     const char * const   *skipped_zones,
-                                                     const char           *resolver_description,
-                                                     const char           *public_resolver,
+                                                     const MdCheckRunOptions *options,
                                                      GError              **error);
 void            md_case_session_cancel_checks       (MdCaseSession        *self);
 

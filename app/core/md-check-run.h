@@ -14,6 +14,7 @@
 #include "md-dns.h"
 #include "md-http.h"
 #include "md-rdap.h"
+#include "md-types.h"
 
 G_BEGIN_DECLS
 
@@ -141,6 +142,10 @@ GType              md_check_run_options_get_type  (void) G_GNUC_CONST;
 MdCheckRunOptions *md_check_run_options_new       (void);
 MdCheckRunOptions *md_check_run_options_copy      (const MdCheckRunOptions *options);
 void               md_check_run_options_free      (MdCheckRunOptions       *options);
+/* Names @resolver in @options as every report does: its servers, whether
+ * they are the system's, a well-known public resolver's name. */
+void               md_check_run_options_set_resolver (MdCheckRunOptions     *options,
+                                                      MdResolver            *resolver);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdCheckRunOptions, md_check_run_options_free)
 

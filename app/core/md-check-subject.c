@@ -11,6 +11,7 @@
 
 #include "md-blocklists.h"
 #include "md-check-run.h"
+#include "md-resolver.h"
 
 G_DEFINE_BOXED_TYPE (MdCheckSubject, md_check_subject, md_check_subject_copy, md_check_subject_free)
 G_DEFINE_BOXED_TYPE (MdCheckRunOptions, md_check_run_options,
@@ -251,6 +252,25 @@ md_check_run_options_free (MdCheckRunOptions *options)
   g_free (options->authoritative_address);
   g_clear_pointer (&options->share, md_check_share_unref);
   g_free (options);
+}
+
+void
+md_check_run_options_set_resolver (MdCheckRunOptions *options,
+                                   MdResolver        *resolver)
+{
+  g_auto(GStrv) servers = NULL;
+
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (MD_IS_RESOLVER (resolver));
+
+  /* The servers the same way in every language: the report and the saved
+   * run name them, not the UI's description. */
+  servers = md_resolver_get_servers (resolver);
+  g_free (options->resolver);
+  options->resolver = g_strjoinv (", ", servers);
+  options->resolver_is_system = md_resolver_is_system (resolver);
+  g_free (options->public_resolver);
+  options->public_resolver = g_strdup (md_resolver_get_public_resolver_name (resolver));
 }
 
 /* Resolver trust */

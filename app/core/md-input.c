@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "md-bounded-read.h"
 #include "md-input.h"
 #include "md-rejection-parser.h"
 #include "md-util.h"
@@ -19,6 +20,9 @@
  * original sender, HELO) — so that no other module parses the bytes again. */
 
 /* GMime 3.2 declares no g_autoptr() cleanups for its classes. */
+/* One bound for what the user gives: what is read is what the parser takes. */
+G_STATIC_ASSERT (MD_INPUT_MAX_SIZE == MD_REJECTION_PARSER_MAX_INPUT);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 
@@ -1039,4 +1043,59 @@ md_input_dup_helo (MdInput *self,
   walk_clear (&w);
 
   return helo;
+}
+
+/* Reading ---------------------------------------------------------------- */
+
+GBytes *
+md_input_read_stream (GInputStream  *stream,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return md_read_bounded (stream, MD_INPUT_MAX_SIZE, cancellable, error);
+}
+
+void
+md_input_read_stream_async (GInputStream        *stream,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  md_read_bounded_async (stream, MD_INPUT_MAX_SIZE, cancellable, callback, user_data);
+}
+
+GBytes *
+md_input_read_stream_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return md_read_bounded_finish (result, error);
+}
+
+void
+md_input_read_file_async (GFile               *file,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  md_file_read_bounded_async (file, MD_INPUT_MAX_SIZE, cancellable, callback, user_data);
+}
+
+GBytes *
+md_input_read_file_finish (GFile         *file,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return md_file_read_bounded_finish (file, result, error);
+}
+
+gboolean
+md_input_check_size (gsize    size,
+                     GError **error)
+{
+  if (size <= MD_INPUT_MAX_SIZE)
+    return TRUE;
+
+  md_set_read_limit_error (error, MD_INPUT_MAX_SIZE);
+
+  return FALSE;
 }

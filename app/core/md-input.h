@@ -31,6 +31,36 @@ G_BEGIN_DECLS
  * such a message is read as text. */
 #define MD_INPUT_MAX_MULTIPARTS   64
 
+/* The most an input may hold, the parser's bound: 512 MB. */
+#define MD_INPUT_MAX_SIZE ((gsize) 512 * 1024 * 1024)
+
+/* Reading what the user gives, for the window and the CLI alike: chunk by
+ * chunk up to MD_INPUT_MAX_SIZE, never the whole of an endless stream
+ * (/dev/zero, a clipboard offering gigabytes). Beyond it the read stops
+ * with G_IO_ERROR_MESSAGE_TOO_LARGE, whose message names the limit as the
+ * README does. The stream variant blocks; the async ones use a worker
+ * thread. */
+GBytes       *md_input_read_stream           (GInputStream        *stream,
+                                              GCancellable        *cancellable,
+                                              GError             **error);
+void          md_input_read_stream_async     (GInputStream        *stream,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GBytes       *md_input_read_stream_finish    (GAsyncResult        *result,
+                                              GError             **error);
+void          md_input_read_file_async       (GFile               *file,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GBytes       *md_input_read_file_finish      (GFile               *file,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+/* FALSE, with the error a read sets, when @size is beyond the limit: for
+ * text that arrived whole (a drop). */
+gboolean      md_input_check_size            (gsize                size,
+                                              GError             **error);
+
 #define MD_TYPE_INPUT (md_input_get_type ())
 G_DECLARE_FINAL_TYPE (MdInput, md_input, MD, INPUT, GObject)
 

@@ -19,5 +19,6 @@ typedef struct _MdCaseStore   MdCaseStore;
 typedef struct _MdCheckRun    MdCheckRun;
 typedef struct _MdDiagnosis   MdDiagnosis;
 typedef struct _MdInput       MdInput;
+typedef struct _MdResolver    MdResolver;
 
 G_END_DECLS

@@ -13,9 +13,7 @@
 #include "md-background.h"
 #include "md-gtk-layout.h"
 #include "md-gui-resources.h"
-#include "md-handoff.h"
 #include "md-preferences-window.h"
-#include "md-resolver.h"
 #include "md-watch.h"
 #include "md-window.h"
 
@@ -181,18 +179,8 @@ static MdDnsSource *
 watch_resolver (MdApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  MdResolver *resolver = NULL;
+  MdResolver *resolver = md_settings_new_resolver (self->settings, &error);
 
-  if (md_settings_get_custom_resolver (self->settings))
-    {
-      g_auto(GStrv) servers = md_settings_dup_resolver_servers (self->settings);
-      g_autofree char *joined = g_strjoinv (",", servers);
-
-      if (servers[0] != NULL)
-        resolver = md_resolver_new_for_servers (joined, &error);
-    }
-  if (resolver == NULL && error == NULL)
-    resolver = md_resolver_new (&error);
   if (resolver == NULL)
     g_warning ("Watch: no resolver: %s", error->message);
 

@@ -9,7 +9,7 @@
 
 #include <adwaita.h>
 
-#include "md-case-store.h"
+#include "md-case-session.h"
 #include "md-settings.h"
 #include "md-watch.h"
 

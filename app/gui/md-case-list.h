@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "md-case-store.h"
+#include "md-case-session.h"
 
 G_BEGIN_DECLS
 

@@ -9,8 +9,7 @@
 
 #include <adwaita.h>
 
-#include "md-knowledge.h"
-#include "md-rejection.h"
+#include "md-diagnosis.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 
 #include <adwaita.h>
 
-#include "md-check.h"
+#include "md-case-session.h"
 
 G_BEGIN_DECLS
 

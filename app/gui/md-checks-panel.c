@@ -572,13 +572,6 @@ domain_missing_apply_cb (MdChecksPanel *self)
 static gboolean start_checks_now (MdChecksPanel *self);
 
 static void
-apply_list_keys (MdChecksPanel *self)
-{
-  if (self->session != NULL)
-    md_case_session_set_list_keys (self->session, self->list_keys);
-}
-
-static void
 start_deferred (MdChecksPanel *self)
 {
   g_clear_handle_id (&self->keys_wait_id, g_source_remove);
@@ -627,7 +620,6 @@ dqs_key_looked_up_cb (GObject      *object,
       g_hash_table_insert (self->list_keys, (gpointer) "spamhaus-dqs", key);
     }
   self->keys_pending = FALSE;
-  apply_list_keys (self);
   start_deferred (self);
 }
 
@@ -813,7 +805,6 @@ md_checks_panel_set_session (MdChecksPanel *self,
 
   g_set_object (&self->session, session);
   g_signal_group_set_target (self->session_signals, session);
-  apply_list_keys (self);
   show_error (self, NULL);
   bind_checks (self);
   if (session != NULL)
@@ -826,19 +817,17 @@ static gboolean
 start_checks_now (MdChecksPanel *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdDnsSource) source = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
   g_autoptr(MdCheckSubject) subject = NULL;
   g_autofree char *ip = NULL;
   g_autofree char *domain = NULL;
   g_autofree char *helo = NULL;
   g_autofree char *recipient_domain = NULL;
-  g_autofree char *description = NULL;
   g_autofree char *dkim = NULL;
   g_auto(GStrv) parts = NULL;
   g_auto(GStrv) selectors = NULL;
-  g_auto(GStrv) disabled = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  gboolean web;
 
   if (self->session == NULL)
     return FALSE;
@@ -881,23 +870,17 @@ start_checks_now (MdChecksPanel *self)
       return FALSE;
     }
 
-  resolver = md_settings_new_resolver (self->settings, &error);
-  if (resolver == NULL)
+  if (self->http == NULL && md_settings_get_web_checks (self->settings))
+    self->http = md_http_new ();
+  options = md_settings_new_check_run_options (self->settings, self->http, self->list_keys,
+                                               &source, &error);
+  if (options == NULL)
     {
       show_gerror (self, _("The DNS resolver is not usable"), error);
       return FALSE;
     }
 
-  description = md_resolver_describe (resolver);
-  disabled = md_settings_dup_disabled_blocklists (self->settings);
-  web = md_settings_get_web_checks (self->settings);
-  if (web && self->http == NULL)
-    self->http = md_http_new ();
-  if (md_case_session_start_checks (self->session, MD_DNS_SOURCE (resolver),
-                                    web ? self->http : NULL,
-                                    subject, (const char * const *) disabled, description,
-                                    md_resolver_get_public_resolver_name (resolver),
-                                    &error) == NULL)
+  if (md_case_session_start_checks (self->session, source, subject, options, &error) == NULL)
     {
       show_gerror (self, _("Cannot check"), error);
       return FALSE;

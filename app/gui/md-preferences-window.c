@@ -436,19 +436,10 @@ update_resolver_warning (MdPreferencesWindow *self)
   g_autofree char *message = NULL;
   const char *public_name = NULL;
 
-  if (custom && servers != NULL && servers[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (",", servers);
-      resolver = md_resolver_new_for_servers (joined, &error);
-    }
-  else if (custom)
-    {
-      message = g_strdup (_("Enter at least one server, or use the system resolver."));
-    }
+  if (custom && (servers == NULL || servers[0] == NULL))
+    message = g_strdup (_("Enter at least one server, or use the system resolver."));
   else
-    {
-      resolver = md_resolver_new (&error);
-    }
+    resolver = md_settings_new_resolver (self->settings, &error);
 
   if (resolver != NULL)
     public_name = md_resolver_get_public_resolver_name (resolver);

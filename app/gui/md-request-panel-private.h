@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include "md-handoff.h"
+#include "md-case-session.h"
 #include "md-request-panel.h"
 
 G_BEGIN_DECLS

@@ -9,7 +9,7 @@
 
 #include <gtk/gtk.h>
 
-#include "md-check-run.h"
+#include "md-case-session.h"
 
 G_BEGIN_DECLS
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-resolver.h"
 #include "md-settings.h"
 
 /* The preferences as one typed object, as GNOME Console's KgxSettings wraps
@@ -383,6 +384,35 @@ md_settings_new_resolver (MdSettings  *self,
     }
 
   return md_resolver_new (error);
+}
+
+MdCheckRunOptions *
+md_settings_new_check_run_options (MdSettings   *self,
+                                   MdHttp       *http,
+                                   GHashTable   *keys,
+                                   MdDnsSource **source,
+                                   GError      **error)
+{
+  g_autoptr(MdResolver) resolver = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
+
+  g_return_val_if_fail (MD_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (http == NULL || MD_IS_HTTP (http), NULL);
+  g_return_val_if_fail (source != NULL && *source == NULL, NULL);
+
+  resolver = md_settings_new_resolver (self, error);
+  if (resolver == NULL)
+    return NULL;
+
+  options = md_check_run_options_new ();
+  md_check_run_options_set_resolver (options, resolver);
+  options->skipped_zones = md_settings_dup_disabled_blocklists (self);
+  if (http != NULL && md_settings_get_web_checks (self))
+    options->http = g_object_ref (http);
+  options->keys = keys != NULL ? g_hash_table_ref (keys) : NULL;
+  *source = MD_DNS_SOURCE (g_steal_pointer (&resolver));
+
+  return g_steal_pointer (&options);
 }
 
 /* "system resolver (192.0.2.53)", or why there is none. */

@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "md-resolver.h"
+#include "md-case-session.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +34,15 @@ void         md_settings_set_disabled_blocklists (MdSettings *self,
                                                   const char * const *zones);
 MdResolver  *md_settings_new_resolver         (MdSettings  *self,
                                                GError     **error);
+/* How the settings set up a check run, the one place they become one:
+ * the resolver (*@source), the blocklists switched off, @http when web
+ * checks are on, and @keys (key id → key, from the keyring; may be NULL).
+ * NULL with @error when the resolver is not usable. */
+MdCheckRunOptions *md_settings_new_check_run_options (MdSettings   *self,
+                                                      MdHttp       *http,
+                                                      GHashTable   *keys,
+                                                      MdDnsSource **source,
+                                                      GError      **error);
 char        *md_settings_describe_system_resolver (MdSettings *self);
 void         md_settings_list_keys_changed    (MdSettings  *self);
 void         md_settings_get_window_size      (MdSettings  *self,

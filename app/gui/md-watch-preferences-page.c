@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "md-watch-list.h"
+#include "md-watch.h"
 #include "md-watch-preferences-page.h"
 
 struct _MdWatchPreferencesPage

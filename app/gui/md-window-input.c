@@ -14,7 +14,6 @@
 
 #include <glib/gi18n.h>
 
-#include "md-bounded-read.h"
 #include "md-window-private.h"
 
 typedef struct
@@ -138,6 +137,8 @@ void
 _md_window_load_input (MdWindow *self,
                        GBytes   *input)
 {
+  g_autoptr(GError) error = NULL;
+
   if (self->store_opening)
     {
       g_clear_pointer (&self->pending_input, g_bytes_unref);
@@ -160,11 +161,8 @@ _md_window_load_input (MdWindow *self,
       return;
     }
 
-  if (g_bytes_get_size (input) > MAX_INPUT_SIZE)
+  if (!md_input_check_size (g_bytes_get_size (input), &error))
     {
-      g_autoptr(GError) error = NULL;
-
-      md_set_read_limit_error (&error, MAX_INPUT_SIZE);
       refuse_input (self, error);
       return;
     }
@@ -192,7 +190,7 @@ clipboard_bytes_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = md_read_bounded_finish (result, &error);
+  bytes = md_input_read_stream_finish (result, &error);
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -224,8 +222,8 @@ clipboard_read_cb (GObject      *object,
 
   /* Chunk by chunk up to the bound, in a worker thread: a clipboard that
    * offers gigabytes is refused at the limit, as a file is. */
-  md_read_bounded_async (stream, MAX_INPUT_SIZE, self->cancellable, clipboard_bytes_read_cb,
-                         g_object_ref (self));
+  md_input_read_stream_async (stream, self->cancellable, clipboard_bytes_read_cb,
+                              g_object_ref (self));
 }
 
 static void
@@ -261,7 +259,7 @@ file_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = md_file_read_bounded_finish (G_FILE (object), result, &error);
+  bytes = md_input_read_file_finish (G_FILE (object), result, &error);
   if (bytes == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -279,8 +277,7 @@ md_window_load_file (MdWindow *self,
 {
   /* Chunk by chunk up to the bound: a huge file (or /dev/zero) is refused
    * at the limit instead of filling the memory first. */
-  md_file_read_bounded_async (file, MAX_INPUT_SIZE, self->cancellable, file_loaded_cb,
-                              g_object_ref (self));
+  md_input_read_file_async (file, self->cancellable, file_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -496,18 +493,16 @@ drop_cb (GtkDropTarget *target,
     {
       const char *text = g_value_get_string (value);
       g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
       gsize length;
 
       if (text == NULL)
         return FALSE;
       /* Refused at the limit with the words a file gets (the string is in
        * memory already: GTK read it whole to drop it). */
-      length = strnlen (text, MAX_INPUT_SIZE + 1);
-      if (length > MAX_INPUT_SIZE)
+      length = strnlen (text, MD_INPUT_MAX_SIZE + 1);
+      if (!md_input_check_size (length, &error))
         {
-          g_autoptr(GError) error = NULL;
-
-          md_set_read_limit_error (&error, MAX_INPUT_SIZE);
           refuse_input (self, error);
           return TRUE;
         }

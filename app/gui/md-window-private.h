@@ -9,17 +9,12 @@
 
 #include "md-case-list.h"
 #include "md-case-view.h"
-#include "md-rejection-parser.h"
 #include "md-scan-page.h"
 #include "md-settings.h"
 #include "md-watch-page.h"
 #include "md-window.h"
 
 G_BEGIN_DECLS
-
-/* The parser's own bound: a whole day of mail.log still fits. It reads off
- * the main thread, so even that leaves the window responsive. */
-#define MAX_INPUT_SIZE MD_REJECTION_PARSER_MAX_INPUT
 
 struct _MdWindow
 {
