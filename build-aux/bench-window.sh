@@ -25,7 +25,8 @@
 # MD_BENCH_SCENARIOS="check paste10" runs only those (default: all four);
 # MD_BENCH_WRAP="perf record -k mono --call-graph dwarf -o FILE" runs the window under a
 # profiler; MD_BENCH_GAPS=MS prints every main-loop gap longer than MS with its
-# monotonic times (to cut that profile), MD_BENCH_LOGS=DIR keeps the window's stderr.
+# monotonic times (to cut that profile) and every frame over 4 ms with its
+# phases (update, layout, paint), MD_BENCH_LOGS=DIR keeps the window's stderr.
 # BASE_BUILDDIR: a build of the previous commit, printed side by side. Its
 # source tree needs tests/bench/ and the subdir('bench') line of
 # tests/meson.build copied in (they only drive the window).

@@ -85,6 +85,45 @@ report_gap (Bench  *bench,
   last_cpu = cpu;
 }
 
+/* With MD_BENCH_GAPS: each frame's phases (update: animations and tick
+ * callbacks; layout: measuring and allocating; paint: snapshot and
+ * rendering; after: after-paint), so that a long gap can be told apart
+ * from a long frame, and a frame's layout from its drawing. */
+typedef enum { PHASE_START, PHASE_UPDATE, PHASE_LAYOUT, PHASE_PAINT, PHASE_END, N_PHASES } Phase;
+
+static gint64 phase_at[N_PHASES];
+
+static void
+phase_cb (GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  Phase phase = GPOINTER_TO_INT (user_data);
+
+  /* GTK's own handlers were connected first: each time is a phase's end. */
+  phase_at[phase] = g_get_monotonic_time ();
+  if (phase == PHASE_END && phase_at[PHASE_END] - phase_at[PHASE_START] > 4000)
+    g_printerr ("bench-window: frame %.1f ms (update %.1f, layout %.1f, paint %.1f, "
+                "after %.1f) from %.6f\n",
+                (phase_at[PHASE_END] - phase_at[PHASE_START]) / 1000.0,
+                (phase_at[PHASE_UPDATE] - phase_at[PHASE_START]) / 1000.0,
+                (phase_at[PHASE_LAYOUT] - phase_at[PHASE_UPDATE]) / 1000.0,
+                (phase_at[PHASE_PAINT] - phase_at[PHASE_LAYOUT]) / 1000.0,
+                (phase_at[PHASE_END] - phase_at[PHASE_PAINT]) / 1000.0,
+                phase_at[PHASE_START] / 1e6);
+}
+
+static void
+watch_frames (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  static const char *signals[N_PHASES] = {
+    "before-paint", "update", "layout", "paint", "after-paint",
+  };
+
+  for (Phase p = PHASE_START; p < N_PHASES; p++)
+    g_signal_connect (clock, signals[p], G_CALLBACK (phase_cb), GINT_TO_POINTER (p));
+}
+
 static gboolean
 probe_cb (gpointer user_data)
 {
@@ -295,6 +334,8 @@ main (int    argc,
   while (!gtk_widget_get_mapped (GTK_WIDGET (bench.window)))
     g_main_context_iteration (NULL, TRUE);
   iterate_for (500);
+  if (g_getenv ("MD_BENCH_GAPS") != NULL)
+    watch_frames (GTK_WIDGET (bench.window));
 
   probe = g_timeout_source_new (PROBE_INTERVAL_MS);
   g_source_set_priority (probe, G_PRIORITY_HIGH);
