@@ -123,6 +123,8 @@ test_human (void)
   g_assert_nonnull (strstr (run.out, "ben@magenta.de"));
   g_assert_nonnull (strstr (run.out, "554 — permanent"));
   g_assert_nonnull (strstr (run.out, "mx00.t-online.de [194.25.134.8]"));
+  /* The receiver's name as the window shows it, not the parser's id. */
+  g_assert_nonnull (strstr (run.out, "\n  Receiver:            T-Online\n"));
 }
 
 /* The stage and the channel read as the window shows them (one wording in
@@ -143,6 +145,7 @@ test_labels (void)
   md_test_cli_run (&en, "parse", seed, "en", args);
   g_assert_cmpint (en.status, ==, 0);
   g_assert_nonnull (strstr (en.out, "\n  Stage:               after RCPT TO (the recipient)\n"));
+  g_assert_nonnull (strstr (en.out, "\n  Receiver:            Microsoft (Exchange Online)\n"));
   g_assert_nonnull (strstr (en.out, "\n  Delist channel:      Request removal by mail to "
                                     "delist@messaging.microsoft.com.\n"));
 

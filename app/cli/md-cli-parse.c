@@ -197,9 +197,16 @@ print_human (const Parsed *parsed,
             source = g_strdup (r->source_file);
           print_field (_("Found in:"), source);
           print_field (_("Recipient:"), r->recipient);
-          if (r->provider != NULL)
-            receiver = r->service ? g_strdup_printf ("%s (%s)", r->provider, r->service)
-                                  : g_strdup (r->provider);
+          /* The names the window shows (receivers.xml); --json keeps the ids. */
+          if (r->provider != NULL && r->service != NULL)
+            receiver = g_strdup_printf ("%s (%s)", md_provider_display_name (r->provider),
+                                        md_provider_service_display_name (r->provider,
+                                                                          r->service));
+          else if (r->provider != NULL)
+            receiver = g_strdup (md_provider_display_name (r->provider));
+          else
+            /* The window's rule: the recipient's domain, else the host. */
+            receiver = md_rejection_dup_receiver (r);
           print_field (_("Receiver:"), receiver ? receiver : _("unknown"));
           if (r->remote_host != NULL || r->remote_ip != NULL)
             server = g_strdup_printf ("%s%s%s%s", r->remote_host ? r->remote_host : "",
