@@ -298,7 +298,7 @@ test_resolver_banner (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (banner)));
   g_assert_cmpstr (md_resolver_banner_get_title (banner), ==,
                    expect ("Your DNS resolver denies names that exist",
-                           "Ihr DNS-Resolver verleugnet existierende Namen"));
+                           "Ihr DNS-Resolver unterschlägt vorhandene Namen"));
   g_assert_nonnull (strstr (md_resolver_banner_get_detail (banner),
                             md_test_knot_get_address (fixture.knot)));
 
@@ -315,8 +315,8 @@ test_resolver_banner (void)
   row = summary_row (checks_panel);
   g_assert_nonnull (row);
   if (g_str_equal (md_test_gui_language (), "de"))
-    title = g_strdup_printf ("%u Prüfungen sind nicht entscheidbar: der Resolver verleugnet "
-                             "existierende Namen", affected);
+    title = g_strdup_printf ("%u Prüfungen sind nicht entscheidbar: der Resolver unterschlägt "
+                             "vorhandene Namen", affected);
   else
     title = g_strdup_printf ("%u checks could not decide: the resolver denies names that exist",
                              affected);

@@ -208,9 +208,9 @@ test_resolver_test_verdicts (void)
 
   press_test (&prefs);
   g_assert_cmpstr (row_title (&prefs), ==,
-                   expect ("Lies About Names That Exist", "Verleugnet existierende Namen"));
+                   expect ("Lies About Names That Exist", "Unterschlägt vorhandene Namen"));
   g_clear_pointer (&sentence, g_free);
-  sentence = g_strdup_printf (german ? "Der Resolver unter %s verleugnet existierende Namen: "
+  sentence = g_strdup_printf (german ? "Der Resolver unter %s unterschlägt vorhandene Namen: "
                                        "er antwortet „Name existiert nicht“ für "
                                        "a.root-servers.net. Was er verneint oder erfunden hat, "
                                        "wird als „Nicht entscheidbar“ angezeigt."

@@ -102,7 +102,7 @@ test_banner_denies (void)
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (banner)));
   g_assert_cmpstr (md_resolver_banner_get_title (banner), ==,
-                   german ? "Ihr DNS-Resolver verleugnet existierende Namen"
+                   german ? "Ihr DNS-Resolver unterschlägt vorhandene Namen"
                           : "Your DNS resolver denies names that exist");
   g_assert_nonnull (strstr (md_resolver_banner_get_detail (banner),
                             md_test_knot_get_address (knot)));
