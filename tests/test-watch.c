@@ -805,6 +805,52 @@ test_domain_listed (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (g_ptr_array_index (sent, 0), "\n"));
 }
 
+#define DQS_KEY "mdtestkey0123456789abcdefg"
+
+/* The lists' access keys reach the watch's runs (the window's settings give
+ * the watch the options its own checks use): with the Spamhaus DQS key, ZEN
+ * is asked in its key zone, which answers where the public zone is no use. */
+static void
+test_dqs_key (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *keyed = g_build_filename (fixture->dir, DQS_KEY ".zen.dq.spamhaus.net.zone",
+                                             NULL);
+  const char *zones[] = { "watch/clean/zen.spamhaus.org.zone", keyed, NULL };
+  const char *entries[] = { "203.0.113.7", NULL };
+  g_autoptr(MdTestKnot) knot = NULL;
+  g_autoptr(TestSwitchSource) source = NULL;
+  g_autoptr(MdWatch) watch = NULL;
+  g_autoptr(MdCheckRunOptions) options = md_check_run_options_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (keyed,
+                       "$ORIGIN " DQS_KEY ".zen.dq.spamhaus.net.\n$TTL 60\n"
+                       "@ IN SOA ns hostmaster 1 3600 600 86400 60\n"
+                       "@ IN NS ns\nns IN A 127.0.0.1\n"
+                       "2.0.0.127 IN A 127.0.0.2\n"
+                       "7.113.0.203 IN A 127.0.0.3\n", -1, &error);
+  g_assert_no_error (error);
+  knot = md_test_knot_new (zones, &error);
+  g_assert_no_error (error);
+  source = switch_source_new (knot);
+  watch = watch_new (fixture, MD_DNS_SOURCE (source));
+  g_assert_true (md_watch_set_entries (watch, entries, &error));
+
+  /* Without the key: the public zone, which does not list it. */
+  g_assert_true (tick (fixture, watch));
+  g_assert_cmpuint (fixture->changes->len, ==, 0);
+
+  options->keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (options->keys, (gpointer) "spamhaus-dqs", g_strdup (DQS_KEY));
+  md_watch_set_run_options (watch, options);
+  fixture->now += 6 * HOUR;
+  g_assert_true (tick (fixture, watch));
+  g_assert_cmpuint (fixture->changes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->changes, 0), ==,
+                   "listed 203.0.113.7 zen.spamhaus.org (Spamhaus ZEN) case yes");
+}
+
 /* A list that cannot be reached, or whose daily budget is spent, could not
  * decide: never a change, never a notification. */
 static void
@@ -1272,6 +1318,8 @@ main (int    argc,
               fixture_set_up, test_appears_disappears, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/domain-listed", Fixture, NULL,
               fixture_set_up, test_domain_listed, fixture_tear_down);
+  g_test_add ("/MailDoctor/Watch/dqs-key", Fixture, NULL,
+              fixture_set_up, test_dqs_key, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/undecided-is-no-change", Fixture, NULL,
               fixture_set_up, test_undecided_is_no_change, fixture_tear_down);
   g_test_add ("/MailDoctor/Watch/untrusted-pauses", Fixture, NULL,

@@ -30,7 +30,7 @@ struct _MdWatch
   GStrv             entries;
   GStrv             addresses;     /* the entries expanded */
   GStrv             domains;
-  GStrv             skipped_zones;
+  MdCheckRunOptions *run_options;  /* the front end's, or NULL */
   GHashTable       *last_checked;  /* subject → gint64* */
   GHashTable       *undecided;     /* subject → count of lists that could not decide */
   GListStore       *items;         /* of MdWatchItem */

@@ -572,9 +572,10 @@ run_next_job (MdWatch *self)
       return;
     }
 
-  /* Only the IP's own checks: no web checks, no HELO, no recipient. */
-  options = md_check_run_options_new ();
-  options->skipped_zones = g_strdupv (self->skipped_zones);
+  /* Only the IP's own checks: no web checks (the options hold no HTTP
+   * client), no HELO, no recipient. */
+  options = self->run_options != NULL ? md_check_run_options_copy (self->run_options)
+                                      : md_check_run_options_new ();
   options->share = md_check_share_ref (self->share);
   run = md_check_run_new (MD_DNS_SOURCE (self->source), subject, options);
   md_check_run_start_async (run, self->cancellable, run_done_cb, g_object_ref (self));

@@ -644,7 +644,7 @@ md_watch_finalize (GObject *object)
   g_strfreev (self->entries);
   g_strfreev (self->addresses);
   g_strfreev (self->domains);
-  g_strfreev (self->skipped_zones);
+  g_clear_pointer (&self->run_options, md_check_run_options_free);
   g_hash_table_unref (self->last_checked);
   g_hash_table_unref (self->undecided);
   g_hash_table_unref (self->outcomes);
@@ -855,13 +855,18 @@ md_watch_get_interval (MdWatch *self)
 }
 
 void
-md_watch_set_skipped_zones (MdWatch            *self,
-                            const char * const *zones)
+md_watch_set_run_options (MdWatch                 *self,
+                          const MdCheckRunOptions *options)
 {
   g_return_if_fail (MD_IS_WATCH (self));
 
-  g_strfreev (self->skipped_zones);
-  self->skipped_zones = g_strdupv ((char **) zones);
+  g_clear_pointer (&self->run_options, md_check_run_options_free);
+  if (options == NULL)
+    return;
+
+  self->run_options = md_check_run_options_copy (options);
+  g_clear_object (&self->run_options->http);
+  g_clear_pointer (&self->run_options->share, md_check_share_unref);
 }
 
 GListModel *

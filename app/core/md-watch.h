@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "md-case-store.h"
+#include "md-check-run.h"
 #include "md-dns.h"
 #include "md-watch-item.h"
 #include "md-watch-list.h"
@@ -65,9 +66,12 @@ gboolean      md_watch_set_domains        (MdWatch             *self,
 void          md_watch_set_interval       (MdWatch             *self,
                                            guint                seconds);
 guint         md_watch_get_interval       (MdWatch             *self);
-/* Block list zones the user switched off. */
-void          md_watch_set_skipped_zones  (MdWatch             *self,
-                                           const char * const  *zones);
+/* How the watch's runs are set up, as the window's are (the blocklists
+ * switched off, the lists' access keys, the resolver's name): copied. HTTP
+ * and the round's share are the watch's own: it runs no web checks, and
+ * its runs share their questions. NULL: the defaults. */
+void          md_watch_set_run_options    (MdWatch             *self,
+                                           const MdCheckRunOptions *options);
 /* Every watched subject: the entries' addresses, the open cases' IPs (as
  * the store said when last read: at the start, each tick, after a round),
  * the domains. */

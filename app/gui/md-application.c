@@ -11,6 +11,7 @@
 
 #include "md-application.h"
 #include "md-background.h"
+#include "md-dqs-key.h"
 #include "md-gtk-layout.h"
 #include "md-gui-resources.h"
 #include "md-preferences-window.h"
@@ -30,7 +31,8 @@ struct _MdApplication
   GPtrArray      *store_waiters;  /* of GTask */
   GCancellable   *store_cancellable;
   MdWatch        *watch;
-  GCancellable   *watch_cancellable;  /* the watch's wait for the store */
+  GCancellable   *watch_cancellable;  /* the watch's wait for the store, its keys */
+  GHashTable     *list_keys;          /* the keyring's, for the watch's runs; or NULL */
 
   gboolean        watch_started;
   gboolean        background;    /* held: the watch runs with no window */
@@ -187,6 +189,54 @@ watch_resolver (MdApplication *self)
   return MD_DNS_SOURCE (resolver);
 }
 
+/* The watch's runs are set up as the window's checks are
+ * (md_settings_new_check_run_options()), with the keyring's keys. A new
+ * resolver is a new source for the watch, which also ends a pause. */
+static void
+watch_apply_run_options (MdApplication *self,
+                         gboolean       new_source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdDnsSource) source = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
+
+  options = md_settings_new_check_run_options (self->settings, NULL, self->list_keys, &source,
+                                               &error);
+  if (options == NULL)
+    {
+      g_warning ("Watch: no resolver: %s", error->message);
+      return;
+    }
+  if (new_source)
+    md_watch_set_source (self->watch, source);
+  md_watch_set_run_options (self->watch, options);
+}
+
+static void
+watch_keys_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GHashTable *keys = md_list_keys_lookup_finish (result, &error);
+
+  /* Cancelled: quitting. */
+  if (error != NULL)
+    return;
+
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  self->list_keys = keys;
+  if (self->watch != NULL)
+    watch_apply_run_options (self, FALSE);
+}
+
+static void
+watch_look_up_keys (MdApplication *self)
+{
+  md_list_keys_lookup_async (self->watch_cancellable, watch_keys_cb, g_object_ref (self));
+}
+
 static void
 watch_settings_changed_cb (MdApplication *self,
                            const char    *key,
@@ -214,19 +264,10 @@ watch_settings_changed_cb (MdApplication *self,
     }
   if (key == NULL || g_str_equal (key, "watch-interval"))
     md_watch_set_interval (self->watch, g_settings_get_uint (settings, "watch-interval") * 3600);
-  if (key == NULL || g_str_equal (key, "disabled-blocklists"))
-    {
-      g_auto(GStrv) disabled = g_settings_get_strv (settings, "disabled-blocklists");
-
-      md_watch_set_skipped_zones (self->watch, (const char * const *) disabled);
-    }
   if (key != NULL && g_str_has_prefix (key, "resolver-"))
-    {
-      g_autoptr(MdDnsSource) source = watch_resolver (self);
-
-      if (source != NULL)
-        md_watch_set_source (self->watch, source);
-    }
+    watch_apply_run_options (self, TRUE);
+  else if (key == NULL || g_str_equal (key, "disabled-blocklists"))
+    watch_apply_run_options (self, FALSE);
 }
 
 static void
@@ -342,14 +383,18 @@ md_application_start_watch (MdApplication *self)
       return;
     }
 
-  /* The watch waits for the app's store before its first round. */
+  /* The watch waits for the app's store before its first round; its keys
+   * come from the keyring long before that round (a minute on). */
   self->watch = md_watch_new (source, NULL);
+  self->watch_cancellable = g_cancellable_new ();
   md_watch_set_application (self->watch, G_APPLICATION (self));
   watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
   g_signal_connect_object (md_settings_get_gsettings (self->settings), "changed",
                            G_CALLBACK (watch_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "list-keys-changed",
+                           G_CALLBACK (watch_look_up_keys), self, G_CONNECT_SWAPPED);
+  watch_look_up_keys (self);
   md_watch_start (self->watch);
-  self->watch_cancellable = g_cancellable_new ();
   md_application_get_store_async (self, self->watch_cancellable, watch_store_cb,
                                   g_object_ref (self));
 }
@@ -431,6 +476,7 @@ md_application_dispose (GObject *object)
 
   g_clear_object (&self->watch);
   g_clear_object (&self->watch_cancellable);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_object (&self->store_cancellable);

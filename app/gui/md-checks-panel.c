@@ -601,24 +601,13 @@ dqs_key_looked_up_cb (GObject      *object,
 {
   g_autoptr(MdChecksPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  char *key = md_dqs_key_lookup_finish (result, &error);
+  GHashTable *keys = md_list_keys_lookup_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  /* No keyring (a session without one, a sandbox without the portal) is
-   * no key: the lists are asked without. */
   if (error != NULL)
-    g_debug ("DQS key: %s", error->message);
-  else
-    g_debug ("DQS key: %s", key != NULL ? "found in the keyring" : "none in the keyring");
+    return;
 
   g_clear_pointer (&self->list_keys, g_hash_table_unref);
-  if (key != NULL)
-    {
-      self->list_keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                               (GDestroyNotify) md_dqs_key_free);
-      g_hash_table_insert (self->list_keys, (gpointer) "spamhaus-dqs", key);
-    }
+  self->list_keys = keys;
   self->keys_pending = FALSE;
   start_deferred (self);
 }
@@ -627,7 +616,7 @@ static void
 look_up_list_keys (MdChecksPanel *self)
 {
   self->keys_pending = TRUE;
-  md_dqs_key_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
+  md_list_keys_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
 }
 
 static void

@@ -125,3 +125,56 @@ md_dqs_key_free (char *key)
 {
   secret_password_free (key);
 }
+
+static void
+list_keys_looked_up_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = md_dqs_key_lookup_finish (result, &error);
+  GHashTable *keys;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* No keyring (a session without one, a sandbox without the portal) is
+   * no key: the lists are asked without. */
+  if (error != NULL)
+    g_debug ("DQS key: %s", error->message);
+  else
+    g_debug ("DQS key: %s", key != NULL ? "found in the keyring" : "none in the keyring");
+
+  if (key == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) md_dqs_key_free);
+  g_hash_table_insert (keys, (gpointer) "spamhaus-dqs", key);
+  g_task_return_pointer (task, keys, (GDestroyNotify) g_hash_table_unref);
+}
+
+void
+md_list_keys_lookup_async (GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, md_list_keys_lookup_async);
+  md_dqs_key_lookup_async (cancellable, list_keys_looked_up_cb, g_steal_pointer (&task));
+}
+
+GHashTable *
+md_list_keys_lookup_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

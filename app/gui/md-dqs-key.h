@@ -28,4 +28,15 @@ gboolean  md_dqs_key_store_finish   (GAsyncResult         *result,
                                      GError              **error);
 void      md_dqs_key_free           (char                 *key);
 
+/* The access keys of keyed lists as MdCheckRunOptions.keys takes them
+ * (key id → key), for the window's checks and the watch alike: the stored
+ * DQS key, or NULL when none is stored or there is no keyring (then the
+ * lists are asked without; logged at debug level). Fails only when
+ * cancelled. */
+void        md_list_keys_lookup_async  (GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GHashTable *md_list_keys_lookup_finish (GAsyncResult        *result,
+                                        GError             **error);
+
 G_END_DECLS
