@@ -294,14 +294,17 @@ md_case_view_init (MdCaseView *self)
 }
 
 /* The request and follow-up panels follow the view's session too, a few
- * frames later: the verdict and the checks are laid out and drawn first, and
- * the window never lays out the whole case in one frame. Anyone asking for
- * them before gets them at once (ensure_lower_panels()). */
+ * frames later and hidden until then: the verdict and the checks are laid
+ * out and drawn first, and the window never lays out the whole case in one
+ * frame (measured: bench-window.sh). Anyone asking for them before gets them
+ * at once (ensure_lower_panels()). */
 static void
 set_lower_sessions (MdCaseView *self)
 {
   md_request_panel_set_session (self->request_panel, self->session);
   md_follow_up_panel_set_session (self->follow_up_panel, self->session);
+  gtk_widget_set_visible (GTK_WIDGET (self->request_panel), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_up_panel), TRUE);
 }
 
 static void
@@ -313,8 +316,12 @@ bind_lower_panels (MdCaseView *self)
   set_lower_sessions (self);
 }
 
-/* Two frames on: the first shows the verdict, the window then starts the
- * checks and lays out their first rows (md-window-input.c). */
+/* The request three frames on (the first shows the verdict, the window
+ * then starts the checks and lays out their first rows, md-window-input.c),
+ * the follow-up two frames after it: each panel is a frame's work. */
+#define REQUEST_PANEL_FRAME   3
+#define FOLLOW_UP_PANEL_FRAME 5
+
 static gboolean
 lower_panels_tick_cb (GtkWidget     *widget,
                       GdkFrameClock *clock,
@@ -322,7 +329,13 @@ lower_panels_tick_cb (GtkWidget     *widget,
 {
   MdCaseView *self = MD_CASE_VIEW (widget);
 
-  if (++self->lower_panels_frames < 3)
+  self->lower_panels_frames++;
+  if (self->lower_panels_frames == REQUEST_PANEL_FRAME)
+    {
+      md_request_panel_set_session (self->request_panel, self->session);
+      gtk_widget_set_visible (GTK_WIDGET (self->request_panel), TRUE);
+    }
+  if (self->lower_panels_frames < FOLLOW_UP_PANEL_FRAME)
     return G_SOURCE_CONTINUE;
 
   self->lower_panels_id = 0;
@@ -361,11 +374,16 @@ md_case_view_set_session (MdCaseView    *self,
    * later. */
   if (session == NULL)
     bind_lower_panels (self);
-  else if (self->lower_panels_id == 0)
+  else
     {
+      /* Hidden until then: not laid out or drawn with the verdict either
+       * (each panel appears in a frame of its own). */
+      gtk_widget_set_visible (GTK_WIDGET (self->request_panel), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->follow_up_panel), FALSE);
       self->lower_panels_frames = 0;
-      self->lower_panels_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
-                                                            lower_panels_tick_cb, NULL, NULL);
+      if (self->lower_panels_id == 0)
+        self->lower_panels_id = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                              lower_panels_tick_cb, NULL, NULL);
     }
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }

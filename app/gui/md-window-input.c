@@ -18,41 +18,48 @@
 
 typedef struct
 {
-  MdWindow      *window;
   MdCaseSession *session;
+  guint          frames;
 } StartChecks;
 
 static void
 start_checks_free (StartChecks *data)
 {
-  g_object_unref (data->window);
   g_object_unref (data->session);
   g_free (data);
 }
 
 static gboolean
-start_checks_idle_cb (gpointer user_data)
+start_checks_tick_cb (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
 {
+  MdCaseView *view = MD_CASE_VIEW (widget);
   StartChecks *data = user_data;
 
+  /* The first call comes with the frame that draws the case. */
+  if (++data->frames < 2)
+    return G_SOURCE_CONTINUE;
+
   /* Still the case shown: the user may have moved on in between. */
-  if (md_case_view_get_session (data->window->case_view) == data->session)
-    md_case_view_start_checks (data->window->case_view);
+  if (md_case_view_get_session (view) == data->session)
+    md_case_view_start_checks (view);
 
   return G_SOURCE_REMOVE;
 }
 
-/* The checks start once the new case has been laid out and drawn: their
- * rows are laid out in a frame of their own, not on top of the case's. */
+/* The checks start with the frame after the one that draws the new case:
+ * their rows are laid out in a frame of their own, not on top of the
+ * case's. (An idle would race the frame clock: when the next frame is not
+ * due yet, the idle runs first and both land in one frame.) */
 static void
 start_checks_soon (MdWindow *self)
 {
   StartChecks *data = g_new0 (StartChecks, 1);
 
-  data->window = g_object_ref (self);
   data->session = g_object_ref (md_case_view_get_session (self->case_view));
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_checks_idle_cb, data,
-                   (GDestroyNotify) start_checks_free);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->case_view), start_checks_tick_cb, data,
+                                (GDestroyNotify) start_checks_free);
 }
 
 /* The text stays on screen with what MailDoctor looks for, so the user
