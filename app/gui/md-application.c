@@ -11,7 +11,6 @@
 
 #include "md-application.h"
 #include "md-background.h"
-#include "md-dqs-key.h"
 #include "md-gtk-layout.h"
 #include "md-gui-resources.h"
 #include "md-preferences-window.h"
@@ -31,8 +30,7 @@ struct _MdApplication
   GPtrArray      *store_waiters;  /* of GTask */
   GCancellable   *store_cancellable;
   MdWatch        *watch;
-  GCancellable   *watch_cancellable;  /* the watch's wait for the store, its keys */
-  GHashTable     *list_keys;          /* the keyring's, for the watch's runs; or NULL */
+  GCancellable   *watch_cancellable;  /* the watch's wait for the store */
 
   gboolean        watch_started;
   gboolean        background;    /* held: the watch runs with no window */
@@ -190,7 +188,7 @@ watch_resolver (MdApplication *self)
 }
 
 /* The watch's runs are set up as the window's checks are
- * (md_settings_new_check_run_options()), with the keyring's keys. A new
+ * (md_settings_new_check_run_options(), the keyring's keys included). A new
  * resolver is a new source for the watch, which also ends a pause. */
 static void
 watch_apply_run_options (MdApplication *self,
@@ -200,8 +198,7 @@ watch_apply_run_options (MdApplication *self,
   g_autoptr(MdDnsSource) source = NULL;
   g_autoptr(MdCheckRunOptions) options = NULL;
 
-  options = md_settings_new_check_run_options (self->settings, NULL, self->list_keys, &source,
-                                               &error);
+  options = md_settings_new_check_run_options (self->settings, NULL, &source, &error);
   if (options == NULL)
     {
       g_warning ("Watch: no resolver: %s", error->message);
@@ -213,28 +210,9 @@ watch_apply_run_options (MdApplication *self,
 }
 
 static void
-watch_keys_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+watch_keys_changed_cb (MdApplication *self)
 {
-  g_autoptr(MdApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GHashTable *keys = md_list_keys_lookup_finish (result, &error);
-
-  /* Cancelled: quitting. */
-  if (error != NULL)
-    return;
-
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
-  self->list_keys = keys;
-  if (self->watch != NULL)
-    watch_apply_run_options (self, FALSE);
-}
-
-static void
-watch_look_up_keys (MdApplication *self)
-{
-  md_list_keys_lookup_async (self->watch_cancellable, watch_keys_cb, g_object_ref (self));
+  watch_apply_run_options (self, FALSE);
 }
 
 static void
@@ -383,18 +361,17 @@ md_application_start_watch (MdApplication *self)
       return;
     }
 
-  /* The watch waits for the app's store before its first round; its keys
-   * come from the keyring long before that round (a minute on). */
+  /* The watch waits for the app's store before its first round; the
+   * keyring's keys come long before that round (a minute on). */
   self->watch = md_watch_new (source, NULL);
-  self->watch_cancellable = g_cancellable_new ();
   md_watch_set_application (self->watch, G_APPLICATION (self));
   watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
   g_signal_connect_object (md_settings_get_gsettings (self->settings), "changed",
                            G_CALLBACK (watch_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "list-keys-changed",
-                           G_CALLBACK (watch_look_up_keys), self, G_CONNECT_SWAPPED);
-  watch_look_up_keys (self);
+                           G_CALLBACK (watch_keys_changed_cb), self, G_CONNECT_SWAPPED);
   md_watch_start (self->watch);
+  self->watch_cancellable = g_cancellable_new ();
   md_application_get_store_async (self, self->watch_cancellable, watch_store_cb,
                                   g_object_ref (self));
 }
@@ -476,7 +453,6 @@ md_application_dispose (GObject *object)
 
   g_clear_object (&self->watch);
   g_clear_object (&self->watch_cancellable);
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_object (&self->store_cancellable);

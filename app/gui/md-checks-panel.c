@@ -12,7 +12,6 @@
 #include "md-case-widgets.h"
 #include "md-check-row.h"
 #include "md-checks-panel.h"
-#include "md-dqs-key.h"
 #include "md-resolver-banner.h"
 #include "md-settings.h"
 
@@ -38,10 +37,7 @@ struct _MdChecksPanel
   GPtrArray            *section_filters; /* GtkFilter*: a section, less the resolver's */
   GtkFilter            *affected_filter; /* the checks the resolver spoiled */
   guint                 n_affected;
-  GHashTable           *list_keys;       /* key id → key (keyring), or NULL */
-  GCancellable         *cancellable;     /* keyring look-ups */
-  gboolean              keys_pending;    /* a keyring look-up is under way */
-  gboolean              start_deferred;  /* a run waits for it */
+  gboolean              start_deferred;  /* a run waits for the keyring (MdSettings) */
   guint                 keys_wait_id;
   guint                 progress_idle_id;
 
@@ -595,37 +591,11 @@ keys_wait_timeout_cb (gpointer user_data)
 }
 
 static void
-dqs_key_looked_up_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(MdChecksPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GHashTable *keys = md_list_keys_lookup_finish (result, &error);
-
-  if (error != NULL)
-    return;
-
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
-  self->list_keys = keys;
-  self->keys_pending = FALSE;
-  start_deferred (self);
-}
-
-static void
-look_up_list_keys (MdChecksPanel *self)
-{
-  self->keys_pending = TRUE;
-  md_list_keys_lookup_async (self->cancellable, dqs_key_looked_up_cb, g_object_ref (self));
-}
-
-static void
 md_checks_panel_dispose (GObject *object)
 {
   MdChecksPanel *self = MD_CHECKS_PANEL (object);
   GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
   md_checks_panel_set_session (self, NULL);
   g_clear_handle_id (&self->progress_idle_id, g_source_remove);
   g_clear_handle_id (&self->keys_wait_id, g_source_remove);
@@ -641,8 +611,6 @@ md_checks_panel_dispose (GObject *object)
   g_clear_pointer (&self->watched_checks, g_ptr_array_unref);
   g_clear_pointer (&self->section_filters, g_ptr_array_unref);
   g_clear_object (&self->affected_filter);
-  g_clear_pointer (&self->list_keys, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (md_checks_panel_parent_class)->dispose (object);
 }
@@ -743,7 +711,6 @@ md_checks_panel_init (MdChecksPanel *self)
   self->settings = g_object_ref (md_settings_get_default ());
   self->watched_checks = g_ptr_array_new_with_free_func (g_object_unref);
   self->section_filters = g_ptr_array_new_with_free_func (g_object_unref);
-  self->cancellable = g_cancellable_new ();
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (sort_checks_cb, NULL, NULL));
 
   self->session_signals = g_signal_group_new (MD_TYPE_CASE_SESSION);
@@ -759,11 +726,10 @@ md_checks_panel_init (MdChecksPanel *self)
                                  G_CALLBACK (checks_items_changed_cb), self,
                                  G_CONNECT_SWAPPED);
 
-  /* The key is read once when the view is built and again when it is
-   * changed in Preferences; it stays in memory, never in the case. */
+  /* The settings read the keys at start and again when Preferences
+   * changes them; they stay in memory, never in the case. */
   g_signal_connect_object (self->settings, "list-keys-changed",
-                           G_CALLBACK (look_up_list_keys), self, G_CONNECT_SWAPPED);
-  look_up_list_keys (self);
+                           G_CALLBACK (start_deferred), self, G_CONNECT_SWAPPED);
 }
 
 MdCaseSession *
@@ -861,8 +827,7 @@ start_checks_now (MdChecksPanel *self)
 
   if (self->http == NULL && md_settings_get_web_checks (self->settings))
     self->http = md_http_new ();
-  options = md_settings_new_check_run_options (self->settings, self->http, self->list_keys,
-                                               &source, &error);
+  options = md_settings_new_check_run_options (self->settings, self->http, &source, &error);
   if (options == NULL)
     {
       show_gerror (self, _("The DNS resolver is not usable"), error);
@@ -899,7 +864,7 @@ md_checks_panel_start_checks (MdChecksPanel *self)
     return FALSE;
 
   ip = entry_text (self->ip_row);
-  if (!self->keys_pending || ip == NULL)
+  if (!md_settings_get_list_keys_pending (self->settings) || ip == NULL)
     return start_checks_now (self);
 
   show_error (self, NULL);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "md-dqs-key.h"
 #include "md-resolver.h"
 #include "md-settings.h"
 
@@ -38,6 +39,11 @@ struct _MdSettings
   char     **dkim_selectors;
   char     **sending_domains;
   gboolean   web_checks;
+
+  /* The access keys of keyed lists (key id → key), read from the keyring
+   * once for the windows and the watch; NULL: none. Never in GSettings. */
+  GHashTable   *list_keys;
+  GCancellable *list_keys_reading;   /* while a read goes on */
 };
 
 enum {
@@ -124,6 +130,8 @@ md_settings_dispose (GObject *object)
   MdSettings *self = MD_SETTINGS (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  g_clear_object (&self->list_keys_reading);
 
   G_OBJECT_CLASS (md_settings_parent_class)->dispose (object);
 }
@@ -228,7 +236,8 @@ md_settings_class_init (MdSettingsClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The access keys of keyed lists live in the keyring, not in GSettings:
-   * this says one was stored or removed, so that the views read it again. */
+   * this says they were read (at start, and after Preferences stored or
+   * removed one). */
   signals[LIST_KEYS_CHANGED] =
     g_signal_new ("list-keys-changed",
                   G_TYPE_FROM_CLASS (klass),
@@ -250,6 +259,8 @@ md_settings_init (MdSettings *self)
 
       g_settings_bind (self->settings, key, self, key, G_SETTINGS_BIND_DEFAULT);
     }
+
+  md_settings_list_keys_changed (self);
 }
 
 /**
@@ -389,7 +400,6 @@ md_settings_new_resolver (MdSettings  *self,
 MdCheckRunOptions *
 md_settings_new_check_run_options (MdSettings   *self,
                                    MdHttp       *http,
-                                   GHashTable   *keys,
                                    MdDnsSource **source,
                                    GError      **error)
 {
@@ -409,7 +419,7 @@ md_settings_new_check_run_options (MdSettings   *self,
   options->skipped_zones = md_settings_dup_disabled_blocklists (self);
   if (http != NULL && md_settings_get_web_checks (self))
     options->http = g_object_ref (http);
-  options->keys = keys != NULL ? g_hash_table_ref (keys) : NULL;
+  options->keys = self->list_keys != NULL ? g_hash_table_ref (self->list_keys) : NULL;
   *source = MD_DNS_SOURCE (g_steal_pointer (&resolver));
 
   return g_steal_pointer (&options);
@@ -465,11 +475,45 @@ md_settings_save_window_size (MdSettings *self,
   g_settings_apply (self->settings);
 }
 
-/* Preferences stored or removed a list key in the keyring. */
+static void
+list_keys_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MdSettings) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GHashTable *keys = md_list_keys_lookup_finish (result, &error);
+
+  /* Cancelled: a newer read replaced this one. */
+  if (error != NULL)
+    return;
+
+  g_clear_object (&self->list_keys_reading);
+  g_clear_pointer (&self->list_keys, g_hash_table_unref);
+  self->list_keys = keys;
+  g_signal_emit (self, signals[LIST_KEYS_CHANGED], 0);
+}
+
+/* Reads the keys from the keyring (again): at start, and when Preferences
+ * stored or removed one. "list-keys-changed" follows. */
 void
 md_settings_list_keys_changed (MdSettings *self)
 {
   g_return_if_fail (MD_IS_SETTINGS (self));
 
-  g_signal_emit (self, signals[LIST_KEYS_CHANGED], 0);
+  if (self->list_keys_reading != NULL)
+    g_cancellable_cancel (self->list_keys_reading);
+  g_clear_object (&self->list_keys_reading);
+  self->list_keys_reading = g_cancellable_new ();
+  md_list_keys_lookup_async (self->list_keys_reading, list_keys_read_cb, g_object_ref (self));
+}
+
+/* TRUE while the keyring is being read: a run started now would go
+ * without the keys. */
+gboolean
+md_settings_get_list_keys_pending (MdSettings *self)
+{
+  g_return_val_if_fail (MD_IS_SETTINGS (self), FALSE);
+
+  return self->list_keys_reading != NULL;
 }

@@ -36,15 +36,15 @@ MdResolver  *md_settings_new_resolver         (MdSettings  *self,
                                                GError     **error);
 /* How the settings set up a check run, the one place they become one:
  * the resolver (*@source), the blocklists switched off, @http when web
- * checks are on, and @keys (key id → key, from the keyring; may be NULL).
- * NULL with @error when the resolver is not usable. */
+ * checks are on, and the keyring's list keys as last read. NULL with
+ * @error when the resolver is not usable. */
 MdCheckRunOptions *md_settings_new_check_run_options (MdSettings   *self,
                                                       MdHttp       *http,
-                                                      GHashTable   *keys,
                                                       MdDnsSource **source,
                                                       GError      **error);
 char        *md_settings_describe_system_resolver (MdSettings *self);
 void         md_settings_list_keys_changed    (MdSettings  *self);
+gboolean     md_settings_get_list_keys_pending (MdSettings *self);
 void         md_settings_get_window_size      (MdSettings  *self,
                                                int         *width,
                                                int         *height,
