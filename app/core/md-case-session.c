@@ -473,16 +473,15 @@ md_case_session_save_draft (MdCaseSession  *self,
   return TRUE;
 }
 
+/* A write on the store's writer thread ended: "case-changed" follows it
+ * once it is in the store. */
 static void
-draft_saved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+written_cb (MdCaseSession  *self,
+            GTask          *task,
+            gboolean        written,
+            GError         *error)
 {
-  g_autoptr(GTask) task = user_data;
-  MdCaseSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (md_case_store_add_draft_finish (MD_CASE_STORE (object), result, &error) <= 0)
+  if (!written)
     {
       g_task_return_error (task, error);
       return;
@@ -490,6 +489,18 @@ draft_saved_cb (GObject      *object,
 
   g_signal_emit (self, signals[CASE_CHANGED], 0);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+draft_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean written = md_case_store_add_draft_finish (MD_CASE_STORE (object), result, &error) > 0;
+
+  written_cb (g_task_get_source_object (task), task, written, error);
 }
 
 void
@@ -539,31 +550,49 @@ md_case_session_record (MdCaseSession    *self,
   return TRUE;
 }
 
+/* The timeline's words for what a hand-off did: FALSE when it did nothing. */
+static gboolean
+handoff_event (MdHandoff        *handoff,
+               MdHandoffMethod   method,
+               MdCaseEventKind  *kind,
+               const char      **detail)
+{
+  switch (method)
+    {
+    case MD_HANDOFF_METHOD_PORTAL:
+    case MD_HANDOFF_METHOD_XDG_EMAIL:
+    case MD_HANDOFF_METHOD_MAILTO:
+      *kind = MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP;
+      *detail = md_handoff_get_draft (handoff)->recipient;
+      return TRUE;
+
+    case MD_HANDOFF_METHOD_EML:
+      *kind = MD_CASE_EVENT_REQUEST_SAVED;
+      *detail = md_handoff_get_eml_path (handoff);
+      return TRUE;
+
+    case MD_HANDOFF_METHOD_NONE:
+    default:
+      return FALSE;
+    }
+}
+
 gboolean
 md_case_session_record_handoff (MdCaseSession    *self,
                                 MdHandoff        *handoff,
                                 MdHandoffMethod   method,
                                 GError          **error)
 {
+  MdCaseEventKind kind;
+  const char *detail;
+
   g_return_val_if_fail (MD_IS_CASE_SESSION (self), FALSE);
   g_return_val_if_fail (MD_IS_HANDOFF (handoff), FALSE);
 
-  switch (method)
-    {
-    case MD_HANDOFF_METHOD_PORTAL:
-    case MD_HANDOFF_METHOD_XDG_EMAIL:
-    case MD_HANDOFF_METHOD_MAILTO:
-      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP,
-                                     md_handoff_get_draft (handoff)->recipient, error);
+  if (!handoff_event (handoff, method, &kind, &detail))
+    return TRUE;
 
-    case MD_HANDOFF_METHOD_EML:
-      return md_case_session_record (self, MD_CASE_EVENT_REQUEST_SAVED,
-                                     md_handoff_get_eml_path (handoff), error);
-
-    case MD_HANDOFF_METHOD_NONE:
-    default:
-      return TRUE;
-    }
+  return md_case_session_record (self, kind, detail, error);
 }
 
 gboolean
@@ -610,21 +639,6 @@ md_case_session_list_events (MdCaseSession  *self,
  * a read sees every write asked for before it. "case-changed" follows each
  * write once it is in the store. */
 
-static void
-written_cb (MdCaseSession  *self,
-            GTask          *task,
-            gboolean        written,
-            GError         *error)
-{
-  if (!written)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_signal_emit (self, signals[CASE_CHANGED], 0);
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 event_added_cb (GObject      *object,
@@ -701,22 +715,8 @@ md_case_session_record_handoff_async (MdCaseSession       *self,
   g_task_set_source_tag (task, md_case_session_record_handoff_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  switch (method)
+  if (!handoff_event (handoff, method, &kind, &detail))
     {
-    case MD_HANDOFF_METHOD_PORTAL:
-    case MD_HANDOFF_METHOD_XDG_EMAIL:
-    case MD_HANDOFF_METHOD_MAILTO:
-      kind = MD_CASE_EVENT_REQUEST_OPENED_IN_MAIL_APP;
-      detail = md_handoff_get_draft (handoff)->recipient;
-      break;
-
-    case MD_HANDOFF_METHOD_EML:
-      kind = MD_CASE_EVENT_REQUEST_SAVED;
-      detail = md_handoff_get_eml_path (handoff);
-      break;
-
-    case MD_HANDOFF_METHOD_NONE:
-    default:
       g_task_return_boolean (task, TRUE);
       return;
     }
