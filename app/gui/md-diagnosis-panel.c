@@ -214,16 +214,19 @@ other_row_expanded_cb (AdwExpanderRow  *row,
 {
   const MdRejection *rejection = md_case_session_get_rejection (ref->session, ref->index);
   const MdExplanation *explanation = md_case_session_get_explanation (ref->session, ref->index);
-  g_autofree char *todo = NULL;
+  g_autofree char *channel = NULL;
+  g_autofree char *what_to_do = NULL;
   g_autoptr(GPtrArray) rows = NULL;
 
   if (!adw_expander_row_get_expanded (row))
     return;
   g_signal_handlers_disconnect_by_func (row, other_row_expanded_cb, ref);
 
-  todo = md_explanation_describe_channel (explanation);
+  channel = md_explanation_describe_channel (explanation);
+  /* Host names break only at dots, as in the primary rejection's. */
+  what_to_do = md_break_host_names (channel);
   rows = rejection_rows (rejection, explanation);
-  adw_expander_row_add_row (row, text_row (_("What to Do"), todo));
+  adw_expander_row_add_row (row, text_row (_("What to Do"), what_to_do));
   for (guint i = 0; i < rows->len; i++)
     adw_expander_row_add_row (row, g_ptr_array_index (rows, i));
   md_expander_row_lay_out_when_open (row);
@@ -273,9 +276,9 @@ fill_verdict (MdDiagnosisPanel *self)
   const MdExplanation *explanation = md_case_session_get_explanation (self->session, primary);
   g_autofree char *receiver = receiver_line (rejection);
   g_autofree char *happened = first_sentence (explanation->meaning);
-  g_autofree char *todo = md_explanation_describe_channel (explanation);
+  g_autofree char *what_to_do = md_explanation_describe_channel (explanation);
   g_autoptr(GPtrArray) rows = rejection_rows (rejection, explanation);
-  g_autofree char *breakable = md_break_host_names (todo);
+  g_autofree char *breakable = md_break_host_names (what_to_do);
 
   gtk_label_set_text (self->headline_label, explanation->title);
   gtk_label_set_text (self->receiver_label, receiver);
