@@ -175,18 +175,6 @@ static const GActionEntry app_actions[] = {
 
 /* The watch follows the preferences. */
 
-static MdDnsSource *
-watch_resolver (MdApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-  MdResolver *resolver = md_settings_new_resolver (self->settings, &error);
-
-  if (resolver == NULL)
-    g_warning ("Watch: no resolver: %s", error->message);
-
-  return MD_DNS_SOURCE (resolver);
-}
-
 /* The watch's runs are set up as the window's checks are
  * (md_settings_new_check_run_options(), the keyring's keys included). A new
  * resolver is a new source for the watch, which also ends a pause. */
@@ -242,9 +230,10 @@ watch_settings_changed_cb (MdApplication *self,
     }
   if (key == NULL || g_str_equal (key, "watch-interval"))
     md_watch_set_interval (self->watch, g_settings_get_uint (settings, "watch-interval") * 3600);
+  /* (The first call, key NULL, comes after the watch was made with them.) */
   if (key != NULL && g_str_has_prefix (key, "resolver-"))
     watch_apply_run_options (self, TRUE);
-  else if (key == NULL || g_str_equal (key, "disabled-blocklists"))
+  else if (key != NULL && g_str_equal (key, "disabled-blocklists"))
     watch_apply_run_options (self, FALSE);
 }
 
@@ -351,19 +340,22 @@ static void
 md_application_start_watch (MdApplication *self)
 {
   g_autoptr(MdDnsSource) source = NULL;
+  g_autoptr(MdCheckRunOptions) options = NULL;
+  g_autoptr(GError) error = NULL;
 
   self->watch_started = TRUE;
 
-  source = watch_resolver (self);
-  if (source == NULL)
+  options = md_settings_new_check_run_options (self->settings, NULL, &source, &error);
+  if (options == NULL)
     {
-      g_debug ("Watch: off: no resolver");
+      g_warning ("Watch: off: no resolver: %s", error->message);
       return;
     }
 
   /* The watch waits for the app's store before its first round; the
    * keyring's keys come long before that round (a minute on). */
   self->watch = md_watch_new (source, NULL);
+  md_watch_set_run_options (self->watch, options);
   md_watch_set_application (self->watch, G_APPLICATION (self));
   watch_settings_changed_cb (self, NULL, md_settings_get_gsettings (self->settings));
   g_signal_connect_object (md_settings_get_gsettings (self->settings), "changed",
