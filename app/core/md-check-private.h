@@ -56,7 +56,6 @@ MdCheckContext       *md_check_run_add_check            (MdCheckRun         *run
                                                          MdCheckStartFunc    start,
                                                          gpointer            data,
                                                          GDestroyNotify      destroy);
-const char           *md_check_run_get_public_resolver  (MdCheckRun         *run);
 GPtrArray            *md_check_run_load_catalog         (MdCheckRun         *run,
                                                          GError            **error);
 

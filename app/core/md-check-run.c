@@ -1055,14 +1055,6 @@ md_check_run_add_check (MdCheckRun       *run,
   return context;
 }
 
-const char *
-md_check_run_get_public_resolver (MdCheckRun *run)
-{
-  g_return_val_if_fail (MD_IS_CHECK_RUN (run), NULL);
-
-  return run->options->public_resolver;
-}
-
 MdCheck *
 md_check_context_get_check (MdCheckContext *context)
 {

@@ -653,28 +653,3 @@ md_check_new_from_json (JsonNode *node)
 
   return g_steal_pointer (&check);
 }
-
-/* Problems first, then warnings and errors, then the rest; within a status,
- * the checks that matter more to the big receivers first. */
-int
-md_check_compare (MdCheck *a,
-                  MdCheck *b)
-{
-  static const int rank[] = {
-    [MD_CHECK_STATUS_PROBLEM] = 0,
-    [MD_CHECK_STATUS_WARNING] = 1,
-    [MD_CHECK_STATUS_ERROR] = 2,
-    [MD_CHECK_STATUS_RUNNING] = 3,
-    [MD_CHECK_STATUS_INFO] = 4,
-    [MD_CHECK_STATUS_OK] = 5,
-  };
-
-  g_return_val_if_fail (MD_IS_CHECK (a) && MD_IS_CHECK (b), 0);
-
-  if (rank[a->status] != rank[b->status])
-    return rank[a->status] - rank[b->status];
-  if (a->weight != b->weight)
-    return b->weight - a->weight;
-
-  return g_strcmp0 (a->id, b->id);
-}

@@ -103,7 +103,5 @@ JsonNode      *md_check_to_json             (MdCheck       *self);
 /* Reads what md_check_to_json() wrote; NULL when @node is no check. A check
  * saved while running reads as "could not decide: interrupted". */
 MdCheck       *md_check_new_from_json       (JsonNode      *node);
-int            md_check_compare             (MdCheck       *a,
-                                             MdCheck       *b);
 
 G_END_DECLS

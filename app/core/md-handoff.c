@@ -1121,14 +1121,6 @@ md_handoff_get_attachment_paths (MdHandoff *self)
   return paths;
 }
 
-char *
-md_handoff_get_mailto_uri (MdHandoff *self)
-{
-  g_return_val_if_fail (MD_IS_HANDOFF (self), NULL);
-
-  return md_handoff_build_mailto_uri (self->draft);
-}
-
 const char *
 md_handoff_get_clipboard_text (MdHandoff *self)
 {

@@ -66,8 +66,6 @@ const char      *md_handoff_get_saved_directory  (MdHandoff            *self);
 void             md_handoff_remove_temporary_files (void);
 const char      *md_handoff_get_eml_path         (MdHandoff            *self);
 GStrv            md_handoff_get_attachment_paths (MdHandoff            *self);
-/* The mailto: URI the MAILTO method opened (or would open). */
-char            *md_handoff_get_mailto_uri       (MdHandoff            *self);
 /* What "Copy" puts on the clipboard. */
 const char      *md_handoff_get_clipboard_text   (MdHandoff            *self);
 

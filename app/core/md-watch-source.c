@@ -37,7 +37,6 @@ struct _MdWatchSource
   MdWatchClockFunc  clock;
   gpointer          clock_data;
   guint             daily_budget;
-  guint             n_upstream;
 };
 
 static void dns_source_iface_init (MdDnsSourceInterface *iface);
@@ -221,7 +220,6 @@ md_watch_source_query_async (MdDnsSource         *source,
       budget->sent++;
     }
 
-  self->n_upstream++;
   md_dns_source_query_async (self->upstream, name, type, cancellable, upstream_cb,
                              g_steal_pointer (&task));
 }
@@ -363,12 +361,4 @@ md_watch_source_get_n_sent (MdWatchSource *self,
     return 0;
 
   return budget_of (self, lower)->sent;
-}
-
-guint
-md_watch_source_get_n_upstream (MdWatchSource *self)
-{
-  g_return_val_if_fail (MD_IS_WATCH_SOURCE (self), 0);
-
-  return self->n_upstream;
 }

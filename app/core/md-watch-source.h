@@ -43,10 +43,8 @@ gint64         md_watch_source_now              (MdWatchSource    *self);
 void           md_watch_source_set_daily_budget (MdWatchSource    *self,
                                                  guint             budget);
 guint          md_watch_source_get_daily_budget (MdWatchSource    *self);
-/* Questions sent upstream today to the list with @zone; all questions sent
- * upstream since it was made. */
+/* Questions sent upstream today to the list with @zone. */
 guint          md_watch_source_get_n_sent       (MdWatchSource    *self,
                                                  const char       *zone);
-guint          md_watch_source_get_n_upstream   (MdWatchSource    *self);
 
 G_END_DECLS

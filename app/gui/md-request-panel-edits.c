@@ -481,11 +481,3 @@ md_request_panel_undo_reset (MdRequestPanel *self)
   save_state (self);
   _md_request_panel_rebuild_draft (self);
 }
-
-void
-md_request_panel_save_now (MdRequestPanel *self)
-{
-  g_return_if_fail (MD_IS_REQUEST_PANEL (self));
-
-  _md_request_panel_flush_autosave (self);
-}

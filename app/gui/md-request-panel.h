@@ -33,7 +33,6 @@ void           md_request_panel_remove_step        (MdRequestPanel *self,
 void           md_request_panel_focus_add_step     (MdRequestPanel *self);
 void           md_request_panel_reset              (MdRequestPanel *self);
 void           md_request_panel_undo_reset         (MdRequestPanel *self);
-void           md_request_panel_save_now           (MdRequestPanel *self);
 void           md_request_panel_open_mail          (MdRequestPanel *self);
 void           md_request_panel_open_url           (MdRequestPanel *self);
 void           md_request_panel_save_eml           (MdRequestPanel *self);

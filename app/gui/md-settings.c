@@ -301,14 +301,6 @@ md_settings_get_web_checks (MdSettings *self)
   return self->web_checks;
 }
 
-char *
-md_settings_dup_sender_email (MdSettings *self)
-{
-  g_return_val_if_fail (MD_IS_SETTINGS (self), NULL);
-
-  return g_strdup (self->sender_email);
-}
-
 char **
 md_settings_dup_dkim_selectors (MdSettings *self)
 {
@@ -350,15 +342,6 @@ md_settings_get_custom_resolver (MdSettings *self)
   g_return_val_if_fail (MD_IS_SETTINGS (self), FALSE);
 
   return g_strcmp0 (self->resolver_mode, "custom") == 0;
-}
-
-void
-md_settings_set_custom_resolver (MdSettings *self,
-                                 gboolean    custom)
-{
-  g_return_if_fail (MD_IS_SETTINGS (self));
-
-  g_object_set (self, "resolver-mode", custom ? "custom" : "system", NULL);
 }
 
 char **

@@ -20,13 +20,10 @@ G_DECLARE_FINAL_TYPE (MdSettings, md_settings, MD, SETTINGS, GObject)
 MdSettings  *md_settings_get_default          (void);
 GSettings   *md_settings_get_gsettings        (MdSettings  *self);
 gboolean     md_settings_get_web_checks       (MdSettings  *self);
-char        *md_settings_dup_sender_email     (MdSettings  *self);
 char       **md_settings_dup_dkim_selectors   (MdSettings  *self);
 char       **md_settings_dup_sending_domains  (MdSettings  *self);
 char       **md_settings_dup_disabled_blocklists (MdSettings *self);
 gboolean     md_settings_get_custom_resolver  (MdSettings  *self);
-void         md_settings_set_custom_resolver  (MdSettings  *self,
-                                               gboolean     custom);
 char       **md_settings_dup_resolver_servers (MdSettings  *self);
 void         md_settings_set_resolver_servers (MdSettings  *self,
                                                const char * const *servers);
