@@ -865,7 +865,9 @@ test_flow_several (void)
     "occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL))\n";
   MdWindow *window = active_window ();
   MdCaseView *view = md_window_get_case_view (window);
-  MdCaseSession *before = md_case_view_get_session (view);
+  /* Held: a new session could otherwise be made at the freed one's address. */
+  g_autoptr(MdCaseSession) before = md_case_view_get_session (view)
+                                      ? g_object_ref (md_case_view_get_session (view)) : NULL;
   MdCaseSession *session;
 
   md_window_load_text (window, log);
