@@ -14,15 +14,16 @@
 #include "md-rejection-parser.h"
 #include "md-util.h"
 
-/* One unit, just over 1,000 lines: reading the input once — decoding,
- * "is this a mail?", the mbox split and the one GMime parse under the
- * guards, and the few facts read from the parsed message (addressee,
- * original sender, HELO) — so that no other module parses the bytes again. */
+/* One unit, just over 1,000 lines: reading the input once — up to its
+ * bound, decoding, "is this a mail?", the mbox split and the one GMime
+ * parse under the guards, and the few facts read from the parsed message
+ * (addressee, original sender, HELO) — so that no other module parses the
+ * bytes again. */
 
-/* GMime 3.2 declares no g_autoptr() cleanups for its classes. */
 /* One bound for what the user gives: what is read is what the parser takes. */
 G_STATIC_ASSERT (MD_INPUT_MAX_SIZE == MD_REJECTION_PARSER_MAX_INPUT);
 
+/* GMime 3.2 declares no g_autoptr() cleanups for its classes. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 
